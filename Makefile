@@ -1,0 +1,52 @@
+# The two commands: `make run` and `make test`. Each installs what is missing first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup system-packages lint format messages demo clean-venv
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+
+setup: system-packages $(STAMP) messages
+
+system-packages:
+	@scripts/install-system-packages.sh
+
+$(STAMP): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	@touch $(STAMP)
+
+# Compiled catalogues are build output (not in git): rebuild them whenever a .po file is newer.
+messages: $(STAMP)
+	@if command -v msgfmt >/dev/null; then \
+	  for po in $$(find academy home courses credits -path '*/locale/*/LC_MESSAGES/django.po' 2>/dev/null); do \
+	    mo=$${po%.po}.mo; [ -f "$$mo" ] && [ "$$mo" -nt "$$po" ] || msgfmt --check -o "$$mo" "$$po" || exit 1; \
+	  done; \
+	else echo "msgfmt not found: install gettext (apt-get install -y gettext) to see the site in Chinese." >&2; fi
+
+demo: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean-venv:
+	rm -rf $(VENV)

@@ -1,0 +1,98 @@
+"""Forms for accounts and the profile: mainland phone numbers, sign-up with a real name, profile editing."""
+
+from allauth.account.forms import SignupForm as AllauthSignupForm
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Party
+from .models import Community, Street
+from .phone import normalise_phone
+
+
+class MainlandPhoneField(forms.CharField):
+    """A phone input that accepts how people type mainland numbers and cleans to +86XXXXXXXXXXX."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", _("Mobile phone"))
+        kwargs.setdefault("max_length", 24)
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel", "placeholder": _("e.g. 138 0013 8000")}
+            ),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return ""
+        return normalise_phone(value)
+
+
+class SignupForm(AllauthSignupForm):
+    """allauth's sign-up with the trainee's real name (实名) and party."""
+
+    real_name = forms.CharField(
+        label=_("Real name"), max_length=50, help_text=_("As on your identity card; it is printed on certificates.")
+    )
+    party = forms.ChoiceField(label=_("Party"), choices=[("", _("Choose…")), *Party.choices], required=False)
+
+    field_order = ["phone", "real_name", "party", "email", "password1", "password2"]
+
+    def clean_real_name(self):
+        name = self.cleaned_data["real_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter your real name."))
+        return name
+
+
+class ProfileForm(forms.ModelForm):
+    """What a trainee may change about themselves. A new phone number is verified by SMS before it is saved.
+
+    Bind it to a fresh copy of the user, not ``request.user``: model-form cleaning writes the values onto the
+    instance, and the saving is done by ``academy.services.user_update_profile``.
+    """
+
+    phone = MainlandPhoneField(label=_("Mobile phone"))
+
+    class Meta:
+        model = get_user_model()
+        fields = [
+            "real_name",
+            "phone",
+            "email",
+            "party",
+            "organisation",
+            "job_title",
+            "street",
+            "community",
+            "compound",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["real_name"].required = True
+        self.fields["street"].queryset = Street.objects.select_related("district")
+        self.fields["community"].queryset = Community.objects.select_related("street")
+        self.initial["phone"] = self.instance.phone or ""
+
+    def clean_real_name(self):
+        name = self.cleaned_data["real_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Enter your real name."))
+        return name
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        taken = get_user_model().objects.filter(phone=phone).exclude(pk=self.instance.pk).exists()
+        if taken:
+            raise forms.ValidationError(_("This phone number is already registered to another account."))
+        return phone
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if email and get_user_model().objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This email address is already registered to another account."))
+        return email

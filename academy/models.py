@@ -1,0 +1,176 @@
+"""People and places: the user model and the district / street / community registry."""
+
+from functools import cached_property
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Party
+from .phone import display_phone, mask_phone, normalise_phone
+from .roles import EDITORS, REGISTRARS, STREET_ADMINISTRATORS
+
+
+class District(models.Model):
+    """A district (区) of the city, e.g. 拱墅区."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+    def __str__(self):
+        return self.name
+
+
+class Street(models.Model):
+    """A street (街道) inside a district; street administrators see only their street's people."""
+
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets", verbose_name=_("district"))
+    name = models.CharField(_("name"), max_length=50, help_text=_("For example 湖墅街道."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["district__order", "order", "name"]
+        verbose_name = _("street")
+        verbose_name_plural = _("streets")
+        constraints = [models.UniqueConstraint(fields=["district", "name"], name="street_unique_name_in_district")]
+
+    def __str__(self):
+        return self.name
+
+
+class Community(models.Model):
+    """A community (社区) inside a street, served by one residents' committee."""
+
+    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
+    name = models.CharField(_("name"), max_length=50)
+
+    class Meta:
+        ordering = ["street__order", "name"]
+        verbose_name = _("community")
+        verbose_name_plural = _("communities")
+        constraints = [models.UniqueConstraint(fields=["street", "name"], name="community_unique_name_in_street")]
+
+    def __str__(self):
+        return self.name
+
+
+class AcademyUserManager(UserManager):
+    """Creates users with a normalised phone and an empty (not NULL) email when none is given."""
+
+    def _create_user(self, username, email, password, **extra_fields):
+        phone = extra_fields.get("phone")
+        if phone:
+            extra_fields["phone"] = normalise_phone(phone)
+        return super()._create_user(username, email or "", password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who uses the academy: a trainee, or staff (editor, registrar, street administrator)."""
+
+    phone = models.CharField(
+        _("mobile phone"),
+        max_length=16,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Mainland mobile number, stored as +86 followed by 11 digits."),
+    )
+    phone_verified = models.BooleanField(_("phone verified"), default=False)
+    email = models.EmailField(_("email address"), blank=True)
+    real_name = models.CharField(
+        _("real name"), max_length=50, blank=True, help_text=_("As on the identity card; printed on certificates.")
+    )
+    party = models.CharField(_("party"), max_length=2, choices=Party.choices, blank=True)
+    organisation = models.CharField(
+        _("employer or organisation"), max_length=100, blank=True, help_text=_("For example 某某物业服务有限公司.")
+    )
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, null=True, blank=True, related_name="residents", verbose_name=_("street")
+    )
+    community = models.ForeignKey(
+        Community,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="residents",
+        verbose_name=_("community"),
+    )
+    compound = models.CharField(
+        _("compound"), max_length=100, blank=True, help_text=_("The residential compound (小区).")
+    )
+    job_title = models.CharField(_("job title"), max_length=50, blank=True)
+    managed_street = models.ForeignKey(
+        Street,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="administrators",
+        verbose_name=_("street administered"),
+        help_text=_("For street administrators only: the one street whose people they may see."),
+    )
+
+    objects = AcademyUserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), condition=~Q(email=""), name="user_unique_email_when_present"),
+            models.CheckConstraint(
+                condition=Q(community__isnull=True) | Q(street__isnull=False), name="user_community_needs_street"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    def clean(self):
+        super().clean()
+        if self.community_id and self.street_id and self.community.street_id != self.street_id:
+            raise ValidationError({"community": _("This community is not in the chosen street.")})
+
+    @property
+    def display_name(self) -> str:
+        """The name to greet someone by: real name, else a masked phone, else the username."""
+        if self.real_name:
+            return self.real_name
+        if self.phone:
+            return mask_phone(self.phone)
+        return self.email or self.username
+
+    @property
+    def phone_display(self) -> str:
+        return display_phone(self.phone or "")
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone or "")
+
+    @cached_property
+    def group_names(self) -> frozenset[str]:
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    @property
+    def is_registrar(self) -> bool:
+        return self.is_superuser or REGISTRARS in self.group_names
+
+    @property
+    def is_street_administrator(self) -> bool:
+        return STREET_ADMINISTRATORS in self.group_names and self.managed_street_id is not None
+
+    @property
+    def is_editor(self) -> bool:
+        return EDITORS in self.group_names
+
+    @property
+    def is_academy_staff(self) -> bool:
+        """Staff whose accounts reach personal data: these must use MFA in production."""
+        return self.is_superuser or self.is_registrar or STREET_ADMINISTRATORS in self.group_names

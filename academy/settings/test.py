@@ -1,0 +1,19 @@
+"""Test settings: fast hashing, in-memory email, no manifest for static files, MFA off unless a test turns it on."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACADEMY_REQUIRE_STAFF_MFA = False
+ACADEMY_SMS_SENDER = "academy.sms.ConsoleSMSSender"
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "tests" / ".media"  # noqa: F405
+PRIVATE_MEDIA_ROOT = BASE_DIR / "tests" / ".private"  # noqa: F405
+STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+WAGTAILADMIN_BASE_URL = "http://testserver"
+# Rate limits are tested on purpose in their own tests; everywhere else they would make tests flaky.
+ACCOUNT_RATE_LIMITS = False

@@ -1,0 +1,37 @@
+"""Views for the signed-in person's own profile."""
+
+from allauth.account.internal.flows.phone_verification import ChangePhoneVerificationProcess
+from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from .forms import ProfileForm
+from .models import User
+from .services import user_update_profile
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    """A trainee's own profile: see it and change it. A changed phone number is verified by SMS first."""
+    instance = User.objects.select_related("street", "community").get(pk=request.user.pk)
+    form = ProfileForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        user_update_profile(user=request.user, data=form.cleaned_data)
+        new_phone = form.cleaned_data["phone"]
+        if new_phone != (request.user.phone or ""):
+            try:
+                raise_if_reauthentication_required(request, app="allauth.account")
+            except ReauthenticationRequired:
+                messages.info(request, _("Your profile was saved. Confirm your password to change your phone number."))
+                return redirect("account_change_phone")
+            ChangePhoneVerificationProcess.initiate(request, new_phone)
+            messages.success(request, _("Your profile was saved. Enter the code we sent to your new phone number."))
+            return redirect("account_verify_phone")
+        messages.success(request, _("Your profile was saved."))
+        return redirect("academy_profile")
+    return render(request, "academy/profile.html", {"form": form, "profile_user": instance})

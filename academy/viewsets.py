@@ -1,0 +1,180 @@
+"""Admin screens for people and places."""
+
+import uuid
+
+from django import forms
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+
+from .models import Community, District, Street, User
+from .permissions import TraineePermissionPolicy
+from .phone import normalise_phone
+from .selectors import users_visible_to
+
+
+class TraineeAdminForm(WagtailAdminModelForm):
+    """Registrars add and correct trainee records; phones are normalised and must be unique."""
+
+    def clean_phone(self):
+        raw = self.cleaned_data.get("phone")
+        if not raw:
+            raise forms.ValidationError(_("Enter a mobile phone number."))
+        phone = normalise_phone(raw)
+        if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("This phone number is already registered to another account."))
+        return phone
+
+    def save(self, commit=True):
+        if not self.instance.username:
+            # Trainees added by staff log in by phone; the username is internal and never shown.
+            self.instance.username = f"t-{uuid.uuid4().hex[:16]}"
+            self.instance.set_unusable_password()
+        return super().save(commit=commit)
+
+
+class VisibleTraineesMixin:
+    """Every trainee view reads through ``users_visible_to``: another street's record is a 404."""
+
+    def get_base_queryset(self):
+        return users_visible_to(self.request.user)
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset) if queryset is not None else super().get_object()
+        if not users_visible_to(self.request.user).filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+
+class TraineeIndexView(VisibleTraineesMixin, generic.IndexView):
+    pass
+
+
+class TraineeInspectView(VisibleTraineesMixin, generic.InspectView):
+    pass
+
+
+class TraineeEditView(VisibleTraineesMixin, generic.EditView):
+    pass
+
+
+class TraineeHistoryView(VisibleTraineesMixin, history.HistoryView):
+    pass
+
+
+class TraineeViewSet(ModelViewSet):
+    """学员: everyone who learns here, scoped to the viewer's street for street administrators."""
+
+    model = User
+    icon = "user"
+    menu_label = _("Trainees")
+    menu_order = 100
+    add_to_admin_menu = False
+    url_prefix = "academy/trainees"
+    url_namespace = "academy_trainees"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    index_view_class = TraineeIndexView
+    inspect_view_class = TraineeInspectView
+    edit_view_class = TraineeEditView
+    history_view_class = TraineeHistoryView
+    list_display = ["real_name", "phone_masked", "party", "street", "community", "organisation", "date_joined"]
+    list_filter = ["party", "street", "community"]
+    list_export = [
+        "real_name",
+        "phone",
+        "email",
+        "party",
+        "organisation",
+        "job_title",
+        "street",
+        "community",
+        "compound",
+    ]
+    export_filename = "trainees"
+    search_fields = ["real_name", "phone", "organisation", "compound"]
+    inspect_view_fields = [
+        "real_name",
+        "phone",
+        "phone_verified",
+        "email",
+        "party",
+        "organisation",
+        "job_title",
+        "street",
+        "community",
+        "compound",
+        "date_joined",
+        "last_login",
+    ]
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("real_name"), FieldRowPanel([FieldPanel("phone"), FieldPanel("email")])],
+                heading=_("Identity"),
+            ),
+            MultiFieldPanel(
+                [FieldPanel("party"), FieldPanel("organisation"), FieldPanel("job_title")], heading=_("Work")
+            ),
+            MultiFieldPanel(
+                [FieldPanel("street"), FieldPanel("community"), FieldPanel("compound")], heading=_("Place")
+            ),
+            FieldPanel("is_active"),
+        ],
+        base_form_class=TraineeAdminForm,
+    )
+
+    @property
+    def permission_policy(self):
+        return TraineePermissionPolicy(self.model)
+
+
+class DistrictViewSet(ModelViewSet):
+    model = District
+    icon = "site"
+    menu_label = _("Districts")
+    form_fields = ["name", "order"]
+    list_display = ["name", "order"]
+    copy_view_enabled = False
+
+
+class StreetViewSet(ModelViewSet):
+    model = Street
+    icon = "site"
+    menu_label = _("Streets")
+    form_fields = ["district", "name", "order"]
+    list_display = ["name", "district", "order"]
+    list_filter = ["district"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class CommunityViewSet(ModelViewSet):
+    model = Community
+    icon = "home"
+    menu_label = _("Communities")
+    form_fields = ["street", "name"]
+    list_display = ["name", "street"]
+    list_filter = ["street"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class PlacesViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Places")
+    menu_icon = "site"
+    menu_order = 210
+    items = (DistrictViewSet, StreetViewSet, CommunityViewSet)
+
+
+class PeopleViewSetGroup(ModelViewSetGroup):
+    """The "三方学院" admin menu group for academy records."""
+
+    menu_label = _("Three-Party Academy")
+    menu_icon = "group"
+    menu_order = 200
+    items = (TraineeViewSet,)
