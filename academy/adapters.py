@@ -27,7 +27,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def set_phone(self, user, phone: str, verified: bool) -> None:
         user.phone = phone
         user.phone_verified = verified
-        user.save(update_fields=["phone", "phone_verified"])
+        if user.pk:  # during sign-up allauth sets the phone before the user is first saved
+            user.save(update_fields=["phone", "phone_verified"])
 
     def set_phone_verified(self, user, phone: str) -> None:
         self.set_phone(user, phone, True)

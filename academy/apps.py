@@ -10,4 +10,11 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academy")
 
     def ready(self):
+        from wagtail.permissions import register_permission_policy
+
         from . import checks  # noqa: F401  (registers system checks)
+        from .models import Trainee
+        from .permissions import TraineePermissionPolicy
+
+        # Registered before any admin view asks, so Trainee does not fall back to model permissions.
+        register_permission_policy(Trainee, TraineePermissionPolicy(Trainee), exact_class=True)

@@ -160,7 +160,14 @@ def seed() -> list[DemoAccount]:
     for role, username, email, name, group, extra in [
         ("editor", "editor", "editor@academy.example.org", "周编辑", EDITORS, {}),
         ("registrar", "registrar", "registrar@academy.example.org", "吴教务", REGISTRARS, {}),
-        ("street administrator (湖墅街道)", "hushu-admin", "hushu@academy.example.org", "郑管理", STREET_ADMINISTRATORS, {"managed_street": hushu}),
+        (
+            "street administrator (湖墅街道)",
+            "hushu-admin",
+            "hushu@academy.example.org",
+            "郑管理",
+            STREET_ADMINISTRATORS,
+            {"managed_street": hushu},
+        ),
     ]:
         user = _upsert_user(username=username, password=DEMO_PASSWORD, email=email, real_name=name, **extra)
         user.groups.add(groups[group])

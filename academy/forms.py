@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Party
 from .models import Community, Street
-from .phone import normalise_phone
+from .phone import display_phone, normalise_phone
 
 
 class MainlandPhoneField(forms.CharField):
@@ -35,7 +35,10 @@ class SignupForm(AllauthSignupForm):
     """allauth's sign-up with the trainee's real name (实名) and party."""
 
     real_name = forms.CharField(
-        label=_("Real name"), max_length=50, help_text=_("As on your identity card; it is printed on certificates.")
+        label=_("Real name"),
+        max_length=50,
+        help_text=_("As on your identity card; it is printed on certificates."),
+        error_messages={"required": _("Enter your real name.")},
     )
     party = forms.ChoiceField(label=_("Party"), choices=[("", _("Choose…")), *Party.choices], required=False)
 
@@ -74,9 +77,10 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["real_name"].required = True
+        self.fields["real_name"].error_messages["required"] = _("Enter your real name.")
         self.fields["street"].queryset = Street.objects.select_related("district")
         self.fields["community"].queryset = Community.objects.select_related("street")
-        self.initial["phone"] = self.instance.phone or ""
+        self.initial["phone"] = display_phone(self.instance.phone or "")
 
     def clean_real_name(self):
         name = self.cleaned_data["real_name"].strip()

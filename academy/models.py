@@ -174,3 +174,12 @@ class User(AbstractUser):
     def is_academy_staff(self) -> bool:
         """Staff whose accounts reach personal data: these must use MFA in production."""
         return self.is_superuser or self.is_registrar or STREET_ADMINISTRATORS in self.group_names
+
+
+class Trainee(User):
+    """Proxy of User for the academy's trainee admin, so it has its own permission policy and screens."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("trainee")
+        verbose_name_plural = _("trainees")

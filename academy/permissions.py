@@ -22,12 +22,15 @@ class TraineePermissionPolicy(ModelPermissionPolicy):
         return False
 
     def user_has_permission_for_instance(self, user, action, instance):
-        return self.user_has_permission(user, action) and users_visible_to(user).filter(pk=instance.pk).exists()
+        return (
+            self.user_has_permission(user, action)
+            and users_visible_to(user, model=self.model).filter(pk=instance.pk).exists()
+        )
 
     def instances_user_has_permission_for(self, user, action):
         if not self.user_has_permission(user, action):
             return self.model.objects.none()
-        return users_visible_to(user)
+        return users_visible_to(user, model=self.model)
 
     def users_with_permission(self, action):
         return self.model.objects.none()

@@ -11,8 +11,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from .models import Community, District, Street, User
-from .permissions import TraineePermissionPolicy
+from .models import Community, District, Street, Trainee, User
 from .phone import normalise_phone
 from .selectors import users_visible_to
 
@@ -41,11 +40,11 @@ class VisibleTraineesMixin:
     """Every trainee view reads through ``users_visible_to``: another street's record is a 404."""
 
     def get_base_queryset(self):
-        return users_visible_to(self.request.user)
+        return users_visible_to(self.request.user, model=Trainee)
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset) if queryset is not None else super().get_object()
-        if not users_visible_to(self.request.user).filter(pk=obj.pk).exists():
+        if not users_visible_to(self.request.user, model=Trainee).filter(pk=obj.pk).exists():
             raise Http404
         return obj
 
@@ -69,11 +68,9 @@ class TraineeHistoryView(VisibleTraineesMixin, history.HistoryView):
 class TraineeViewSet(ModelViewSet):
     """学员: everyone who learns here, scoped to the viewer's street for street administrators."""
 
-    model = User
+    model = Trainee
     icon = "user"
     menu_label = _("Trainees")
-    menu_order = 100
-    add_to_admin_menu = False
     url_prefix = "academy/trainees"
     url_namespace = "academy_trainees"
     copy_view_enabled = False
@@ -127,10 +124,6 @@ class TraineeViewSet(ModelViewSet):
         ],
         base_form_class=TraineeAdminForm,
     )
-
-    @property
-    def permission_policy(self):
-        return TraineePermissionPolicy(self.model)
 
 
 class DistrictViewSet(ModelViewSet):

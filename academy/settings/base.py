@@ -190,7 +190,9 @@ ACCOUNT_EMAIL_VERIFICATION = "optional"
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_PREVENT_ENUMERATION = True
+# Trainees must be told plainly that a number is already registered (the brief asks for a clear message);
+# the sign-up and code rate limits below bound how fast anyone can probe numbers this way.
+ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
@@ -208,6 +210,8 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_phone": "1/3m/key",
     "request_login_code": "20/m/ip,3/m/key",
 }
+# Six-digit numeric codes, as every Chinese SMS service sends them.
+ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
 ACCOUNT_FORMS = {"signup": "academy.forms.SignupForm"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "三方学院"

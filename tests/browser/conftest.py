@@ -63,3 +63,11 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def site_home(transactional_db):
+    """Every browser test starts from the academy's home page as the site root, not Wagtail's welcome page."""
+    from home.demo import seed
+
+    seed()
