@@ -38,14 +38,14 @@ def search(request):
     if segment_query(query):
         base = pages
         # Counts per page type come from one facet query over all matches, before the type filter.
-        facets = base.search(query).facet("content_type_id")
+        facets = base.search(query, operator="or").facet("content_type_id")
         type_counts = sorted(
             ({"id": str(ct), "label": _page_type(ct), "count": n} for ct, n in facets.items() if ct),
             key=lambda item: -item["count"],
         )
         if chosen_type.isdigit():
             pages = pages.filter(content_type_id=int(chosen_type))
-        results = _paginate(request, pages.search(query))
+        results = _paginate(request, pages.search(query, operator="or"))
     groups = OrderedDict()
     if results is not None:
         for page in results.object_list:
@@ -73,7 +73,7 @@ def search_autocomplete(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     suggestions = []
     if segment_query(query):
-        for page in _searchable_pages().autocomplete(query)[:AUTOCOMPLETE_LIMIT]:
+        for page in _searchable_pages().autocomplete(query, operator="or")[:AUTOCOMPLETE_LIMIT]:
             specific = page.specific_deferred
             suggestions.append({"title": page.title, "url": page.url, "type": str(specific._meta.verbose_name)})
     return JsonResponse({"query": query, "results": suggestions})

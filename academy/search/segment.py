@@ -30,6 +30,11 @@ def _get_tokenizer():
     return _tokenizer
 
 
+def _join(words) -> str:
+    words = (word.strip().lower() for word in words)
+    return " ".join(word for word in words if word and _WORDLIKE.search(word))
+
+
 def segment(text: str) -> str:
     """Split text into words in jieba's search mode and join them with spaces.
 
@@ -39,10 +44,16 @@ def segment(text: str) -> str:
     """
     if not text or not _WORDLIKE.search(text):
         return ""
-    words = (word.strip().lower() for word in _get_tokenizer().cut_for_search(text))
-    return " ".join(word for word in words if word and _WORDLIKE.search(word))
+    return _join(_get_tokenizer().cut_for_search(text))
 
 
 def segment_query(text: str) -> str:
-    """Segment what someone typed in a search box, after trimming it to a sensible length."""
-    return segment((text or "")[:MAX_QUERY_CHARS])
+    """Segment what someone typed in a search box, after trimming it to a sensible length.
+
+    Queries use jieba's precise mode: its words are always among the search-mode words of the same text in
+    the index, so a query of several words also matches when the backend ANDs them (矛盾调处 → 矛盾 调处).
+    """
+    text = (text or "")[:MAX_QUERY_CHARS]
+    if not _WORDLIKE.search(text):
+        return ""
+    return _join(_get_tokenizer().cut(text))
