@@ -424,7 +424,7 @@ class EventPage(RoutablePageMixin, Page):
         response["Content-Disposition"] = f'attachment; filename="event-{self.pk}.ics"'
         return response
 
-    @re_path(r"^signed-up/(?P<token>[\w:.-]+)/$", name="signup_done")
+    @re_path(r"^signed-up/(?P<token>[\w-]+)/$", name="signup_done")
     def signup_done(self, request, token):
         from .tokens import signup_from_token
 
@@ -435,7 +435,7 @@ class EventPage(RoutablePageMixin, Page):
             context_overrides={"signup": signup, "cancel_url": self._subpage_url("signup_cancel", token)},
         )
 
-    @re_path(r"^cancel/(?P<token>[\w:.-]+)/$", name="signup_cancel")
+    @re_path(r"^cancel/(?P<token>[\w-]+)/$", name="signup_cancel")
     def signup_cancel(self, request, token):
         from .services import event_signup_cancel
         from .tokens import signup_from_token

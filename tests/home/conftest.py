@@ -29,7 +29,9 @@ def _clear_cache():
 def home(db):
     root = Page.get_first_root_node()
     home = root.add_child(instance=HomePage(title="三方学院", slug="home-test", hero_heading="拱墅区三方学院"))
-    Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "testserver", "port": 80, "root_page": home})
+    Site.objects.update_or_create(
+        is_default_site=True, defaults={"hostname": "testserver", "port": 80, "root_page": home}
+    )
     return home
 
 

@@ -37,11 +37,10 @@ class TestPageTree(WagtailPageTestCase):
         import datetime as dt
 
         from django.utils import timezone
+        from wagtail.models import Site
 
         from academy.models import District, Venue
         from home.choices import EventCategory
-
-        from wagtail.models import Site
 
         home = Page.get_first_root_node().add_child(instance=HomePage(title="三方学院", slug="home-render"))
         Site.objects.update_or_create(is_default_site=True, defaults={"hostname": "localhost", "root_page": home})
@@ -129,8 +128,8 @@ def test_event_index_filters_by_month_and_ignores_a_bad_month(event_index, make_
 
 def test_image_without_alt_text_is_refused(news_index):
     from django.core.exceptions import ValidationError
-    from wagtail.images.tests.utils import get_test_image_file
     from wagtail.images.models import Image
+    from wagtail.images.tests.utils import get_test_image_file
 
     image = Image.objects.create(title="封面", file=get_test_image_file())
     page = NewsPage(title="无替代文本", slug="no-alt", cover_image=image, cover_image_alt="  ")

@@ -77,7 +77,9 @@ def test_unpublished_pages_are_not_found(pages, client):
     assert "物业法规运用入门" not in response.content.decode()
 
 
-@pytest.mark.parametrize("query", ["", "   ", "!!!###", "。，、", "长" * 5000, "调处" * 3000, "' OR 1=1 --", '"*^NEAR(', "AND OR NOT"])
+@pytest.mark.parametrize(
+    "query", ["", "   ", "!!!###", "。，、", "长" * 5000, "调处" * 3000, "' OR 1=1 --", '"*^NEAR(', "AND OR NOT"]
+)
 def test_odd_queries_do_not_error(pages, client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
