@@ -142,6 +142,7 @@ class StandardPage(Page):
 
     class Meta:
         verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
 
 
 class NewsIndexPage(RoutablePageMixin, Page):
