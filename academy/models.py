@@ -183,3 +183,33 @@ class Trainee(User):
         proxy = True
         verbose_name = _("trainee")
         verbose_name_plural = _("trainees")
+
+
+class Venue(models.Model):
+    """A place where events and offline training sessions happen, such as a cultural station or a training centre."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example 丰享家文化驿站."))
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="venues", verbose_name=_("district"))
+    address = models.CharField(_("address"), max_length=200, help_text=_("Street address as shown to visitors."))
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("What the place is; shown on event pages.")
+    )
+    directions = models.CharField(
+        _("directions"),
+        max_length=250,
+        blank=True,
+        help_text=_("How to get there, e.g. nearest metro station or bus stop."),
+    )
+
+    class Meta:
+        ordering = ["district__order", "name"]
+        verbose_name = _("venue")
+        verbose_name_plural = _("venues")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def full_address(self) -> str:
+        """District and address together, the way a calendar or a map app wants them."""
+        return f"{self.district.name}{self.address}"

@@ -5,7 +5,10 @@ from django.conf.urls.static import static
 from django.urls import include, path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
+
+from home import views as home_views
 
 from . import views
 
@@ -16,6 +19,10 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="academy_profile"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("search/", home_views.search, name="search"),
+    path("search/autocomplete/", home_views.search_autocomplete, name="search_autocomplete"),
+    path("sitemap.xml", sitemap, name="sitemap"),
+    path("robots.txt", home_views.robots_txt, name="robots_txt"),
 ]
 
 if settings.DEBUG:

@@ -10,8 +10,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.snippets.views.snippets import SnippetViewSet
 
-from .models import Community, District, Street, Trainee, User
+from .models import Community, District, Street, Trainee, User, Venue
 from .phone import normalise_phone
 from .selectors import users_visible_to
 
@@ -171,3 +172,25 @@ class PeopleViewSetGroup(ModelViewSetGroup):
     menu_icon = "group"
     menu_order = 200
     items = (TraineeViewSet,)
+
+
+class VenueViewSet(SnippetViewSet):
+    """场地: places shared by content-site events and offline training sessions."""
+
+    model = Venue
+    icon = "site"
+    menu_label = _("Venues")
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["name", "district", "address"]
+    list_filter = ["district"]
+    list_export = ["name", "district", "address", "directions", "description"]
+    export_filename = "venues"
+    search_fields = ["name", "address"]
+    copy_view_enabled = False
+    panels = [
+        FieldPanel("name"),
+        FieldRowPanel([FieldPanel("district"), FieldPanel("address")]),
+        FieldPanel("directions"),
+        FieldPanel("description"),
+    ]

@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('academy', '0001_initial'),
+        ('academy', '0002_venue'),
     ]
 
     operations = [

@@ -1,0 +1,43 @@
+"""Excel export of an event's sign-ups for staff."""
+
+import io
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+
+from academy.phone import display_phone
+
+from .models import EventPage
+
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV/formula injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value):
+    """Make text that a spreadsheet would run as a formula into plain text by prefixing an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def signups_workbook(*, event: EventPage) -> bytes:
+    """An .xlsx file listing who signed up for the event, in sign-up order."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=_("Sign-ups"))
+    sheet.append([neutralise(event.title)])
+    sheet.append([_("No."), _("Name"), _("Mobile phone"), _("Account"), _("Signed up at")])
+    signups = event.signups.select_related("user").order_by("created_at", "pk")
+    for number, signup in enumerate(signups, start=1):
+        sheet.append(
+            [
+                number,
+                neutralise(signup.name),
+                display_phone(signup.phone),
+                neutralise(signup.user.username) if signup.user else "",
+                timezone.localtime(signup.created_at).strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,88 @@
+"""Reads of the content site: listings, places left, and the live figures on the home page."""
+
+import calendar
+import datetime as dt
+
+from django.apps import apps
+from django.core.cache import cache
+from django.db.models import Model, QuerySet
+from django.utils import timezone
+
+from academy.models import User
+
+from .models import EventIndexPage, EventPage, EventSignup, NewsPage
+
+FIGURES_CACHE_KEY = "home:site-figures"
+FIGURES_CACHE_SECONDS = 10 * 60
+
+
+def upcoming_events(*, limit: int | None = None) -> QuerySet[EventPage]:
+    """Live, public events that have not ended yet, soonest first."""
+    events = (
+        EventPage.objects.live()
+        .public()
+        .filter(end__gt=timezone.now())
+        .select_related("venue", "image")
+        .order_by("start")
+    )
+    return events[:limit] if limit else events
+
+
+def latest_news(*, limit: int = 3) -> QuerySet[NewsPage]:
+    """The newest live, public news items."""
+    return NewsPage.objects.live().public().select_related("cover_image").order_by("-date", "-pk")[:limit]
+
+
+def events_for_listing(
+    *, index: EventIndexPage, past: bool = False, category: str = "", month: tuple[int, int] | None = None
+) -> QuerySet[EventPage]:
+    """Events under an index: upcoming soonest first, or past latest first; by category and (local) month."""
+    now = timezone.now()
+    events = EventPage.objects.live().public().descendant_of(index).select_related("venue", "image")
+    events = events.filter(end__lte=now).order_by("-start") if past else events.filter(end__gt=now).order_by("start")
+    if category:
+        events = events.filter(category=category)
+    if month:
+        year, number = month
+        tz = timezone.get_current_timezone()
+        first = dt.datetime(year, number, 1, tzinfo=tz)
+        after = first + dt.timedelta(days=calendar.monthrange(year, number)[1])
+        events = events.filter(start__gte=first, start__lt=after)
+    return events
+
+
+def event_places_left(*, event: EventPage) -> int:
+    """Places still free at an event (never negative)."""
+    return max(event.capacity - EventSignup.objects.filter(event_id=event.pk).count(), 0)
+
+
+def _optional_model(app_label: str, model_name: str) -> type[Model] | None:
+    """A model of an app that may not be installed yet (courses and credits arrive in later releases)."""
+    if not apps.is_installed(app_label):
+        return None
+    try:
+        return apps.get_model(app_label, model_name)
+    except LookupError:
+        return None
+
+
+def compute_site_figures() -> dict[str, int | None]:
+    """Count courses, trainees and certificates now; a figure is None when its app is not installed.
+
+    Until the courses app can say who completed a course, "trainees" counts active trainee accounts
+    (not staff); once courses are installed it counts people with at least one completed course.
+    """
+    trainees = User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
+    course_page = _optional_model("courses", "CoursePage")
+    courses = course_page.objects.live().count() if course_page else None
+    completion = _optional_model("courses", "CourseCompletion")
+    if completion is not None:
+        trainees = trainees.filter(pk__in=completion.objects.values("user_id"))
+    certificate = _optional_model("credits", "Certificate")
+    certificates = certificate.objects.count() if certificate else None
+    return {"courses": courses, "trainees": trainees.count(), "certificates": certificates}
+
+
+def site_figures() -> dict[str, int | None]:
+    """The home page's live figures, cached for ten minutes so a busy front page costs no counting."""
+    return cache.get_or_set(FIGURES_CACHE_KEY, compute_site_figures, FIGURES_CACHE_SECONDS)

@@ -1,0 +1,100 @@
+"""Site furniture and the rest: RSS, sitemap, robots.txt, settings-driven navigation, figures, demo, workflow."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from wagtail.models import Site, WorkflowPage
+
+from home.models import EventPage, HomePage, NewsPage, SiteSettings, StandardPage
+from home.selectors import FIGURES_CACHE_KEY, compute_site_figures, site_figures
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_rss_lists_the_latest_news(client, news_index, make_news):
+    make_news("开班仪式", days_ago=1, introduction="春季班开班")
+    make_news("法规课程上线", days_ago=0)
+    response = client.get(news_index.url + news_index.reverse_subpage("rss"))
+    assert response["Content-Type"].startswith("application/rss+xml")
+    items = ET.fromstring(response.content).findall("./channel/item")  # noqa: S314 (our own feed)
+    assert [item.findtext("title") for item in items] == ["法规课程上线", "开班仪式"]
+
+
+def test_sitemap_lists_live_pages_only(client, home, make_standard):
+    make_standard("关于三方学院", slug="about")
+    draft = make_standard("草稿", slug="draft")
+    draft.unpublish()
+    body = client.get("/sitemap.xml").content.decode()
+    assert "/about/" in body and "/draft/" not in body
+
+
+def test_robots_points_to_the_sitemap_and_keeps_out_of_admin(client):
+    body = client.get("/robots.txt").content.decode()
+    assert "Disallow: /admin/" in body and "Sitemap: http://testserver/sitemap.xml" in body
+
+
+def test_navigation_and_footer_come_from_site_settings(client, home, make_standard):
+    about = make_standard("关于三方学院", slug="about")
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.nav_links = [
+        ("link", {"title": "关于学院", "page": about, "url": ""}),
+        ("link", {"title": "搜索", "page": None, "url": "/search/"}),
+    ]
+    settings.footer_text = "电话：0571-8888 0000"
+    settings.save()
+    body = client.get(home.url).content.decode()
+    assert '<a href="/about/">关于学院</a>' in body and '<a href="/search/">搜索</a>' in body
+    assert "电话：0571-8888 0000" in body
+
+
+def test_figures_count_trainees_and_skip_apps_not_installed(db):
+    UserFactory()
+    UserFactory()
+    UserFactory(is_staff=True)
+    figures = compute_site_figures()
+    assert figures["trainees"] == 2
+    assert figures["courses"] is None and figures["certificates"] is None
+
+
+def test_figures_are_cached(db, django_assert_num_queries):
+    UserFactory()
+    assert site_figures()["trainees"] == 1
+    UserFactory()
+    with django_assert_num_queries(0):
+        assert site_figures()["trainees"] == 1
+    cache.delete(FIGURES_CACHE_KEY)
+    assert site_figures()["trainees"] == 2
+
+
+def test_home_page_query_count_does_not_grow_with_events(client, home, make_event, django_assert_max_num_queries):
+    for number in range(2):
+        make_event(f"活动{number}", days=number + 1)
+    client.get(home.url)
+    with django_assert_max_num_queries(40) as first:
+        client.get(home.url)
+    for number in range(5):
+        make_event(f"更多活动{number}", days=number + 3)
+    with django_assert_max_num_queries(len(first.captured_queries)):
+        client.get(home.url)
+
+
+def test_demo_seed_builds_the_content_site_once(staff_groups):
+    from home import demo
+
+    demo.seed()
+    demo.seed()
+    home = HomePage.objects.get()
+    assert Site.objects.get(is_default_site=True).root_page_id == home.pk
+    assert StandardPage.objects.filter(title="关于三方学院").count() == 1
+    assert NewsPage.objects.live().count() == 6
+    events = EventPage.objects.live()
+    assert events.count() == 10
+    assert {event.category for event in events} == {"overseas_chinese_home", "cultural_station", "academy"}
+    now = timezone.now()
+    assert events.filter(end__lt=now).exists() and events.filter(start__gt=now).exists()
+    assert all(event.image and event.image_alt for event in events)
+    assert WorkflowPage.objects.get(page=home).workflow.name == "内容审核"
+    assert {venue.district.name for venue in events[0].venue.__class__.objects.all()} >= {"拱墅区", "上城区", "萧山区"}
