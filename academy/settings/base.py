@@ -29,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
     "academy",
+    "courses",
     "home",
     # Wagtail
     "wagtail.contrib.forms",
