@@ -7,6 +7,9 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.api import api as learner_api
+from courses.wagtail_api import api_router
+
 from . import views
 
 urlpatterns = [
@@ -16,6 +19,9 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="academy_profile"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", learner_api.urls),
+    path("api/v2/", api_router.urls),
+    path("learning/", include("courses.urls")),
 ]
 
 if settings.DEBUG:

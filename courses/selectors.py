@@ -74,7 +74,8 @@ def courses_live(index_page: CourseIndexPage | None = None) -> QuerySet[CoursePa
     return courses.annotate(lesson_count=_live_lesson_count())
 
 
-def _filtered(courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool) -> QuerySet:
+def filter_courses(courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool = True) -> QuerySet:
+    """Apply the catalogue's filters to a queryset of courses."""
     if with_competency and filters.competency:
         courses = courses.filter(competency__code=filters.competency)
     if filters.audience:
@@ -92,7 +93,7 @@ def _filtered(courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_
 
 def catalogue_courses(*, index_page: CourseIndexPage, filters: CatalogueFilters) -> QuerySet[CoursePage]:
     """The catalogue's courses after filtering, ordered by competency then code."""
-    courses = _filtered(courses_live(index_page), filters, with_competency=True)
+    courses = filter_courses(courses_live(index_page), filters, with_competency=True)
     return courses.order_by("competency__order", "code")
 
 
@@ -106,7 +107,7 @@ class CompetencyFacet:
 
 def catalogue_competency_facets(*, index_page: CourseIndexPage, filters: CatalogueFilters) -> list[CompetencyFacet]:
     """Every competency with its course count under the current filters other than competency (two queries)."""
-    base = _filtered(CoursePage.objects.live().child_of(index_page), filters, with_competency=False)
+    base = filter_courses(CoursePage.objects.live().child_of(index_page), filters, with_competency=False)
     counts = dict(base.order_by().values_list("competency_id").annotate(n=Count("pk")))
     return [CompetencyFacet(competency, counts.get(competency.pk, 0)) for competency in Competency.objects.all()]
 
@@ -115,6 +116,11 @@ def catalogue_credit_values(*, index_page: CourseIndexPage) -> list[Decimal]:
     """The distinct credit values among live courses, for the credit filter."""
     values = CoursePage.objects.live().child_of(index_page).order_by("credits").values_list("credits", flat=True)
     return list(dict.fromkeys(values))
+
+
+def catalogue_page() -> CourseIndexPage | None:
+    """The first live catalogue page (the site has one)."""
+    return CourseIndexPage.objects.live().order_by("path").first()
 
 
 def competencies() -> QuerySet[Competency]:

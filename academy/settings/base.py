@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "ninja",  # serves the API docs page's assets locally (no CDN: no internet)
     # Accounts
     "allauth",
     "allauth.account",
