@@ -194,8 +194,8 @@ def course_detail(request, course_id: int):
         **{name: getattr(course, name) for name in CourseOut.model_fields if name not in ("url",)},
         "url": course.url,
         "objectives": course.objective_list,
-        "lecturers": [lecturer.name for lecturer in course.lecturers.all()],
-        "prerequisites": list(course.prerequisites.order_by("code").values_list("code", flat=True)),
+        "lecturers": [lecturer.name for lecturer in selectors.course_lecturers(course)],
+        "prerequisites": list(selectors.course_prerequisites(course).values_list("code", flat=True)),
         "lessons": [
             {
                 "id": lesson.pk,

@@ -17,6 +17,7 @@ from .models import (
     CourseIndexPage,
     CoursePage,
     Enrolment,
+    Lecturer,
     LessonPage,
     LessonProgress,
     Quiz,
@@ -130,6 +131,15 @@ def competencies() -> QuerySet[Competency]:
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course, in order."""
     return list(course.get_lessons().only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "required", "free_preview", "live"))
+
+
+def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:
+    """The courses to complete before this one, as saved (not an unsaved in-memory edit of the page)."""
+    return CoursePage.objects.filter(required_by__pk=course.pk).order_by("code")
+
+
+def course_lecturers(course: CoursePage) -> QuerySet[Lecturer]:
+    return Lecturer.objects.filter(courses__pk=course.pk).order_by("name")
 
 
 def lesson_is_first(lesson: LessonPage) -> bool:

@@ -45,7 +45,7 @@ def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
     if existing is not None:
         return existing
     missing = list(
-        course.prerequisites.exclude(completions__user=user).order_by("code").values_list("title", "code")
+        selectors.course_prerequisites(course).exclude(completions__user=user).values_list("title", "code")
     )
     if missing:
         names = "、".join(f"《{title}》（{code}）" for title, code in missing)

@@ -101,11 +101,11 @@ def course_public_data(course: CoursePage) -> dict:
             ],
             "lecturers": [
                 {"name": lecturer.name, "title": lecturer.title, "organisation": lecturer.organisation}
-                for lecturer in course.lecturers.all()
+                for lecturer in selectors.course_lecturers(course)
             ],
             "prerequisites": [
                 {"title": prerequisite.title, "code": prerequisite.code, "url": prerequisite.url}
-                for prerequisite in course.prerequisites.live().order_by("code")
+                for prerequisite in selectors.course_prerequisites(course).live()
             ],
             "quiz": {
                 "questions": len(selectors.quiz_question_specs(quiz)),
