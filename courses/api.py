@@ -15,7 +15,7 @@ from decimal import Decimal
 from allauth.headless.contrib.ninja.security import x_session_token_auth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.security import SessionAuth
 
 from academy.choices import Party
@@ -69,10 +69,6 @@ class CourseOut(Schema):
     hours: Decimal
     lesson_count: int
     url: str
-
-    @staticmethod
-    def resolve_url(course):
-        return course.url
 
 
 class LessonOut(Schema):
@@ -175,8 +171,8 @@ def course_list(
     audience: Party | None = None,
     mode: DeliveryMode | None = None,
     q: str = "",
-    offset: int = Field(0, ge=0),
-    limit: int = Field(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(20, ge=1, le=100),
 ):
     filters = selectors.CatalogueFilters(
         competency=competency, audience=audience or "", delivery_mode=mode or "", query=q.strip()
@@ -191,8 +187,7 @@ def course_detail(request, course_id: int):
     lessons = selectors.course_lessons(course)
     quiz = selectors.quiz_for(course)
     return {
-        **{name: getattr(course, name) for name in CourseOut.model_fields if name not in ("url",)},
-        "url": course.url,
+        **{name: getattr(course, name) for name in CourseOut.model_fields},
         "objectives": course.objective_list,
         "lecturers": [lecturer.name for lecturer in selectors.course_lecturers(course)],
         "prerequisites": list(selectors.course_prerequisites(course).values_list("code", flat=True)),

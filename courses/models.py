@@ -106,6 +106,16 @@ class CourseIndexPage(Page):
     class Meta:
         verbose_name = _("course catalogue")
 
+    def route(self, request, path_components):
+        # Fetch the course as a CoursePage in one query instead of a Page and then its specific row.
+        if path_components:
+            course = CoursePage.objects.filter(
+                path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
+            ).first()
+            if course is not None:
+                return course.route(request, path_components[1:])
+        return super().route(request, path_components)
+
     def get_context(self, request, *args, **kwargs):
         from .views import catalogue_context
 

@@ -87,7 +87,9 @@ def course_public_data(course: CoursePage) -> dict:
     if data is None:
         lessons = selectors.course_lessons(course)
         quiz = selectors.quiz_for(course)
+        competency = course.competency
         data = {
+            "competency": {"name": competency.name, "code": competency.code, "colour": competency.colour},
             "lessons": [
                 {
                     "id": lesson.pk,
