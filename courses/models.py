@@ -108,10 +108,20 @@ class CourseIndexPage(Page):
 
     def route(self, request, path_components):
         # Fetch the course as a CoursePage in one query instead of a Page and then its specific row.
+        # The instance is cached until editors next change course content (the key carries the generation).
         if path_components:
-            course = CoursePage.objects.filter(
-                path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
-            ).first()
+            from django.core.cache import cache
+
+            from .selectors import catalogue_generation
+
+            key = f"courses:route:{catalogue_generation()}:{self.pk}:{path_components[0]}"
+            course = cache.get(key)
+            if course is None:
+                course = CoursePage.objects.filter(
+                    path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
+                ).first()
+                if course is not None:
+                    cache.set(key, course, 60 * 60)
             if course is not None:
                 return course.route(request, path_components[1:])
         return super().route(request, path_components)
