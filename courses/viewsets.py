@@ -1,5 +1,6 @@
 """Admin screens for courses: competency and lecturer snippets; read-only enrolment and completion lists."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -46,6 +47,12 @@ class VisibleRecordsMixin:
             .filter(user__in=users_visible_to(self.request.user))
             .select_related("user", "course", "course__competency")
         )
+
+    def get_object(self, queryset=None):
+        record = super().get_object(queryset) if queryset is not None else super().get_object()
+        if not users_visible_to(self.request.user).filter(pk=record.user_id).exists():
+            raise Http404
+        return record
 
 
 class LearnerRecordViewSet(ModelViewSet):
