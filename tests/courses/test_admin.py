@@ -91,3 +91,33 @@ def test_demo_seed_builds_the_catalogue_once_and_completes_through_the_service(s
     from wagtail.models import WorkflowPage
 
     assert WorkflowPage.objects.get(page__slug="courses").workflow.name == "课程审核"
+
+
+
+def test_course_changes_go_through_the_review_workflow(staff_groups):
+    """An editor submits a course change; it stays unpublished until a course reviewer approves it."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import WorkflowState
+
+    from courses.demo import COURSE_REVIEWERS, seed_workflow
+
+    course = make_course(code="FG-01", title="旧标题")
+    index = course.get_parent().specific
+    seed_workflow(index)
+    editor = make_editor()
+    reviewer = UserFactory()
+    reviewer.groups.add(Group.objects.get(name=COURSE_REVIEWERS))
+
+    course.title = "新标题"
+    revision = course.save_revision(user=editor)
+    workflow = course.get_workflow()
+    assert workflow.name == "课程审核"
+    state = workflow.start(course, editor)
+    task_state = state.current_task_state
+    assert CoursePage.objects.get(pk=course.pk).title == "旧标题"
+    assert task_state.task.specific.get_actions(course, editor) == []
+    task_state.task.specific.on_action(task_state, reviewer, "approve")
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_APPROVED
+    assert CoursePage.objects.get(pk=course.pk).title == "新标题"
+    assert CoursePage.objects.get(pk=course.pk).live_revision_id == revision.pk
