@@ -8,6 +8,8 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
+from courses.api import api as learner_api
+from courses.wagtail_api import api_router
 from home import views as home_views
 
 from . import views
@@ -19,6 +21,9 @@ urlpatterns = [
     path("accounts/profile/", views.profile, name="academy_profile"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
+    path("api/v1/", learner_api.urls),
+    path("api/v2/", api_router.urls),
+    path("learning/", include("courses.urls")),
     path("search/", home_views.search, name="search"),
     path("search/autocomplete/", home_views.search_autocomplete, name="search_autocomplete"),
     path("sitemap.xml", sitemap, name="sitemap"),

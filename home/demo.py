@@ -444,3 +444,20 @@ def seed() -> None:
         )
         settings.save()
     seed_workflow(home)
+
+
+FEATURED_COURSE_CODES = ["MD-01", "FG-01", "DJ-01", "FW-01"]
+
+
+@transaction.atomic
+def finish() -> None:
+    """Feature a few courses on the home page once the catalogue exists (it is seeded after the home page)."""
+    from courses.models import CoursePage
+
+    home = HomePage.objects.first()
+    if home is None or home.featured_courses:
+        return
+    by_code = {page.code: page for page in CoursePage.objects.live().filter(code__in=FEATURED_COURSE_CODES)}
+    home.featured_courses = [("course", by_code[code]) for code in FEATURED_COURSE_CODES if code in by_code]
+    if home.featured_courses:
+        home.save_revision().publish()

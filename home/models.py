@@ -71,10 +71,10 @@ class HomePage(Page):
     )
     body = RichTextField(_("body"), blank=True)
     featured_courses = StreamField(
-        [("course", blocks.PageChooserBlock(label=_("Featured course")))],
+        [("course", blocks.PageChooserBlock(page_type="courses.CoursePage", label=_("Featured course")))],
         blank=True,
         verbose_name=_("featured courses"),
-        help_text=_("Courses (or any page) to recommend on the front page, in this order."),
+        help_text=_("Courses to recommend on the front page, in this order."),
     )
 
     content_panels = [
@@ -96,8 +96,7 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    # The courses app adds its CourseIndexPage here when it is merged.
-    subpage_types = ["home.StandardPage", "home.NewsIndexPage", "home.EventIndexPage"]
+    subpage_types = ["home.StandardPage", "home.NewsIndexPage", "home.EventIndexPage", "courses.CourseIndexPage"]
     max_count = 1
 
     class Meta:

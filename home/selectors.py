@@ -5,10 +5,10 @@ import datetime as dt
 
 from django.apps import apps
 from django.core.cache import cache
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from academy.models import User
+from courses.models import CourseCompletion, CoursePage
 
 from .models import EventIndexPage, EventPage, EventSignup, NewsPage
 
@@ -56,31 +56,17 @@ def event_places_left(*, event: EventPage) -> int:
     return max(event.capacity - EventSignup.objects.filter(event_id=event.pk).count(), 0)
 
 
-def _optional_model(app_label: str, model_name: str) -> type[Model] | None:
-    """A model of an app that may not be installed yet (courses and credits arrive in later releases)."""
-    if not apps.is_installed(app_label):
-        return None
-    try:
-        return apps.get_model(app_label, model_name)
-    except LookupError:
-        return None
-
-
 def compute_site_figures() -> dict[str, int | None]:
-    """Count courses, trainees and certificates now; a figure is None when its app is not installed.
+    """Count live courses, trainees trained (people with at least one completed course) and certificates.
 
-    Until the courses app can say who completed a course, "trainees" counts active trainee accounts
-    (not staff); once courses are installed it counts people with at least one completed course.
+    ``certificates`` is None until the credits app, which issues them, is installed.
     """
-    trainees = User.objects.filter(is_active=True, is_staff=False, is_superuser=False)
-    course_page = _optional_model("courses", "CoursePage")
-    courses = course_page.objects.live().count() if course_page else None
-    completion = _optional_model("courses", "CourseCompletion")
-    if completion is not None:
-        trainees = trainees.filter(pk__in=completion.objects.values("user_id"))
-    certificate = _optional_model("credits", "Certificate")
-    certificates = certificate.objects.count() if certificate else None
-    return {"courses": courses, "trainees": trainees.count(), "certificates": certificates}
+    certificate = apps.get_model("credits", "Certificate") if apps.is_installed("credits") else None
+    return {
+        "courses": CoursePage.objects.live().count(),
+        "trainees": CourseCompletion.objects.values("user_id").distinct().count(),
+        "certificates": certificate.objects.count() if certificate else None,
+    }
 
 
 def site_figures() -> dict[str, int | None]:

@@ -29,6 +29,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
     "academy",
+    "courses",
     "home",
     # Wagtail
     "wagtail.contrib.forms",
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "rest_framework",
+    "ninja",  # serves the API docs page's assets locally (no CDN: no internet)
     # Accounts
     "allauth",
     "allauth.account",

@@ -50,19 +50,26 @@ def test_navigation_and_footer_come_from_site_settings(client, home, make_standa
     assert "电话：0571-8888 0000" in body
 
 
-def test_figures_count_trainees_and_skip_apps_not_installed(db):
-    UserFactory()
-    UserFactory()
-    UserFactory(is_staff=True)
+def test_figures_count_live_courses_and_people_who_completed_one(db):
+    from courses.models import CourseCompletion
+    from tests.courses.factories import make_course
+
+    course = make_course(code="FG-01", lessons=0, quiz=False)
+    make_course(code="FG-02", lessons=0, quiz=False).unpublish()
+    finished, _ = UserFactory(), UserFactory()
+    CourseCompletion.objects.create(user=finished, course=course)
     figures = compute_site_figures()
-    assert figures["trainees"] == 2
-    assert figures["courses"] is None and figures["certificates"] is None
+    assert (figures["courses"], figures["trainees"]) == (1, 1)
 
 
 def test_figures_are_cached(db, django_assert_num_queries):
-    UserFactory()
+    from courses.models import CourseCompletion
+    from tests.courses.factories import make_course
+
+    course = make_course(code="FG-01", lessons=0, quiz=False)
+    CourseCompletion.objects.create(user=UserFactory(), course=course)
     assert site_figures()["trainees"] == 1
-    UserFactory()
+    CourseCompletion.objects.create(user=UserFactory(), course=course)
     with django_assert_num_queries(0):
         assert site_figures()["trainees"] == 1
     cache.delete(FIGURES_CACHE_KEY)

@@ -1,0 +1,313 @@
+"""The learner API at /api/v1/ (django-ninja). Higher apps add their own routers to ``api``:
+
+    # credits/apps.py, in CreditsConfig.ready() (runs before the URLconf is loaded):
+    from courses.api import api
+    from .api import router
+    api.add_router("/credits/", router)
+
+Authentication: the session cookie with a CSRF token (browsers), or allauth's headless session token in the
+``X-Session-Token`` header (apps).
+"""
+
+from datetime import datetime
+from decimal import Decimal
+
+from allauth.headless.contrib.ninja.security import x_session_token_auth
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy as _
+from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja.security import SessionAuth
+
+from academy.choices import Party
+
+from . import rules, selectors, services
+from .choices import DeliveryMode
+from .models import CoursePage, LessonPage
+
+session_auth = SessionAuth(csrf=True)
+LEARNER_AUTH = [x_session_token_auth, session_auth]
+
+api = NinjaAPI(
+    title="三方学院 learner API",
+    version="1",
+    description="Courses, enrolment, lesson progress and quizzes for trainees. Correct answers are never sent.",
+    urls_namespace="api-v1",
+    auth=LEARNER_AUTH,
+)
+
+
+@api.exception_handler(services.CourseActionError)
+def course_action_error(request, error: services.CourseActionError):
+    body = {"detail": error.message, "code": error.code}
+    if error.question_id:
+        body["question"] = error.question_id
+    return api.create_response(request, body, status=400)
+
+
+class ErrorOut(Schema):
+    detail: str
+    code: str = ""
+    question: str | None = None
+
+
+class CompetencyOut(Schema):
+    id: int
+    code: str
+    name: str
+    colour: str
+
+
+class CourseOut(Schema):
+    id: int
+    code: str
+    title: str
+    summary: str
+    competency: CompetencyOut
+    audiences: list[str]
+    delivery_mode: str
+    credits: Decimal
+    hours: Decimal
+    lesson_count: int
+    url: str
+
+
+class LessonOut(Schema):
+    id: int
+    title: str
+    estimated_minutes: int
+    required: bool
+    free_preview: bool
+    url: str
+
+
+class QuizRulesOut(Schema):
+    questions: int
+    pass_mark: int
+    max_attempts: int
+
+
+class CourseDetailOut(CourseOut):
+    objectives: list[str]
+    lecturers: list[str]
+    prerequisites: list[str] = Field(description="Codes of courses to complete first.")
+    lessons: list[LessonOut]
+    quiz: QuizRulesOut | None
+
+
+class CourseListOut(Schema):
+    count: int
+    items: list[CourseOut]
+
+
+class EnrolmentOut(Schema):
+    course: int
+    code: str
+    title: str
+    enrolled_at: datetime
+    lessons_total: int
+    lessons_done: int
+    percent: int
+    next_lesson: int | None
+    completed_at: datetime | None
+
+
+class LessonDoneOut(Schema):
+    lesson: int
+    course: int
+    completed_at: datetime
+    course_completed: bool
+
+
+class OptionOut(Schema):
+    id: str
+    text: str
+
+
+class QuestionOut(Schema):
+    id: str
+    number: int
+    kind: str
+    text: str
+    options: list[OptionOut]
+
+
+class QuizOut(Schema):
+    title: str
+    pass_mark: int
+    max_attempts: int
+    attempts_used: int
+    attempts_left: int
+    passed: bool
+    questions: list[QuestionOut]
+
+
+class AttemptIn(Schema):
+    answers: dict[str, list[str]] = Field(description="Question id → the ids of the chosen options.")
+
+
+class AttemptOut(Schema):
+    id: int
+    number: int
+    score: int
+    passed: bool
+    question_count: int
+    correct_count: int
+    wrong_questions: list[str]
+    attempts_left: int
+    course_completed: bool
+
+
+router = Router(tags=["courses"])
+
+
+def _live_course(course_id: int) -> CoursePage:
+    return get_object_or_404(selectors.courses_live(), pk=course_id)
+
+
+@router.get("/courses/", response=CourseListOut, auth=None, summary="List courses")
+def course_list(
+    request,
+    competency: str = "",
+    audience: Party | None = None,
+    mode: DeliveryMode | None = None,
+    q: str = "",
+    offset: int = Query(0, ge=0),
+    limit: int = Query(20, ge=1, le=100),
+):
+    filters = selectors.CatalogueFilters(
+        competency=competency, audience=audience or "", delivery_mode=mode or "", query=q.strip()
+    )
+    courses = selectors.filter_courses(selectors.courses_live(), filters).order_by("competency__order", "code")
+    return {"count": courses.count(), "items": list(courses[offset : offset + limit])}
+
+
+@router.get("/courses/{int:course_id}", response=CourseDetailOut, auth=None, summary="One course with its lessons")
+def course_detail(request, course_id: int):
+    course = _live_course(course_id)
+    lessons = selectors.course_lessons(course)
+    quiz = selectors.quiz_for(course)
+    return {
+        **{name: getattr(course, name) for name in CourseOut.model_fields},
+        "objectives": course.objective_list,
+        "lecturers": [lecturer.name for lecturer in selectors.course_lecturers(course)],
+        "prerequisites": list(selectors.course_prerequisites(course).values_list("code", flat=True)),
+        "lessons": [
+            {
+                "id": lesson.pk,
+                "title": lesson.title,
+                "estimated_minutes": lesson.estimated_minutes,
+                "required": lesson.required,
+                "free_preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
+                "url": lesson.url,
+            }
+            for index, lesson in enumerate(lessons)
+        ],
+        "quiz": {
+            "questions": len(selectors.quiz_question_specs(quiz)),
+            "pass_mark": quiz.pass_mark,
+            "max_attempts": quiz.max_attempts,
+        }
+        if quiz
+        else None,
+    }
+
+
+def _enrolment_rows(user, course_id: int | None = None) -> list[dict]:
+    in_progress, completed = selectors.my_learning(user)
+    return [
+        {
+            "course": row.course.pk,
+            "code": row.course.code,
+            "title": row.course.title,
+            "enrolled_at": row.enrolment.enrolled_at,
+            "lessons_total": row.lessons_total,
+            "lessons_done": row.lessons_done,
+            "percent": row.percent,
+            "next_lesson": row.next_lesson.pk if row.next_lesson else None,
+            "completed_at": row.completion.completed_at if row.completion else None,
+        }
+        for row in in_progress + completed
+        if course_id is None or row.course.pk == course_id
+    ]
+
+
+@router.post(
+    "/courses/{int:course_id}/enrolment",
+    response={201: EnrolmentOut, 400: ErrorOut},
+    summary="Enrol in a course",
+)
+def enrol(request, course_id: int):
+    course = _live_course(course_id)
+    services.enrolment_create(user=request.auth, course=course)
+    return 201, _enrolment_rows(request.auth, course.pk)[0]
+
+
+@router.delete("/courses/{int:course_id}/enrolment", response={204: None, 400: ErrorOut}, summary="Leave a course")
+def unenrol(request, course_id: int):
+    course = _live_course(course_id)
+    services.enrolment_delete(user=request.auth, course=course)
+    return 204, None
+
+
+@router.get("/me/enrolments", response=list[EnrolmentOut], summary="My enrolments with progress")
+def my_enrolments(request):
+    return _enrolment_rows(request.auth)
+
+
+@router.post("/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done")
+def lesson_done(request, lesson_id: int):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    progress = services.lesson_mark_done(user=request.auth, lesson=lesson)
+    completion = selectors.completion_for(user=request.auth, course=progress.course)
+    return {
+        "lesson": lesson.pk,
+        "course": progress.course_id,
+        "completed_at": progress.completed_at,
+        "course_completed": completion is not None,
+    }
+
+
+@router.get("/courses/{int:course_id}/quiz", response={200: QuizOut, 400: ErrorOut}, summary="Quiz questions")
+def quiz_questions(request, course_id: int):
+    course = _live_course(course_id)
+    quiz = selectors.quiz_for(course)
+    if quiz is None:
+        raise services.CourseActionError(_("This course has no quiz."), code="no_quiz")
+    if not selectors.is_enrolled(user=request.auth, course=course):
+        raise services.CourseActionError(_("Enrol in this course to take its quiz."), code="not_enrolled")
+    attempts = selectors.quiz_attempts(user=request.auth, course=course)
+    passed = any(attempt.passed for attempt in attempts)
+    return {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "max_attempts": quiz.max_attempts,
+        "attempts_used": len(attempts),
+        "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed),
+        "passed": passed,
+        "questions": selectors.quiz_public_questions(quiz),
+    }
+
+
+@router.post(
+    "/courses/{int:course_id}/quiz/attempts",
+    response={201: AttemptOut, 400: ErrorOut},
+    summary="Submit a quiz attempt",
+)
+def quiz_attempt(request, course_id: int, payload: AttemptIn):
+    course = _live_course(course_id)
+    attempt = services.quiz_attempt_submit(user=request.auth, course=course, answers=payload.answers)
+    quiz = selectors.quiz_for(course)
+    return 201, {
+        "id": attempt.pk,
+        "number": attempt.number,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "question_count": attempt.question_count,
+        "correct_count": attempt.correct_count,
+        "wrong_questions": attempt.wrong_questions,
+        "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed),
+        "course_completed": selectors.completion_for(user=request.auth, course=course) is not None,
+    }
+
+
+api.add_router("/", router)

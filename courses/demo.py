@@ -1,0 +1,244 @@
+"""Demo data for courses: the five competencies, lecturers, 60 courses with lessons and quizzes, the catalogue,
+the course moderation workflow, and the six demo trainees part-way through or finished.
+
+Idempotent: everything is looked up by its natural key (competency code, lecturer name, course code, lesson
+slug) and created only when missing. Finished courses go through the completion service so that
+``course_completed`` fires exactly as in real use.
+"""
+
+import io
+from decimal import Decimal
+
+from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
+from django.db import transaction
+from django.utils.html import escape
+from PIL import Image as PillowImage
+from PIL import ImageDraw
+from wagtail.images.models import Image
+from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
+from wagtail.rich_text import RichText
+
+from academy.models import User
+from academy.roles import EDITORS, REGISTRARS
+
+from . import selectors, services
+from .demo_data import COMPETENCIES, COURSES, LECTURERS
+from .models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, Quiz
+
+COURSE_REVIEWERS = "课程审核员"
+WORKFLOW_NAME = "课程审核"
+TASK_NAME = "学院审核"
+
+
+def _cover(competency: Competency) -> Image:
+    """A plain cover in the competency's colour, drawn with Pillow (the machines have no internet)."""
+    title = f"课程封面 {competency.code}"
+    existing = Image.objects.filter(title=title).first()
+    if existing is not None:
+        return existing
+    picture = PillowImage.new("RGB", (1200, 560), competency.colour)
+    draw = ImageDraw.Draw(picture)
+    for offset in range(0, 1200, 80):
+        draw.line([(offset, 560), (offset + 280, 0)], fill=(255, 255, 255), width=2)
+    draw.rectangle([(60, 380), (420, 500)], fill=(255, 255, 255))
+    draw.text((90, 410), competency.code, fill=competency.colour, font_size=72)
+    buffer = io.BytesIO()
+    picture.save(buffer, format="PNG")
+    return Image.objects.create(title=title, file=ImageFile(buffer, name=f"cover-{competency.code.lower()}.png"))
+
+
+def _site_home() -> Page:
+    """The page the catalogue sits under: the default site's root page (seed_demo seeds the home page first)."""
+    site = Site.objects.filter(is_default_site=True).select_related("root_page").first()
+    return site.root_page if site else Page.get_first_root_node()
+
+
+def seed_catalogue() -> CourseIndexPage:
+    index = CourseIndexPage.objects.first()
+    if index is None:
+        index = _site_home().add_child(
+            instance=CourseIndexPage(
+                title="课程中心",
+                slug="courses",
+                intro="<p>五大能力模块、60门课程，手机随时学。完成课程即可获得学分。</p>",
+            )
+        )
+    return index
+
+
+def _lesson_body(lesson: dict) -> list:
+    body = [("paragraph", RichText("".join(f"<p>{escape(text)}</p>" for text in lesson["paragraphs"])))]
+    if lesson.get("case_study"):
+        case = lesson["case_study"]
+        body.append(("case_study", {"title": case["title"], "text": RichText(f"<p>{escape(case['text'])}</p>")}))
+    if lesson.get("callout"):
+        body.append(("callout", {"kind": "tip", "text": RichText(f"<p>{escape(lesson['callout'])}</p>")}))
+    return body
+
+
+def _quiz_questions(code: str, quiz: dict) -> list[dict]:
+    key = code.lower()
+    return [
+        {
+            "type": "question",
+            "id": f"{key}-q{number}",
+            "value": {
+                "kind": question["kind"],
+                "text": question["text"],
+                "explanation": question.get("explanation", ""),
+                "options": [
+                    {"type": "item", "id": f"{key}-q{number}-o{index}", "value": {"text": text, "correct": correct}}
+                    for index, (text, correct) in enumerate(question["options"], start=1)
+                ],
+            },
+        }
+        for number, question in enumerate(quiz["questions"], start=1)
+    ]
+
+
+def seed_courses(index: CourseIndexPage) -> dict[str, CoursePage]:
+    competencies = {}
+    for item in COMPETENCIES:
+        competency, _created = Competency.objects.get_or_create(
+            code=item["code"],
+            defaults={k: item[k] for k in ("name", "colour", "order", "description")},
+        )
+        competencies[item["code"]] = competency
+    covers = {code: _cover(competency) for code, competency in competencies.items()}
+    lecturers = {}
+    for item in LECTURERS:
+        lecturers[item["key"]], _created = Lecturer.objects.get_or_create(
+            name=item["name"], defaults={k: item[k] for k in ("title", "organisation", "bio")}
+        )
+
+    courses = {course.code: course for course in CoursePage.objects.all()}
+    for item in COURSES:
+        course = courses.get(item["code"])
+        if course is None:
+            course = index.add_child(
+                instance=CoursePage(
+                    title=item["title"],
+                    slug=item["code"].lower(),
+                    code=item["code"],
+                    competency=competencies[item["competency"]],
+                    audiences=item["audiences"],
+                    delivery_mode=item["delivery_mode"],
+                    credits=Decimal(item["credits"]),
+                    hours=Decimal(item["hours"]),
+                    summary=item["summary"],
+                    objectives="\n".join(item["objectives"]),
+                    cover_image=covers[item["competency"]],
+                )
+            )
+            course.lecturers.set([lecturers[key] for key in item["lecturers"]])
+            course.save_revision().publish()
+            courses[item["code"]] = course
+        existing_slugs = set(LessonPage.objects.child_of(course).values_list("slug", flat=True))
+        for number, lesson in enumerate(item["lessons"], start=1):
+            slug = f"lesson-{number}"
+            if slug not in existing_slugs:
+                course.add_child(
+                    instance=LessonPage(
+                        title=lesson["title"],
+                        slug=slug,
+                        estimated_minutes=lesson["minutes"],
+                        free_preview=bool(lesson.get("free_preview")) and number == 1,
+                        body=_lesson_body(lesson),
+                    )
+                )
+        if item["quiz"] and not Quiz.objects.filter(course=course).exists():
+            Quiz.objects.create(
+                course=course,
+                pass_mark=item["quiz"]["pass_mark"],
+                max_attempts=item["quiz"]["max_attempts"],
+                shuffle=item["quiz"]["shuffle"],
+                questions=_quiz_questions(item["code"], item["quiz"]),
+            )
+    for item in COURSES:
+        if item["prerequisites"]:
+            course = courses[item["code"]]
+            if not course.prerequisites.exists():
+                course.prerequisites.set([courses[code] for code in item["prerequisites"]])
+                course.save_revision().publish()
+    return courses
+
+
+def seed_workflow(index: CourseIndexPage) -> None:
+    """Course pages go through 课程审核: an editor submits, a course reviewer (学院审核) approves."""
+    reviewers, _created = Group.objects.get_or_create(name=COURSE_REVIEWERS)
+    reviewers.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
+    for codename in ("add_page", "change_page", "publish_page"):
+        GroupPagePermission.objects.get_or_create(
+            group=reviewers, page=index, permission=Permission.objects.get(codename=codename)
+        )
+    editors = Group.objects.filter(name=EDITORS).first()
+    if editors is not None:
+        for codename in ("add_page", "change_page"):
+            GroupPagePermission.objects.get_or_create(
+                group=editors, page=index, permission=Permission.objects.get(codename=codename)
+            )
+    registrar = User.objects.filter(username="registrar").first()
+    if registrar is not None:
+        registrar.groups.add(reviewers)
+    registrars = Group.objects.filter(name=REGISTRARS).first()
+    if registrars is not None:
+        registrars.permissions.add(
+            *Permission.objects.filter(content_type__app_label="courses", codename__in=["view_enrolment", "view_coursecompletion"])
+        )
+
+    workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
+    task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
+    if task is None:
+        task = GroupApprovalTask.objects.create(name=TASK_NAME)
+        task.groups.set([reviewers])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.get_or_create(page=index, defaults={"workflow": workflow})
+
+
+# (phone, courses finished, {course: lessons done} part-way)
+LEARNERS = [
+    ("+8613900000001", ["DJ-01", "ZZ-01", "FG-01"], {"DJ-02": 1, "MD-01": 1}),
+    ("+8613900000002", ["DJ-01"], {"FW-01": 1, "ZZ-01": 0}),
+    ("+8613900000003", ["FG-01", "FG-02"], {"FG-03": 1}),
+    ("+8613900000004", [], {"MD-01": 1, "DJ-01": 2}),
+    ("+8613900000005", ["FW-01"], {"FG-01": 1}),
+    ("+8613900000006", [], {"FW-01": 1, "MD-01": 0}),
+]
+
+
+def _finish(user: User, course: CoursePage) -> None:
+    services.enrolment_create(user=user, course=course)
+    for lesson in course.get_lessons():
+        services.lesson_mark_done(user=user, lesson=lesson)
+    quiz = selectors.quiz_for(course)
+    if quiz is not None and not any(a.passed for a in selectors.quiz_attempts(user=user, course=course)):
+        answers = {spec.id: sorted(spec.correct_option_ids) for spec in selectors.quiz_question_specs(quiz)}
+        services.quiz_attempt_submit(user=user, course=course, answers=answers)
+
+
+def seed_learners(courses: dict[str, CoursePage]) -> None:
+    for phone, finished, partway in LEARNERS:
+        user = User.objects.filter(phone=phone).first()
+        if user is None:
+            continue
+        for code in finished:
+            _finish(user, courses[code])
+        for code, lessons_done in partway.items():
+            course = courses[code]
+            try:
+                services.enrolment_create(user=user, course=course)
+            except services.CourseActionError:
+                continue  # a prerequisite not finished in the demo: leave the course alone
+            for lesson in list(course.get_lessons())[:lessons_done]:
+                services.lesson_mark_done(user=user, lesson=lesson)
+
+
+@transaction.atomic
+def seed() -> None:
+    """Create the catalogue, its 60 courses, the workflow and the demo trainees' progress."""
+    index = seed_catalogue()
+    courses = seed_courses(index)
+    seed_workflow(index)
+    seed_learners(courses)
+    selectors.catalogue_generation_bump()

@@ -1,0 +1,48 @@
+"""Forms for the catalogue's filters."""
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from academy.choices import Party
+
+from .choices import DeliveryMode
+from .selectors import CatalogueFilters
+
+
+class CatalogueFilterForm(forms.Form):
+    """The catalogue's filters; read from the query string so that a filtered list can be shared and bookmarked."""
+
+    q = forms.CharField(label=_("Search courses"), required=False, max_length=50)
+    competency = forms.ChoiceField(label=_("Competency"), required=False)
+    audience = forms.ChoiceField(
+        label=_("For"), required=False, choices=[("", _("All parties")), *Party.choices]
+    )
+    mode = forms.ChoiceField(
+        label=_("Delivery mode"), required=False, choices=[("", _("All modes")), *DeliveryMode.choices]
+    )
+    credits = forms.ChoiceField(label=_("Credits"), required=False)
+
+    def __init__(self, *args, competencies, credit_values, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["competency"].choices = [("", _("All competencies"))] + [(c.code, c.name) for c in competencies]
+        self.fields["credits"].choices = [("", _("Any credits"))] + [(f"{v:.1f}", f"{v:.1f}") for v in credit_values]
+        self.fields["q"].widget.attrs.update({"type": "search", "placeholder": _("Title, summary or code")})
+
+    def filters(self) -> CatalogueFilters:
+        """The valid filters; an invalid one is reported on the form and ignored."""
+        data = self.cleaned_data if self.is_bound and hasattr(self, "cleaned_data") else {}
+        credits = None
+        if data.get("credits"):
+            try:
+                credits = Decimal(data["credits"])
+            except InvalidOperation:
+                credits = None
+        return CatalogueFilters(
+            competency=data.get("competency", ""),
+            audience=data.get("audience", ""),
+            delivery_mode=data.get("mode", ""),
+            credits=credits,
+            query=(data.get("q") or "").strip(),
+        )

@@ -1,0 +1,470 @@
+"""Courses: competencies and lecturers (snippets), the catalogue, courses and lessons (pages), quizzes,
+and the learner records that belong to this app (enrolment, lesson progress, quiz attempts, completion)."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from rest_framework import serializers
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.api import APIField
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
+from .choices import DeliveryMode
+from .fields import PartiesField
+
+
+class Competency(index.Indexed, models.Model):
+    """One of the five core competencies (能力模块) that courses and credits are grouped by."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    code = models.CharField(
+        _("short code"),
+        max_length=8,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,8}$", _("Use two to eight capital letters, e.g. FG."))],
+        help_text=_("Used as the prefix of course codes, e.g. FG for FG-03."),
+    )
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#b91c1c",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour such as #b91c1c."))],
+        help_text=_("Shown as the competency's badge colour."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("code")]),
+        FieldRowPanel([FieldPanel("colour"), FieldPanel("order")]),
+        FieldPanel("description"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.FilterField("code")]
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("competency")
+        verbose_name_plural = _("competencies")
+
+    def __str__(self):
+        return self.name
+
+
+class Lecturer(index.Indexed, models.Model):
+    """Someone who teaches courses."""
+
+    name = models.CharField(_("name"), max_length=50)
+    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("For example 高级讲师."))
+    organisation = models.CharField(_("organisation"), max_length=100, blank=True)
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    bio = models.TextField(_("biography"), blank=True)
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("title")]),
+        FieldPanel("organisation"),
+        FieldPanel("photo"),
+        FieldPanel("bio"),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organisation")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturers")
+
+    def __str__(self):
+        return f"{self.name}（{self.title}）" if self.title else self.name
+
+
+class CourseIndexPage(Page):
+    """The catalogue (课程中心): every published course, with filters, counts per competency and a search box."""
+
+    intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
+    per_page = models.PositiveSmallIntegerField(
+        _("courses per page"), default=12, validators=[MinValueValidator(4), MaxValueValidator(60)]
+    )
+
+    content_panels = [*Page.content_panels, FieldPanel("intro"), FieldPanel("per_page")]
+    subpage_types = ["courses.CoursePage"]
+
+    class Meta:
+        verbose_name = _("course catalogue")
+
+    def route(self, request, path_components):
+        # Fetch the course as a CoursePage in one query instead of a Page and then its specific row.
+        # The instance is cached until editors next change course content (the key carries the generation).
+        if path_components:
+            from django.core.cache import cache
+
+            from .selectors import catalogue_generation
+
+            key = f"courses:route:{catalogue_generation()}:{self.pk}:{path_components[0]}"
+            course = cache.get(key)
+            if course is None:
+                course = CoursePage.objects.filter(
+                    path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
+                ).first()
+                if course is not None:
+                    cache.set(key, course, 60 * 60)
+            if course is not None:
+                return course.route(request, path_components[1:])
+        return super().route(request, path_components)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import catalogue_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(catalogue_context(request=request, index_page=self))
+        return context
+
+
+class _CompetencySerializer(serializers.Field):
+    def to_representation(self, value):
+        return {"id": value.pk, "code": value.code, "name": value.name, "colour": value.colour}
+
+
+class _LecturersSerializer(serializers.Field):
+    def to_representation(self, value):
+        return [{"id": lecturer.pk, "name": lecturer.name, "title": lecturer.title} for lecturer in value.all()]
+
+
+class CoursePage(RoutablePageMixin, Page):
+    """A course (课程). Its child pages are its lessons; it may have one final quiz."""
+
+    code = models.CharField(
+        _("course code"),
+        max_length=16,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))],
+        help_text=_("For example FG-03."),
+    )
+    competency = models.ForeignKey(
+        Competency, on_delete=models.PROTECT, related_name="courses", verbose_name=_("competency")
+    )
+    audiences = PartiesField(_("audiences"), help_text=_("Which of the three parties this course is for."))
+    delivery_mode = models.CharField(
+        _("delivery mode"), max_length=8, choices=DeliveryMode.choices, default=DeliveryMode.ONLINE
+    )
+    credits = models.DecimalField(
+        _("credits"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_("Credits earned on completion, one decimal place."),
+    )
+    hours = models.DecimalField(
+        _("hours"), max_digits=4, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
+    )
+    lecturers = ParentalManyToManyField(Lecturer, blank=True, related_name="courses", verbose_name=_("lecturers"))
+    cover_image = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cover image"),
+    )
+    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
+    objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))
+    prerequisites = ParentalManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="required_by",
+        verbose_name=_("prerequisites"),
+        help_text=_("Courses a trainee must complete before enrolling in this one."),
+    )
+    body = StreamField(CourseBodyBlock(), blank=True, verbose_name=_("introduction"))
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("code"), FieldPanel("competency")]),
+                FieldPanel("audiences"),
+                FieldRowPanel([FieldPanel("delivery_mode"), FieldPanel("credits"), FieldPanel("hours")]),
+            ],
+            heading=_("Course facts"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("summary"), FieldPanel("objectives"), FieldPanel("cover_image")], heading=_("Description")
+        ),
+        FieldPanel("lecturers"),
+        FieldPanel("prerequisites"),
+        FieldPanel("body"),
+    ]
+    quiz_panels = [InlinePanel("quizzes", max_num=1, label=_("Final quiz"))]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("Content")),
+            ObjectList(quiz_panels, heading=_("Quiz")),
+            ObjectList(Page.promote_panels, heading=_("Promote")),
+            ObjectList(Page.settings_panels, heading=_("Settings")),
+        ]
+    )
+
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code"),
+        index.SearchField("summary"),
+        index.FilterField("delivery_mode"),
+        index.FilterField("competency"),
+    ]
+    api_fields = [
+        APIField("code"),
+        APIField("competency", serializer=_CompetencySerializer()),
+        APIField("audiences", serializer=serializers.ListField(child=serializers.CharField())),
+        APIField("delivery_mode"),
+        APIField("credits"),
+        APIField("hours"),
+        APIField("lecturers", serializer=_LecturersSerializer()),
+        APIField("summary"),
+        APIField("objectives"),
+        APIField("body"),
+    ]
+
+    parent_page_types = ["courses.CourseIndexPage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("course")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    @cached_property
+    def quiz(self) -> "Quiz | None":
+        return self.quizzes.first()
+
+    def get_lessons(self):
+        """The live lessons of this course, in the order editors arranged them."""
+        return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import course_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(course_context(request=request, course=self))
+        return context
+
+    @path("")
+    def course(self, request):
+        return self.render(request)
+
+    @path("enrol/")
+    def enrol(self, request):
+        from .views import course_enrol
+
+        return course_enrol(request, course=self)
+
+    @path("unenrol/")
+    def unenrol(self, request):
+        from .views import course_unenrol
+
+        return course_unenrol(request, course=self)
+
+    @path("quiz/")
+    def take_quiz(self, request):
+        from .views import quiz_take
+
+        return quiz_take(request, course=self)
+
+    @path("quiz/attempts/<int:attempt_id>/")
+    def quiz_result(self, request, attempt_id):
+        from .views import quiz_result
+
+        return quiz_result(request, course=self, attempt_id=attempt_id)
+
+
+class LessonPage(RoutablePageMixin, Page):
+    """A lesson (课时) of a course: what to read or watch, then "mark as done"."""
+
+    estimated_minutes = models.PositiveSmallIntegerField(
+        _("estimated minutes"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
+    )
+    required = models.BooleanField(
+        _("required"), default=True, help_text=_("Required lessons must be done to complete the course.")
+    )
+    free_preview = models.BooleanField(
+        _("free preview"),
+        default=False,
+        help_text=_("Anyone may read this lesson without enrolling. Only honoured on a course's first lesson."),
+    )
+    body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+
+    content_panels = [
+        *Page.content_panels,
+        FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("required"), FieldPanel("free_preview")]),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    api_fields = [APIField("estimated_minutes"), APIField("required"), APIField("free_preview"), APIField("body")]
+
+    parent_page_types = ["courses.CoursePage"]
+    subpage_types = []
+
+    class Meta:
+        verbose_name = _("lesson")
+
+    def serve(self, request, *args, **kwargs):
+        from .views import lesson_guard
+
+        refusal = lesson_guard(request, lesson=self)
+        if refusal is not None:
+            return refusal
+        return super().serve(request, *args, **kwargs)
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import lesson_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(lesson_context(request=request, lesson=self))
+        return context
+
+    @path("")
+    def lesson(self, request):
+        return self.render(request)
+
+    @path("done/")
+    def mark_done(self, request):
+        from .views import lesson_mark_done_view
+
+        return lesson_mark_done_view(request, lesson=self)
+
+
+class Quiz(Orderable):
+    """A course's final quiz: questions of three kinds, a pass mark, a limit on attempts, optional shuffling."""
+
+    course = ParentalKey(CoursePage, on_delete=models.CASCADE, related_name="quizzes", verbose_name=_("course"))
+    title = models.CharField(_("title"), max_length=100, default=_("Final quiz"))
+    pass_mark = models.PositiveSmallIntegerField(
+        _("pass mark (%)"), default=60, validators=[MinValueValidator(1), MaxValueValidator(100)]
+    )
+    max_attempts = models.PositiveSmallIntegerField(
+        _("maximum attempts"), default=3, validators=[MinValueValidator(1), MaxValueValidator(20)]
+    )
+    shuffle = models.BooleanField(_("shuffle questions and options"), default=False)
+    questions = StreamField(QuestionsBlock(), verbose_name=_("questions"))
+
+    panels = [
+        FieldPanel("title"),
+        FieldRowPanel([FieldPanel("pass_mark"), FieldPanel("max_attempts"), FieldPanel("shuffle")]),
+        FieldPanel("questions"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
+        constraints = [models.UniqueConstraint(fields=["course"], name="quiz_one_per_course")]
+
+    def __str__(self):
+        return self.title
+
+
+class Enrolment(models.Model):
+    """A trainee taking a course."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("trainee")
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
+    enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["-enrolled_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrolment_once_per_course")]
+
+    def __str__(self):
+        return f"{self.user} · {self.course.title}"
+
+
+class LessonProgress(models.Model):
+    """A lesson a trainee has marked as done (one row per trainee and lesson)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_progress", verbose_name=_("trainee")
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress", verbose_name=_("lesson"))
+    # The lesson's course, kept here so that progress per course is one grouped query.
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("course"))
+    completed_at = models.DateTimeField(_("done at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("lesson progress")
+        verbose_name_plural = _("lesson progress")
+        ordering = ["-completed_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lesson_progress_once")]
+        indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.lesson.title}"
+
+
+class QuizAttempt(models.Model):
+    """One submitted quiz attempt: the answers as given, the score and which questions were wrong."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("trainee")
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course"))
+    quiz = models.ForeignKey(
+        Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts", verbose_name=_("quiz")
+    )
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    answers = models.JSONField(_("answers"), help_text=_("Question id → list of chosen option ids."))
+    wrong_questions = models.JSONField(_("wrong questions"), default=list)
+    question_count = models.PositiveSmallIntegerField(_("number of questions"))
+    correct_count = models.PositiveSmallIntegerField(_("correct answers"))
+    score = models.PositiveSmallIntegerField(_("score (%)"))
+    passed = models.BooleanField(_("passed"))
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
+        ordering = ["-submitted_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "course", "number"], name="quiz_attempt_number_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.course.code} #{self.number}: {self.score}%"
+
+
+class CourseCompletion(models.Model):
+    """A trainee completed a course (结业): recorded once, with its time. Credits hang off this row."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="course_completions", verbose_name=_("trainee")
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course"))
+    completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("course completion")
+        verbose_name_plural = _("course completions")
+        ordering = ["-completed_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "course"], name="course_completion_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.course.title}"

@@ -1,0 +1,276 @@
+"""Reads for courses. Every function issues a fixed number of queries, whatever the amount of data."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+
+from django.core.cache import cache
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+
+from . import rules
+from .models import (
+    Competency,
+    CourseCompletion,
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    Lecturer,
+    LessonPage,
+    LessonProgress,
+    Quiz,
+    QuizAttempt,
+)
+
+CATALOGUE_GENERATION_KEY = "courses:catalogue:generation"
+
+
+def catalogue_generation() -> int:
+    """The current generation of published course content; cached fragments include it in their keys."""
+    generation = cache.get(CATALOGUE_GENERATION_KEY)
+    if generation is None:
+        generation = 1
+        cache.add(CATALOGUE_GENERATION_KEY, generation, timeout=None)
+    return generation
+
+
+def catalogue_generation_bump() -> None:
+    """Make every cached catalogue and course fragment stale (called when editors change course content)."""
+    try:
+        cache.incr(CATALOGUE_GENERATION_KEY)
+    except ValueError:
+        cache.set(CATALOGUE_GENERATION_KEY, 2, timeout=None)
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """What a trainee chose in the catalogue's filter form (all optional)."""
+
+    competency: str = ""
+    audience: str = ""
+    delivery_mode: str = ""
+    credits: Decimal | None = None
+    query: str = ""
+
+
+def _live_lesson_count():
+    lessons = (
+        LessonPage.objects.live()
+        .filter(path__startswith=OuterRef("path"), depth=OuterRef("depth") + 1)
+        .order_by()
+        .values("depth")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(lessons, output_field=IntegerField()), 0)
+
+
+def courses_live(index_page: CourseIndexPage | None = None) -> QuerySet[CoursePage]:
+    """Live courses (under one catalogue when given), with competency and a live-lesson count."""
+    courses = CoursePage.objects.live().select_related("competency")
+    if index_page is not None:
+        courses = courses.child_of(index_page)
+    return courses.annotate(lesson_count=_live_lesson_count())
+
+
+def filter_courses(courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool = True) -> QuerySet:
+    """Apply the catalogue's filters to a queryset of courses."""
+    if with_competency and filters.competency:
+        courses = courses.filter(competency__code=filters.competency)
+    if filters.audience:
+        courses = courses.filter(audiences__contains=filters.audience)
+    if filters.delivery_mode:
+        courses = courses.filter(delivery_mode=filters.delivery_mode)
+    if filters.credits is not None:
+        courses = courses.filter(credits=filters.credits)
+    if filters.query:
+        words = filters.query.split()
+        for word in words:
+            courses = courses.filter(Q(title__icontains=word) | Q(summary__icontains=word) | Q(code__icontains=word))
+    return courses
+
+
+def catalogue_courses(*, index_page: CourseIndexPage, filters: CatalogueFilters) -> QuerySet[CoursePage]:
+    """The catalogue's courses after filtering, ordered by competency then code."""
+    courses = filter_courses(courses_live(index_page), filters, with_competency=True)
+    return courses.order_by("competency__order", "code")
+
+
+@dataclass
+class CompetencyFacet:
+    """A competency with the number of courses the other filters leave in it."""
+
+    competency: Competency
+    count: int
+
+
+def catalogue_competency_facets(*, index_page: CourseIndexPage, filters: CatalogueFilters) -> list[CompetencyFacet]:
+    """Every competency with its course count under the current filters other than competency (two queries)."""
+    base = filter_courses(CoursePage.objects.live().child_of(index_page), filters, with_competency=False)
+    counts = dict(base.order_by().values_list("competency_id").annotate(n=Count("pk")))
+    return [CompetencyFacet(competency, counts.get(competency.pk, 0)) for competency in Competency.objects.all()]
+
+
+def catalogue_credit_values(*, index_page: CourseIndexPage) -> list[Decimal]:
+    """The distinct credit values among live courses, for the credit filter."""
+    values = CoursePage.objects.live().child_of(index_page).order_by("credits").values_list("credits", flat=True)
+    return list(dict.fromkeys(values))
+
+
+def catalogue_page() -> CourseIndexPage | None:
+    """The first live catalogue page (the site has one)."""
+    return CourseIndexPage.objects.live().order_by("path").first()
+
+
+def competencies() -> QuerySet[Competency]:
+    return Competency.objects.all()
+
+
+def course_lessons(course: CoursePage) -> list[LessonPage]:
+    """The live lessons of a course, in order."""
+    return list(course.get_lessons().only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "required", "free_preview", "live"))
+
+
+def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:
+    """The courses to complete before this one, as saved (not an unsaved in-memory edit of the page)."""
+    return CoursePage.objects.filter(required_by__pk=course.pk).order_by("code")
+
+
+def course_lecturers(course: CoursePage) -> QuerySet[Lecturer]:
+    return Lecturer.objects.filter(courses__pk=course.pk).order_by("name")
+
+
+def lesson_is_first(lesson: LessonPage) -> bool:
+    """Whether no live lesson comes before this one in its course."""
+    return not LessonPage.objects.live().sibling_of(lesson).filter(path__lt=lesson.path).exists()
+
+
+def lesson_course(lesson: LessonPage) -> CoursePage | None:
+    """The course a lesson belongs to."""
+    return CoursePage.objects.filter(depth=lesson.depth - 1, path=lesson.path[: -CoursePage.steplen]).first()
+
+
+def enrolment_for(*, user, course: CoursePage) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    return Enrolment.objects.filter(user=user, course=course).first()
+
+
+def is_enrolled(*, user, course: CoursePage) -> bool:
+    return user.is_authenticated and Enrolment.objects.filter(user=user, course=course).exists()
+
+
+def lessons_done_ids(*, user, course: CoursePage) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(LessonProgress.objects.filter(user=user, course=course).values_list("lesson_id", flat=True))
+
+
+def completion_for(*, user, course: CoursePage) -> CourseCompletion | None:
+    if not user.is_authenticated:
+        return None
+    return CourseCompletion.objects.filter(user=user, course=course).first()
+
+
+def quiz_for(course: CoursePage) -> Quiz | None:
+    return Quiz.objects.filter(course=course).first()
+
+
+def quiz_attempts(*, user, course: CoursePage) -> list[QuizAttempt]:
+    """A trainee's attempts at a course's quiz, newest first."""
+    if not user.is_authenticated:
+        return []
+    return list(QuizAttempt.objects.filter(user=user, course=course).order_by("-number"))
+
+
+def quiz_question_specs(quiz: Quiz) -> list[rules.QuestionSpec]:
+    """The quiz's questions as scoring sees them (server side only: includes which options are correct)."""
+    specs = []
+    for child in quiz.questions:
+        if child.block_type != "question":
+            continue
+        options = child.value["options"].bound_blocks
+        specs.append(
+            rules.QuestionSpec(
+                id=child.id,
+                kind=child.value["kind"],
+                option_ids=tuple(option.id for option in options),
+                correct_option_ids=frozenset(option.id for option in options if option.value["correct"]),
+            )
+        )
+    return specs
+
+
+def quiz_public_questions(quiz: Quiz) -> list[dict]:
+    """The quiz's questions as a trainee may see them: text and options, never which options are correct."""
+    questions = []
+    for number, child in enumerate((c for c in quiz.questions if c.block_type == "question"), start=1):
+        questions.append(
+            {
+                "id": child.id,
+                "number": number,
+                "kind": child.value["kind"],
+                "text": child.value["text"],
+                "options": [{"id": option.id, "text": option.value["text"]} for option in child.value["options"].bound_blocks],
+            }
+        )
+    return questions
+
+
+def quiz_explanations(quiz: Quiz) -> dict[str, str]:
+    """Each question's explanation, shown after an attempt next to a wrong answer (it never names the option)."""
+    return {child.id: child.value["explanation"] for child in quiz.questions if child.block_type == "question"}
+
+
+@dataclass
+class LearningRow:
+    """One enrolled course on My learning."""
+
+    course: CoursePage
+    enrolment: Enrolment
+    lessons_total: int
+    lessons_done: int
+    percent: int
+    next_lesson: LessonPage | None
+    completion: CourseCompletion | None
+    lessons: list = field(default_factory=list)
+
+
+def my_learning(user) -> tuple[list[LearningRow], list[LearningRow]]:
+    """A trainee's courses in progress (most recently active first) and completed courses (four queries)."""
+    enrolments = list(Enrolment.objects.filter(user=user).select_related("course", "course__competency"))
+    if not enrolments:
+        return [], []
+    courses = [enrolment.course for enrolment in enrolments]
+    lessons_by_course: dict[str, list[LessonPage]] = defaultdict(list)
+    lesson_filter = reduce(or_, (Q(path__startswith=course.path, depth=course.depth + 1) for course in courses))
+    for lesson in LessonPage.objects.live().filter(lesson_filter).order_by("path").only("id", "title", "path", "depth", "url_path", "required"):
+        lessons_by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
+    done: dict[int, dict[int, object]] = defaultdict(dict)
+    for course_id, lesson_id, when in LessonProgress.objects.filter(user=user).values_list("course_id", "lesson_id", "completed_at"):
+        done[course_id][lesson_id] = when
+    completions = {c.course_id: c for c in CourseCompletion.objects.filter(user=user)}
+
+    in_progress, completed = [], []
+    for enrolment, course in zip(enrolments, courses, strict=True):
+        lessons = lessons_by_course.get(course.path, [])
+        done_ids = done.get(course.pk, {})
+        done_count = sum(1 for lesson in lessons if lesson.pk in done_ids)
+        next_lesson = next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
+        row = LearningRow(
+            course=course,
+            enrolment=enrolment,
+            lessons_total=len(lessons),
+            lessons_done=done_count,
+            percent=rules.progress_percent(done=done_count, total=len(lessons)),
+            next_lesson=next_lesson,
+            completion=completions.get(course.pk),
+            lessons=lessons,
+        )
+        (completed if row.completion else in_progress).append(row)
+    last_active = {course_id: max(times.values()) for course_id, times in done.items() if times}
+    in_progress.sort(key=lambda row: last_active.get(row.course.pk, row.enrolment.enrolled_at), reverse=True)
+    completed.sort(key=lambda row: row.completion.completed_at, reverse=True)
+    return in_progress, completed

@@ -1,0 +1,370 @@
+"""Views for trainees: the catalogue and course pages' context, lessons, quizzes and My learning.
+
+Page models call into this module; every view decides here who may see what.
+"""
+
+import random
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from . import rules, selectors, services
+from .forms import CatalogueFilterForm
+from .models import CourseIndexPage, CoursePage, LessonPage, QuizAttempt
+
+CACHE_SECONDS = 60 * 60
+
+
+def _is_staff_viewer(user) -> bool:
+    """Editors and other staff with admin access may read lessons to check them."""
+    return user.is_authenticated and user.has_perm("wagtailadmin.access_admin")
+
+
+# Catalogue ------------------------------------------------------------------------------------------------
+
+
+def _catalogue_html(request, index_page: CourseIndexPage) -> str:
+    form = CatalogueFilterForm(
+        request.GET or None,
+        competencies=list(selectors.competencies()),
+        credit_values=selectors.catalogue_credit_values(index_page=index_page),
+    )
+    if form.is_bound:
+        form.is_valid()
+    filters = form.filters()
+    facets = selectors.catalogue_competency_facets(index_page=index_page, filters=filters)
+    paginator = Paginator(selectors.catalogue_courses(index_page=index_page, filters=filters), index_page.per_page)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    kept = [(key, value) for key, value in request.GET.items() if key != "page" and value]
+    facet_params = [(key, value) for key, value in kept if key != "competency"]
+    return render_to_string(
+        "courses/includes/catalogue.html",
+        {
+            "page": index_page,
+            "form": form,
+            "filters": filters,
+            "facets": facets,
+            "facet_query": urlencode(facet_params),
+            "page_obj": page_obj,
+            "courses": page_obj.object_list,
+            "paginator": paginator,
+            "query_without_page": urlencode(kept),
+            "total": sum(facet.count for facet in facets) if not filters.competency else paginator.count,
+        },
+        request=None,
+    )
+
+
+def catalogue_context(*, request, index_page: CourseIndexPage) -> dict:
+    """The catalogue's filtered, paginated results. They are public and the same for everyone, so the rendered
+    fragment is cached per query string until editors publish a change (see receivers.py)."""
+    params = sorted((key, value) for key, value in request.GET.items() if value)
+    key = f"courses:catalogue:{selectors.catalogue_generation()}:{index_page.pk}:{get_language()}:{urlencode(params)}"
+    html = cache.get(key)
+    if html is None:
+        html = _catalogue_html(request, index_page)
+        cache.set(key, html, CACHE_SECONDS)
+    return {"catalogue_html": html}
+
+
+# Course ----------------------------------------------------------------------------------------------------
+
+
+def course_public_data(course: CoursePage) -> dict:
+    """What a course page shows to everyone: lessons, lecturers, prerequisites and the quiz's rules, cached."""
+    key = f"courses:course:{selectors.catalogue_generation()}:{course.pk}"
+    data = cache.get(key)
+    if data is None:
+        lessons = selectors.course_lessons(course)
+        quiz = selectors.quiz_for(course)
+        competency = course.competency
+        data = {
+            "competency": {"name": competency.name, "code": competency.code, "colour": competency.colour},
+            "lessons": [
+                {
+                    "id": lesson.pk,
+                    "title": lesson.title,
+                    "url": lesson.url,
+                    "minutes": lesson.estimated_minutes,
+                    "required": lesson.required,
+                    "preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
+                }
+                for index, lesson in enumerate(lessons)
+            ],
+            "lecturers": [
+                {"name": lecturer.name, "title": lecturer.title, "organisation": lecturer.organisation}
+                for lecturer in selectors.course_lecturers(course)
+            ],
+            "prerequisites": [
+                {"title": prerequisite.title, "code": prerequisite.code, "url": prerequisite.url}
+                for prerequisite in selectors.course_prerequisites(course).live()
+            ],
+            "quiz": {
+                "questions": len(selectors.quiz_question_specs(quiz)),
+                "pass_mark": quiz.pass_mark,
+                "max_attempts": quiz.max_attempts,
+            }
+            if quiz
+            else None,
+        }
+        cache.set(key, data, CACHE_SECONDS)
+    return data
+
+
+def _trainee_state(user, course: CoursePage, data: dict) -> dict:
+    """The viewer's own enrolment, lesson progress, quiz attempts and completion on one course."""
+    enrolment = selectors.enrolment_for(user=user, course=course)
+    if enrolment is None:
+        return {"enrolment": None, "done_ids": set(), "attempts": [], "completion": None}
+    done_ids = selectors.lessons_done_ids(user=user, course=course)
+    attempts = selectors.quiz_attempts(user=user, course=course) if data["quiz"] else []
+    completion = selectors.completion_for(user=user, course=course)
+    lessons = data["lessons"]
+    done_count = sum(1 for lesson in lessons if lesson["id"] in done_ids)
+    next_lesson = next((lesson for lesson in lessons if lesson["id"] not in done_ids), None)
+    passed = any(attempt.passed for attempt in attempts)
+    attempts_left = (
+        rules.attempts_left(max_attempts=data["quiz"]["max_attempts"], used=len(attempts), passed=passed)
+        if data["quiz"]
+        else 0
+    )
+    return {
+        "enrolment": enrolment,
+        "done_ids": done_ids,
+        "done_count": done_count,
+        "percent": rules.progress_percent(done=done_count, total=len(lessons)),
+        "next_lesson": next_lesson,
+        "attempts": attempts,
+        "quiz_passed": passed,
+        "attempts_left": attempts_left,
+        "completion": completion,
+    }
+
+
+def course_context(*, request, course: CoursePage) -> dict:
+    data = course_public_data(course)
+    return {
+        "course_data": data,
+        "state": _trainee_state(request.user, course, data),
+        "cache_generation": selectors.catalogue_generation(),
+    }
+
+
+def course_enrol(request, *, course: CoursePage):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(course.url)
+    try:
+        services.enrolment_create(user=request.user, course=course)
+    except services.CourseActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You are enrolled in 《%(title)s》.") % {"title": course.title})
+    return redirect(course.url)
+
+
+def course_unenrol(request, *, course: CoursePage):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(course.url)
+    try:
+        services.enrolment_delete(user=request.user, course=course)
+    except services.CourseActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("You have left 《%(title)s》.") % {"title": course.title})
+    return redirect(course.url)
+
+
+# Lessons ---------------------------------------------------------------------------------------------------
+
+
+def lesson_guard(request, *, lesson: LessonPage):
+    """None when the viewer may read the lesson; otherwise the response that sends them where they can go."""
+    if _is_staff_viewer(request.user):
+        return None
+    course = selectors.lesson_course(lesson)
+    if course is None:
+        raise Http404
+    if lesson.free_preview and selectors.lesson_is_first(lesson):
+        return None
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not selectors.is_enrolled(user=request.user, course=course):
+        messages.warning(request, _("Enrol in this course to read its lessons."))
+        return redirect(course.url)
+    return None
+
+
+def lesson_context(*, request, lesson: LessonPage) -> dict:
+    course = selectors.lesson_course(lesson)
+    lessons = selectors.course_lessons(course)
+    position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
+    enrolled = selectors.is_enrolled(user=request.user, course=course)
+    done_ids = selectors.lessons_done_ids(user=request.user, course=course) if enrolled else set()
+    return {
+        "course": course,
+        "lessons": lessons,
+        "position": position + 1,
+        "previous_lesson": lessons[position - 1] if position > 0 else None,
+        "next_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
+        "enrolled": enrolled,
+        "is_done": lesson.pk in done_ids,
+    }
+
+
+def lesson_mark_done_view(request, *, lesson: LessonPage):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return redirect_to_login(lesson.url)
+    course = selectors.lesson_course(lesson)
+    already_complete = course is not None and selectors.completion_for(user=request.user, course=course) is not None
+    try:
+        services.lesson_mark_done(user=request.user, lesson=lesson)
+    except services.CourseActionError as error:
+        messages.error(request, error.message)
+        return redirect(course.url if course is not None else "/")
+    if not already_complete and selectors.completion_for(user=request.user, course=course) is not None:
+        messages.success(request, _("Congratulations: you have completed 《%(title)s》.") % {"title": course.title})
+        return redirect(course.url)
+    messages.success(request, _("Lesson marked as done."))
+    done_ids = selectors.lessons_done_ids(user=request.user, course=course)
+    upcoming = next((item for item in selectors.course_lessons(course) if item.pk not in done_ids), None)
+    if upcoming is not None:
+        return redirect(upcoming.url)
+    return redirect(course.url)
+
+
+# Quiz ------------------------------------------------------------------------------------------------------
+
+
+def _answers_from_post(post, questions: list[dict]) -> dict[str, list[str]]:
+    """Answers from the quiz form: field ``q-<question id>`` holds the chosen option ids. Any other ``q-`` field
+    is passed on as an unknown question so that the service refuses it."""
+    answers = {}
+    for key in post:
+        if key.startswith("q-"):
+            answers[key[2:]] = post.getlist(key)
+    return answers
+
+
+def quiz_take(request, *, course: CoursePage):
+    """Show the quiz to an enrolled trainee and take a submission; bad input re-shows the form with a 400."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    quiz = selectors.quiz_for(course)
+    if quiz is None:
+        raise Http404
+    if not selectors.is_enrolled(user=request.user, course=course):
+        messages.warning(request, _("Enrol in this course to take its quiz."))
+        return redirect(course.url)
+    questions = selectors.quiz_public_questions(quiz)
+    attempts = selectors.quiz_attempts(user=request.user, course=course)
+    passed = any(attempt.passed for attempt in attempts)
+    left = rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed)
+    error, chosen, status = None, {}, 200
+    if request.method == "POST":
+        answers = _answers_from_post(request.POST, questions)
+        try:
+            attempt = services.quiz_attempt_submit(user=request.user, course=course, answers=answers)
+        except services.CourseActionError as problem:
+            error, chosen, status = problem, answers, 400
+        else:
+            if attempt.passed:
+                messages.success(request, _("You passed the quiz with %(score)d%%.") % {"score": attempt.score})
+            return redirect(course.url + course.reverse_subpage("quiz_result", kwargs={"attempt_id": attempt.pk}))
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if quiz.shuffle and status == 200:
+        shuffler = random.Random()  # noqa: S311  (order of questions, not security)
+        shuffler.shuffle(questions)
+        for question in questions:
+            shuffler.shuffle(question["options"])
+    return render(
+        request,
+        "courses/quiz.html",
+        {
+            "page": course,
+            "course": course,
+            "quiz": quiz,
+            "questions": questions,
+            "attempts": attempts,
+            "attempts_left": left,
+            "quiz_passed": passed,
+            "error": error,
+            "chosen": chosen,
+        },
+        status=status,
+    )
+
+
+def quiz_result(request, *, course: CoursePage, attempt_id: int):
+    """One attempt's score and which questions were wrong, for the trainee who made it only."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    attempt = QuizAttempt.objects.filter(pk=attempt_id, user=request.user, course=course).first()
+    if attempt is None:
+        raise Http404
+    quiz = selectors.quiz_for(course)
+    questions = selectors.quiz_public_questions(quiz) if quiz else []
+    attempts = selectors.quiz_attempts(user=request.user, course=course)
+    passed = any(item.passed for item in attempts)
+    left = rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed) if quiz else 0
+    # Explanations can give an answer away, so they appear only once no attempt is left to use them on.
+    explanations = selectors.quiz_explanations(quiz) if quiz and left == 0 else {}
+    wrong = set(attempt.wrong_questions)
+    rows = [
+        {
+            "number": question["number"],
+            "text": question["text"],
+            "wrong": question["id"] in wrong,
+            "explanation": explanations.get(question["id"], "") if question["id"] in wrong else "",
+        }
+        for question in questions
+    ]
+    return render(
+        request,
+        "courses/quiz_result.html",
+        {
+            "page": course,
+            "course": course,
+            "quiz": quiz,
+            "attempt": attempt,
+            "rows": rows,
+            "attempts_left": left,
+            "completion": selectors.completion_for(user=request.user, course=course),
+        },
+    )
+
+
+# My learning -----------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def my_learning(request):
+    """我的学习: the viewer's own courses in progress, where to continue, and completed courses."""
+    in_progress, completed = selectors.my_learning(request.user)
+    return render(request, "courses/my_learning.html", {"in_progress": in_progress, "completed": completed})
+
+
+@require_GET
+def catalogue_redirect(request):
+    """A stable address for the catalogue, wherever editors put the CourseIndexPage in the page tree."""
+    index_page = selectors.catalogue_page()
+    if index_page is None:
+        raise Http404
+    return redirect(index_page.url)
