@@ -22,6 +22,7 @@ urlpatterns = [
     path("api/v1/", learner_api.urls),
     path("api/v2/", api_router.urls),
     path("learning/", include("courses.urls")),
+    path("credits/", include("credits.urls")),
 ]
 
 if settings.DEBUG:

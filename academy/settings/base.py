@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
     "academy",
     "courses",
+    "credits",
     "home",
     # Wagtail
     "wagtail.contrib.forms",
