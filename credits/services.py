@@ -185,7 +185,7 @@ def appointment_create(
     if not selectors.trainees_appointable_by(actor).filter(pk=trainee.pk).exists():
         raise CreditActionError(_("You may only appoint people from your own street."), code="not_allowed")
     override_reason = (override_reason or "").strip()
-    standing = selectors.post_standing(trainee=trainee, post=post, on=start_date)
+    standing = selectors.post_standing(trainee=trainee, post=post)
     if not standing.qualified:
         if not override_reason:
             raise CreditActionError(
