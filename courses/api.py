@@ -15,7 +15,7 @@ from decimal import Decimal
 from allauth.headless.contrib.ninja.security import x_session_token_auth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema
 from ninja.security import SessionAuth
 
 from academy.choices import Party
@@ -175,8 +175,8 @@ def course_list(
     audience: Party | None = None,
     mode: DeliveryMode | None = None,
     q: str = "",
-    offset: int = Field(0, ge=0),
-    limit: int = Field(20, ge=1, le=100),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(20, ge=1, le=100),
 ):
     filters = selectors.CatalogueFilters(
         competency=competency, audience=audience or "", delivery_mode=mode or "", query=q.strip()
