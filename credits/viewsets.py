@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
+from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -170,10 +171,14 @@ class AppointmentViewSet(ModelViewSet):
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]
-    list_display = ["trainee", "post", "street", "community", "compound", "start_date", "qualified_now"]
+    list_display = [
+        "trainee", "post", "street", "community", "compound", "start_date",
+        BooleanColumn("qualified_now", label=_("Qualified now")),
+    ]  # fmt: skip
     list_filter = ["post", "street"]
     list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
     export_filename = "post-holders"
+    export_headings = {"qualified_now": _("Qualified now")}
     search_fields = ["trainee__real_name", "compound"]
     inspect_view_fields = [
         "trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason",
