@@ -70,3 +70,4 @@ def make_certificate(holder, programme, *, number: str = "拱三方证〔2026〕
         valid_until=kwargs.pop("valid_until", today + timedelta(days=days_valid)),
         **kwargs,
     )
+
