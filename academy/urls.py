@@ -28,6 +28,7 @@ urlpatterns = [
     path("search/autocomplete/", home_views.search_autocomplete, name="search_autocomplete"),
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
+    path("credits/", include("credits.urls")),
 ]
 
 if settings.DEBUG:

@@ -96,7 +96,13 @@ class HomePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["home.StandardPage", "home.NewsIndexPage", "home.EventIndexPage", "courses.CourseIndexPage"]
+    subpage_types = [
+        "home.StandardPage",
+        "home.NewsIndexPage",
+        "home.EventIndexPage",
+        "courses.CourseIndexPage",
+        "credits.ProgrammeIndexPage",
+    ]
     max_count = 1
 
     class Meta:

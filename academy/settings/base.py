@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
     "academy",
     "courses",
+    "credits",
     "home",
     # Wagtail
     "wagtail.contrib.forms",
@@ -118,6 +119,9 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Wait for a lock instead of failing at once when two requests write together.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Take the write lock when a transaction begins: a transaction that reads and then writes would otherwise fail
+    # at once with "database is locked" when another writer holds the lock, instead of waiting for the timeout.
+    DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

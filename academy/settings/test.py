@@ -1,5 +1,8 @@
 """Test settings: fast hashing, in-memory email, no manifest for static files, MFA off unless a test turns it on."""
 
+import tempfile
+from pathlib import Path
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -17,3 +20,6 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Rate limits are tested on purpose in their own tests; everywhere else they would make tests flaky.
 ACCOUNT_RATE_LIMITS = False
+# A file, not shared-cache memory: SQLite's busy timeout then applies, so tests that write from two threads at
+# once (credits' exactly-once award) wait for the lock as production does instead of failing "table is locked".
+DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "sanfang-academy-test.sqlite3")}  # noqa: F405

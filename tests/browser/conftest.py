@@ -65,22 +65,9 @@ def screenshot(page):
     return take
 
 
-def _restore_wagtail_roots() -> None:
-    """Live-server tests flush the database afterwards, and with it the rows Wagtail's migrations created
-    (the default locale, the root page and the root collection). Put them back for the next test."""
-    from wagtail.models import Collection, Locale, Page
-
-    Locale.objects.get_or_create(language_code="zh-hans")
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(title="Root", slug="root", locale=Locale.objects.first())
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-
-
 @pytest.fixture(autouse=True)
 def site_home(transactional_db):
     """Every browser test starts from the academy's home page as the site root, not Wagtail's welcome page."""
     from home.demo import seed_home, seed_images
 
-    _restore_wagtail_roots()
     seed_home(seed_images())

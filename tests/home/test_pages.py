@@ -17,8 +17,11 @@ class TestPageTree(WagtailPageTestCase):
 
     def test_home_page_children(self):
         from courses.models import CourseIndexPage
+        from credits.models import ProgrammeIndexPage
 
-        self.assertAllowedSubpageTypes(HomePage, {StandardPage, NewsIndexPage, EventIndexPage, CourseIndexPage})
+        self.assertAllowedSubpageTypes(
+            HomePage, {StandardPage, NewsIndexPage, EventIndexPage, CourseIndexPage, ProgrammeIndexPage}
+        )
 
     def test_standard_pages_nest_under_home_and_each_other(self):
         self.assertAllowedParentPageTypes(StandardPage, {HomePage, StandardPage})

@@ -1,0 +1,31 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CreditsConfig(AppConfig):
+    """The credit ledger, programmes and eligibility, posts and appointments, certificates, the integration API."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "credits"
+    verbose_name = _("Credits and posts")
+
+    def ready(self):
+        from wagtail.permissions import register_permission_policy
+
+        from courses.api import api
+        from courses.models import CourseCompletion
+        from courses.signals import course_completed
+
+        from .api import router
+        from .models import ApiClient, Appointment, CreditEntry
+        from .permissions import ApiClientPermissionPolicy, AppointmentPermissionPolicy, LedgerPermissionPolicy
+        from .receivers import award_credit_for_completion
+
+        course_completed.connect(
+            award_credit_for_completion, sender=CourseCompletion, dispatch_uid="credits-award-for-completion"
+        )
+        register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
+        register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
+        register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
+        # ready() runs once per process, before the URLconf (and so the API's URLs) is loaded.
+        api.add_router("/", router)

@@ -1,0 +1,259 @@
+"""Pure rules for credits and eligibility: no ORM, no I/O. Selectors gather the facts; these functions decide.
+
+Every shortfall is named and quantified in words a trainee understands ("法规运用还差 1.5 学分"); messages are
+translated when read, so a result computed once reads correctly in whichever language the page is shown.
+"""
+
+import calendar
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from django.utils.translation import gettext, gettext_noop
+
+ZERO = Decimal("0.0")
+ONE_PLACE = Decimal("0.1")
+
+
+def quantity(value: Decimal) -> str:
+    """A credit or hour figure as people write it: 1.5, 2 (not 2.0), 0.5."""
+    text = f"{Decimal(value).quantize(ONE_PLACE):f}"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day ``months`` months earlier, clamped to the month's last day (31 March − 1 month = 28/29 Feb)."""
+    month_index = day.year * 12 + (day.month - 1) - months
+    year, month = divmod(month_index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def window_start(*, as_of: date, months: int) -> date:
+    """The first day on which earned credit still counts for a programme with a window of ``months``."""
+    return months_before(as_of, months)
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """What eligibility needs of one ledger row."""
+
+    competency_id: int
+    amount: Decimal
+    earned_on: date
+
+
+def credits_in_window(lines: Iterable[LedgerLine], *, since: date, until: date) -> dict[int, Decimal]:
+    """Sum ledger lines per competency for rows earned from ``since`` to ``until`` inclusive (order-free)."""
+    totals: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        if since <= line.earned_on <= until:
+            totals[line.competency_id] += line.amount
+    return {competency_id: total for competency_id, total in totals.items() if total != 0}
+
+
+@dataclass(frozen=True)
+class CompetencyMinimum:
+    competency_id: int
+    name: str
+    credits: Decimal
+
+
+@dataclass(frozen=True)
+class RequiredCourse:
+    course_id: int
+    title: str
+    code: str = ""
+
+
+@dataclass(frozen=True)
+class Requirements:
+    """A programme's graduation requirements (结业标准)."""
+
+    total_credits: Decimal
+    window_months: int
+    minimums: tuple[CompetencyMinimum, ...] = ()
+    required_courses: tuple[RequiredCourse, ...] = ()
+    min_offline_hours: Decimal = ZERO
+
+
+@dataclass(frozen=True)
+class Facts:
+    """A trainee's record as it stands: credits per competency inside the programme's window, the courses
+    they have completed, and hours of offline learning inside the window."""
+
+    credits_by_competency: Mapping[int, Decimal] = field(default_factory=dict)
+    completed_course_ids: frozenset[int] = frozenset()
+    offline_hours: Decimal = ZERO
+
+    @property
+    def total_credits(self) -> Decimal:
+        return sum(self.credits_by_competency.values(), ZERO)
+
+
+class ShortfallKind:
+    COMPETENCY = "competency"
+    COURSE = "course"
+    OFFLINE_HOURS = "offline_hours"
+    TOTAL = "total"
+
+
+@dataclass(frozen=True)
+class Shortfall:
+    """One unmet requirement: what, and by how much."""
+
+    kind: str
+    subject: str = ""
+    missing: Decimal | None = None
+
+    @property
+    def message(self) -> str:
+        if self.kind == ShortfallKind.COMPETENCY:
+            return gettext("%(competency)s still needs %(credits)s credits") % {
+                "competency": self.subject,
+                "credits": quantity(self.missing),
+            }
+        if self.kind == ShortfallKind.COURSE:
+            return gettext("Required course 《%(title)s》 not completed") % {"title": self.subject}
+        if self.kind == ShortfallKind.OFFLINE_HOURS:
+            return gettext("Offline learning still needs %(hours)s hours") % {"hours": quantity(self.missing)}
+        return gettext("Total credits still need %(credits)s more") % {"credits": quantity(self.missing)}
+
+    def __str__(self):
+        return self.message
+
+
+@dataclass(frozen=True)
+class CompetencyProgress:
+    competency_id: int
+    name: str
+    earned: Decimal
+    required: Decimal
+
+    @property
+    def percent(self) -> int:
+        return percent(self.earned, self.required)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Met or not, with every shortfall, plus the progress figures a trainee sees."""
+
+    met: bool
+    shortfalls: tuple[Shortfall, ...]
+    total_earned: Decimal = ZERO
+    total_required: Decimal = ZERO
+    competencies: tuple[CompetencyProgress, ...] = ()
+    courses_done: int = 0
+    courses_required: int = 0
+    offline_hours: Decimal = ZERO
+    offline_hours_required: Decimal = ZERO
+
+    @property
+    def percent(self) -> int:
+        return percent(self.total_earned, self.total_required)
+
+    @property
+    def messages(self) -> list[str]:
+        return [shortfall.message for shortfall in self.shortfalls]
+
+
+def percent(earned: Decimal, required: Decimal) -> int:
+    """Progress towards a requirement, 0–100; a requirement of nothing is already complete."""
+    if required <= 0:
+        return 100
+    return max(0, min(100, int(earned * 100 / required)))
+
+
+def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:
+    """Decide whether the facts meet the requirements, naming every shortfall in a stable order:
+    competencies (as the programme lists them), required courses, offline hours, then the total."""
+    shortfalls: list[Shortfall] = []
+    progress = []
+    for minimum in requirements.minimums:
+        earned = facts.credits_by_competency.get(minimum.competency_id, ZERO)
+        progress.append(CompetencyProgress(minimum.competency_id, minimum.name, earned, minimum.credits))
+        if earned < minimum.credits:
+            shortfalls.append(Shortfall(ShortfallKind.COMPETENCY, minimum.name, minimum.credits - earned))
+    done = 0
+    for course in requirements.required_courses:
+        if course.course_id in facts.completed_course_ids:
+            done += 1
+        else:
+            shortfalls.append(Shortfall(ShortfallKind.COURSE, course.title))
+    if facts.offline_hours < requirements.min_offline_hours:
+        shortfalls.append(
+            Shortfall(ShortfallKind.OFFLINE_HOURS, missing=requirements.min_offline_hours - facts.offline_hours)
+        )
+    total = facts.total_credits
+    if total < requirements.total_credits:
+        shortfalls.append(Shortfall(ShortfallKind.TOTAL, missing=requirements.total_credits - total))
+    return Eligibility(
+        met=not shortfalls,
+        shortfalls=tuple(shortfalls),
+        total_earned=total,
+        total_required=requirements.total_credits,
+        competencies=tuple(progress),
+        courses_done=done,
+        courses_required=len(requirements.required_courses),
+        offline_hours=facts.offline_hours,
+        offline_hours_required=requirements.min_offline_hours,
+    )
+
+
+def adjustment_problem(*, amount: Decimal, reason: str, balance: Decimal) -> str | None:
+    """Why a manual adjustment may not be recorded (an untranslated msgid), or None when it may."""
+    if not reason.strip():
+        return gettext_noop("Give a reason for the adjustment.")
+    if amount == 0:
+        return gettext_noop("The adjustment cannot be zero.")
+    if amount != amount.quantize(ONE_PLACE):
+        return gettext_noop("Credits have one decimal place.")
+    if balance + amount < 0:
+        return gettext_noop("This adjustment would leave the competency with a negative balance.")
+    return None
+
+
+@dataclass(frozen=True)
+class SvgBar:
+    """One bar of the competency chart, already laid out in SVG units."""
+
+    label: str
+    value: Decimal
+    colour: str
+    x: float
+    y: float
+    width: float
+    height: float
+    label_y: float
+    cx: float
+
+
+def bar_chart(values: list[tuple[str, Decimal, str]], *, width: int = 340, height: int = 180) -> list[SvgBar]:
+    """Lay out a vertical bar chart of (label, value, colour) inside width × height (labels go below)."""
+    if not values:
+        return []
+    top = max((value for _label, value, _colour in values), default=ZERO)
+    scale_to = max(top, Decimal(1))
+    slot = width / len(values)
+    bar_width = slot * 0.6
+    bars = []
+    for index, (label, value, colour) in enumerate(values):
+        shown = max(value, ZERO)
+        bar_height = float(shown / scale_to) * (height - 20)
+        bars.append(
+            SvgBar(
+                label=label,
+                value=value,
+                colour=colour,
+                x=round(index * slot + (slot - bar_width) / 2, 1),
+                y=round(height - bar_height, 1),
+                width=round(bar_width, 1),
+                height=round(bar_height, 1),
+                label_y=round(height - bar_height - 4, 1),
+                cx=round(index * slot + slot / 2, 1),
+            )
+        )
+    return bars

@@ -1,0 +1,302 @@
+"""Reads for credits. Eligibility for one trainee and one programme is a fixed number of queries."""
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from academy.models import User
+from academy.selectors import users_visible_to
+from courses.choices import DeliveryMode
+from courses.models import Competency, CourseCompletion
+
+from . import rules
+from .choices import CertificateStatus
+from .models import (
+    ApiClient,
+    Appointment,
+    Certificate,
+    CreditEntry,
+    Post,
+    ProgrammeCompetencyMinimum,
+    ProgrammePage,
+    ProgrammeRequiredCourse,
+)
+
+OFFLINE_MODES = (DeliveryMode.OFFLINE, DeliveryMode.BLENDED)
+
+
+def today() -> date:
+    return timezone.localdate()
+
+
+# Balances ---------------------------------------------------------------------------------------------------
+
+
+def credit_balance_by_competency(*, trainee: User, since: date | None = None, until: date | None = None) -> dict[int, Decimal]:
+    """A trainee's credits per competency id, optionally only those earned from ``since`` to ``until`` (one query)."""
+    entries = CreditEntry.objects.filter(trainee=trainee)
+    if since is not None:
+        entries = entries.filter(earned_on__gte=since)
+    if until is not None:
+        entries = entries.filter(earned_on__lte=until)
+    rows = entries.order_by().values_list("competency_id").annotate(total=Sum("amount"))
+    return {competency_id: total for competency_id, total in rows if total}
+
+
+def credit_balance_total(*, trainee: User, since: date | None = None, until: date | None = None) -> Decimal:
+    """A trainee's total credits, optionally inside a date window (one query)."""
+    return sum(credit_balance_by_competency(trainee=trainee, since=since, until=until).values(), rules.ZERO)
+
+
+def credit_balance(*, trainee: User, competency: Competency) -> Decimal:
+    """A trainee's all-time balance in one competency (one query)."""
+    total = CreditEntry.objects.filter(trainee=trainee, competency=competency).aggregate(total=Sum("amount"))["total"]
+    return total or rules.ZERO
+
+
+def ledger_for(trainee: User) -> QuerySet[CreditEntry]:
+    """A trainee's ledger rows, newest first, with what each came from."""
+    return CreditEntry.objects.filter(trainee=trainee).select_related(
+        "competency", "course", "recorded_by", "reverses", "reversed_by"
+    )
+
+
+# Programmes and eligibility ---------------------------------------------------------------------------------
+
+
+def programme_requirements(programme: ProgrammePage) -> rules.Requirements:
+    """A programme's requirements as the rules see them (two queries, or none when prefetched)."""
+    minimums = programme.competency_minimums.all()
+    required = programme.required_courses.all()
+    if not _is_prefetched(programme, "competency_minimums"):
+        minimums = minimums.select_related("competency")
+    if not _is_prefetched(programme, "required_courses"):
+        required = required.select_related("course")
+    return rules.Requirements(
+        total_credits=programme.total_credits,
+        window_months=programme.window_months,
+        min_offline_hours=programme.min_offline_hours,
+        minimums=tuple(
+            rules.CompetencyMinimum(row.competency_id, row.competency.name, row.credits) for row in minimums
+        ),
+        required_courses=tuple(
+            rules.RequiredCourse(row.course_id, row.course.title, row.course.code) for row in required
+        ),
+    )
+
+
+def _is_prefetched(instance, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
+
+
+def _completion_facts(trainee: User, *, since: date) -> tuple[frozenset[int], Decimal]:
+    """Completed course ids (ever) and offline hours completed since ``since`` (one query)."""
+    rows = CourseCompletion.objects.filter(user=trainee).values_list(
+        "course_id", "course__delivery_mode", "course__hours", "completed_at"
+    )
+    completed, hours = set(), rules.ZERO
+    for course_id, mode, course_hours, completed_at in rows:
+        completed.add(course_id)
+        if mode in OFFLINE_MODES and timezone.localdate(completed_at) >= since:
+            hours += course_hours
+    return frozenset(completed), hours
+
+
+def trainee_facts(*, trainee: User, requirements: rules.Requirements, as_of: date | None = None) -> rules.Facts:
+    """What the rules need to know about a trainee for one programme (two queries)."""
+    as_of = as_of or today()
+    since = rules.window_start(as_of=as_of, months=requirements.window_months)
+    completed, hours = _completion_facts(trainee, since=since)
+    return rules.Facts(
+        credits_by_competency=credit_balance_by_competency(trainee=trainee, since=since, until=as_of),
+        completed_course_ids=completed,
+        offline_hours=hours,
+    )
+
+
+def eligibility_for(
+    *, trainee: User, programme: ProgrammePage, as_of: date | None = None, requirements: rules.Requirements | None = None
+) -> rules.Eligibility:
+    """Whether a trainee meets a programme's requirements today, with every shortfall (at most four queries)."""
+    requirements = requirements or programme_requirements(programme)
+    return rules.evaluate(requirements, trainee_facts(trainee=trainee, requirements=requirements, as_of=as_of))
+
+
+def programmes_live() -> QuerySet[ProgrammePage]:
+    """Live programmes with their requirement rows and posts prefetched."""
+    return (
+        ProgrammePage.objects.live()
+        .order_by("path")
+        .prefetch_related(
+            Prefetch("competency_minimums", ProgrammeCompetencyMinimum.objects.select_related("competency")),
+            Prefetch("required_courses", ProgrammeRequiredCourse.objects.select_related("course")),
+            "posts",
+        )
+    )
+
+
+def programmes_for(trainee: User) -> list[ProgrammePage]:
+    """The live programmes meant for a trainee's party (or for every party)."""
+    programmes = programmes_live()
+    if trainee.party:
+        programmes = programmes.filter(Q(party=trainee.party) | Q(party=""))
+    return list(programmes)
+
+
+@dataclass
+class ProgrammeProgress:
+    programme: ProgrammePage
+    eligibility: rules.Eligibility
+    certificate: Certificate | None
+
+
+@dataclass
+class Dashboard:
+    """Everything 我的学分 shows, gathered in a fixed number of queries."""
+
+    competencies: list[tuple[Competency, Decimal]]
+    total: Decimal
+    chart: list[rules.SvgBar]
+    programmes: list[ProgrammeProgress]
+    ledger: list[CreditEntry]
+
+
+def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
+    """A trainee's credits per competency, each relevant programme's progress and the ledger (seven queries).
+
+    The ledger is read once and every programme's window is summed from it with the same pure function the
+    rules use, so the figures here and the eligibility decision cannot disagree.
+    """
+    as_of = as_of or today()
+    ledger = list(ledger_for(trainee))
+    lines = [rules.LedgerLine(entry.competency_id, entry.amount, entry.earned_on) for entry in ledger]
+    competencies = list(Competency.objects.all())
+    balances = rules.credits_in_window(lines, since=date.min, until=date.max)
+    rows = [(competency, balances.get(competency.pk, rules.ZERO)) for competency in competencies]
+    completion_rows = list(
+        CourseCompletion.objects.filter(user=trainee).values_list(
+            "course_id", "course__delivery_mode", "course__hours", "completed_at"
+        )
+    )
+    completed = frozenset(row[0] for row in completion_rows)
+    programmes = programmes_for(trainee)
+    certificates = {
+        certificate.programme_id: certificate
+        for certificate in valid_certificates(trainee=trainee, programmes=programmes, on=as_of)
+    }
+    progress = []
+    for programme in programmes:
+        requirements = programme_requirements(programme)
+        since = rules.window_start(as_of=as_of, months=requirements.window_months)
+        hours = sum(
+            (h for _id, mode, h, when in completion_rows if mode in OFFLINE_MODES and timezone.localdate(when) >= since),
+            rules.ZERO,
+        )
+        facts = rules.Facts(rules.credits_in_window(lines, since=since, until=as_of), completed, hours)
+        progress.append(ProgrammeProgress(programme, rules.evaluate(requirements, facts), certificates.get(programme.pk)))
+    return Dashboard(
+        competencies=rows,
+        total=sum((value for _c, value in rows), rules.ZERO),
+        chart=rules.bar_chart([(c.name, value, c.colour) for c, value in rows]),
+        programmes=progress,
+        ledger=ledger,
+    )
+
+
+# Certificates, posts and appointments -----------------------------------------------------------------------
+
+
+def _valid_certificate_q(on: date) -> Q:
+    return Q(status=CertificateStatus.VALID, valid_until__gte=on, issued_on__lte=on)
+
+
+def valid_certificates(*, trainee: User, programmes, on: date | None = None) -> QuerySet[Certificate]:
+    """A trainee's valid, unexpired certificates of any of ``programmes`` (one query)."""
+    on = on or today()
+    return (
+        Certificate.objects.filter(_valid_certificate_q(on), holder=trainee, programme__in=programmes)
+        .select_related("programme")
+        .order_by("-valid_until")
+    )
+
+
+def valid_certificate_for(user: User, programmes, *, on: date | None = None) -> Certificate | None:
+    """The longest-valid certificate the user holds of one of ``programmes``, or None."""
+    return valid_certificates(trainee=user, programmes=programmes, on=on).first()
+
+
+def post_by_slug(slug: str) -> Post | None:
+    return Post.objects.filter(slug=slug).first()
+
+
+@dataclass
+class PostStanding:
+    """Whether a trainee qualifies for a post, on what certificate, or what they still lack."""
+
+    qualified: bool
+    certificate: Certificate | None
+    shortfalls: list[str]
+
+
+def post_standing(*, trainee: User, post: Post, on: date | None = None) -> PostStanding:
+    """A trainee's standing for a post: a valid certificate of a qualifying programme, or the shortfalls of the
+    qualifying programme they are nearest to graduating from."""
+    on = on or today()
+    programmes = list(programmes_live().filter(posts=post))
+    certificate = valid_certificate_for(trainee, programmes, on=on) if programmes else None
+    if certificate is not None:
+        return PostStanding(True, certificate, [])
+    if not programmes:
+        return PostStanding(False, None, [gettext("No programme qualifies for this post yet.")])
+    results = [(programme, eligibility_for(trainee=trainee, programme=programme, as_of=on)) for programme in programmes]
+    met = [programme for programme, eligibility in results if eligibility.met]
+    if met:
+        return PostStanding(
+            False,
+            None,
+            [gettext("《%(programme)s》 is complete but no certificate has been issued yet.") % {"programme": met[0].title}],
+        )
+    programme, eligibility = min(results, key=lambda pair: len(pair[1].shortfalls))
+    return PostStanding(
+        False, None, [f"《{programme.title}》：{message}" for message in eligibility.messages]
+    )
+
+
+def appointments_visible_to(viewer: User) -> QuerySet[Appointment]:
+    """Appointments a member of staff may see (registrars all, street administrators their street), each marked
+    ``qualified_now`` when the holder still has a valid certificate of a programme that qualifies for the post."""
+    appointments = Appointment.objects.select_related("trainee", "post", "street", "community", "certificate")
+    if not viewer.is_authenticated or not viewer.is_active:
+        return appointments.none()
+    if not viewer.is_registrar:
+        if not viewer.is_street_administrator:
+            return appointments.none()
+        appointments = appointments.filter(street_id=viewer.managed_street_id)
+    qualifying = Certificate.objects.filter(
+        _valid_certificate_q(today()), holder=OuterRef("trainee"), programme__posts=OuterRef("post")
+    )
+    return appointments.annotate(qualified_now=Exists(qualifying))
+
+
+def trainees_appointable_by(viewer: User) -> QuerySet[User]:
+    """The people a member of staff may appoint: the people they may see."""
+    return users_visible_to(viewer).filter(is_active=True)
+
+
+# API clients ------------------------------------------------------------------------------------------------
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def api_client_for_token(token: str) -> ApiClient | None:
+    """The active client whose token this is, or None (one query)."""
+    if not token:
+        return None
+    return ApiClient.objects.filter(token_hash=token_hash(token), is_active=True).first()

@@ -1,0 +1,266 @@
+"""Every write in credits: awards, adjustments and reversals on the ledger, appointments and API clients."""
+
+import secrets
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from academy.models import Community, Street, User
+from courses.models import Competency, CoursePage
+
+from . import rules, selectors
+from .choices import CreditKind
+from .models import ApiClient, Appointment, CreditEntry, Post
+
+
+class CreditActionError(Exception):
+    """Something the rules do not allow; ``message`` is translated and safe to show."""
+
+    def __init__(self, message, *, code: str, shortfalls: list[str] | None = None):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.code = code
+        self.shortfalls = shortfalls or []
+
+
+def _require_registrar(actor: User) -> None:
+    if not (actor.is_authenticated and actor.is_active and actor.is_registrar):
+        raise CreditActionError(_("Only registrars may do this."), code="not_allowed")
+
+
+def completion_source_key(*, course_id: int, user_id: int) -> str:
+    return f"course:{course_id}:user:{user_id}"
+
+
+@transaction.atomic
+def credit_award_for_completion(*, user: User, course: CoursePage, completed_on: date) -> CreditEntry:
+    """Award a course's credits for its completion, exactly once per trainee and course.
+
+    The unique ``source_key`` decides: a second or concurrent report finds the first row (or loses the insert
+    inside its own savepoint) and returns that row without writing another.
+    """
+    key = completion_source_key(course_id=course.pk, user_id=user.pk)
+    existing = CreditEntry.objects.filter(source_key=key).first()
+    if existing is not None:
+        return existing
+    entry = CreditEntry(
+        trainee=user,
+        competency_id=course.competency_id,
+        amount=course.credits,
+        kind=CreditKind.COURSE_COMPLETION,
+        source_key=key,
+        course=course,
+        earned_on=completed_on,
+        note=f"{course.code} {course.title}"[:255],
+    )
+    # Uniqueness is left to the database so that the check and the insert cannot be separated by another writer.
+    entry.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return CreditEntry.objects.get(source_key=key)
+    return entry
+
+
+def _parse_amount(amount) -> Decimal:
+    try:
+        value = Decimal(str(amount).strip())
+    except (InvalidOperation, ValueError) as error:
+        raise CreditActionError(_("Enter the credits as a number, e.g. 1.5 or -0.5."), code="invalid") from error
+    if not value.is_finite() or abs(value) >= Decimal("10000"):
+        raise CreditActionError(_("Enter the credits as a number, e.g. 1.5 or -0.5."), code="invalid")
+    return value
+
+
+def _lock_trainee(trainee: User) -> None:
+    # Serialises balance checks for one trainee on PostgreSQL; SQLite serialises every writer anyway.
+    User.objects.select_for_update().filter(pk=trainee.pk).first()
+
+
+@transaction.atomic
+def credit_adjust(
+    *,
+    actor: User,
+    trainee: User,
+    competency: Competency,
+    amount: Decimal | str,
+    reason: str,
+    earned_on: date | None = None,
+) -> CreditEntry:
+    """A registrar's manual adjustment: needs a reason, is never zero, never leaves the competency's balance
+    below zero, and is written to Wagtail's audit log."""
+    _require_registrar(actor)
+    value = _parse_amount(amount)
+    reason = (reason or "").strip()
+    _lock_trainee(trainee)
+    problem = rules.adjustment_problem(
+        amount=value, reason=reason, balance=selectors.credit_balance(trainee=trainee, competency=competency)
+    )
+    if problem is not None:
+        raise CreditActionError(gettext(problem), code="invalid")
+    entry = CreditEntry(
+        trainee=trainee,
+        competency=competency,
+        amount=value,
+        kind=CreditKind.ADJUSTMENT,
+        earned_on=earned_on or selectors.today(),
+        recorded_by=actor,
+        note=reason[:255],
+    )
+    entry.full_clean()
+    entry.save()
+    log(
+        instance=entry,
+        action="credits.adjust",
+        user=actor,
+        data={"trainee": trainee.pk, "competency": competency.name, "amount": str(value), "reason": reason},
+    )
+    return entry
+
+
+@transaction.atomic
+def credit_reverse(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntry:
+    """Cancel a ledger row with a new row of the opposite amount, dated like the original so that every window
+    that counted the original also counts its reversal. A row is reversed at most once."""
+    _require_registrar(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CreditActionError(_("Give a reason for the reversal."), code="invalid")
+    if entry.kind == CreditKind.REVERSAL:
+        raise CreditActionError(_("A reversal cannot itself be reversed; record an adjustment."), code="invalid")
+    _lock_trainee(entry.trainee)
+    if CreditEntry.objects.filter(reverses=entry).exists():
+        raise CreditActionError(_("This entry has already been reversed."), code="already_reversed")
+    balance = selectors.credit_balance(trainee=entry.trainee, competency=entry.competency)
+    if balance - entry.amount < 0:
+        raise CreditActionError(
+            _("This reversal would leave the competency with a negative balance."), code="negative_balance"
+        )
+    reversal = CreditEntry(
+        trainee=entry.trainee,
+        competency=entry.competency,
+        amount=-entry.amount,
+        kind=CreditKind.REVERSAL,
+        course=entry.course,
+        earned_on=entry.earned_on,
+        recorded_by=actor,
+        note=reason[:255],
+        reverses=entry,
+    )
+    reversal.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic():
+            reversal.save()
+    except IntegrityError as error:
+        raise CreditActionError(_("This entry has already been reversed."), code="already_reversed") from error
+    log(instance=reversal, action="credits.reverse", user=actor, data={"reverses": entry.pk, "reason": reason})
+    return reversal
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    actor: User,
+    trainee: User,
+    post: Post,
+    street: Street,
+    start_date: date,
+    community: Community | None = None,
+    compound: str = "",
+    override_reason: str = "",
+) -> Appointment:
+    """Appoint a trainee to a post. Refused, with the shortfalls, unless they hold a valid certificate of a
+    qualifying programme; a registrar may override with a written reason, which is audited."""
+    allowed = actor.is_authenticated and actor.is_active and (
+        actor.is_registrar or (actor.is_street_administrator and street.pk == actor.managed_street_id)
+    )
+    if not allowed:
+        raise CreditActionError(_("You may only appoint people to posts in your own street."), code="not_allowed")
+    if not selectors.trainees_appointable_by(actor).filter(pk=trainee.pk).exists():
+        raise CreditActionError(_("You may only appoint people from your own street."), code="not_allowed")
+    override_reason = (override_reason or "").strip()
+    standing = selectors.post_standing(trainee=trainee, post=post)
+    if not standing.qualified:
+        if not override_reason:
+            raise CreditActionError(
+                _("%(name)s does not qualify for the post %(post)s.") % {"name": trainee.display_name, "post": post.name},
+                code="not_qualified",
+                shortfalls=standing.shortfalls,
+            )
+        if not actor.is_registrar:
+            raise CreditActionError(
+                _("Only registrars may appoint someone who does not qualify."), code="not_allowed",
+                shortfalls=standing.shortfalls,
+            )
+    elif override_reason:
+        # Nothing to override: keep the record honest rather than storing a reason that explains nothing.
+        override_reason = ""
+    appointment = Appointment(
+        trainee=trainee,
+        post=post,
+        street=street,
+        community=community,
+        compound=(compound or "").strip(),
+        start_date=start_date,
+        certificate=standing.certificate,
+        override_reason=override_reason,
+        created_by=actor,
+    )
+    appointment.full_clean()
+    appointment.save()
+    if override_reason:
+        log(
+            instance=appointment,
+            action="credits.appointment_override",
+            user=actor,
+            data={"trainee": trainee.pk, "post": post.slug, "reason": override_reason, "shortfalls": standing.shortfalls},
+        )
+    else:
+        log(instance=appointment, action="wagtail.create", user=actor)
+    return appointment
+
+
+@transaction.atomic
+def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) -> tuple[ApiClient, str]:
+    """Create an API client and return it with its token; only the token's SHA-256 is stored, so this is the one
+    time anyone sees it."""
+    _require_registrar(actor)
+    token = secrets.token_urlsafe(32)
+    client = ApiClient(
+        name=(name or "").strip(),
+        token_prefix=token[:8],
+        token_hash=selectors.token_hash(token),
+        requests_per_minute=requests_per_minute,
+        created_by=actor,
+    )
+    client.full_clean()
+    client.save()
+    log(instance=client, action="wagtail.create", user=actor)
+    return client, token
+
+
+@transaction.atomic
+def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
+    """Revoke a client's token for good; its requests get 401 from now on."""
+    _require_registrar(actor)
+    if not client.is_active:
+        return client
+    client.is_active = False
+    client.revoked_at = timezone.now()
+    client.full_clean()
+    client.save(update_fields=["is_active", "revoked_at"])
+    log(instance=client, action="credits.api_client_revoke", user=actor)
+    return client
+
+
+def api_client_touch(*, client: ApiClient) -> None:
+    """Note when a client last called (at most one write a minute per client)."""
+    now = timezone.now()
+    if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
+        ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

@@ -1,0 +1,288 @@
+"""Admin screens for credits: the read-only ledger with its adjustment form, appointments (street-scoped),
+posts (a snippet) and the integration API's clients. Programmes are pages and live in the page tree."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import FormView
+from wagtail.admin import messages
+from wagtail.admin.ui.tables import BooleanColumn
+from wagtail.admin.views import generic
+from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.widgets import HeaderButton
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from . import services
+from .forms import ApiClientForm, AppointmentForm, CreditAdjustForm
+from .models import ApiClient, Appointment, CreditEntry, Post
+
+# Ledger ---------------------------------------------------------------------------------------------------
+
+
+class LedgerIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view").select_related(
+            "trainee", "competency", "recorded_by", "course"
+        )
+
+    @cached_property
+    def header_buttons(self):
+        buttons = super().header_buttons
+        if self.permission_policy.user_has_permission(self.request.user, "adjust"):
+            buttons.append(HeaderButton(_("Adjust credits"), url=reverse("credits_ledger:adjust"), icon_name="plus"))
+        return buttons
+
+
+class LedgerInspectView(generic.InspectView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset) if queryset is not None else super().get_object()
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "view", obj):
+            raise Http404
+        return obj
+
+
+class CreditAdjustView(WagtailAdminTemplateMixin, FormView):
+    """A registrar adds or deducts credits with a reason; the service refuses bad input and writes nothing."""
+
+    form_class = CreditAdjustForm
+    template_name = "credits/admin/adjust.html"
+    page_title = _("Adjust credits")
+    header_icon = "pick"
+    permission_policy = None
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "adjust"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "viewer": self.request.user}
+
+    def form_valid(self, form):
+        try:
+            entry = services.credit_adjust(
+                actor=self.request.user,
+                trainee=form.cleaned_data["trainee"],
+                competency=form.cleaned_data["competency"],
+                amount=form.cleaned_data["amount"],
+                reason=form.cleaned_data["reason"],
+            )
+        except services.CreditActionError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            gettext("Recorded %(amount)s credits in %(competency)s for %(name)s.")
+            % {"amount": entry.amount, "competency": entry.competency.name, "name": entry.trainee.display_name},
+        )
+        return redirect("credits_ledger:index")
+
+
+class CreditLedgerViewSet(ModelViewSet):
+    """学分台账: every ledger row, read only; corrections are made as new rows through "Adjust credits"."""
+
+    model = CreditEntry
+    icon = "list-ul"
+    menu_label = _("Credit ledger")
+    url_prefix = "credits/ledger"
+    url_namespace = "credits_ledger"
+    index_view_class = LedgerIndexView
+    inspect_view_class = LedgerInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    list_display = ["trainee", "competency", "amount", "kind", "earned_on", "recorded_by", "note"]
+    list_filter = ["kind", "competency", "earned_on"]
+    list_export = ["trainee", "competency", "amount", "kind", "source_key", "earned_on", "recorded_at", "recorded_by", "note"]
+    export_filename = "credit-ledger"
+    search_fields = ["trainee__real_name", "trainee__phone", "note", "source_key"]
+    inspect_view_fields = [
+        "trainee", "competency", "amount", "kind", "source_key", "course", "earned_on", "recorded_at", "recorded_by",
+        "note", "reverses",
+    ]  # fmt: skip
+    form_fields = ["note"]  # never used: add, edit and delete are refused by the permission policy
+
+
+    @property
+    def adjust_view(self):
+        return CreditAdjustView.as_view(permission_policy=self.permission_policy)
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("adjust/", self.adjust_view, name="adjust")]
+
+
+# Appointments ---------------------------------------------------------------------------------------------
+
+
+class AppointmentIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
+
+
+class AppointmentCreateView(generic.CreateView):
+    def save_instance(self):
+        data = self.form.cleaned_data
+        return services.appointment_create(
+            actor=self.request.user,
+            trainee=data["trainee"],
+            post=data["post"],
+            street=data["street"],
+            community=data.get("community"),
+            compound=data.get("compound", ""),
+            start_date=data["start_date"],
+            override_reason=data.get("override_reason") or "",
+        )
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except services.CreditActionError as error:
+            form.add_error(None, error.message)
+            for shortfall in error.shortfalls:
+                form.add_error(None, shortfall)
+            return self.form_invalid(form)
+
+
+class AppointmentInspectView(generic.InspectView):
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset) if queryset is not None else super().get_object()
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "view", obj):
+            raise Http404
+        return obj
+
+
+class AppointmentViewSet(ModelViewSet):
+    """上岗任命: who holds which post where, and whether they are still qualified; street administrators see and
+    appoint only in their own street."""
+
+    model = Appointment
+    icon = "user"
+    menu_label = _("Post holders")
+    url_prefix = "credits/appointments"
+    url_namespace = "credits_appointments"
+    index_view_class = AppointmentIndexView
+    add_view_class = AppointmentCreateView
+    inspect_view_class = AppointmentInspectView
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]
+    list_display = [
+        "trainee", "post", "street", "community", "compound", "start_date",
+        BooleanColumn("qualified_now", label=_("Qualified now")),
+    ]  # fmt: skip
+    list_filter = ["post", "street"]
+    list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
+    export_filename = "post-holders"
+    export_headings = {"qualified_now": _("Qualified now")}
+    search_fields = ["trainee__real_name", "compound"]
+    inspect_view_fields = [
+        "trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason",
+        "created_by", "created_at",
+    ]  # fmt: skip
+
+    def get_form_class(self, for_update=False):
+        return AppointmentForm
+
+
+
+# API clients ----------------------------------------------------------------------------------------------
+
+
+class ApiClientCreateView(generic.CreateView):
+    """Create the client, then show its token once: only its hash is stored."""
+
+    def form_valid(self, form):
+        try:
+            client, token = services.api_client_create(
+                actor=self.request.user,
+                name=form.cleaned_data["name"],
+                requests_per_minute=form.cleaned_data["requests_per_minute"],
+            )
+        except services.CreditActionError as error:
+            form.add_error(None, error.message)
+            return self.form_invalid(form)
+        return TemplateResponse(
+            self.request,
+            "credits/admin/api_client_created.html",
+            {"client": client, "token": token, "index_url": reverse("credits_api_clients:index"), "page_title": client.name},
+        )
+
+
+class ApiClientRevokeView(WagtailAdminTemplateMixin, FormView):
+    template_name = "credits/admin/api_client_revoke.html"
+    page_title = _("Revoke API client")
+    header_icon = "key"
+    permission_policy = None
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "revoke"):
+            raise PermissionDenied
+        self.client = get_object_or_404(ApiClient, pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_class(self):
+        from django import forms
+
+        return forms.Form
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "client": self.client}
+
+    def form_valid(self, form):
+        services.api_client_revoke(actor=self.request.user, client=self.client)
+        messages.success(self.request, gettext("%(name)s can no longer use the API.") % {"name": self.client.name})
+        return redirect("credits_api_clients:index")
+
+
+class ApiClientViewSet(ModelViewSet):
+    """Other governance systems allowed to ask the eligibility API."""
+
+    model = ApiClient
+    icon = "key"
+    menu_label = _("API clients")
+    url_prefix = "credits/api-clients"
+    url_namespace = "credits_api_clients"
+    add_view_class = ApiClientCreateView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["name", "requests_per_minute"]
+    list_display = ["name", "token_prefix", "is_active", "requests_per_minute", "created_at", "last_used_at", "revoked_at"]
+    inspect_view_fields = ["name", "token_prefix", "is_active", "requests_per_minute", "created_by", "created_at", "last_used_at", "revoked_at"]
+
+    def get_form_class(self, for_update=False):
+        return ApiClientForm
+
+
+    @property
+    def revoke_view(self):
+        return ApiClientRevokeView.as_view(permission_policy=self.permission_policy)
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("revoke/<int:pk>/", self.revoke_view, name="revoke")]
+
+
+# Posts ----------------------------------------------------------------------------------------------------
+
+
+class PostViewSet(SnippetViewSet):
+    """岗位: each names the programmes whose certificate qualifies for it."""
+
+    model = Post
+    icon = "tag"
+    menu_label = _("Posts")
+    list_display = ["name", "slug", "party"]
+    list_filter = ["party"]
+    search_fields = ["name"]
+    copy_view_enabled = False
+
+
+class CreditsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Credits and posts")
+    menu_icon = "pick"
+    menu_order = 220
+    items = (CreditLedgerViewSet, AppointmentViewSet, PostViewSet, ApiClientViewSet)

@@ -1,0 +1,21 @@
+"""Register credits admin screens and the actions credits writes to Wagtail's audit log."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+
+from .viewsets import CreditsViewSetGroup
+
+
+@hooks.register("register_admin_viewset")
+def register_credits_viewsets():
+    return CreditsViewSetGroup()
+
+
+@hooks.register("register_log_actions")
+def register_credits_log_actions(actions):
+    actions.register_action("credits.adjust", _("Adjust credits"), _("Credits adjusted by hand"))
+    actions.register_action("credits.reverse", _("Reverse credits"), _("Credit entry reversed"))
+    actions.register_action(
+        "credits.appointment_override", _("Appoint without qualification"), _("Appointed by registrar override")
+    )
+    actions.register_action("credits.api_client_revoke", _("Revoke API client"), _("API client revoked"))
