@@ -15,7 +15,8 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q -n 2 --dist loadfile
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not transactional"
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m transactional
 
 setup: system-packages $(STAMP) messages
 

@@ -1,6 +1,32 @@
-"""Shared fixtures for the whole suite."""
+"""Shared fixtures and collection rules for the whole suite."""
 
 import pytest
+
+TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
+
+
+def _is_transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")):
+        return True
+    return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests that commit for real (live server, threads) end by flushing the database, which also deletes what
+    Wagtail's and Django's migrations created (the root page and collection, the admin-access permission, …).
+    So `make test` runs them in a second pytest process after every other test (marker `transactional`), so no
+    ordinary test ever runs on a flushed database, and each of them starts by putting that data back: with
+    serialized rollback where Django can, and with `_migration_data` below where it cannot (Playwright's greenlets
+    give the browser tests a database connection without the serialized snapshot)."""
+    for item in items:
+        if not _is_transactional(item):
+            continue
+        item.add_marker(pytest.mark.transactional)
+        marker = item.get_closest_marker("django_db")
+        kwargs = dict(marker.kwargs) if marker is not None else {}
+        kwargs.update(transaction=True, serialized_rollback=True)
+        item.add_marker(pytest.mark.django_db(**kwargs), append=False)
 
 
 @pytest.fixture
@@ -12,28 +38,28 @@ def staff_groups(db):
 
 
 @pytest.fixture(autouse=True)
-def _wagtail_tree_after_flush(request):
-    """A transactional test (live server, threads) flushes the database when it ends, taking the rows Wagtail's
-    migrations made (default Locale, root page, a home page and the default Site) with it. Put them back for
-    whichever test runs next in the same worker."""
-    marker = request.node.get_closest_marker("django_db")
-    if marker is None and not {"db", "transactional_db"} & set(request.fixturenames):
+def _migration_data(request):
+    """Before a transactional test, restore the rows that migrations create and a flush deletes."""
+    if not _is_transactional(request.node):
         return
-    transactional = "transactional_db" in request.fixturenames or bool(marker and marker.kwargs.get("transaction"))
-    request.getfixturevalue("transactional_db" if transactional else "db")
+    request.getfixturevalue("transactional_db")
     from django.conf import settings
+    from django.contrib.auth.models import Permission
     from django.contrib.contenttypes.models import ContentType
     from wagtail.coreutils import get_supported_content_language_variant
     from wagtail.models import Collection, Locale, Page, Site
 
-    if Site.objects.filter(is_default_site=True).exists():
-        return
-    # The flush re-created content types with new ids; drop the per-process cache of the old ones.
-    ContentType.objects.clear_cache()
+    ContentType.objects.clear_cache()  # a flush re-creates content types with new ids
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    Permission.objects.get_or_create(
+        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
+    )
+    locale, _ = Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root", locale=locale))
+    if not Site.objects.filter(is_default_site=True).exists():
+        home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
+        Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
-    if not Locale.objects.exists():
-        Locale.objects.create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
-    root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
-    home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
-    Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
