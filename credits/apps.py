@@ -17,8 +17,13 @@ class CreditsConfig(AppConfig):
         from courses.signals import course_completed, session_attended
 
         from .api import router
-        from .models import ApiClient, Appointment, CreditEntry
-        from .permissions import ApiClientPermissionPolicy, AppointmentPermissionPolicy, LedgerPermissionPolicy
+        from .models import ApiClient, Appointment, Cohort, CreditEntry
+        from .permissions import (
+            ApiClientPermissionPolicy,
+            AppointmentPermissionPolicy,
+            CohortPermissionPolicy,
+            LedgerPermissionPolicy,
+        )
         from .receivers import award_credit_for_completion, record_offline_hours_for_attendance
 
         course_completed.connect(
@@ -30,5 +35,6 @@ class CreditsConfig(AppConfig):
         register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
+        register_permission_policy(Cohort, CohortPermissionPolicy(Cohort), exact_class=True)
         # ready() runs once per process, before the URLconf (and so the API's URLs) is loaded.
         api.add_router("/", router)
