@@ -257,13 +257,11 @@ def session_register(*, user: User, session: TrainingSession) -> SessionRegistra
 
 @transaction.atomic
 def session_registration_add(*, actor: User, user: User, session: TrainingSession) -> SessionRegistration:
-    """A registrar registers a trainee (outside the window too, but never beyond capacity: a full session puts
-    them on the waiting list)."""
+    """A registrar registers a trainee, outside the registration window too (for instance a walk-in recorded after
+    the session), but never beyond capacity: a full session puts them on the waiting list."""
     _require_session_staff(actor)
     if session.status == SessionStatus.CANCELLED:
         raise CourseActionError(_("This session has been cancelled."), code="closed")
-    if session.end < timezone.now():
-        raise CourseActionError(_("This session is over; record attendance instead."), code="closed")
     Enrolment.objects.get_or_create(user=user, course=session.course)
     return _take_place(session=session, user=user, registered_by=actor)
 
@@ -400,20 +398,25 @@ def session_check_in(
 
 
 @transaction.atomic
-def attendance_mark(*, actor: User, session: TrainingSession, user: User, status: str) -> SessionAttendance:
-    """A registrar marks a registered trainee present or late by hand (during or after the session)."""
+def attendance_mark(
+    *, actor: User, session: TrainingSession, user: User, status: str, checked_in_at=None
+) -> SessionAttendance:
+    """A registrar marks a registered trainee present or late by hand, during or after the session; the time of
+    arrival, when given, must fall within check-in hours (otherwise it is now, or the end of a past session)."""
     _require_session_staff(actor)
     if status not in AttendanceStatus.values:
         raise CourseActionError(_("Choose present or late."), code="bad_status")
     now = timezone.now()
     if now < session.start - rules.CHECK_IN_OPENS_BEFORE:
         raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
+    if checked_in_at is not None and rules.check_in_problem(now=checked_in_at, start=session.start, end=session.end):
+        raise CourseActionError(_("The time of arrival must fall within the session's check-in hours."), code="bad_time")
     return attendance_record(
         session=session,
         user=user,
         status=status,
         method=CheckInMethod.MANUAL,
-        checked_in_at=min(now, session.end),
+        checked_in_at=checked_in_at or min(now, session.end),
         recorded_by=actor,
     )
 
