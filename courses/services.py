@@ -496,12 +496,14 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
     The first row holds the headings; the phone column is headed 手机号 (or phone) and the status column 状态
     (or status). Blank rows are skipped.
     """
+    from zipfile import BadZipFile
+
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
         raise AttendanceImportError(
             _("This file is not an Excel workbook (.xlsx)."), errors=[]
         ) from error
