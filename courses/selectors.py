@@ -348,7 +348,11 @@ def my_training(user, *, now=None) -> MyTraining:
         .order_by("session__start")
     )
     attended_ids = set(SessionAttendance.objects.filter(user=user).values_list("session_id", flat=True))
-    upcoming = [r for r in registrations if r.session.end >= now and r.session.status != SessionStatus.DRAFT]
+    upcoming = [
+        r
+        for r in registrations
+        if r.session.end >= now and r.session.status != SessionStatus.DRAFT and r.session_id not in attended_ids
+    ]
     missed = [
         r
         for r in registrations

@@ -1,5 +1,6 @@
 """Builders for courses: a catalogue, competencies, courses with lessons and a quiz whose ids tests know."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -155,7 +156,7 @@ def make_venue(name: str = "和畔里·三方协同中心"):
 def make_session(
     course: CoursePage | None = None,
     *,
-    starts_in: "timedelta | None" = None,
+    starts_in: timedelta | None = None,
     hours: float = 3,
     capacity: int = 30,
     title: str = "矛盾调处情景模拟（第2期）",
@@ -164,8 +165,6 @@ def make_session(
 ):
     """A scheduled session of an offline course starting ``starts_in`` from now (default: in one day), with the
     registration window open now unless ``registration_open`` is False (then it opened and closed in the past)."""
-    from datetime import timedelta
-
     from django.utils import timezone
 
     from courses.models import TrainingSession
