@@ -200,6 +200,26 @@ class Venue(models.Model):
         blank=True,
         help_text=_("How to get there, e.g. nearest metro station or bus stop."),
     )
+    opening_hours = models.CharField(
+        _("opening hours"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example 周二至周日 9:00–17:00，周一闭馆."),
+    )
+    photo = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("photo"),
+    )
+    photo_alt = models.CharField(
+        _("photo description"),
+        max_length=200,
+        blank=True,
+        help_text=_("What the photo shows, for people who cannot see it."),
+    )
 
     class Meta:
         ordering = ["district__order", "name"]

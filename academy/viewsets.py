@@ -184,7 +184,7 @@ class VenueViewSet(SnippetViewSet):
     add_to_admin_menu = True
     list_display = ["name", "district", "address"]
     list_filter = ["district"]
-    list_export = ["name", "district", "address", "directions", "description"]
+    list_export = ["name", "district", "address", "directions", "opening_hours", "description"]
     export_filename = "venues"
     search_fields = ["name", "address"]
     copy_view_enabled = False
@@ -192,5 +192,7 @@ class VenueViewSet(SnippetViewSet):
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("district"), FieldPanel("address")]),
         FieldPanel("directions"),
+        FieldPanel("opening_hours"),
+        FieldRowPanel([FieldPanel("photo"), FieldPanel("photo_alt")]),
         FieldPanel("description"),
     ]

@@ -18,3 +18,35 @@ class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
     MULTIPLE = "multiple", _("Multiple choice")
     TRUE_FALSE = "truefalse", _("True or false")
+
+
+class SessionStatus(models.TextChoices):
+    """Where an offline training session stands."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class RegistrationStatus(models.TextChoices):
+    """A trainee's place in a session."""
+
+    REGISTERED = "registered", _("Registered")
+    WAITLISTED = "waitlisted", _("On the waiting list")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class AttendanceStatus(models.TextChoices):
+    """How a trainee attended (absence is the lack of a row)."""
+
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+
+
+class CheckInMethod(models.TextChoices):
+    """How attendance came to be recorded."""
+
+    QR = "qr", _("QR code")
+    CODE = "code", _("Six-digit code")
+    MANUAL = "manual", _("Marked by staff")
+    IMPORT = "import", _("Imported from Excel")

@@ -7,11 +7,13 @@ slug) and created only when missing. Finished courses go through the completion 
 """
 
 import io
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.core.files.images import ImageFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.html import escape
 from PIL import Image as PillowImage
 from PIL import ImageDraw
@@ -19,12 +21,13 @@ from wagtail.images.models import Image
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.rich_text import RichText
 
-from academy.models import User
+from academy.models import User, Venue
 from academy.roles import EDITORS, REGISTRARS
 
 from . import selectors, services
+from .choices import SessionStatus
 from .demo_data import COMPETENCIES, COURSES, LECTURERS
-from .models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, Quiz
+from .models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, Quiz, TrainingSession
 
 COURSE_REVIEWERS = "课程审核员"
 WORKFLOW_NAME = "课程审核"
@@ -241,4 +244,54 @@ def seed() -> None:
     courses = seed_courses(index)
     seed_workflow(index)
     seed_learners(courses)
+    seed_sessions()
     selectors.catalogue_generation_bump()
+
+
+# Offline training sessions: (title, course code, venue, days from today, start hour, hours, places, lecturer no.)
+SESSIONS = [
+    ("2026年第3期小区专员班·党建引领情景教学", "DJ-04", "和畔里·三方协同中心", -21, 9, 3, 40, 0),
+    ("法规运用线下研讨（FG-05 第1期）", "FG-05", "和畔里·三方协同中心", -14, 14, 3, 40, 1),
+    ("矛盾调处情景模拟（第2期）", "MD-07", "和畔里·三方协同中心", -7, 9, 4, 30, 2),
+    ("物业服务标准化现场教学", "FW-08", "丰享家文化驿站", -5, 14, 2, 20, 3),
+    ("侨胞之家·基层议事协商观摩", "ZZ-11", "钱学森故居·侨胞之家", 1, 14, 3, 2, 4),
+    ("2026年第3期小区专员班·组织管理工作坊", "ZZ-10", "和畔里·三方协同中心", 4, 9, 4, 40, 0),
+    ("党建引领三方协同（混合式）线下课", "DJ-12", "和畔里·三方协同中心", 10, 14, 3, 40, 1),
+    ("矛盾调处实训（第3期）", "MD-10", "和畔里·三方协同中心", 30, 9, 3, 30, 2),
+]
+
+
+def seed_sessions() -> dict[str, TrainingSession]:
+    """Past and coming sessions at the demo venues, found again by title on later runs."""
+    venues = {venue.name: venue for venue in Venue.objects.all()}
+    lecturers = list(Lecturer.objects.order_by("pk"))
+    courses = {course.code: course for course in CoursePage.objects.filter(code__in=[row[1] for row in SESSIONS])}
+    today = timezone.localdate()
+    sessions = {}
+    for title, code, venue_name, days, hour, hours, capacity, lecturer_number in SESSIONS:
+        existing = TrainingSession.objects.filter(title=title).first()
+        if existing is not None:
+            sessions[title] = existing
+            continue
+        if code not in courses or venue_name not in venues:
+            continue
+        start = timezone.make_aware(datetime.combine(today + timedelta(days=days), time(hour)))
+        end = start + timedelta(hours=hours)
+        session = TrainingSession(
+            course=courses[code],
+            title=title,
+            start=start,
+            end=end,
+            venue=venues[venue_name],
+            lecturer=lecturers[lecturer_number % len(lecturers)] if lecturers else None,
+            capacity=capacity,
+            # The last session opens for registration later, so the demo shows a window not yet open.
+            registration_opens=start - timedelta(days=21 if days < 30 else 14),
+            registration_closes=start - timedelta(hours=2),
+            status=SessionStatus.SCHEDULED,
+            notes="请携带身份证，提前15分钟到场，扫描现场大屏二维码签到。",
+        )
+        session.full_clean()
+        session.save()
+        sessions[title] = session
+    return sessions

@@ -1,4 +1,4 @@
-"""Forms for the catalogue's filters."""
+"""Forms for the catalogue's filters and the training-session roster."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -46,3 +46,37 @@ class CatalogueFilterForm(forms.Form):
             credits=credits,
             query=(data.get("q") or "").strip(),
         )
+
+
+class SessionAddTraineeForm(forms.Form):
+    """A registrar adds a trainee to a session by their mobile number."""
+
+    phone = forms.CharField(label=_("Trainee's mobile phone"), max_length=20)
+
+    def clean_phone(self):
+        from academy.models import User
+        from academy.phone import normalise_phone
+
+        phone = normalise_phone(self.cleaned_data["phone"])
+        trainee = User.objects.filter(phone=phone, is_active=True).first()
+        if trainee is None:
+            raise forms.ValidationError(_("No trainee has this phone number."))
+        self.cleaned_data["trainee"] = trainee
+        return phone
+
+
+class AttendanceImportForm(forms.Form):
+    """An Excel file of attendance (手机号 and 状态 columns)."""
+
+    file = forms.FileField(
+        label=_("Attendance file (.xlsx)"),
+        help_text=_("Columns 手机号 and 状态 (出席 or 迟到). Download the template if unsure."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError(_("Upload an Excel workbook (.xlsx)."))
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

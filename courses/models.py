@@ -4,6 +4,7 @@ and the learner records that belong to this app (enrolment, lesson progress, qui
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.functional import cached_property
@@ -18,7 +19,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
-from .choices import DeliveryMode
+from .choices import AttendanceStatus, CheckInMethod, DeliveryMode, RegistrationStatus, SessionStatus
 from .fields import PartiesField
 
 
@@ -468,3 +469,164 @@ class CourseCompletion(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.course.title}"
+
+
+# Offline training ------------------------------------------------------------------------------------------
+
+
+class TrainingSession(models.Model):
+    """A face-to-face class (班次) of an offline or blended course at a venue; trainees register, then check in."""
+
+    course = models.ForeignKey(
+        CoursePage,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        verbose_name=_("course"),
+        help_text=_("An offline or blended course; attending completes it (or its offline part)."),
+    )
+    title = models.CharField(_("title"), max_length=120, help_text=_("For example 矛盾调处情景模拟（第3期）."))
+    start = models.DateTimeField(_("starts"))
+    end = models.DateTimeField(_("ends"))
+    venue = models.ForeignKey(
+        "academy.Venue", on_delete=models.PROTECT, related_name="training_sessions", verbose_name=_("venue")
+    )
+    lecturer = models.ForeignKey(
+        Lecturer,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sessions",
+        verbose_name=_("lecturer"),
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("places"), validators=[MinValueValidator(1), MaxValueValidator(1000)], help_text=_("Seats in the room.")
+    )
+    registration_opens = models.DateTimeField(_("registration opens"))
+    registration_closes = models.DateTimeField(
+        _("registration closes"), help_text=_("Trainees may register and cancel until then.")
+    )
+    hours = models.DecimalField(
+        _("offline hours"),
+        max_digits=4,
+        decimal_places=1,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0.1"))],
+        help_text=_("Offline hours credited for attending; leave empty to use the session's length."),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    notes = models.TextField(_("notes for trainees"), blank=True, help_text=_("What to bring, dress code and so on."))
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="session_ends_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(registration_closes__gt=models.F("registration_opens")),
+                name="session_registration_closes_after_opening",
+            ),
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="session_hours_positive"),
+        ]
+        indexes = [models.Index(fields=["status", "start"])]
+
+    def __str__(self):
+        return f"{self.title}（{self.start:%Y-%m-%d}）" if self.start else self.title
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.course_id and self.course.delivery_mode not in (DeliveryMode.OFFLINE, DeliveryMode.BLENDED):
+            errors["course"] = _("Choose an offline or blended course: online courses have no sessions.")
+        if self.start and self.end and self.end <= self.start:
+            errors["end"] = _("The session must end after it starts.")
+        if self.registration_opens and self.registration_closes:
+            if self.registration_closes <= self.registration_opens:
+                errors["registration_closes"] = _("Registration must close after it opens.")
+            elif self.end and self.registration_closes > self.end:
+                errors["registration_closes"] = _("Registration must close before the session ends.")
+        if errors:
+            raise ValidationError(errors)
+        if self.hours is None and self.start and self.end:
+            seconds = Decimal((self.end - self.start).total_seconds())
+            self.hours = max((seconds / 3600).quantize(Decimal("0.1")), Decimal("0.1"))
+
+
+class SessionRegistration(models.Model):
+    """A trainee's place in a session: registered, on the waiting list (with a position) or cancelled."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="session_registrations",
+        verbose_name=_("trainee"),
+    )
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices)
+    position = models.PositiveIntegerField(
+        _("waiting list position"), null=True, blank=True, help_text=_("Only for the waiting list; lower goes first.")
+    )
+    registered_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    changed_at = models.DateTimeField(_("changed at"), auto_now=True)
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("registered by"),
+        help_text=_("The member of staff who added the trainee; empty when they registered themselves."),
+    )
+    reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("session registration")
+        verbose_name_plural = _("session registrations")
+        ordering = ["session", "status", "position", "registered_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="session_registration_once"),
+            models.CheckConstraint(
+                condition=(models.Q(status=RegistrationStatus.WAITLISTED) & models.Q(position__isnull=False))
+                | (~models.Q(status=RegistrationStatus.WAITLISTED) & models.Q(position__isnull=True)),
+                name="session_registration_position_only_on_waitlist",
+            ),
+        ]
+        indexes = [models.Index(fields=["session", "status"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.session.title}"
+
+
+class SessionAttendance(models.Model):
+    """A trainee attended a session (present or late): recorded once, by QR, code, staff or import."""
+
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("session")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_attendances", verbose_name=_("trainee")
+    )
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+    checked_in_at = models.DateTimeField(_("checked in at"))
+    method = models.CharField(_("recorded by way of"), max_length=10, choices=CheckInMethod.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+        help_text=_("Empty when the trainee checked in themselves."),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["session", "checked_in_at"]
+        constraints = [models.UniqueConstraint(fields=["session", "user"], name="session_attendance_once")]
+
+    def __str__(self):
+        return f"{self.user} · {self.session.title} · {self.get_status_display()}"

@@ -24,3 +24,28 @@ class LearnerRecordPermissionPolicy(ModelPermissionPolicy):
 
     def users_with_permission(self, action):
         return self.model._meta.get_field("user").related_model.objects.none()
+
+
+class TrainingSessionPermissionPolicy(ModelPermissionPolicy):
+    """Registrars run training sessions (create, change, delete, roster, attendance, projector); street
+    administrators see sessions and their own street's registrations and attendance, read only."""
+
+    def user_has_permission(self, user, action):
+        if not user.is_active:
+            return False
+        if user.is_registrar:
+            return action in {"add", "change", "delete", "view", "export", "run"}
+        if user.is_street_administrator:
+            return action in {"view", "export"}
+        return False
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model.objects.none()
+        return self.model.objects.all()
+
+    def users_with_permission(self, action):
+        return self.model._meta.get_field("lecturer").related_model.objects.none()

@@ -2,10 +2,11 @@
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from django.utils.translation import gettext_noop
 
-from .choices import DeliveryMode, QuestionKind
+from .choices import DeliveryMode, QuestionKind, RegistrationStatus, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -85,18 +86,24 @@ def course_is_complete(
     done_lesson_ids: Iterable[int],
     has_quiz: bool,
     quiz_passed: bool,
+    attended_session: bool = False,
 ) -> bool:
     """A course is complete when every required lesson is done and its quiz, if any, is passed.
 
-    Offline courses complete by attendance at a session, never online; a course with nothing to do online
-    (no required lesson and no quiz) is not completed by enrolling.
+    Offline courses complete by attending one of their sessions, never online. A blended course needs both
+    parts: its online part done (every required lesson, the quiz if any; a blended course with nothing online
+    has only the offline part) AND attendance at one of its sessions. An online course with nothing to do
+    online (no required lesson and no quiz) is not completed by enrolling.
     """
     if delivery_mode == DeliveryMode.OFFLINE:
-        return False
+        return attended_session
     required = set(required_lesson_ids)
+    online_done = required <= set(done_lesson_ids) and (quiz_passed or not has_quiz)
+    if delivery_mode == DeliveryMode.BLENDED:
+        return attended_session and online_done
     if not required and not has_quiz:
         return False
-    return required <= set(done_lesson_ids) and (quiz_passed or not has_quiz)
+    return online_done
 
 
 def progress_percent(*, done: int, total: int) -> int:
@@ -109,3 +116,42 @@ def progress_percent(*, done: int, total: int) -> int:
 def free_preview_allowed(*, free_preview: bool, is_first_lesson: bool) -> bool:
     """Only the first lesson of a course may be read without enrolling."""
     return free_preview and is_first_lesson
+
+
+# Offline training ------------------------------------------------------------------------------------------
+
+CHECK_IN_OPENS_BEFORE = timedelta(minutes=30)
+LATE_AFTER = timedelta(minutes=15)
+
+
+def check_in_problem(*, now: datetime, start: datetime, end: datetime) -> str | None:
+    """Why a trainee cannot check in right now (an untranslated msgid), or None: check-in opens 30 minutes
+    before the start and closes at the end."""
+    if now < start - CHECK_IN_OPENS_BEFORE:
+        return gettext_noop("Check-in opens 30 minutes before the session starts.")
+    if now > end:
+        return gettext_noop("This session has ended; check-in is closed.")
+    return None
+
+
+def is_late(*, checked_in_at: datetime, start: datetime) -> bool:
+    """Arriving more than 15 minutes after the start counts as late."""
+    return checked_in_at > start + LATE_AFTER
+
+
+def registration_problem(*, now: datetime, opens: datetime, closes: datetime, status: str) -> str | None:
+    """Why a trainee may not register or cancel now (an untranslated msgid), or None."""
+    if status == SessionStatus.CANCELLED:
+        return gettext_noop("This session has been cancelled.")
+    if status != SessionStatus.SCHEDULED:
+        return gettext_noop("This session is not open for registration.")
+    if now < opens:
+        return gettext_noop("Registration for this session has not opened yet.")
+    if now > closes:
+        return gettext_noop("Registration for this session has closed.")
+    return None
+
+
+def place_for_new_registration(*, registered: int, capacity: int) -> str:
+    """A new registration gets a seat while seats remain, else a place on the waiting list."""
+    return RegistrationStatus.REGISTERED if registered < capacity else RegistrationStatus.WAITLISTED

@@ -11,6 +11,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.functions import Coalesce
 
 from . import rules
+from .choices import RegistrationStatus, SessionStatus
 from .models import (
     Competency,
     CourseCompletion,
@@ -22,6 +23,9 @@ from .models import (
     LessonProgress,
     Quiz,
     QuizAttempt,
+    SessionAttendance,
+    SessionRegistration,
+    TrainingSession,
 )
 
 CATALOGUE_GENERATION_KEY = "courses:catalogue:generation"
@@ -274,3 +278,120 @@ def my_learning(user) -> tuple[list[LearningRow], list[LearningRow]]:
     in_progress.sort(key=lambda row: last_active.get(row.course.pk, row.enrolment.enrolled_at), reverse=True)
     completed.sort(key=lambda row: row.completion.completed_at, reverse=True)
     return in_progress, completed
+
+
+# Offline training ------------------------------------------------------------------------------------------
+
+
+def attended_course_session(*, user, course: CoursePage) -> bool:
+    """Whether the trainee attended any session of the course (what completes its offline part)."""
+    return user.is_authenticated and SessionAttendance.objects.filter(user=user, session__course=course).exists()
+
+
+def session_for_trainee(session_id: int) -> TrainingSession | None:
+    """A session a trainee may look at: scheduled or cancelled, never a draft."""
+    return (
+        TrainingSession.objects.exclude(status=SessionStatus.DRAFT)
+        .select_related("course", "course__competency", "venue", "venue__district", "lecturer")
+        .filter(pk=session_id)
+        .first()
+    )
+
+
+def session_seats(session: TrainingSession) -> dict:
+    """Seats taken and left, and the length of the waiting list (one query)."""
+    counts = dict(
+        SessionRegistration.objects.filter(session=session)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
+    )
+    taken = counts.get(RegistrationStatus.REGISTERED, 0)
+    return {"taken": taken, "left": max(session.capacity - taken, 0), "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
+
+
+def registration_for(*, user, session: TrainingSession) -> SessionRegistration | None:
+    if not user.is_authenticated:
+        return None
+    return SessionRegistration.objects.filter(user=user, session=session).first()
+
+
+def attendance_for(*, user, session: TrainingSession) -> SessionAttendance | None:
+    if not user.is_authenticated:
+        return None
+    return SessionAttendance.objects.filter(user=user, session=session).first()
+
+
+def _sessions_with_place():
+    return TrainingSession.objects.select_related("course", "course__competency", "venue", "venue__district", "lecturer")
+
+
+@dataclass
+class MyTraining:
+    """我的培训: what a trainee has coming up, what they may still sign up for, and what they attended."""
+
+    upcoming: list[SessionRegistration]
+    open_sessions: list[TrainingSession]
+    history: list[SessionAttendance]
+    missed: list[SessionRegistration]
+
+
+def my_training(user, *, now=None) -> MyTraining:
+    """A trainee's own sessions (four queries)."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    registrations = list(
+        SessionRegistration.objects.filter(user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("session", "session__course", "session__venue", "session__venue__district", "session__lecturer")
+        .order_by("session__start")
+    )
+    attended_ids = set(SessionAttendance.objects.filter(user=user).values_list("session_id", flat=True))
+    upcoming = [
+        r
+        for r in registrations
+        if r.session.end >= now and r.session.status != SessionStatus.DRAFT and r.session_id not in attended_ids
+    ]
+    missed = [
+        r
+        for r in registrations
+        if r.session.end < now and r.session_id not in attended_ids and r.status == RegistrationStatus.REGISTERED
+    ]
+    mine = {r.session_id for r in registrations}
+    open_sessions = [
+        session
+        for session in _sessions_with_place().filter(
+            status=SessionStatus.SCHEDULED, registration_opens__lte=now, registration_closes__gte=now
+        )
+        if session.pk not in mine
+    ]
+    history = list(
+        SessionAttendance.objects.filter(user=user)
+        .select_related("session", "session__course", "session__venue")
+        .order_by("-checked_in_at")
+    )
+    return MyTraining(upcoming=upcoming, open_sessions=open_sessions, history=history, missed=list(reversed(missed)))
+
+
+def course_sessions_upcoming(course: CoursePage, *, now=None) -> list[TrainingSession]:
+    """A course's scheduled sessions that have not ended, soonest first."""
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    return list(_sessions_with_place().filter(course=course, status=SessionStatus.SCHEDULED, end__gte=now).order_by("start"))
+
+
+def session_roster(session: TrainingSession, *, viewer) -> list[dict]:
+    """A session's registrations that ``viewer`` may see (registrars all, street administrators their street's),
+    each with the trainee's attendance (two queries)."""
+    from academy.selectors import users_visible_to
+
+    registrations = list(
+        SessionRegistration.objects.filter(session=session, user__in=users_visible_to(viewer))
+        .select_related("user", "user__street", "registered_by")
+        .order_by("status", "position", "user__real_name", "pk")
+    )
+    attendance = {a.user_id: a for a in SessionAttendance.objects.filter(session=session, user__in=[r.user_id for r in registrations])}
+    return [{"registration": r, "user": r.user, "attendance": attendance.get(r.user_id)} for r in registrations]
+

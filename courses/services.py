@@ -1,14 +1,33 @@
 """Every write in courses: enrolment, lesson progress, quiz attempts and course completion."""
 
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from academy.models import User
+from academy.phone import normalise_phone
+from academy.sms import sms_send
 
-from . import rules, selectors
-from .models import CourseCompletion, CoursePage, Enrolment, LessonPage, LessonProgress, QuizAttempt
-from .signals import course_completed
+from . import checkin, rules, selectors
+from .choices import AttendanceStatus, CheckInMethod, RegistrationStatus, SessionStatus
+from .models import (
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    LessonPage,
+    LessonProgress,
+    QuizAttempt,
+    SessionAttendance,
+    SessionRegistration,
+    TrainingSession,
+)
+from .signals import course_completed, session_attended
 
 
 class CourseActionError(Exception):
@@ -169,6 +188,7 @@ def course_completion_check(*, user: User, course: CoursePage) -> CourseCompleti
         done_lesson_ids=done,
         has_quiz=quiz is not None,
         quiz_passed=passed,
+        attended_session=selectors.attended_course_session(user=user, course=course),
     ):
         return None
     try:
@@ -178,3 +198,379 @@ def course_completion_check(*, user: User, course: CoursePage) -> CourseCompleti
         return CourseCompletion.objects.get(user=user, course=course)
     course_completed.send(sender=CourseCompletion, user=user, course=course, completion=completion)
     return completion
+
+
+# Offline training: registration, check-in, attendance, reminders --------------------------------------------
+
+
+def _require_session_staff(actor: User) -> None:
+    if not (actor.is_authenticated and actor.is_active and actor.is_registrar):
+        raise CourseActionError(_("Only registrars may manage training sessions."), code="not_allowed")
+
+
+def _lock_session(session: TrainingSession) -> TrainingSession:
+    """Lock the session row so that counting seats and taking one cannot be split by another request (PostgreSQL);
+    SQLite transactions start IMMEDIATE in this project, so there every writer already waits its turn."""
+    return TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
+
+
+def _take_place(*, session: TrainingSession, user: User, registered_by: User | None) -> SessionRegistration:
+    session = _lock_session(session)
+    existing = SessionRegistration.objects.filter(session=session, user=user).first()
+    if existing is not None and existing.status != RegistrationStatus.CANCELLED:
+        return existing
+    registered = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
+    status = rules.place_for_new_registration(registered=registered, capacity=session.capacity)
+    position = None
+    if status == RegistrationStatus.WAITLISTED:
+        last = (
+            SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
+            .order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        position = (last or 0) + 1
+    registration = existing or SessionRegistration(session=session, user=user)
+    registration.status = status
+    registration.position = position
+    registration.registered_by = registered_by
+    registration.reminded_at = None
+    registration.full_clean(validate_unique=False, validate_constraints=False)
+    registration.save()
+    return registration
+
+
+@transaction.atomic
+def session_register(*, user: User, session: TrainingSession) -> SessionRegistration:
+    """A trainee registers for a session inside its registration window: a seat while seats remain, else the
+    waiting list. Registering enrols them in the course (its prerequisites apply). Registering twice changes
+    nothing."""
+    _require_trainee(user)
+    problem = rules.registration_problem(
+        now=timezone.now(), opens=session.registration_opens, closes=session.registration_closes, status=session.status
+    )
+    if problem is not None:
+        raise CourseActionError(gettext(problem), code="closed")
+    enrolment_create(user=user, course=session.course)
+    return _take_place(session=session, user=user, registered_by=None)
+
+
+@transaction.atomic
+def session_registration_add(*, actor: User, user: User, session: TrainingSession) -> SessionRegistration:
+    """A registrar registers a trainee, outside the registration window too (for instance a walk-in recorded after
+    the session), but never beyond capacity: a full session puts them on the waiting list."""
+    _require_session_staff(actor)
+    if session.status == SessionStatus.CANCELLED:
+        raise CourseActionError(_("This session has been cancelled."), code="closed")
+    Enrolment.objects.get_or_create(user=user, course=session.course)
+    return _take_place(session=session, user=user, registered_by=actor)
+
+
+def _promote_waitlist(session: TrainingSession) -> list[SessionRegistration]:
+    """Fill free seats from the waiting list in order, and text each promoted trainee once the change commits."""
+    promoted = []
+    registered = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
+    waiting = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED).select_related(
+        "user"
+    ).order_by("position", "registered_at")
+    for registration in waiting[: max(session.capacity - registered, 0)]:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.position = None
+        registration.save(update_fields=["status", "position", "changed_at"])
+        promoted.append(registration)
+        if registration.user.phone:
+            text = gettext("You have a place at 《%(title)s》 on %(when)s at %(venue)s. Reply or cancel online if you cannot come.") % {
+                "title": session.title,
+                "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
+                "venue": session.venue.name,
+            }
+            phone = registration.user.phone
+            transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text, purpose="session_promoted"))
+    return promoted
+
+
+@transaction.atomic
+def session_registration_cancel(*, user: User, session: TrainingSession) -> SessionRegistration:
+    """A trainee gives up their seat or waiting-list place before registration closes; the first on the waiting
+    list takes a freed seat and is told by SMS."""
+    _require_trainee(user)
+    session = _lock_session(session)
+    registration = SessionRegistration.objects.filter(session=session, user=user).exclude(
+        status=RegistrationStatus.CANCELLED
+    ).first()
+    if registration is None:
+        raise CourseActionError(_("You are not registered for this session."), code="not_registered")
+    if timezone.now() > session.registration_closes:
+        raise CourseActionError(
+            _("Registration has closed, so the place can no longer be cancelled online. Please tell the registrar."),
+            code="closed",
+        )
+    if SessionAttendance.objects.filter(session=session, user=user).exists():
+        raise CourseActionError(_("You have already checked in at this session."), code="attended")
+    was_registered = registration.status == RegistrationStatus.REGISTERED
+    registration.status = RegistrationStatus.CANCELLED
+    registration.position = None
+    registration.save(update_fields=["status", "position", "changed_at"])
+    if was_registered:
+        _promote_waitlist(session)
+    return registration
+
+
+@transaction.atomic
+def attendance_record(
+    *,
+    session: TrainingSession,
+    user: User,
+    status: str,
+    method: str,
+    checked_in_at,
+    recorded_by: User | None = None,
+) -> SessionAttendance:
+    """Record that a registered trainee attended, once; send ``session_attended`` and complete the course (an
+    offline course, or a blended one whose online part is done), all in this transaction."""
+    registration = SessionRegistration.objects.filter(
+        session=session, user=user, status=RegistrationStatus.REGISTERED
+    ).first()
+    if registration is None:
+        raise CourseActionError(_("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered")
+    existing = SessionAttendance.objects.filter(session=session, user=user).first()
+    if existing is not None:
+        raise CourseActionError(
+            _("Attendance was already recorded at %(time)s.")
+            % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
+            code="already_checked_in",
+        )
+    attendance = SessionAttendance(
+        session=session, user=user, status=status, method=method, checked_in_at=checked_in_at, recorded_by=recorded_by
+    )
+    attendance.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            attendance.save()
+    except IntegrityError as error:  # the same trainee checking in twice at the same moment
+        raise CourseActionError(_("Attendance was already recorded."), code="already_checked_in") from error
+    Enrolment.objects.get_or_create(user=user, course=session.course)
+    session_attended.send(sender=SessionAttendance, user=user, session=session, attendance=attendance)
+    course_completion_check(user=user, course=session.course)
+    return attendance
+
+
+_CHECK_IN_PROBLEMS = {
+    checkin.MALFORMED: _("This check-in link is incomplete. Scan the QR code on the screen again."),
+    checkin.FORGED: _("This check-in code is not valid. Scan the QR code on the screen or type the code shown."),
+    checkin.EXPIRED: _("This check-in code has expired. Scan the code on the screen again: it changes every 30 seconds."),
+    checkin.OTHER_SESSION: _("This check-in code belongs to another session."),
+}
+
+
+@transaction.atomic
+def session_check_in(
+    *, user: User, session: TrainingSession, token: str = "", code: str = "", now=None
+) -> SessionAttendance:
+    """A registered trainee checks in with the projector's QR token or six-digit code, during check-in hours
+    (30 minutes before the start until the end); more than 15 minutes after the start counts as late."""
+    _require_trainee(user)
+    now = now or timezone.now()
+    if session.status != SessionStatus.SCHEDULED:
+        raise CourseActionError(_("This session is not taking place."), code="not_scheduled")
+    window = checkin.window_at(now.timestamp())
+    if token:
+        verdict = checkin.verify_token(token, session_id=session.pk, now_window=window)
+        method = CheckInMethod.QR
+    else:
+        verdict = checkin.verify_code(code, session_id=session.pk, now_window=window)
+        method = CheckInMethod.CODE
+    if not verdict.ok:
+        raise CourseActionError(_CHECK_IN_PROBLEMS[verdict.problem], code=verdict.problem)
+    problem = rules.check_in_problem(now=now, start=session.start, end=session.end)
+    if problem is not None:
+        raise CourseActionError(gettext(problem), code="outside_hours")
+    if not SessionRegistration.objects.filter(session=session, user=user, status=RegistrationStatus.REGISTERED).exists():
+        raise CourseActionError(_("You are not registered for this session, so you cannot check in."), code="not_registered")
+    existing = SessionAttendance.objects.filter(session=session, user=user).first()
+    if existing is not None:
+        raise CourseActionError(
+            _("You already checked in at %(time)s.") % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
+            code="already_checked_in",
+        )
+    status = AttendanceStatus.LATE if rules.is_late(checked_in_at=now, start=session.start) else AttendanceStatus.PRESENT
+    return attendance_record(session=session, user=user, status=status, method=method, checked_in_at=now)
+
+
+@transaction.atomic
+def attendance_mark(
+    *, actor: User, session: TrainingSession, user: User, status: str, checked_in_at=None
+) -> SessionAttendance:
+    """A registrar marks a registered trainee present or late by hand, during or after the session; the time of
+    arrival, when given, must fall within check-in hours (otherwise it is now, or the end of a past session)."""
+    _require_session_staff(actor)
+    if status not in AttendanceStatus.values:
+        raise CourseActionError(_("Choose present or late."), code="bad_status")
+    now = timezone.now()
+    if now < session.start - rules.CHECK_IN_OPENS_BEFORE:
+        raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
+    if checked_in_at is not None and rules.check_in_problem(now=checked_in_at, start=session.start, end=session.end):
+        raise CourseActionError(_("The time of arrival must fall within the session's check-in hours."), code="bad_time")
+    return attendance_record(
+        session=session,
+        user=user,
+        status=status,
+        method=CheckInMethod.MANUAL,
+        checked_in_at=checked_in_at or min(now, session.end),
+        recorded_by=actor,
+    )
+
+
+class AttendanceImportError(CourseActionError):
+    """An attendance file was refused; ``errors`` lists (row number, message) and nothing was saved."""
+
+    def __init__(self, message, *, errors: list[tuple[int, str]]):
+        super().__init__(message, code="import_refused")
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class AttendanceImportResult:
+    recorded: int
+    already_recorded: int
+
+
+@transaction.atomic
+def attendance_import(*, actor: User, session: TrainingSession, file) -> AttendanceImportResult:
+    """Import attendance from an Excel sheet with a phone column and a status column (出席/迟到 or
+    present/late). All or nothing: any bad row (unknown phone, not registered, bad status, duplicate) refuses the
+    whole file with every row's problem. Trainees already recorded (for instance by QR) are left as they are."""
+    _require_session_staff(actor)
+    if timezone.now() < session.start - rules.CHECK_IN_OPENS_BEFORE:
+        raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
+    rows, errors = attendance_import_rows(file)
+    phones = [phone for _number, phone, _status in rows if phone]
+    users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
+    registered = set(
+        SessionRegistration.objects.filter(
+            session=session, status=RegistrationStatus.REGISTERED, user__phone__in=phones
+        ).values_list("user__phone", flat=True)
+    )
+    attended = set(SessionAttendance.objects.filter(session=session).values_list("user__phone", flat=True))
+    seen: dict[str, int] = {}
+    to_record = []
+    already = 0
+    for number, phone, status in rows:
+        if phone in seen:
+            errors.append((number, gettext("This phone number is also on row %(row)d.") % {"row": seen[phone]}))
+            continue
+        seen[phone] = number
+        user = users.get(phone)
+        if user is None:
+            errors.append((number, gettext("No trainee has this phone number.")))
+        elif phone not in registered:
+            errors.append((number, gettext("%(name)s is not registered for this session.") % {"name": user.display_name}))
+        elif phone in attended:
+            already += 1
+        else:
+            to_record.append((user, status))
+    if errors:
+        errors.sort()
+        raise AttendanceImportError(_("Nothing was imported: correct these rows and upload the file again."), errors=errors)
+    when = min(timezone.now(), session.end)
+    for user, status in to_record:
+        attendance_record(
+            session=session, user=user, status=status, method=CheckInMethod.IMPORT, checked_in_at=when, recorded_by=actor
+        )
+    return AttendanceImportResult(recorded=len(to_record), already_recorded=already)
+
+
+_STATUS_WORDS = {
+    "出席": AttendanceStatus.PRESENT,
+    "到": AttendanceStatus.PRESENT,
+    "已到": AttendanceStatus.PRESENT,
+    "present": AttendanceStatus.PRESENT,
+    "迟到": AttendanceStatus.LATE,
+    "late": AttendanceStatus.LATE,
+}
+
+
+def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
+    """Read (row number, normalised phone, status) rows from an attendance workbook, and the rows' problems.
+
+    The first row holds the headings; the phone column is headed 手机号 (or phone) and the status column 状态
+    (or status). Blank rows are skipped.
+    """
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(file, read_only=True, data_only=True)
+    except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+        raise AttendanceImportError(
+            _("This file is not an Excel workbook (.xlsx)."), errors=[]
+        ) from error
+    sheet = workbook.worksheets[0]
+    lines = sheet.iter_rows(values_only=True)
+    headings = [str(cell or "").strip().lower() for cell in next(lines, ())]
+    phone_column = next((i for i, h in enumerate(headings) if h in {"手机号", "手机号码", "phone", "mobile phone"}), None)
+    status_column = next((i for i, h in enumerate(headings) if h in {"状态", "出勤", "status", "attendance"}), None)
+    if phone_column is None or status_column is None:
+        raise AttendanceImportError(
+            _("The first row must have the headings 手机号 and 状态 (download the template)."), errors=[]
+        )
+    rows, errors = [], []
+    for number, line in enumerate(lines, start=2):
+        cells = list(line) + [None] * (max(phone_column, status_column) + 1 - len(line))
+        raw_phone, raw_status = cells[phone_column], cells[status_column]
+        if raw_phone in (None, "") and raw_status in (None, ""):
+            continue
+        try:
+            phone = normalise_phone(str(raw_phone if raw_phone is not None else "").strip().removesuffix(".0"))
+        except ValidationError:
+            phone = ""
+        status = _STATUS_WORDS.get(str(raw_status or "").strip().lower())
+        if not phone:
+            errors.append((number, gettext("“%(value)s” is not a mobile phone number.") % {"value": raw_phone or ""}))
+            continue
+        if status is None:
+            errors.append((number, gettext("Status must be 出席 or 迟到, not “%(value)s”.") % {"value": raw_status or ""}))
+            continue
+        rows.append((number, phone, status))
+    workbook.close()
+    return rows, errors
+
+
+@transaction.atomic
+def session_reminders_send(*, now=None) -> int:
+    """Text (and email, when they have an address) every registered trainee of a session starting tomorrow,
+    once per registration: ``reminded_at`` records it. Returns how many were reminded."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    registrations = (
+        SessionRegistration.objects.select_for_update()
+        .filter(
+            status=RegistrationStatus.REGISTERED,
+            reminded_at__isnull=True,
+            session__status=SessionStatus.SCHEDULED,
+            session__start__date=tomorrow,
+        )
+        .select_related("user", "session", "session__venue")
+    )
+    count = 0
+    for registration in registrations:
+        session, user = registration.session, registration.user
+        text = gettext("Reminder: 《%(title)s》 starts tomorrow %(when)s at %(venue)s (%(address)s). Check in with the QR code on site.") % {
+            "title": session.title,
+            "when": timezone.localtime(session.start).strftime("%H:%M"),
+            "venue": session.venue.name,
+            "address": session.venue.address,
+        }
+        if user.phone:
+            transaction.on_commit(lambda phone=user.phone, text=text: sms_send(phone=phone, text=text, purpose="session_reminder"))
+        if user.email:
+            subject = gettext("Training tomorrow: %(title)s") % {"title": session.title}
+            transaction.on_commit(
+                lambda email=user.email, subject=subject, text=text: send_mail(subject, text, None, [email], fail_silently=True)
+            )
+        registration.reminded_at = now
+        registration.save(update_fields=["reminded_at"])
+        count += 1
+    return count

@@ -11,16 +11,19 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from . import rules, selectors, services
+from . import documents, rules, selectors, services
+from .choices import DeliveryMode, RegistrationStatus
 from .forms import CatalogueFilterForm
-from .models import CourseIndexPage, CoursePage, LessonPage, QuizAttempt
+from .models import CourseIndexPage, CoursePage, LessonPage, QuizAttempt, TrainingSession
 
 CACHE_SECONDS = 60 * 60
 
@@ -157,6 +160,7 @@ def course_context(*, request, course: CoursePage) -> dict:
         "course_data": data,
         "state": _trainee_state(request.user, course, data),
         "cache_generation": selectors.catalogue_generation(),
+        "sessions": selectors.course_sessions_upcoming(course) if course.delivery_mode != DeliveryMode.ONLINE else [],
     }
 
 
@@ -368,3 +372,119 @@ def catalogue_redirect(request):
     if index_page is None:
         raise Http404
     return redirect(index_page.url)
+
+
+# Offline training: 我的培训, session pages, registration, calendar, check-in ----------------------------------
+
+
+def _session_or_404(session_id: int) -> TrainingSession:
+    session = selectors.session_for_trainee(session_id)
+    if session is None:
+        raise Http404
+    return session
+
+
+@login_required
+@require_GET
+def my_training(request):
+    """我的培训: the viewer's own upcoming sessions (with calendar files), sessions open for registration, and
+    their attendance history."""
+    return render(request, "courses/my_training.html", {"training": selectors.my_training(request.user)})
+
+
+@require_GET
+def session_detail(request, session_id: int):
+    """A session's public facts; for the logged-in viewer, their own registration, check-in and attendance."""
+    session = _session_or_404(session_id)
+    now = timezone.now()
+    registration = selectors.registration_for(user=request.user, session=session)
+    attendance = selectors.attendance_for(user=request.user, session=session)
+    return render(
+        request,
+        "courses/session_detail.html",
+        {
+            "session": session,
+            "seats": selectors.session_seats(session),
+            "registration": registration,
+            "attendance": attendance,
+            "registration_problem": rules.registration_problem(
+                now=now, opens=session.registration_opens, closes=session.registration_closes, status=session.status
+            ),
+            "check_in_open": rules.check_in_problem(now=now, start=session.start, end=session.end) is None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def session_register_view(request, session_id: int):
+    session = _session_or_404(session_id)
+    try:
+        registration = services.session_register(user=request.user, session=session)
+    except services.CourseActionError as error:
+        messages.error(request, error.message)
+    else:
+        if registration.status == RegistrationStatus.REGISTERED:
+            messages.success(request, _("You have a place at 《%(title)s》.") % {"title": session.title})
+        else:
+            messages.warning(
+                request,
+                _("The session is full. You are number %(position)d on the waiting list; we will text you if a place frees up.")
+                % {"position": registration.position},
+            )
+    return redirect("courses_session", session_id=session.pk)
+
+
+@login_required
+@require_POST
+def session_cancel_view(request, session_id: int):
+    session = _session_or_404(session_id)
+    try:
+        services.session_registration_cancel(user=request.user, session=session)
+    except services.CourseActionError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Your registration for 《%(title)s》 is cancelled.") % {"title": session.title})
+    return redirect("courses_session", session_id=session.pk)
+
+
+@login_required
+@require_GET
+def session_calendar(request, session_id: int):
+    """An .ics file for a session the viewer is registered for (or waiting for)."""
+    session = _session_or_404(session_id)
+    registration = selectors.registration_for(user=request.user, session=session)
+    if registration is None or registration.status == RegistrationStatus.CANCELLED:
+        raise Http404
+    url = request.build_absolute_uri(reverse("courses_session", kwargs={"session_id": session.pk}))
+    response = HttpResponse(documents.session_calendar(session=session, url=url), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
+    return response
+
+
+@login_required
+def session_check_in_view(request, session_id: int):
+    """Scanning the projector's QR code opens this page with ``?t=<token>`` and checks the trainee in at once; the
+    six-digit code is posted from the form here. A refusal says why and records nothing.
+
+    Checking in on GET is deliberate: the token itself is the proof of being in the room, changes every 30 seconds
+    and only ever marks the logged-in viewer present, so there is nothing for a cross-site request to gain."""
+    session = _session_or_404(session_id)
+    token = request.GET.get("t", "")
+    code = request.POST.get("code", "") if request.method == "POST" else ""
+    attendance = selectors.attendance_for(user=request.user, session=session)
+    error = None
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if attendance is None and (token or request.method == "POST"):
+        try:
+            attendance = services.session_check_in(user=request.user, session=session, token=token, code=code)
+        except services.CourseActionError as refusal:
+            error = refusal.message
+        else:
+            return redirect(f"{reverse('courses_session_check_in', kwargs={'session_id': session.pk})}?done=1")
+    return render(
+        request,
+        "courses/session_check_in.html",
+        {"session": session, "attendance": attendance, "error": error, "just_checked_in": request.GET.get("done") == "1"},
+    )

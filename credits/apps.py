@@ -13,19 +13,28 @@ class CreditsConfig(AppConfig):
         from wagtail.permissions import register_permission_policy
 
         from courses.api import api
-        from courses.models import CourseCompletion
-        from courses.signals import course_completed
+        from courses.models import CourseCompletion, SessionAttendance
+        from courses.signals import course_completed, session_attended
 
         from .api import router
-        from .models import ApiClient, Appointment, CreditEntry
-        from .permissions import ApiClientPermissionPolicy, AppointmentPermissionPolicy, LedgerPermissionPolicy
-        from .receivers import award_credit_for_completion
+        from .models import ApiClient, Appointment, Cohort, CreditEntry
+        from .permissions import (
+            ApiClientPermissionPolicy,
+            AppointmentPermissionPolicy,
+            CohortPermissionPolicy,
+            LedgerPermissionPolicy,
+        )
+        from .receivers import award_credit_for_completion, record_offline_hours_for_attendance
 
         course_completed.connect(
             award_credit_for_completion, sender=CourseCompletion, dispatch_uid="credits-award-for-completion"
         )
+        session_attended.connect(
+            record_offline_hours_for_attendance, sender=SessionAttendance, dispatch_uid="credits-offline-hours"
+        )
         register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
+        register_permission_policy(Cohort, CohortPermissionPolicy(Cohort), exact_class=True)
         # ready() runs once per process, before the URLconf (and so the API's URLs) is loaded.
         api.add_router("/", router)

@@ -2,23 +2,25 @@
 every state (not started, part-way, met), reached by completing courses through the courses services so that
 credits are awarded the real way (the course_completed signal). Running it again changes nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Page, Site
 
 from academy.models import Community, Street, User
 from academy.roles import REGISTRARS, STREET_ADMINISTRATORS
 from courses import selectors as course_selectors
 from courses import services as course_services
-from courses.models import Competency, CourseCompletion, CoursePage
+from courses.models import Competency, CourseCompletion, CoursePage, SessionAttendance, TrainingSession
 
 from . import services
 from .choices import IssueMode
 from .models import (
     Appointment,
+    Cohort,
     Post,
     ProgrammeCompetencyMinimum,
     ProgrammeIndexPage,
@@ -204,7 +206,7 @@ def seed_appointments(posts: dict[str, Post]) -> None:
 
 @transaction.atomic
 def seed() -> None:
-    """Programmes, posts, demo learners' credits and one overridden appointment."""
+    """Programmes, posts, demo learners' credits, cohorts with their sessions' attendance, one overridden appointment."""
     courses = {course.code: course for course in CoursePage.objects.live()}
     if not courses:
         return  # nothing to build programmes on: the courses demo has not run
@@ -212,4 +214,87 @@ def seed() -> None:
     posts = seed_posts(programmes)
     seed_permissions()
     seed_learners(courses)
+    seed_cohorts(programmes)
     seed_appointments(posts)
+
+
+# Cohorts and attendance --------------------------------------------------------------------------------------
+
+COHORTS = [
+    # name, programme slug, roster phones, session titles
+    (
+        "2026年第3期小区专员岗前培训班",
+        "community-specialist",
+        ["+8613900000001", "+8613900000002"],
+        ["2026年第3期小区专员班·党建引领情景教学", "法规运用线下研讨（FG-05 第1期）", "矛盾调处情景模拟（第2期）",
+         "2026年第3期小区专员班·组织管理工作坊", "党建引领三方协同（混合式）线下课"],
+    ),
+    (
+        "2026年第2期物业项目经理协同治理培训班",
+        "property-project-manager",
+        ["+8613900000005", "+8613900000006"],
+        ["物业服务标准化现场教学", "矛盾调处情景模拟（第2期）", "侨胞之家·基层议事协商观摩"],
+    ),
+]  # fmt: skip
+
+# Who attended the past sessions: (session title, phone, status, minutes after the start they arrived).
+# 赵丽娟 was registered for 物业服务标准化现场教学 and did not come.
+ATTENDANCE = [
+    ("2026年第3期小区专员班·党建引领情景教学", "+8613900000001", "present", -10),
+    ("2026年第3期小区专员班·党建引领情景教学", "+8613900000002", "present", -5),
+    ("法规运用线下研讨（FG-05 第1期）", "+8613900000001", "present", 0),
+    ("矛盾调处情景模拟（第2期）", "+8613900000001", "late", 25),
+    ("矛盾调处情景模拟（第2期）", "+8613900000005", "present", -3),
+    ("物业服务标准化现场教学", "+8613900000005", "present", 2),
+]
+
+# Trainees who registered themselves for coming sessions; the small session at 侨胞之家 fills and keeps a waiting list.
+SELF_REGISTRATIONS = [
+    ("侨胞之家·基层议事协商观摩", "+8613900000003"),
+    ("侨胞之家·基层议事协商观摩", "+8613900000004"),
+    ("2026年第3期小区专员班·组织管理工作坊", "+8613900000004"),
+]
+
+
+def seed_cohorts(programmes: dict[str, ProgrammePage]) -> None:
+    """Cohorts with rosters and sessions; registered for their sessions (coming ones through the cohort service,
+    past ones by the registrar after the fact), attendance for the past ones marked by the registrar, so credits
+    and offline hours arrive through the signals as in real use. Running it again changes nothing."""
+    registrar = User.objects.filter(username="registrar").first()
+    if registrar is None:
+        return
+    sessions = {session.title: session for session in TrainingSession.objects.all()}
+    people = {user.phone: user for user in User.objects.filter(phone__startswith="+86139000000")}
+    now = timezone.now()
+    for name, slug, phones, titles in COHORTS:
+        if slug not in programmes:
+            continue
+        cohort, created = Cohort.objects.get_or_create(name=name, defaults={"programme": programmes[slug]})
+        if created:
+            cohort.roster.set([people[phone] for phone in phones if phone in people])
+            cohort.sessions.set([sessions[title] for title in titles if title in sessions])
+        for session in cohort.sessions.filter(end__lt=now):
+            for trainee in cohort.roster.all():
+                course_services.session_registration_add(actor=registrar, user=trainee, session=session)
+        services.cohort_register_for_sessions(actor=registrar, cohort=cohort)
+    for title, phone in SELF_REGISTRATIONS:
+        session, trainee = sessions.get(title), people.get(phone)
+        if session is None or trainee is None:
+            continue
+        try:
+            course_services.session_register(user=trainee, session=session)
+        except course_services.CourseActionError:
+            continue  # e.g. a prerequisite the demo trainee has not finished
+    for title, phone, status, minutes in ATTENDANCE:
+        session, trainee = sessions.get(title), people.get(phone)
+        if session is None or trainee is None or session.end > now:
+            continue
+        if SessionAttendance.objects.filter(session=session, user=trainee).exists():
+            continue
+        course_services.attendance_mark(
+            actor=registrar,
+            session=session,
+            user=trainee,
+            status=status,
+            checked_in_at=session.start + timedelta(minutes=minutes),
+        )

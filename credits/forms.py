@@ -8,10 +8,10 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from academy.models import Community, Street, User
 from academy.phone import normalise_phone
-from courses.models import Competency
+from courses.models import Competency, TrainingSession
 
 from . import selectors
-from .models import ApiClient, Appointment
+from .models import ApiClient, Appointment, Cohort
 
 
 class TraineeByPhoneField(forms.CharField):
@@ -70,3 +70,50 @@ class ApiClientForm(WagtailAdminModelForm):
     class Meta:
         model = ApiClient
         fields = ["name", "requests_per_minute"]
+
+
+class CohortForm(WagtailAdminModelForm):
+    """A cohort with its roster typed or pasted as mobile numbers, one a line (how registrars receive lists)."""
+
+    roster_phones = forms.CharField(
+        label=_("Trainees' mobile phones"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("One mobile number a line. Every number must belong to a trainee."),
+    )
+
+    class Meta:
+        model = Cohort
+        fields = ["name", "programme", "sessions"]
+        widgets = {"sessions": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sessions"].queryset = TrainingSession.objects.select_related("venue").order_by("-start")
+        if self.instance.pk:
+            self.fields["roster_phones"].initial = "\n".join(
+                phone[3:] for phone in self.instance.roster.exclude(phone=None).order_by("pk").values_list("phone", flat=True)
+            )
+
+    def clean_roster_phones(self):
+        phones, problems = [], []
+        for number, line in enumerate((self.cleaned_data.get("roster_phones") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                phones.append(normalise_phone(line))
+            except ValidationError:
+                problems.append(_("Line %(line)d: “%(value)s” is not a mobile number.") % {"line": number, "value": line.strip()})
+        users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
+        problems += [
+            _("No trainee has the number %(phone)s.") % {"phone": phone[3:]} for phone in dict.fromkeys(phones) if phone not in users
+        ]
+        if problems:
+            raise ValidationError(problems)
+        return [users[phone] for phone in dict.fromkeys(phones)]
+
+    def save(self, commit=True):
+        cohort = super().save(commit=commit)
+        if commit:
+            cohort.roster.set(self.cleaned_data["roster_phones"])
+        return cohort

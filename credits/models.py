@@ -415,3 +415,75 @@ class ApiClient(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class OfflineHoursQuerySet(CreditEntryQuerySet):
+    """Offline-hours rows, like ledger rows, are never updated or deleted in bulk."""
+
+
+class OfflineHoursEntry(models.Model):
+    """Offline hours (线下学时) a trainee earned by attending a training session: an append-only ledger of its own.
+
+    Why not a row in ``CreditEntry``: a ledger row there carries credits and may never be zero, while attending
+    earns hours, not credits (the course's credits come once, from its completion). Keeping hours in their own
+    rows keeps every credit balance a plain sum of ``CreditEntry.amount`` and lets "minimum offline hours" be a
+    plain sum of these rows inside the programme's window. One row per trainee and session, keyed
+    ``attendance:<session id>:user:<user id>`` exactly like ledger awards.
+    """
+
+    trainee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="offline_hours", verbose_name=_("trainee")
+    )
+    session = models.ForeignKey(
+        "courses.TrainingSession", on_delete=models.PROTECT, related_name="+", verbose_name=_("session")
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="+", verbose_name=_("course"))
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=1)
+    kind = models.CharField(_("kind"), max_length=16, choices=CreditKind.choices, default=CreditKind.ATTENDANCE)
+    source_key = models.CharField(_("source key"), max_length=100, unique=True)
+    earned_on = models.DateField(_("earned on"))
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = OfflineHoursQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("offline hours")
+        verbose_name_plural = _("offline hours")
+        ordering = ["-earned_on", "-pk"]
+        constraints = [models.CheckConstraint(condition=Q(hours__gt=0), name="offline_hours_positive")]
+        indexes = [models.Index(fields=["trainee", "earned_on", "hours"], name="offline_hours_balance")]
+
+    def __str__(self):
+        return f"{self.trainee} · {self.hours} h"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            raise LedgerIsAppendOnly("Offline hours cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly("Offline hours cannot be deleted.")
+
+
+class Cohort(models.Model):
+    """A cohort (班次/期) such as 2026年第3期小区专员岗前培训班: a programme, its roster and its sessions."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example 2026年第3期小区专员岗前培训班."))
+    programme = models.ForeignKey(
+        ProgrammePage, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
+    )
+    roster = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="cohorts", verbose_name=_("trainees")
+    )
+    sessions = models.ManyToManyField(
+        "courses.TrainingSession", blank=True, related_name="cohorts", verbose_name=_("sessions")
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-created_at", "name"]
+
+    def __str__(self):
+        return self.name

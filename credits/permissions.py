@@ -72,3 +72,23 @@ class ApiClientPermissionPolicy(ModelPermissionPolicy):
 
     def users_with_permission(self, action):
         return self.model.objects.none()
+
+
+class CohortPermissionPolicy(ModelPermissionPolicy):
+    """Registrars manage cohorts and register them for sessions; street administrators may look."""
+
+    def user_has_permission(self, user, action):
+        if _is_registrar(user):
+            return action in {"add", "change", "delete", "view", "export"}
+        if _is_street_administrator(user):
+            return action == "view"
+        return False
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
+
+    def instances_user_has_permission_for(self, user, action):
+        return self.model.objects.all() if self.user_has_permission(user, action) else self.model.objects.none()
+
+    def users_with_permission(self, action):
+        return self.model.objects.none()

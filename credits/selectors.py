@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import DateField, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -21,6 +21,7 @@ from .models import (
     Appointment,
     Certificate,
     CreditEntry,
+    OfflineHoursEntry,
     Post,
     ProgrammeCompetencyMinimum,
     ProgrammePage,
@@ -94,24 +95,50 @@ def _is_prefetched(instance, name: str) -> bool:
     return name in getattr(instance, "_prefetched_objects_cache", {})
 
 
-def _completion_facts(trainee: User, *, since: date) -> tuple[frozenset[int], Decimal]:
-    """Completed course ids (ever) and offline hours completed since ``since`` (one query)."""
-    rows = CourseCompletion.objects.filter(user=trainee).values_list(
-        "course_id", "course__delivery_mode", "course__hours", "completed_at"
+def completions_and_offline_hours(trainee: User) -> tuple[frozenset[int], list[tuple[Decimal, date]]]:
+    """Completed course ids (ever) and every (hours, earned_on) offline-hours row, in one query (UNION ALL).
+
+    Offline hours are the hours of training sessions actually attended (``OfflineHoursEntry`` rows, one per
+    trainee and session), not the nominal hours of completed offline courses."""
+    zero = Value(rules.ZERO, output_field=DecimalField(max_digits=4, decimal_places=1))
+    no_day = Value(None, output_field=DateField())
+    completions = (
+        CourseCompletion.objects.filter(user=trainee)
+        .annotate(row=Value("c"), h=zero, day=no_day)
+        .values_list("row", "course_id", "h", "day")
     )
-    completed, hours = set(), rules.ZERO
-    for course_id, mode, course_hours, completed_at in rows:
-        completed.add(course_id)
-        if mode in OFFLINE_MODES and timezone.localdate(completed_at) >= since:
-            hours += course_hours
-    return frozenset(completed), hours
+    hours = (
+        OfflineHoursEntry.objects.filter(trainee=trainee)
+        .annotate(row=Value("h"))
+        .values_list("row", "course_id", "hours", "earned_on")
+    )
+    completed, hour_rows = set(), []
+    for row, course_id, value, earned_on in completions.order_by().union(hours.order_by(), all=True):
+        if row == "c":
+            completed.add(course_id)
+        else:
+            if isinstance(earned_on, str):  # SQLite hands back a union's dates as text
+                earned_on = date.fromisoformat(earned_on)
+            hour_rows.append((Decimal(str(value)).quantize(rules.ONE_PLACE), earned_on))
+    return frozenset(completed), hour_rows
+
+
+def offline_hours_in_window(rows: list[tuple[Decimal, date]], *, since: date, until: date) -> Decimal:
+    """Sum (hours, earned_on) rows earned from ``since`` to ``until`` inclusive."""
+    return sum((hours for hours, earned_on in rows if since <= earned_on <= until), rules.ZERO)
+
+
+def offline_hours_for(trainee: User) -> QuerySet[OfflineHoursEntry]:
+    """A trainee's offline-hours rows, newest first, with their session and course."""
+    return OfflineHoursEntry.objects.filter(trainee=trainee).select_related("session", "course", "session__venue")
 
 
 def trainee_facts(*, trainee: User, requirements: rules.Requirements, as_of: date | None = None) -> rules.Facts:
     """What the rules need to know about a trainee for one programme (two queries)."""
     as_of = as_of or today()
     since = rules.window_start(as_of=as_of, months=requirements.window_months)
-    completed, hours = _completion_facts(trainee, since=since)
+    completed, hour_rows = completions_and_offline_hours(trainee)
+    hours = offline_hours_in_window(hour_rows, since=since, until=as_of)
     return rules.Facts(
         credits_by_competency=credit_balance_by_competency(trainee=trainee, since=since, until=as_of),
         completed_course_ids=completed,
@@ -164,6 +191,7 @@ class Dashboard:
     chart: list[rules.SvgBar]
     programmes: list[ProgrammeProgress]
     ledger: list[CreditEntry]
+    offline_hours_total: Decimal = rules.ZERO
 
 
 def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
@@ -178,12 +206,7 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
     competencies = list(Competency.objects.all())
     balances = rules.credits_in_window(lines, since=date.min, until=date.max)
     rows = [(competency, balances.get(competency.pk, rules.ZERO)) for competency in competencies]
-    completion_rows = list(
-        CourseCompletion.objects.filter(user=trainee).values_list(
-            "course_id", "course__delivery_mode", "course__hours", "completed_at"
-        )
-    )
-    completed = frozenset(row[0] for row in completion_rows)
+    completed, hour_rows = completions_and_offline_hours(trainee)
     programmes = programmes_for(trainee)
     certificates = {
         certificate.programme_id: certificate
@@ -193,10 +216,7 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
     for programme in programmes:
         requirements = programme_requirements(programme)
         since = rules.window_start(as_of=as_of, months=requirements.window_months)
-        hours = sum(
-            (h for _id, mode, h, when in completion_rows if mode in OFFLINE_MODES and timezone.localdate(when) >= since),
-            rules.ZERO,
-        )
+        hours = offline_hours_in_window(hour_rows, since=since, until=as_of)
         facts = rules.Facts(rules.credits_in_window(lines, since=since, until=as_of), completed, hours)
         progress.append(ProgrammeProgress(programme, rules.evaluate(requirements, facts), certificates.get(programme.pk)))
     return Dashboard(
@@ -205,6 +225,7 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
         chart=rules.bar_chart([(c.name, value, c.colour) for c, value in rows]),
         programmes=progress,
         ledger=ledger,
+        offline_hours_total=sum((hours for hours, _day in hour_rows), rules.ZERO),
     )
 
 

@@ -1,6 +1,7 @@
 """Every write in credits: awards, adjustments and reversals on the ledger, appointments and API clients."""
 
 import secrets
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -11,11 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from academy.models import Community, Street, User
-from courses.models import Competency, CoursePage
+from courses import services as course_services
+from courses.choices import RegistrationStatus, SessionStatus
+from courses.models import Competency, CoursePage, SessionRegistration, TrainingSession
 
 from . import rules, selectors
 from .choices import CreditKind
-from .models import ApiClient, Appointment, CreditEntry, Post
+from .models import ApiClient, Appointment, Cohort, CreditEntry, OfflineHoursEntry, Post
 
 
 class CreditActionError(Exception):
@@ -264,3 +267,69 @@ def api_client_touch(*, client: ApiClient) -> None:
     now = timezone.now()
     if client.last_used_at is None or (now - client.last_used_at).total_seconds() > 60:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)
+
+
+# Offline training -------------------------------------------------------------------------------------------
+
+
+def attendance_source_key(*, session_id: int, user_id: int) -> str:
+    return f"attendance:{session_id}:user:{user_id}"
+
+
+@transaction.atomic
+def offline_hours_record_for_attendance(*, user: User, session: TrainingSession, attended_on: date) -> OfflineHoursEntry:
+    """Record the offline hours a session earned, exactly once per trainee and session (the unique source key
+    decides, as for credit awards)."""
+    key = attendance_source_key(session_id=session.pk, user_id=user.pk)
+    existing = OfflineHoursEntry.objects.filter(source_key=key).first()
+    if existing is not None:
+        return existing
+    entry = OfflineHoursEntry(
+        trainee=user, session=session, course_id=session.course_id, hours=session.hours, source_key=key, earned_on=attended_on
+    )
+    entry.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        return OfflineHoursEntry.objects.get(source_key=key)
+    return entry
+
+
+@dataclass(frozen=True)
+class CohortRegistrationResult:
+    """What registering a cohort for its sessions did."""
+
+    registered: int
+    waitlisted: int
+    already: int
+    skipped_sessions: tuple[str, ...] = ()
+
+
+@transaction.atomic
+def cohort_register_for_sessions(*, actor: User, cohort: Cohort) -> CohortRegistrationResult:
+    """A registrar registers every trainee on a cohort's roster for each of its sessions that is still to come;
+    full sessions put the rest on the waiting list. Running it again registers only newcomers."""
+    _require_registrar(actor)
+    registered = waitlisted = already = 0
+    skipped = []
+    trainees = list(cohort.roster.filter(is_active=True).order_by("pk"))
+    for session in cohort.sessions.select_related("course").order_by("start"):
+        if session.status == SessionStatus.CANCELLED or session.end < timezone.now():
+            skipped.append(session.title)
+            continue
+        existing = set(
+            SessionRegistration.objects.filter(session=session, user__in=trainees)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .values_list("user_id", flat=True)
+        )
+        for trainee in trainees:
+            if trainee.pk in existing:
+                already += 1
+                continue
+            registration = course_services.session_registration_add(actor=actor, user=trainee, session=session)
+            if registration.status == RegistrationStatus.REGISTERED:
+                registered += 1
+            else:
+                waitlisted += 1
+    return CohortRegistrationResult(registered, waitlisted, already, tuple(skipped))

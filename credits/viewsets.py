@@ -15,12 +15,14 @@ from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
-from wagtail.admin.widgets import HeaderButton
+from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from courses.services import CourseActionError
+
 from . import services
-from .forms import ApiClientForm, AppointmentForm, CreditAdjustForm
-from .models import ApiClient, Appointment, CreditEntry, Post
+from .forms import ApiClientForm, AppointmentForm, CohortForm, CreditAdjustForm
+from .models import ApiClient, Appointment, Cohort, CreditEntry, Post
 
 # Ledger ---------------------------------------------------------------------------------------------------
 
@@ -281,8 +283,100 @@ class PostViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+# Cohorts --------------------------------------------------------------------------------------------------
+
+
+class CohortIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("programme")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if self.permission_policy.user_has_permission(self.request.user, "change"):
+            buttons.append(
+                ListingButton(
+                    _("Register for its sessions"),
+                    url=reverse("credits_cohorts:register", args=[instance.pk]),
+                    icon_name="date",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
+    """A registrar registers a cohort's whole roster for each of its sessions still to come."""
+
+    template_name = "credits/admin/cohort_register.html"
+    page_title = _("Register a cohort for its sessions")
+    header_icon = "date"
+    permission_policy = None
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        self.cohort = get_object_or_404(Cohort, pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_subtitle(self):
+        return self.cohort.name
+
+    def get_form_class(self):
+        from django import forms
+
+        return forms.Form
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "cohort": self.cohort,
+            "trainees": self.cohort.roster.count(),
+            "sessions": self.cohort.sessions.select_related("venue").order_by("start"),
+        }
+
+    def form_valid(self, form):
+        try:
+            result = services.cohort_register_for_sessions(actor=self.request.user, cohort=self.cohort)
+        except (services.CreditActionError, CourseActionError) as error:
+            messages.error(self.request, error.message)
+            return redirect("credits_cohorts:index")
+        messages.success(
+            self.request,
+            gettext("%(registered)d places taken, %(waitlisted)d on waiting lists, %(already)d already registered.")
+            % {"registered": result.registered, "waitlisted": result.waitlisted, "already": result.already},
+        )
+        return redirect("credits_cohorts:index")
+
+
+class CohortViewSet(ModelViewSet):
+    """班次/期: a programme's intake, its roster and its sessions; registrars manage them."""
+
+    model = Cohort
+    icon = "group"
+    menu_label = _("Cohorts")
+    url_prefix = "credits/cohorts"
+    url_namespace = "credits_cohorts"
+    index_view_class = CohortIndexView
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    form_fields = ["name", "programme", "roster", "sessions"]
+    list_display = ["name", "programme", "created_at"]
+    list_filter = ["programme"]
+    search_fields = ["name"]
+
+    def get_form_class(self, for_update=False):
+        return CohortForm
+
+    @property
+    def register_view(self):
+        return CohortRegisterView.as_view(permission_policy=self.permission_policy)
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("register/<int:pk>/", self.register_view, name="register")]
+
+
 class CreditsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Credits and posts")
     menu_icon = "pick"
     menu_order = 220
-    items = (CreditLedgerViewSet, AppointmentViewSet, PostViewSet, ApiClientViewSet)
+    items = (CreditLedgerViewSet, AppointmentViewSet, PostViewSet, ApiClientViewSet, CohortViewSet)

@@ -281,6 +281,13 @@ def seed_images() -> dict:
     return images
 
 
+OPENING_HOURS = {
+    "和畔里·三方协同中心": "周一至周五 8:30–17:30，培训日周末照常开放",
+    "钱学森故居·侨胞之家": "周二至周日 9:00–16:30，周一闭馆",
+    "丰享家文化驿站": "每日 9:00–21:00",
+}
+
+
 def seed_venues() -> list[Venue]:
     venues = []
     for name, district_name, address, directions, description in VENUES:
@@ -289,6 +296,9 @@ def seed_venues() -> list[Venue]:
             name=name,
             defaults={"district": district, "address": address, "directions": directions, "description": description},
         )
+        if not venue.opening_hours and name in OPENING_HOURS:
+            venue.opening_hours = OPENING_HOURS[name]
+            venue.save(update_fields=["opening_hours"])
         venues.append(venue)
     return venues
 

@@ -1,5 +1,6 @@
 """Builders for courses: a catalogue, competencies, courses with lessons and a quiz whose ids tests know."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
@@ -140,3 +141,54 @@ def make_course(
             questions=quiz_questions(f"c{course.pk}", questions),
         )
     return CoursePage.objects.get(pk=course.pk)
+
+
+def make_venue(name: str = "和畔里·三方协同中心"):
+    from academy.models import Venue
+    from tests.factories import DistrictFactory
+
+    venue, _created = Venue.objects.get_or_create(
+        name=name, defaults={"district": DistrictFactory(), "address": "小河街道和畔里社区服务中心二楼"}
+    )
+    return venue
+
+
+def make_session(
+    course: CoursePage | None = None,
+    *,
+    starts_in: timedelta | None = None,
+    hours: float = 3,
+    capacity: int = 30,
+    title: str = "矛盾调处情景模拟（第2期）",
+    registration_open: bool = True,
+    **kwargs,
+):
+    """A scheduled session of an offline course starting ``starts_in`` from now (default: in one day), with the
+    registration window open now unless ``registration_open`` is False (then it opened and closed in the past)."""
+    from django.utils import timezone
+
+    from courses.models import TrainingSession
+
+    course = course or CoursePage.objects.filter(code="MD-07").first() or make_course(
+        code="MD-07", lessons=0, quiz=False, delivery_mode="offline", credits="1.0", hours="4.0"
+    )
+    now = timezone.now()
+    start = now + (starts_in if starts_in is not None else timedelta(days=1))
+    if registration_open:
+        opens, closes = now - timedelta(days=7), min(start, now + timedelta(hours=2)) + timedelta(minutes=1)
+    else:
+        opens, closes = now - timedelta(days=14), now - timedelta(days=7)
+    session = TrainingSession(
+        course=course,
+        title=title,
+        start=start,
+        end=start + timedelta(hours=hours),
+        venue=kwargs.pop("venue", None) or make_venue(),
+        capacity=capacity,
+        registration_opens=kwargs.pop("registration_opens", opens),
+        registration_closes=kwargs.pop("registration_closes", closes),
+        **kwargs,
+    )
+    session.full_clean()
+    session.save()
+    return session
