@@ -17,8 +17,16 @@ class CreditsConfig(AppConfig):
         from courses.signals import course_completed
 
         from .api import router
-        from .models import ApiClient, Appointment, CreditEntry
-        from .permissions import ApiClientPermissionPolicy, AppointmentPermissionPolicy, LedgerPermissionPolicy
+        from .certificate_api import router as certificates_router
+        from .models import ApiClient, Appointment, BulkIssueRun, Certificate, CertificateRequest, CreditEntry
+        from .permissions import (
+            ApiClientPermissionPolicy,
+            AppointmentPermissionPolicy,
+            BulkIssuePermissionPolicy,
+            CertificatePermissionPolicy,
+            CertificateRequestPermissionPolicy,
+            LedgerPermissionPolicy,
+        )
         from .receivers import award_credit_for_completion
 
         course_completed.connect(
@@ -27,5 +35,11 @@ class CreditsConfig(AppConfig):
         register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
+        register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate), exact_class=True)
+        register_permission_policy(
+            CertificateRequest, CertificateRequestPermissionPolicy(CertificateRequest), exact_class=True
+        )
+        register_permission_policy(BulkIssueRun, BulkIssuePermissionPolicy(BulkIssueRun), exact_class=True)
         # ready() runs once per process, before the URLconf (and so the API's URLs) is loaded.
         api.add_router("/", router)
+        api.add_router("/certificates/", certificates_router)

@@ -19,6 +19,7 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from . import services
+from .certificate_viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
 from .forms import ApiClientForm, AppointmentForm, CreditAdjustForm
 from .models import ApiClient, Appointment, CreditEntry, Post
 
@@ -285,4 +286,12 @@ class CreditsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Credits and posts")
     menu_icon = "pick"
     menu_order = 220
-    items = (CreditLedgerViewSet, AppointmentViewSet, PostViewSet, ApiClientViewSet)
+    items = (
+        CreditLedgerViewSet,
+        AppointmentViewSet,
+        PostViewSet,
+        ApiClientViewSet,
+        CertificateViewSet,
+        CertificateRequestViewSet,
+        BulkIssueViewSet,
+    )

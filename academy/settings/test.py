@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory email, no manifest for static files, MFA off unless a test turns it on."""
 
+import hashlib
 import tempfile
 from pathlib import Path
 
@@ -22,4 +23,8 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 ACCOUNT_RATE_LIMITS = False
 # A file, not shared-cache memory: SQLite's busy timeout then applies, so tests that write from two threads at
 # once (credits' exactly-once award) wait for the lock as production does instead of failing "table is locked".
-DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "sanfang-academy-test.sqlite3")}  # noqa: F405
+# Named after the checkout, so that test runs in two worktrees on one machine do not share (and clobber) one file.
+_CHECKOUT = hashlib.sha256(str(BASE_DIR).encode()).hexdigest()[:8]  # noqa: F405
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": str(Path(tempfile.gettempdir()) / f"sanfang-academy-test-{_CHECKOUT}.sqlite3")
+}
