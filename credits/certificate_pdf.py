@@ -1,6 +1,6 @@
 """Certificate and transcript PDFs: a Django template rendered to HTML, then to PDF by WeasyPrint.
 
-Kept small and fast: the page uses Noto Serif CJK SC in two weights only (every extra font adds ~75 KB even
+Kept small and fast: the page uses Noto Serif CJK SC in one weight only (every extra font adds ~75 KB even
 subset), fonts are subset by HarfBuzz (see academy.checks), the QR code is inline SVG, and one
 FontConfiguration per thread is reused so fontconfig is not asked again for every certificate.
 """
@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import certificate_rules
+from .rules import quantity
 
 # Bump when the certificate template changes in a way a reader would notice; stored with every PDF.
 TEMPLATE_VERSION = "2026.1"
@@ -80,7 +81,7 @@ def certificate_context(certificate, *, certificate_settings) -> dict:
         "holder_name": certificate.holder_name,
         "programme_title": certificate.programme_title,
         "credits": certificate.credits_snapshot,
-        "total_credits": certificate_rules.snapshot_total(certificate.credits_snapshot),
+        "total_credits": quantity(certificate_rules.snapshot_total(certificate.credits_snapshot)),
         "issued_on": certificate_rules.chinese_date(certificate.issued_on),
         "valid_until": certificate_rules.chinese_date(certificate.valid_until),
         "verification_url": url,

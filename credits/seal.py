@@ -31,7 +31,7 @@ def _star(draw: ImageDraw.ImageDraw, cx: float, cy: float, radius: float) -> Non
     draw.polygon(points, fill=SEAL_RED)
 
 
-def draw_seal(*, name: str, purpose: str = "教务专用章", size: int = 400) -> bytes:
+def draw_seal(*, name: str, purpose: str = "教务专用章", size: int = 320) -> bytes:
     """A round seal: a thick ring, ``name`` along the upper arc, a star, and ``purpose`` across the bottom."""
     image = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
@@ -52,5 +52,6 @@ def draw_seal(*, name: str, purpose: str = "教务专用章", size: int = 400) -
         image.alpha_composite(glyph, (round(x), round(y)))
     draw.text((c, c + size * 0.26), purpose, font=_font(round(size * 0.075)), fill=SEAL_RED, anchor="mm")
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
+    # One colour with soft edges: a 32-colour palette keeps the edges and makes the PNG (and the PDF) small.
+    image.quantize(colors=32, method=Image.Quantize.FASTOCTREE).save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()
