@@ -51,7 +51,7 @@ def test_holder_without_real_name_is_refused_with_the_reason(certified_world):
     trainee.save()
     with pytest.raises(CreditActionError) as error:
         services.certificate_issue(holder=trainee, programme=certified_world["programme"])
-    assert error.value.code == "no_real_name" and "real name" in error.value.message
+    assert error.value.code == "no_real_name" and "真实姓名" in error.value.message
     assert not Certificate.objects.exists()
 
 
