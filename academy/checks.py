@@ -6,11 +6,20 @@ import subprocess
 from django.core.checks import Warning, register
 
 
+def harfbuzz_subset_available() -> bool:
+    """Whether WeasyPrint itself loaded libharfbuzz-subset (it falls back to fontTools silently when not)."""
+    try:
+        from weasyprint.text import ffi
+    except (ImportError, OSError):
+        return ctypes.util.find_library("harfbuzz-subset") is not None
+    return getattr(ffi, "harfbuzz_subset", None) is not None
+
+
 @register()
 def pdf_system_packages_check(app_configs, **kwargs):
     """Warn when the CJK fonts or HarfBuzz-subset are missing: PDFs then lack glyphs or take ~10 s each."""
     problems = []
-    if ctypes.util.find_library("harfbuzz-subset") is None:
+    if not harfbuzz_subset_available():
         problems.append(
             Warning(
                 "libharfbuzz-subset is not installed.",

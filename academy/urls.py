@@ -10,6 +10,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from courses.api import api as learner_api
 from courses.wagtail_api import api_router
+from credits import urls as credits_urls
 from home import views as home_views
 
 from . import views
@@ -29,6 +30,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("credits/", include("credits.urls")),
+    path("", include(credits_urls.verify_urlpatterns)),
 ]
 
 if settings.DEBUG:

@@ -17,10 +17,22 @@ class CreditsConfig(AppConfig):
         from courses.signals import course_completed, session_attended
 
         from .api import router
-        from .models import ApiClient, Appointment, Cohort, CreditEntry
+        from .certificate_api import router as certificates_router
+        from .models import (
+            ApiClient,
+            Appointment,
+            BulkIssueRun,
+            Certificate,
+            CertificateRequest,
+            Cohort,
+            CreditEntry,
+        )
         from .permissions import (
             ApiClientPermissionPolicy,
             AppointmentPermissionPolicy,
+            BulkIssuePermissionPolicy,
+            CertificatePermissionPolicy,
+            CertificateRequestPermissionPolicy,
             CohortPermissionPolicy,
             LedgerPermissionPolicy,
         )
@@ -36,5 +48,11 @@ class CreditsConfig(AppConfig):
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
         register_permission_policy(Cohort, CohortPermissionPolicy(Cohort), exact_class=True)
+        register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate), exact_class=True)
+        register_permission_policy(
+            CertificateRequest, CertificateRequestPermissionPolicy(CertificateRequest), exact_class=True
+        )
+        register_permission_policy(BulkIssueRun, BulkIssuePermissionPolicy(BulkIssueRun), exact_class=True)
         # ready() runs once per process, before the URLconf (and so the API's URLs) is loaded.
         api.add_router("/", router)
+        api.add_router("/certificates/", certificates_router)

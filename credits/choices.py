@@ -26,3 +26,28 @@ class CertificateStatus(models.TextChoices):
 
     VALID = "valid", _("Valid")
     REVOKED = "revoked", _("Revoked")
+
+
+class CertificateRequestStatus(models.TextChoices):
+    """A request for a certificate waiting in the registrars' approval queue."""
+
+    PENDING = "pending", _("Waiting for approval")
+    ISSUED = "issued", _("Issued")
+    DECLINED = "declined", _("Declined")
+
+
+class BulkIssueStatus(models.TextChoices):
+    """Where a bulk issuing run is."""
+
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class VerificationState(models.TextChoices):
+    """What the public verification page says about a certificate: expiry is derived from the dates."""
+
+    VALID = "valid", _("Valid")
+    EXPIRED = "expired", _("Expired")
+    REVOKED = "revoked", _("Revoked")

@@ -2,24 +2,30 @@
 every state (not started, part-way, met), reached by completing courses through the courses services so that
 credits are awarded the real way (the course_completed signal). Running it again changes nothing."""
 
+import contextlib
+import io
 from datetime import date, timedelta
 from decimal import Decimal
 
 from django.contrib.auth.models import Group, Permission
+from django.core.files.images import ImageFile
 from django.db import transaction
 from django.utils import timezone
+from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from academy.models import Community, Street, User
-from academy.roles import REGISTRARS, STREET_ADMINISTRATORS
+from academy.roles import EDITORS, REGISTRARS, STREET_ADMINISTRATORS
 from courses import selectors as course_selectors
 from courses import services as course_services
 from courses.models import Competency, CourseCompletion, CoursePage, SessionAttendance, TrainingSession
 
-from . import services
-from .choices import IssueMode
+from . import certificate_rules, certificate_services, selectors, services
+from .choices import CertificateStatus, IssueMode
 from .models import (
     Appointment,
+    Certificate,
+    CertificateSettings,
     Cohort,
     Post,
     ProgrammeCompetencyMinimum,
@@ -27,6 +33,7 @@ from .models import (
     ProgrammePage,
     ProgrammeRequiredCourse,
 )
+from .seal import draw_seal
 
 PROGRAMMES = [
     {
@@ -40,6 +47,7 @@ PROGRAMMES = [
         "offline_hours": "4.0",
         "validity": 3,
         "issue": IssueMode.AUTOMATIC,
+        "renewal": "4.0",
         "minimums": {"DJ": "2.0", "ZZ": "2.0", "FG": "2.5", "MD": "2.0", "FW": "1.5"},
         "required": ["DJ-01", "FG-01", "MD-01"],
     },
@@ -54,6 +62,7 @@ PROGRAMMES = [
         "offline_hours": "0.0",
         "validity": 3,
         "issue": IssueMode.APPROVAL,
+        "renewal": "3.0",
         "minimums": {"ZZ": "3.0", "FG": "3.0", "MD": "1.5"},
         "required": ["ZZ-01", "FG-02"],
     },
@@ -73,6 +82,8 @@ PROGRAMMES = [
     },
 ]
 
+SEAL_TITLE = "三方学院公章（演示）"
+
 POSTS = [
     ("小区专员", "community-specialist", "rc", "社区居委会派驻小区、统筹三方协同的专职人员。", "community-specialist"),
     ("业委会委员", "owners-committee-member", "oc", "经业主大会选举产生的业主委员会委员。", "owners-committee-member"),
@@ -80,12 +91,15 @@ POSTS = [
 ]
 
 # Courses each demo trainee completes here, on top of what courses.demo already had them finish.
-# 张晓明 and 王建国 meet their programme; 李秀英 and 刘志强 are part-way; 陈美华 and 赵丽娟 have not started.
+# 张晓明, 李秀英, 王建国 and 刘志强 meet their programme; 陈美华 and 赵丽娟 have not started.
+# The certificates demo adds: 李秀英 meets the community-specialist programme too (her certificate is then revoked)
+# and 刘志强 meets his (his certificate was issued nearly two years ago and expires within 30 days).
+SPECIALIST_COURSES = ["DJ-01", "DJ-09", "ZZ-01", "ZZ-03", "FG-01", "FG-05", "MD-01", "MD-11", "FW-01"]
 LEARNERS = {
-    "+8613900000001": ["DJ-01", "DJ-09", "ZZ-01", "ZZ-03", "FG-01", "FG-05", "MD-01", "MD-11", "FW-01"],
-    "+8613900000002": ["DJ-01", "FG-01"],
+    "+8613900000001": SPECIALIST_COURSES,
+    "+8613900000002": SPECIALIST_COURSES,
     "+8613900000003": ["ZZ-01", "ZZ-05", "FG-02", "FG-06", "FG-09", "MD-01"],
-    "+8613900000005": ["FW-01", "MD-01"],
+    "+8613900000005": ["DJ-01", "FG-01", "FG-05", "MD-01", "MD-03", "FW-01", "FW-05", "FW-06"],
 }
 
 
@@ -119,6 +133,7 @@ def seed_programmes(courses: dict[str, CoursePage]) -> dict[str, ProgrammePage]:
                 min_offline_hours=Decimal(item["offline_hours"]),
                 certificate_validity_years=item["validity"],
                 issue_mode=item["issue"],
+                renewal_credits=Decimal(item.get("renewal", "0.0")),
             )
             programme.competency_minimums = [
                 ProgrammeCompetencyMinimum(competency=competencies[code], credits=Decimal(credits))
@@ -146,13 +161,20 @@ def seed_posts(programmes: dict[str, ProgrammePage]) -> dict[str, Post]:
 
 
 def seed_permissions() -> None:
-    """Registrars manage posts (a snippet); both staff groups reach the credits screens through group roles."""
+    """Registrars manage posts (a snippet); registrars and editors edit the certificate settings (seal and
+    signatory); both staff groups reach the other credits screens through group roles."""
     registrars = Group.objects.filter(name=REGISTRARS).first()
     if registrars is not None:
         registrars.permissions.add(
             *Permission.objects.filter(
-                content_type__app_label="credits", codename__in=["add_post", "change_post", "view_post"]
+                content_type__app_label="credits",
+                codename__in=["add_post", "change_post", "view_post", "change_certificatesettings"],
             )
+        )
+    editors = Group.objects.filter(name=EDITORS).first()
+    if editors is not None:
+        editors.permissions.add(
+            *Permission.objects.filter(content_type__app_label="credits", codename="change_certificatesettings")
         )
     street_admins = Group.objects.filter(name=STREET_ADMINISTRATORS).first()
     if street_admins is not None:
@@ -204,18 +226,55 @@ def seed_appointments(posts: dict[str, Post]) -> None:
     )
 
 
+def seed_certificate_settings() -> CertificateSettings:
+    """The default site's certificate settings with a signatory and a drawn red seal (found again by title)."""
+    site = Site.objects.filter(is_default_site=True).first()
+    settings_obj = CertificateSettings.for_site(site)
+    if settings_obj.seal_id is None:
+        image_model = get_image_model()
+        seal = image_model.objects.filter(title=SEAL_TITLE).first()
+        if seal is None:
+            seal = image_model(title=SEAL_TITLE, description="三方学院教务专用章（演示）")
+            seal.file = ImageFile(io.BytesIO(draw_seal(name=settings_obj.academy_name)), name="demo-seal.png")
+            seal.save()
+        settings_obj.seal = seal
+        settings_obj.signatory_name = settings_obj.signatory_name or "王立新"
+        settings_obj.signatory_title = settings_obj.signatory_title or "院长"
+        settings_obj.save()
+    return settings_obj
+
+
+def seed_expiring_certificate(programmes: dict[str, ProgrammePage]) -> None:
+    """刘志强's certificate, issued nearly two years ago: it expires in 20 days, so reminders have work to do."""
+    holder = User.objects.filter(phone="+8613900000005").first()
+    programme = programmes["property-project-manager"]
+    if holder is None or Certificate.objects.filter(holder=holder, programme=programme).exists():
+        return
+    expires = selectors.today() + timedelta(days=20)
+    issued_on = certificate_rules.add_years(expires + timedelta(days=1), -programme.certificate_validity_years)
+    # If the courses demo changed and he no longer meets it, there is simply nothing to show.
+    with contextlib.suppress(services.CreditActionError):
+        certificate_services.certificate_issue(holder=holder, programme=programme, issued_on=issued_on)
+
+
 @transaction.atomic
 def seed() -> None:
-    """Programmes, posts, demo learners' credits, cohorts with their sessions' attendance, one overridden appointment."""
+    """Programmes, posts, demo learners' credits, cohorts with their sessions' attendance, one overridden
+    appointment and the certificate settings.
+
+    Completing courses enqueues the certificate check on commit, so 张晓明 and 李秀英 are issued their
+    certificates automatically when this transaction commits, and 王建国 joins the approval queue."""
     courses = {course.code: course for course in CoursePage.objects.live()}
     if not courses:
         return  # nothing to build programmes on: the courses demo has not run
+    seed_certificate_settings()
     programmes = seed_programmes(courses)
     posts = seed_posts(programmes)
     seed_permissions()
     seed_learners(courses)
     seed_cohorts(programmes)
     seed_appointments(posts)
+    seed_expiring_certificate(programmes)
 
 
 # Cohorts and attendance --------------------------------------------------------------------------------------
@@ -297,4 +356,18 @@ def seed_cohorts(programmes: dict[str, ProgrammePage]) -> None:
             user=trainee,
             status=status,
             checked_in_at=session.start + timedelta(minutes=minutes),
+        )
+
+
+def finish() -> None:
+    """After the automatic issue: 李秀英's certificate is revoked by the registrar (once)."""
+    registrar = User.objects.filter(username="registrar").first()
+    holder = User.objects.filter(phone="+8613900000002").first()
+    if registrar is None or holder is None:
+        return
+    certificate = Certificate.objects.filter(holder=holder, status=CertificateStatus.VALID).first()
+    already = Certificate.objects.filter(holder=holder, status=CertificateStatus.REVOKED).exists()
+    if certificate is not None and not already:
+        certificate_services.certificate_revoke(
+            actor=registrar, certificate=certificate, reason="经核查，线下实训签到记录系他人代签，撤销证书并责令重新参加实训。"
         )

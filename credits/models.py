@@ -6,12 +6,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -19,7 +21,8 @@ from wagtail.search import index
 from academy.choices import Party
 from courses.models import Competency, CoursePage
 
-from .choices import CertificateStatus, CreditKind, IssueMode
+from .certificate_rules import verification_code_display, verification_code_new
+from .choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, CreditKind, IssueMode
 
 
 class LedgerIsAppendOnly(Exception):
@@ -186,6 +189,17 @@ class ProgrammePage(Page):
     issue_mode = models.CharField(
         _("certificate issue"), max_length=10, choices=IssueMode.choices, default=IssueMode.AUTOMATIC
     )
+    renewal_credits = models.DecimalField(
+        _("credits to renew"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("0.0"),
+        validators=[MinValueValidator(Decimal("0.0"))],
+        help_text=_(
+            "Continuing credits a holder must earn after the certificate is issued to have it renewed (from 90 days "
+            "before expiry). 0 means the certificate cannot be renewed: the holder graduates again."
+        ),
+    )
 
     content_panels = [
         *Page.content_panels,
@@ -200,7 +214,11 @@ class ProgrammePage(Page):
             heading=_("Requirements"),
         ),
         MultiFieldPanel(
-            [FieldRowPanel([FieldPanel("certificate_validity_years"), FieldPanel("issue_mode")])],
+            [
+                FieldRowPanel(
+                    [FieldPanel("certificate_validity_years"), FieldPanel("issue_mode"), FieldPanel("renewal_credits")]
+                )
+            ],
             heading=_("Certificate"),
         ),
     ]
@@ -286,9 +304,18 @@ class Post(index.Indexed, models.Model):
         return self.name
 
 
+def private_storage():
+    """Where certificate PDFs are kept: ``STORAGES["private"]``, which has no public URL."""
+    return storages["private"]
+
+
+def certificate_upload_to(instance, filename: str) -> str:
+    return f"certificates/{instance.issued_on:%Y}/{filename}"
+
+
 class Certificate(models.Model):
-    """A graduation certificate (结业证书) of a programme. The certificates issue adds numbering, the PDF and
-    public verification; eligibility for posts already reads it."""
+    """A graduation certificate (结业证书) of a programme: numbered, with an unguessable verification code, the
+    holder's name and credits as they were at issue, and its PDF rendered once and kept privately."""
 
     holder = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("holder")
@@ -297,13 +324,61 @@ class Certificate(models.Model):
         ProgrammePage, on_delete=models.PROTECT, related_name="certificates", verbose_name=_("programme")
     )
     number = models.CharField(_("number"), max_length=64, unique=True)
+    verification_code = models.CharField(
+        _("verification code"),
+        max_length=16,
+        unique=True,
+        default=verification_code_new,
+        editable=False,
+        help_text=_("80 random bits in Crockford base32, stored without hyphens and in capitals."),
+    )
+    holder_name = models.CharField(_("name on the certificate"), max_length=50, blank=True)
+    programme_title = models.CharField(_("programme on the certificate"), max_length=255, blank=True)
+    credits_snapshot = models.JSONField(
+        _("credits at issue"),
+        default=list,
+        blank=True,
+        help_text=_("The credits by competency counted for graduation: [{competency, credits}, …]."),
+    )
     issued_on = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+        help_text=_("Empty when issued automatically."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=CertificateStatus.choices, default=CertificateStatus.VALID
     )
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("revoked by"),
+    )
+    renews = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="renewed_by",
+        verbose_name=_("renews"),
+        help_text=_("The certificate this one replaces."),
+    )
+    pdf = models.FileField(
+        _("PDF"), storage=private_storage, upload_to=certificate_upload_to, blank=True, max_length=200
+    )
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    template_version = models.CharField(_("template version"), max_length=20, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("certificate")
@@ -316,6 +391,13 @@ class Certificate(models.Model):
                 | (Q(status=CertificateStatus.REVOKED) & Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
                 name="certificate_revocation_has_time_and_reason",
             ),
+            # One programme period, one certificate: a holder has at most one unrevoked first certificate of a
+            # programme, and each certificate is renewed at most once (``renews`` is one-to-one).
+            models.UniqueConstraint(
+                fields=["holder", "programme"],
+                condition=Q(renews__isnull=True, status=CertificateStatus.VALID),
+                name="certificate_first_issue_once",
+            ),
         ]
         indexes = [models.Index(fields=["holder", "programme", "status", "valid_until"], name="certificate_validity")]
 
@@ -324,6 +406,155 @@ class Certificate(models.Model):
 
     def is_valid_on(self, day: date) -> bool:
         return self.status == CertificateStatus.VALID and self.valid_until >= day
+
+    @property
+    def verification_code_display(self) -> str:
+        return verification_code_display(self.verification_code)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.status == CertificateStatus.REVOKED
+
+
+class CertificateNumberCounter(models.Model):
+    """The last serial number used in a year; its row is locked while a certificate is numbered, so numbers are
+    handed out without duplicates or gaps (a rolled-back issue rolls the counter back with it)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    last_serial = models.PositiveIntegerField(_("last serial number"), default=0)
+
+    class Meta:
+        verbose_name = _("certificate number counter")
+
+    def __str__(self):
+        return f"{self.year}: {self.last_serial}"
+
+
+class CertificateRequest(models.Model):
+    """A trainee met a programme that issues only after registrar approval: a row in the approval queue."""
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificate_requests", verbose_name=_("trainee")
+    )
+    programme = models.ForeignKey(
+        ProgrammePage, on_delete=models.PROTECT, related_name="certificate_requests", verbose_name=_("programme")
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=CertificateRequestStatus.choices, default=CertificateRequestStatus.PENDING
+    )
+    requested_at = models.DateTimeField(_("requirements met at"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+    )
+    decline_reason = models.TextField(_("reason for declining"), blank=True)
+    certificate = models.OneToOneField(
+        Certificate, on_delete=models.PROTECT, null=True, blank=True, related_name="request", verbose_name=_("certificate")
+    )
+
+    class Meta:
+        verbose_name = _("certificate request")
+        verbose_name_plural = _("certificate approval queue")
+        ordering = ["requested_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "programme"],
+                condition=Q(status=CertificateRequestStatus.PENDING),
+                name="certificate_request_pending_once",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=CertificateRequestStatus.DECLINED) | ~Q(decline_reason=""),
+                name="certificate_request_decline_has_reason",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.holder} · {self.programme}"
+
+
+class BulkIssueRun(models.Model):
+    """One bulk issue of a programme's certificates, run as a task; its counts are updated as it goes."""
+
+    programme = models.ForeignKey(
+        ProgrammePage, on_delete=models.PROTECT, related_name="bulk_issue_runs", verbose_name=_("programme")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=BulkIssueStatus.choices, default=BulkIssueStatus.QUEUED)
+    total = models.PositiveIntegerField(_("trainees to check"), default=0)
+    processed = models.PositiveIntegerField(_("checked"), default=0)
+    issued = models.PositiveIntegerField(_("issued"), default=0)
+    skipped = models.PositiveIntegerField(_("skipped"), default=0)
+    failed = models.PositiveIntegerField(_("failed"), default=0)
+    messages = models.JSONField(_("messages"), default=list, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("bulk issue")
+        verbose_name_plural = _("bulk issues")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def percent(self) -> int:
+        return 100 if not self.total else min(100, round(100 * self.processed / self.total))
+
+
+class CertificateReminder(models.Model):
+    """An expiry reminder that was sent, so that each is sent once."""
+
+    certificate = models.ForeignKey(
+        Certificate, on_delete=models.CASCADE, related_name="reminders", verbose_name=_("certificate")
+    )
+    days_before = models.PositiveSmallIntegerField(_("days before expiry"))
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    channels = models.CharField(_("sent by"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("expiry reminder")
+        verbose_name_plural = _("expiry reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "days_before"], name="certificate_reminder_once")
+        ]
+
+    def __str__(self):
+        return f"{self.certificate} · {self.days_before}"
+
+
+@register_setting(icon="doc-full")
+class CertificateSettings(BaseSiteSetting):
+    """What every certificate prints besides its own data: the academy's name, the signatory and the seal."""
+
+    academy_name = models.CharField(
+        _("academy name"), max_length=100, default="杭州市拱墅区三方学院", help_text=_("Printed as the issuer.")
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=50, blank=True, help_text=_("For example 王立新."))
+    signatory_title = models.CharField(
+        _("signatory's title"), max_length=50, blank=True, help_text=_("For example 院长.")
+    )
+    seal = models.ForeignKey(
+        "wagtailimages.Image",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("seal (公章)"),
+        help_text=_("A PNG with a transparent background, printed over the signature; about 400 pixels square."),
+    )
+
+    panels = [
+        FieldPanel("academy_name"),
+        FieldRowPanel([FieldPanel("signatory_name"), FieldPanel("signatory_title")]),
+        FieldPanel("seal"),
+    ]
+
+    class Meta:
+        verbose_name = _("certificate settings")
 
 
 class Appointment(models.Model):

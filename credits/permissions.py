@@ -84,6 +84,35 @@ class CohortPermissionPolicy(ModelPermissionPolicy):
             return action == "view"
         return False
 
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Registrars see every certificate and revoke, reinstate, re-render and download them; street administrators
+    see and download their street's. Certificates are issued by services, never added or edited by hand."""
+
+    def user_has_permission(self, user, action):
+        if _is_registrar(user):
+            return action in {"view", "export", "revoke", "reinstate", "render", "download", "issue"}
+        if _is_street_administrator(user):
+            return action in {"view", "export", "download"}
+        return False
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model.objects.none()
+        return self.model.objects.filter(holder__in=users_visible_to(user))
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.instances_user_has_permission_for(user, action).filter(pk=instance.pk).exists()
+
+    def users_with_permission(self, action):
+        return self.model.objects.none()
+
+
+class CertificateRequestPermissionPolicy(ModelPermissionPolicy):
+    """Only registrars work the approval queue."""
+
+    def user_has_permission(self, user, action):
+        return _is_registrar(user) and action in {"view", "approve", "decline"}
+
     def user_has_permission_for_instance(self, user, action, instance):
         return self.user_has_permission(user, action)
 
@@ -92,3 +121,10 @@ class CohortPermissionPolicy(ModelPermissionPolicy):
 
     def users_with_permission(self, action):
         return self.model.objects.none()
+
+
+class BulkIssuePermissionPolicy(CertificateRequestPermissionPolicy):
+    """Only registrars start and watch bulk issues."""
+
+    def user_has_permission(self, user, action):
+        return _is_registrar(user) and action in {"view", "add"}

@@ -21,6 +21,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from courses.services import CourseActionError
 
 from . import services
+from .certificate_viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
 from .forms import ApiClientForm, AppointmentForm, CohortForm, CreditAdjustForm
 from .models import ApiClient, Appointment, Cohort, CreditEntry, Post
 
@@ -379,4 +380,13 @@ class CreditsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Credits and posts")
     menu_icon = "pick"
     menu_order = 220
-    items = (CreditLedgerViewSet, AppointmentViewSet, PostViewSet, ApiClientViewSet, CohortViewSet)
+    items = (
+        CreditLedgerViewSet,
+        AppointmentViewSet,
+        PostViewSet,
+        ApiClientViewSet,
+        CohortViewSet,
+        CertificateViewSet,
+        CertificateRequestViewSet,
+        BulkIssueViewSet,
+    )

@@ -71,3 +71,18 @@ def make_certificate(holder, programme, *, number: str = "拱三方证〔2026〕
         **kwargs,
     )
 
+
+
+def give_credits(trainee, competency, amount: str = "3.0", *, earned_on=None):
+    """Put credits on a trainee's ledger as an import (no course needed)."""
+    from credits.choices import CreditKind
+    from credits.models import CreditEntry
+
+    return CreditEntry.objects.create(
+        trainee=trainee,
+        competency=competency,
+        amount=Decimal(amount),
+        kind=CreditKind.IMPORT,
+        earned_on=earned_on or timezone.localdate(),
+        note="导入",
+    )

@@ -1,0 +1,119 @@
+"""Certificate and transcript PDFs: a Django template rendered to HTML, then to PDF by WeasyPrint.
+
+Kept small and fast: the page uses Noto Serif CJK SC in one weight only (every extra font adds ~75 KB even
+subset), fonts are subset by HarfBuzz (see academy.checks), the QR code is inline SVG, and one
+FontConfiguration per thread is reused so fontconfig is not asked again for every certificate.
+"""
+
+import base64
+import hashlib
+import threading
+from functools import lru_cache
+
+import segno
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from . import certificate_rules
+from .rules import quantity
+
+# Bump when the certificate template changes in a way a reader would notice; stored with every PDF.
+TEMPLATE_VERSION = "2026.1"
+CERTIFICATE_TEMPLATE = "credits/pdf/certificate.html"
+TRANSCRIPT_TEMPLATE = "credits/pdf/transcript.html"
+
+_local = threading.local()
+
+
+def _font_config():
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
+def verification_url(code: str) -> str:
+    """The absolute public URL the QR code encodes, e.g. https://…/verify/ABCD-EFGH-JKMN-PQRS/."""
+    path = reverse("credits_verify", args=[certificate_rules.verification_code_display(code)])
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+
+
+def qr_code(url: str) -> segno.QRCode:
+    """The QR code printed on a certificate (medium error correction survives a worn or creased print)."""
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url: str) -> str:
+    """The QR code as inline SVG with a viewBox, sized by the template's CSS."""
+    return qr_code(url).svg_inline(scale=1, border=0, omitsize=True, dark="#000000")
+
+
+@lru_cache(maxsize=8)
+def _image_data_uri(name: str, storage_key: str) -> str:
+    from wagtail.images import get_image_model
+
+    image = get_image_model().objects.get(file=name)
+    with image.file.open("rb") as handle:
+        data = handle.read()
+    return f"data:image/png;base64,{base64.b64encode(data).decode()}"
+
+
+def seal_data_uri(seal) -> str:
+    """The seal image inlined as a data URI (works with any storage backend); cached per file name."""
+    if seal is None or not seal.file:
+        return ""
+    return _image_data_uri(seal.file.name, str(seal.file.size))
+
+
+def certificate_context(certificate, *, certificate_settings) -> dict:
+    """What the certificate template prints; every value is escaped by the template, so a name containing HTML
+    prints as text."""
+    url = verification_url(certificate.verification_code)
+    return {
+        "certificate": certificate,
+        "academy_name": certificate_settings.academy_name,
+        "signatory_name": certificate_settings.signatory_name,
+        "signatory_title": certificate_settings.signatory_title,
+        "seal": seal_data_uri(certificate_settings.seal),
+        "holder_name": certificate.holder_name,
+        "programme_title": certificate.programme_title,
+        "credits": certificate.credits_snapshot,
+        "total_credits": quantity(certificate_rules.snapshot_total(certificate.credits_snapshot)),
+        "issued_on": certificate_rules.chinese_date(certificate.issued_on),
+        "valid_until": certificate_rules.chinese_date(certificate.valid_until),
+        "verification_url": url,
+        "verification_code": certificate.verification_code_display,
+        "qr_svg": qr_svg(url),
+        "template_version": TEMPLATE_VERSION,
+    }
+
+
+def certificate_html(certificate, *, certificate_settings) -> str:
+    """The certificate as HTML, always in Chinese: it is an official Chinese document whatever the UI language."""
+    with translation.override("zh-hans"):
+        return render_to_string(
+            CERTIFICATE_TEMPLATE, certificate_context(certificate, certificate_settings=certificate_settings)
+        )
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render HTML to PDF bytes; the title and author come from the template's <title> and <meta name=author>."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+
+
+def certificate_pdf(certificate, *, certificate_settings) -> tuple[bytes, str]:
+    """The certificate's PDF and its SHA-256 (hex)."""
+    data = html_to_pdf(certificate_html(certificate, certificate_settings=certificate_settings))
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def transcript_pdf(context: dict) -> bytes:
+    """A trainee's transcript (学习档案) as PDF."""
+    with translation.override("zh-hans"):
+        html = render_to_string(TRANSCRIPT_TEMPLATE, context)
+    return html_to_pdf(html)

@@ -1,0 +1,120 @@
+"""Pure rules for certificates: verification codes, numbers, masked names, Chinese dates, expiry and reminders.
+
+No ORM and no I/O, so that each is unit-tested on its own. (Kept apart from ``rules.py``, which is eligibility.)
+"""
+
+import secrets
+from datetime import date, timedelta
+from decimal import Decimal
+
+# Crockford's base32: digits and letters without I, L, O and U. Readers may type I or L for 1 and O for 0.
+CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+CROCKFORD_TYPOS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+CODE_LENGTH = 16  # 16 symbols × 5 bits = 80 bits
+CODE_GROUP = 4
+# The longest input worth parsing: 16 symbols, three hyphens and some stray spaces. Anything longer is junk.
+CODE_MAX_INPUT = 32
+
+REMINDER_DAYS = (90, 30)
+RENEWAL_OPENS_DAYS_BEFORE_EXPIRY = 90
+
+
+def verification_code_new() -> str:
+    """A fresh code: 80 random bits as 16 Crockford symbols, stored without hyphens."""
+    value = secrets.randbits(CODE_LENGTH * 5)
+    symbols = []
+    for _i in range(CODE_LENGTH):
+        value, index = divmod(value, 32)
+        symbols.append(CROCKFORD_ALPHABET[index])
+    return "".join(symbols)
+
+
+def verification_code_display(code: str) -> str:
+    """XXXX-XXXX-XXXX-XXXX, as printed and as it appears in the verification URL."""
+    return "-".join(code[i : i + CODE_GROUP] for i in range(0, len(code), CODE_GROUP))
+
+
+def verification_code_parse(raw: str) -> str | None:
+    """The stored form of what someone typed or scanned, or None when it cannot be a code.
+
+    Case-insensitive; hyphens and spaces are ignored; I and L read as 1 and O as 0, as Crockford specifies.
+    Anything too long, of the wrong length or outside the alphabet (SQL, HTML, U, punctuation) is refused.
+    """
+    if not isinstance(raw, str) or len(raw) > CODE_MAX_INPUT:
+        return None
+    cleaned = raw.strip().upper().replace("-", "").replace(" ", "").translate(CROCKFORD_TYPOS)
+    if len(cleaned) != CODE_LENGTH or any(symbol not in CROCKFORD_ALPHABET for symbol in cleaned):
+        return None
+    return cleaned
+
+
+def certificate_number_format(pattern: str, *, year: int, serial: int) -> str:
+    """The printed number, e.g. 拱三方证〔2026〕第000123号 from ``拱三方证〔{year}〕第{serial:06d}号``."""
+    return pattern.format(year=year, serial=serial)
+
+
+def mask_name(name: str) -> str:
+    """张*明 for three or more characters, 张* for two; one character stays as it is.
+
+    Works on code points, so a name with a character beyond the BMP (𠮷) masks like any other.
+    """
+    name = (name or "").strip()
+    if len(name) <= 1:
+        return name
+    if len(name) == 2:
+        return f"{name[0]}*"
+    return f"{name[0]}*{name[-1]}"
+
+
+def chinese_date(day: date) -> str:
+    """2026年11月30日 (Arabic numerals, no leading zeros, as official documents print them today)."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def add_years(day: date, years: int) -> date:
+    """The same calendar day ``years`` later; 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def valid_until_for(*, issued_on: date, years: int) -> date:
+    """A certificate issued on 1 December 2026 for three years is valid until 30 November 2029."""
+    return add_years(issued_on, years) - timedelta(days=1)
+
+
+def is_expired(*, valid_until: date, today: date) -> bool:
+    return valid_until < today
+
+
+def reminder_due(*, valid_until: date, today: date, already_sent: set[int]) -> int | None:
+    """Which reminder (90 or 30 days before expiry) is due today, if one is and has not been sent.
+
+    Only the most urgent threshold counts: a certificate found 20 days before expiry gets the 30-day reminder,
+    never a late 90-day one as well.
+    """
+    days_left = (valid_until - today).days
+    if days_left < 0:
+        return None
+    due = [days for days in REMINDER_DAYS if days_left <= days]
+    if not due:
+        return None
+    threshold = min(due)
+    return None if threshold in already_sent else threshold
+
+
+def renewal_window_open(*, valid_until: date, today: date) -> bool:
+    """Renewal opens 90 days before expiry and stays open after it."""
+    return (valid_until - today).days <= RENEWAL_OPENS_DAYS_BEFORE_EXPIRY
+
+
+def renewal_valid_until(*, old_valid_until: date, today: date, years: int) -> date:
+    """A renewal continues from the old certificate's expiry, or from today when it has already lapsed."""
+    start = max(old_valid_until + timedelta(days=1), today)
+    return valid_until_for(issued_on=start, years=years)
+
+
+def snapshot_total(snapshot: list[dict]) -> Decimal:
+    """The total of a certificate's credits snapshot."""
+    return sum((Decimal(row["credits"]) for row in snapshot), Decimal("0.0"))

@@ -1,0 +1,191 @@
+"""Reads for certificates: lookup by verification code, who may see or download what, the approval queue,
+reminders due and the transcript (学习档案)."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Count, QuerySet, Sum
+from wagtail.models import Site
+
+from academy.models import User
+from academy.selectors import users_visible_to
+from courses.models import Competency, CourseCompletion
+
+from . import certificate_rules, rules
+from .choices import CertificateRequestStatus, CertificateStatus, VerificationState
+from .models import Certificate, CertificateRequest, CertificateSettings, CreditEntry, ProgrammePage
+from .selectors import credit_balance_by_competency, today
+
+
+def certificate_by_code(raw: str) -> Certificate | None:
+    """The certificate a typed or scanned code names, or None for unknown or malformed codes (no query for
+    malformed ones)."""
+    code = certificate_rules.verification_code_parse(raw)
+    if code is None:
+        return None
+    return Certificate.objects.select_related("programme").filter(verification_code=code).first()
+
+
+def verification_state(certificate: Certificate, *, on: date | None = None) -> str:
+    """Valid, expired or revoked as the public sees it today: revocation wins over expiry."""
+    if certificate.status == CertificateStatus.REVOKED:
+        return VerificationState.REVOKED
+    if certificate_rules.is_expired(valid_until=certificate.valid_until, today=on or today()):
+        return VerificationState.EXPIRED
+    return VerificationState.VALID
+
+
+def certificate_settings() -> CertificateSettings:
+    """The default site's certificate settings (created with defaults on first use)."""
+    site = Site.objects.filter(is_default_site=True).first() or Site.objects.first()
+    return CertificateSettings.for_site(site)
+
+
+def certificates_of(holder: User) -> QuerySet[Certificate]:
+    """A holder's certificates, newest first, with what renewed each."""
+    return Certificate.objects.filter(holder=holder).select_related("programme", "renewed_by", "renews")
+
+
+def certificates_visible_to(viewer: User) -> QuerySet[Certificate]:
+    """Certificates a member of staff may see: registrars all, street administrators their street's holders'."""
+    return Certificate.objects.filter(holder__in=users_visible_to(viewer)).select_related(
+        "holder", "programme", "revoked_by", "issued_by"
+    )
+
+
+def certificate_downloadable_by(viewer: User, certificate: Certificate) -> bool:
+    """The holder, registrars, and the administrator of the holder's street; nobody else."""
+    if not viewer.is_authenticated or not viewer.is_active:
+        return False
+    if certificate.holder_id == viewer.pk:
+        return True
+    return users_visible_to(viewer).filter(pk=certificate.holder_id).exists()
+
+
+def certificate_tip(*, holder: User, programme: ProgrammePage) -> Certificate | None:
+    """The latest certificate of a holder's chain for a programme (revoked ones included), or None."""
+    return (
+        Certificate.objects.filter(holder=holder, programme=programme, renewed_by__isnull=True)
+        .order_by("-issued_on", "-pk")
+        .first()
+    )
+
+
+def current_certificate(*, holder: User, programme: ProgrammePage, on: date | None = None) -> Certificate | None:
+    """A valid, unexpired certificate of this programme that has not been renewed yet."""
+    on = on or today()
+    return (
+        Certificate.objects.filter(
+            holder=holder, programme=programme, status=CertificateStatus.VALID, valid_until__gte=on
+        )
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def continuing_credits(*, certificate: Certificate) -> dict[int, Decimal]:
+    """Credits the holder earned after the certificate was issued, per competency id (one query)."""
+    return credit_balance_by_competency(
+        trainee=certificate.holder, since=certificate.issued_on + timedelta(days=1), until=None
+    )
+
+
+def pending_requests() -> QuerySet[CertificateRequest]:
+    return CertificateRequest.objects.filter(status=CertificateRequestStatus.PENDING).select_related(
+        "holder", "programme"
+    )
+
+
+def certificates_for_reminders(*, on: date) -> QuerySet[Certificate]:
+    """Valid certificates expiring within the longest reminder period, not yet renewed, with reminders sent."""
+    horizon = on + timedelta(days=max(certificate_rules.REMINDER_DAYS))
+    return (
+        Certificate.objects.filter(
+            status=CertificateStatus.VALID, valid_until__gte=on, valid_until__lte=horizon, renewed_by__isnull=True
+        )
+        .select_related("holder", "programme")
+        .prefetch_related("reminders")
+    )
+
+
+def bulk_issue_candidates(programme: ProgrammePage, *, on: date | None = None) -> QuerySet[User]:
+    """Active people of the programme's party who have earned credits and hold no current certificate of it."""
+    on = on or today()
+    people = User.objects.filter(is_active=True, credit_entries__isnull=False)
+    if programme.party:
+        people = people.filter(party=programme.party)
+    current = Certificate.objects.filter(
+        programme=programme, status=CertificateStatus.VALID, valid_until__gte=on
+    ).values("holder_id")
+    return people.exclude(pk__in=current).distinct().order_by("pk")
+
+
+# Transcript ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TranscriptCourse:
+    code: str
+    title: str
+    competency: str
+    credits: Decimal
+    hours: Decimal
+    completed_on: date
+
+
+@dataclass
+class Transcript:
+    """What 学习档案 prints. Attendance at offline sessions is not part of it yet: no attendance model exists."""
+
+    trainee: User
+    courses: list[TranscriptCourse]
+    competencies: list[tuple[str, Decimal]]
+    total: Decimal
+    ledger: list[tuple[str, int, Decimal]]
+    certificates: list[Certificate]
+    printed_on: date
+
+
+def transcript_for(trainee: User, *, on: date | None = None) -> Transcript:
+    """A trainee's learning record (five queries)."""
+    from django.utils import timezone
+
+    from .choices import CreditKind
+
+    completions = (
+        CourseCompletion.objects.filter(user=trainee)
+        .select_related("course", "course__competency")
+        .order_by("completed_at")
+    )
+    courses = [
+        TranscriptCourse(
+            code=c.course.code,
+            title=c.course.title,
+            competency=c.course.competency.name if c.course.competency_id else "",
+            credits=c.course.credits,
+            hours=c.course.hours,
+            completed_on=timezone.localdate(c.completed_at),
+        )
+        for c in completions
+    ]
+    balances = credit_balance_by_competency(trainee=trainee)
+    competencies = [(c.name, balances.get(c.pk, rules.ZERO)) for c in Competency.objects.all()]
+    kinds = dict(CreditKind.choices)
+    ledger = [
+        (str(kinds.get(row["kind"], row["kind"])), row["rows"], row["total"])
+        for row in CreditEntry.objects.filter(trainee=trainee)
+        .order_by("kind")
+        .values("kind")
+        .annotate(rows=Count("pk"), total=Sum("amount"))
+    ]
+    return Transcript(
+        trainee=trainee,
+        courses=courses,
+        competencies=competencies,
+        total=sum((value for _name, value in competencies), rules.ZERO),
+        ledger=ledger,
+        certificates=list(certificates_of(trainee).order_by("issued_on", "pk")),
+        printed_on=on or today(),
+    )
+

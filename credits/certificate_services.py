@@ -1,0 +1,508 @@
+"""Every write about certificates: issuing (automatic, approved, bulk, renewal), numbering, the PDF, revoking and
+reinstating, and expiry reminders. Errors are ``CreditActionError`` with a translated, showable message."""
+
+import contextlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
+
+from academy.models import User
+from academy.sms import SMSError, sms_send
+from courses.models import Competency
+
+from . import certificate_pdf, certificate_rules, rules, selectors
+from . import certificate_selectors as cert_selectors
+from .choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, IssueMode
+from .models import (
+    BulkIssueRun,
+    Certificate,
+    CertificateNumberCounter,
+    CertificateReminder,
+    CertificateRequest,
+    CertificateSettings,
+    ProgrammePage,
+)
+from .services import CreditActionError, _require_registrar
+
+logger = logging.getLogger("credits.certificates")
+
+
+# Numbering ----------------------------------------------------------------------------------------------------
+
+
+def certificate_number_allocate(*, year: int) -> str:
+    """The next number of ``year``. Must run inside the transaction that saves the certificate: the counter row
+    stays locked (select_for_update on PostgreSQL; SQLite's IMMEDIATE transactions lock the database) until that
+    transaction ends, and a rollback returns the number, so numbers have neither duplicates nor gaps."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("certificate_number_allocate must run inside the certificate's transaction.")
+    counter = CertificateNumberCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():
+                CertificateNumberCounter.objects.create(year=year)
+        except IntegrityError:
+            pass  # another writer created this year's row first; lock theirs
+        counter = CertificateNumberCounter.objects.select_for_update().get(year=year)
+    counter.last_serial += 1
+    counter.save(update_fields=["last_serial"])
+    return certificate_rules.certificate_number_format(
+        settings.CERTIFICATE_NUMBER_FORMAT, year=year, serial=counter.last_serial
+    )
+
+
+# Issuing ------------------------------------------------------------------------------------------------------
+
+
+def _credits_snapshot(by_competency: dict[int, rules.Decimal], competencies: list[Competency]) -> list[dict]:
+    return [
+        {"competency": c.name, "code": c.code, "credits": rules.quantity(by_competency[c.pk])}
+        for c in competencies
+        if by_competency.get(c.pk, rules.ZERO) > 0
+    ]
+
+
+def _require_real_name(holder: User) -> None:
+    if not (holder.real_name or "").strip():
+        raise CreditActionError(
+            _(
+                "%(who)s has no real name on record, and a certificate must carry the holder's name as on their "
+                "identity card. Ask them to fill in their real name under My profile, then issue again."
+            )
+            % {"who": holder.display_name},
+            code="no_real_name",
+        )
+
+
+def _render_and_store(certificate: Certificate, *, certificate_settings: CertificateSettings | None = None) -> None:
+    data, digest = certificate_pdf.certificate_pdf(
+        certificate, certificate_settings=certificate_settings or cert_selectors.certificate_settings()
+    )
+    if certificate.pdf:
+        certificate.pdf.delete(save=False)
+    certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
+    certificate.pdf_sha256 = digest
+    certificate.template_version = certificate_pdf.TEMPLATE_VERSION
+    certificate.save(update_fields=["pdf", "pdf_sha256", "template_version"])
+
+
+def _create(
+    *,
+    holder: User,
+    programme: ProgrammePage,
+    credits_by_competency: dict,
+    issued_on: date,
+    valid_until: date,
+    actor: User | None,
+    renews: Certificate | None,
+    competencies: list[Competency] | None = None,
+    certificate_settings: CertificateSettings | None = None,
+) -> Certificate:
+    certificate = Certificate(
+        holder=holder,
+        programme=programme,
+        holder_name=holder.real_name.strip(),
+        programme_title=programme.title,
+        credits_snapshot=_credits_snapshot(credits_by_competency, competencies or list(Competency.objects.all())),
+        issued_on=issued_on,
+        valid_until=valid_until,
+        issued_by=actor,
+        renews=renews,
+    )
+    certificate.number = certificate_number_allocate(year=issued_on.year)
+    certificate.full_clean(validate_unique=False, validate_constraints=False)
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError as error:
+        # The partial unique constraints decide, so two concurrent issues cannot both succeed.
+        raise CreditActionError(
+            _("%(name)s already holds a certificate of 《%(programme)s》 for this period.")
+            % {"name": holder.display_name, "programme": programme.title},
+            code="already_issued",
+        ) from error
+    _render_and_store(certificate, certificate_settings=certificate_settings)
+    CertificateRequest.objects.filter(
+        holder=holder, programme=programme, status=CertificateRequestStatus.PENDING
+    ).update(status=CertificateRequestStatus.ISSUED, certificate=certificate, decided_at=timezone.now(), decided_by=actor)
+    log(
+        instance=certificate,
+        action="credits.certificate_renew" if renews else "credits.certificate_issue",
+        user=actor,
+        data={"number": certificate.number, "holder": holder.pk, "programme": programme.pk,
+              "renews": renews.number if renews else None},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    holder: User,
+    programme: ProgrammePage,
+    actor: User | None = None,
+    issued_on: date | None = None,
+    requirements: rules.Requirements | None = None,
+    competencies: list[Competency] | None = None,
+    certificate_settings: CertificateSettings | None = None,
+) -> Certificate:
+    """Issue a programme's certificate to a holder who meets it, numbered, with snapshots and its PDF.
+
+    ``actor`` is the registrar issuing it (None when the system issues automatically). Refused, with a message,
+    when the holder has no real name, does not meet the programme (the shortfalls are listed) or already holds
+    a current certificate of it. A holder whose previous certificate has expired gets a new one that ``renews``
+    it. ``issued_on`` backdates the certificate (imports, demo data); eligibility is always judged today.
+    """
+    if actor is not None:
+        _require_registrar(actor)
+    _require_real_name(holder)
+    requirements = requirements or selectors.programme_requirements(programme)
+    facts = selectors.trainee_facts(trainee=holder, requirements=requirements)
+    eligibility = rules.evaluate(requirements, facts)
+    if not eligibility.met:
+        raise CreditActionError(
+            _("%(name)s does not yet meet 《%(programme)s》.") % {"name": holder.display_name, "programme": programme.title},
+            code="not_eligible",
+            shortfalls=eligibility.messages,
+        )
+    issued_on = issued_on or selectors.today()
+    tip = cert_selectors.certificate_tip(holder=holder, programme=programme)
+    renews = None
+    if tip is not None and tip.status == CertificateStatus.VALID:
+        if tip.valid_until >= issued_on:
+            raise CreditActionError(
+                _("%(name)s already holds a certificate of 《%(programme)s》 for this period.")
+                % {"name": holder.display_name, "programme": programme.title},
+                code="already_issued",
+            )
+        renews = tip  # graduated again after the last certificate lapsed
+    return _create(
+        holder=holder,
+        programme=programme,
+        credits_by_competency=dict(facts.credits_by_competency),
+        issued_on=issued_on,
+        valid_until=certificate_rules.valid_until_for(issued_on=issued_on, years=programme.certificate_validity_years),
+        actor=actor,
+        renews=renews,
+        competencies=competencies,
+        certificate_settings=certificate_settings,
+    )
+
+
+@transaction.atomic
+def certificate_renew(*, certificate: Certificate, actor: User | None = None, on: date | None = None) -> Certificate:
+    """Renew a certificate whose holder earned the programme's continuing credits since it was issued: a new
+    certificate that ``renews`` it, valid from the old one's expiry (or today, if it has lapsed)."""
+    if actor is not None:
+        _require_registrar(actor)
+    on = on or selectors.today()
+    programme = certificate.programme
+    if certificate.status != CertificateStatus.VALID:
+        raise CreditActionError(_("A revoked certificate cannot be renewed."), code="revoked")
+    if Certificate.objects.filter(renews=certificate).exists():
+        raise CreditActionError(_("This certificate has already been renewed."), code="already_renewed")
+    if programme.renewal_credits <= 0:
+        raise CreditActionError(
+            _("《%(programme)s》 has no renewal rule: graduate from it again instead.") % {"programme": programme.title},
+            code="no_renewal",
+        )
+    if not certificate_rules.renewal_window_open(valid_until=certificate.valid_until, today=on):
+        raise CreditActionError(
+            _("Renewal opens 90 days before the certificate expires."), code="too_early"
+        )
+    _require_real_name(certificate.holder)
+    earned = cert_selectors.continuing_credits(certificate=certificate)
+    total = sum(earned.values(), rules.ZERO)
+    if total < programme.renewal_credits:
+        raise CreditActionError(
+            _("Renewal needs %(needed)s continuing credits since %(issued)s; %(earned)s earned so far.")
+            % {
+                "needed": rules.quantity(programme.renewal_credits),
+                "issued": certificate_rules.chinese_date(certificate.issued_on),
+                "earned": rules.quantity(total),
+            },
+            code="not_eligible",
+        )
+    return _create(
+        holder=certificate.holder,
+        programme=programme,
+        credits_by_competency=earned,
+        issued_on=on,
+        valid_until=certificate_rules.renewal_valid_until(
+            old_valid_until=certificate.valid_until, today=on, years=programme.certificate_validity_years
+        ),
+        actor=actor,
+        renews=certificate,
+    )
+
+
+@transaction.atomic
+def certificate_render_pdf(*, certificate: Certificate, actor: User) -> Certificate:
+    """Render a certificate's PDF again from its snapshots (after the seal or the template changed)."""
+    _require_registrar(actor)
+    old = certificate.pdf_sha256
+    _render_and_store(certificate)
+    log(instance=certificate, action="credits.certificate_render", user=actor,
+        data={"old_sha256": old, "sha256": certificate.pdf_sha256})
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate with a reason: a change of state, audited, never a delete. Verification shows it at
+    once; posts that relied on it no longer count it."""
+    _require_registrar(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CreditActionError(_("Give a reason for revoking the certificate."), code="invalid")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status == CertificateStatus.REVOKED:
+        raise CreditActionError(_("This certificate is already revoked."), code="already_revoked")
+    certificate.status = CertificateStatus.REVOKED
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_reason = reason
+    certificate.revoked_by = actor
+    certificate.full_clean(validate_unique=False)
+    certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    log(instance=certificate, action="credits.certificate_revoke", user=actor,
+        data={"number": certificate.number, "reason": reason})
+    return certificate
+
+
+@transaction.atomic
+def certificate_reinstate(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Undo a revocation (made in error), with a reason; the audit log keeps both."""
+    _require_registrar(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CreditActionError(_("Give a reason for reinstating the certificate."), code="invalid")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    if certificate.status != CertificateStatus.REVOKED:
+        raise CreditActionError(_("This certificate is not revoked."), code="not_revoked")
+    previous = {"revoked_at": certificate.revoked_at.isoformat(), "revoked_reason": certificate.revoked_reason}
+    certificate.status = CertificateStatus.VALID
+    certificate.revoked_at = None
+    certificate.revoked_reason = ""
+    certificate.revoked_by = None
+    try:
+        with transaction.atomic():
+            certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
+    except IntegrityError as error:
+        raise CreditActionError(
+            _("The holder has since been issued another certificate of this programme; it cannot be reinstated."),
+            code="already_issued",
+        ) from error
+    log(instance=certificate, action="credits.certificate_reinstate", user=actor,
+        data={"number": certificate.number, "reason": reason, **previous})
+    return certificate
+
+
+# Approval queue and automatic issue ---------------------------------------------------------------------------
+
+
+def certificate_request_create(*, holder: User, programme: ProgrammePage) -> CertificateRequest:
+    """Put a holder who met an approval programme in the registrars' queue (once while pending)."""
+    existing = CertificateRequest.objects.filter(
+        holder=holder, programme=programme, status=CertificateRequestStatus.PENDING
+    ).first()
+    if existing is not None:
+        return existing
+    request = CertificateRequest(holder=holder, programme=programme)
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        return CertificateRequest.objects.get(holder=holder, programme=programme, status=CertificateRequestStatus.PENDING)
+    return request
+
+
+@transaction.atomic
+def certificate_request_approve(*, actor: User, request: CertificateRequest) -> Certificate:
+    """A registrar approves a queued request: the certificate is issued (if the holder still meets it)."""
+    _require_registrar(actor)
+    if request.status != CertificateRequestStatus.PENDING:
+        raise CreditActionError(_("This request has already been decided."), code="decided")
+    return certificate_issue(holder=request.holder, programme=request.programme, actor=actor)
+
+
+@transaction.atomic
+def certificate_request_decline(*, actor: User, request: CertificateRequest, reason: str) -> CertificateRequest:
+    """A registrar declines a queued request, with a reason (audited)."""
+    _require_registrar(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise CreditActionError(_("Give a reason for declining."), code="invalid")
+    if request.status != CertificateRequestStatus.PENDING:
+        raise CreditActionError(_("This request has already been decided."), code="decided")
+    request.status = CertificateRequestStatus.DECLINED
+    request.decline_reason = reason
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.full_clean(validate_unique=False, validate_constraints=False)
+    request.save()
+    log(instance=request, action="credits.certificate_decline", user=actor, data={"reason": reason})
+    return request
+
+
+def certificates_check_for(*, holder: User) -> list[Certificate]:
+    """After a holder's credits changed: issue (or queue for approval) each programme they now meet, and renew
+    certificates whose renewal rule is met. A revoked certificate is never replaced automatically."""
+    issued = []
+    on = selectors.today()
+    for programme in selectors.programmes_for(holder):
+        tip = cert_selectors.certificate_tip(holder=holder, programme=programme)
+        if tip is not None and tip.status == CertificateStatus.REVOKED:
+            continue
+        if tip is not None and tip.valid_until >= on:
+            if programme.renewal_credits > 0 and certificate_rules.renewal_window_open(valid_until=tip.valid_until, today=on):
+                with contextlib.suppress(CreditActionError):  # not met yet: the reminders say what is missing
+                    issued.append(certificate_renew(certificate=tip, on=on))
+            continue
+        if not selectors.eligibility_for(trainee=holder, programme=programme, as_of=on).met:
+            continue
+        if programme.issue_mode == IssueMode.APPROVAL:
+            certificate_request_create(holder=holder, programme=programme)
+            continue
+        try:
+            issued.append(certificate_issue(holder=holder, programme=programme))
+        except CreditActionError as error:
+            logger.info("Certificate not issued automatically to %s: %s", holder.pk, error.message)
+    return issued
+
+
+# Bulk issue ---------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def bulk_issue_run_start(*, actor: User, programme: ProgrammePage) -> BulkIssueRun:
+    """Queue a bulk issue of a programme's certificates to everyone who meets it; the task runs after commit."""
+    from .tasks import bulk_issue_task
+
+    _require_registrar(actor)
+    run = BulkIssueRun(programme=programme, requested_by=actor)
+    run.full_clean()
+    run.save()
+    log(instance=run, action="credits.bulk_issue", user=actor, data={"programme": programme.pk})
+    transaction.on_commit(lambda: bulk_issue_task.enqueue(run_id=run.pk))
+    return run
+
+
+MAX_RUN_MESSAGES = 200
+
+
+def bulk_issue_run_execute(*, run: BulkIssueRun) -> BulkIssueRun:
+    """Work through a bulk run: each certificate in its own transaction, the counts saved as it goes so the
+    admin page shows progress. Not atomic as a whole on purpose: one failure must not undo the others."""
+    programme = run.programme
+    requirements = selectors.programme_requirements(programme)
+    competencies = list(Competency.objects.all())
+    settings_obj = cert_selectors.certificate_settings()
+    candidates = list(cert_selectors.bulk_issue_candidates(programme))
+    BulkIssueRun.objects.filter(pk=run.pk).update(
+        status=BulkIssueStatus.RUNNING, total=len(candidates), started_at=timezone.now()
+    )
+    run.refresh_from_db()
+    counts = {"processed": 0, "issued": 0, "skipped": 0, "failed": 0}
+    messages: list[str] = []
+    try:
+        for holder in candidates:
+            try:
+                certificate_issue(
+                    holder=holder,
+                    programme=programme,
+                    actor=run.requested_by,
+                    requirements=requirements,
+                    competencies=competencies,
+                    certificate_settings=settings_obj,
+                )
+                counts["issued"] += 1
+            except CreditActionError as error:
+                counts["skipped"] += 1
+                if error.code == "no_real_name" and len(messages) < MAX_RUN_MESSAGES:
+                    messages.append(error.message)
+            except Exception as error:  # one bad record must not stop the run; it is counted and logged
+                logger.exception("Bulk issue %s failed for %s", run.pk, holder.pk)
+                counts["failed"] += 1
+                if len(messages) < MAX_RUN_MESSAGES:
+                    messages.append(f"{holder.display_name}: {error}")
+            counts["processed"] += 1
+            BulkIssueRun.objects.filter(pk=run.pk).update(**counts)
+        BulkIssueRun.objects.filter(pk=run.pk).update(
+            status=BulkIssueStatus.DONE, finished_at=timezone.now(), messages=messages, **counts
+        )
+    except Exception:
+        BulkIssueRun.objects.filter(pk=run.pk).update(
+            status=BulkIssueStatus.FAILED, finished_at=timezone.now(), messages=messages, **counts
+        )
+        raise
+    run.refresh_from_db()
+    return run
+
+
+# Reminders ----------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    sent: int = 0
+    failed: int = 0
+
+
+def certificate_reminders_send(*, on: date | None = None) -> ReminderResult:
+    """Remind holders 90 and 30 days before expiry by SMS and email; each reminder is sent once (its row is
+    written in the same transaction as the sending, and rolled back if sending fails)."""
+    on = on or selectors.today()
+    result = ReminderResult()
+    for certificate in cert_selectors.certificates_for_reminders(on=on):
+        sent_before = {reminder.days_before for reminder in certificate.reminders.all()}
+        due = certificate_rules.reminder_due(valid_until=certificate.valid_until, today=on, already_sent=sent_before)
+        if due is None:
+            continue
+        try:
+            with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
+                _send_reminder(certificate, days_before=due)
+        except IntegrityError:
+            continue  # another run sent it a moment ago
+        except (SMSError, OSError):
+            logger.exception("Reminder for certificate %s could not be sent", certificate.pk)
+            result.failed += 1
+            continue
+        result.sent += 1
+    return result
+
+
+def _send_reminder(certificate: Certificate, *, days_before: int) -> None:
+    holder, programme = certificate.holder, certificate.programme
+    reminder = CertificateReminder.objects.create(certificate=certificate, days_before=days_before)
+    params = {
+        "programme": certificate.programme_title or programme.title,
+        "number": certificate.number,
+        "date": certificate_rules.chinese_date(certificate.valid_until),
+    }
+    if programme.renewal_credits > 0:
+        text = gettext(
+            "Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s. Earn %(credits)s continuing "
+            "credits to have it renewed; see My certificates."
+        ) % {**params, "credits": rules.quantity(programme.renewal_credits)}
+    else:
+        text = gettext(
+            "Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s; see My certificates."
+        ) % params
+    channels = []
+    if holder.phone:
+        sms_send(phone=holder.phone, text=text, purpose="certificate_expiry")
+        channels.append("sms")
+    if holder.email:
+        send_mail(gettext("Your certificate expires soon"), text, None, [holder.email])
+        channels.append("email")
+    reminder.channels = ",".join(channels)
+    reminder.save(update_fields=["channels"])
