@@ -561,7 +561,7 @@ class VideoProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress", verbose_name=_("trainee")
     )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="video_progress", verbose_name=_("lesson"))
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson"))
     duration = models.FloatField(_("video length (seconds)"), validators=[MinValueValidator(0.1)])
     intervals = models.JSONField(_("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds."))
     watched_seconds = models.FloatField(_("seconds watched"), default=0)
