@@ -596,7 +596,7 @@ class CourseFeedback(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_feedback", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="feedback", verbose_name=_("course"))
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course"))
     content_rating = models.PositiveSmallIntegerField(
         _("content"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

@@ -372,10 +372,10 @@ class FeedbackRow:
 def feedback_overview() -> tuple[list[FeedbackRow], list[FeedbackRow]]:
     """Per course and per lecturer: number of answers and average ratings (two grouped queries)."""
     averages = {
-        "count": Count("feedback", distinct=True),
-        "content": Avg("feedback__content_rating"),
-        "lecturer": Avg("feedback__lecturer_rating"),
-        "usefulness": Avg("feedback__usefulness_rating"),
+        "count": Count("feedback_answers", distinct=True),
+        "content": Avg("feedback_answers__content_rating"),
+        "lecturer": Avg("feedback_answers__lecturer_rating"),
+        "usefulness": Avg("feedback_answers__usefulness_rating"),
     }
 
     def rows(queryset, label):
@@ -391,10 +391,10 @@ def feedback_overview() -> tuple[list[FeedbackRow], list[FeedbackRow]]:
 
     courses = rows(CoursePage.objects.order_by("code"), lambda course: f"{course.code} {course.title}")
     lecturer_averages = {
-        "count": Count("courses__feedback", distinct=True),
-        "content": Avg("courses__feedback__content_rating"),
-        "lecturer": Avg("courses__feedback__lecturer_rating"),
-        "usefulness": Avg("courses__feedback__usefulness_rating"),
+        "count": Count("courses__feedback_answers", distinct=True),
+        "content": Avg("courses__feedback_answers__content_rating"),
+        "lecturer": Avg("courses__feedback_answers__lecturer_rating"),
+        "usefulness": Avg("courses__feedback_answers__usefulness_rating"),
     }
     lecturers = [
         FeedbackRow(

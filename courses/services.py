@@ -411,5 +411,7 @@ def course_feedback_save(
             feedback.save()
     except IntegrityError as error:  # a second first answer at the same moment
         raise CourseActionError(_("You have already given feedback on this course."), code="feedback_refused") from error
+    # Drop the cached averages now and again after commit, so a request in between cannot keep a stale copy.
+    cache.delete(selectors.feedback_summary_key(course.pk))
     transaction.on_commit(lambda: cache.delete(selectors.feedback_summary_key(course.pk)))
     return feedback
