@@ -107,6 +107,7 @@ class Shortfall:
     kind: str
     subject: str = ""
     missing: Decimal | None = None
+    course_id: int | None = None  # for a required course not completed
 
     @property
     def message(self) -> str:
@@ -182,7 +183,7 @@ def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:
         if course.course_id in facts.completed_course_ids:
             done += 1
         else:
-            shortfalls.append(Shortfall(ShortfallKind.COURSE, course.title))
+            shortfalls.append(Shortfall(ShortfallKind.COURSE, course.title, course_id=course.course_id))
     if facts.offline_hours < requirements.min_offline_hours:
         shortfalls.append(
             Shortfall(ShortfallKind.OFFLINE_HOURS, missing=requirements.min_offline_hours - facts.offline_hours)
@@ -384,7 +385,7 @@ def recommend(eligibility: Eligibility, candidates: Iterable[CandidateCourse]) -
             courses, closes = smallest_closing_set(pool, shortfall.missing)
             recommendations.append(Recommendation(shortfall, courses, closes))
         elif shortfall.kind == ShortfallKind.COURSE:
-            matches = [course for course in candidates if course.required and course.title == shortfall.subject]
+            matches = [course for course in candidates if course.course_id == shortfall.course_id]
             recommendations.append(Recommendation(shortfall, tuple(matches[:1]), bool(matches)))
         elif shortfall.kind == ShortfallKind.OFFLINE_HOURS:
             pool = [course for course in candidates if course.offline]
