@@ -65,7 +65,7 @@ def test_feedback_rules(ratings, completed, age, refused):
 def test_feedback_needs_a_completed_course(course):
     user = UserFactory()
     services.enrolment_create(user=user, course=course)
-    with pytest.raises(services.CourseActionError, match="Complete the course"):
+    with pytest.raises(services.CourseActionError, match="学完本课程后才能评价"):
         rate(user, course)
     assert not CourseFeedback.objects.exists()
 
@@ -73,7 +73,7 @@ def test_feedback_needs_a_completed_course(course):
 def test_out_of_range_rating_is_refused_and_nothing_saved(course):
     user = UserFactory()
     complete(user, course)
-    with pytest.raises(services.CourseActionError, match="1 to 5"):
+    with pytest.raises(services.CourseActionError, match="1 到 5"):
         rate(user, course, ratings=(6, 4, 3))
     assert not CourseFeedback.objects.exists()
 
@@ -84,7 +84,7 @@ def test_one_answer_per_trainee_editable_for_seven_days_then_refused(course):
     first = rate(user, course, ratings=(3, 3, 3), comment="一般")
     changed = rate(user, course, ratings=(5, 5, 5), comment="改为满意", now=timezone.now() + timedelta(days=6))
     assert changed.pk == first.pk and CourseFeedback.objects.count() == 1
-    with pytest.raises(services.CourseActionError, match="7 days"):
+    with pytest.raises(services.CourseActionError, match="7 天内"):
         rate(user, course, ratings=(1, 1, 1), now=timezone.now() + timedelta(days=8))
     assert CourseFeedback.objects.get().content_rating == 5
 
@@ -105,7 +105,7 @@ def test_survey_form_for_a_trainee_who_completed_the_course(client, course):
     user = UserFactory()
     complete(user, course)
     client.force_login(user)
-    assert "Rate this course" in client.get(course.url).content.decode() or "评价" in client.get(course.url).content.decode()
+    assert "评价本课程" in client.get(course.url).content.decode()
     bad = client.post(course.url + "feedback/", {"content_rating": "9", "lecturer_rating": "4", "usefulness_rating": "4"})
     assert bad.status_code == 400 and not CourseFeedback.objects.exists()
     good = client.post(
