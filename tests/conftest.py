@@ -30,6 +30,13 @@ def _wagtail_tree_after_flush(request):
         return
     # The flush re-created content types with new ids; drop the per-process cache of the old ones.
     ContentType.objects.clear_cache()
+    # Wagtail's "access admin" permission is made by a migration too, so the flush took it as well.
+    from django.contrib.auth.models import Permission
+
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    Permission.objects.get_or_create(
+        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
+    )
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
     if not Locale.objects.exists():
