@@ -116,6 +116,9 @@ class User(AbstractUser):
         verbose_name=_("street administered"),
         help_text=_("For street administrators only: the one street whose people they may see."),
     )
+    elder_mode = models.BooleanField(
+        _("elder-friendly mode"), default=False, help_text=_("Larger text, stronger contrast and bigger buttons.")
+    )
 
     objects = AcademyUserManager()
 

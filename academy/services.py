@@ -20,3 +20,12 @@ def user_update_profile(*, user: User, data: dict[str, Any]) -> User:
     fresh.full_clean(exclude=["password"])
     fresh.save(update_fields=list(PROFILE_FIELDS))
     return fresh
+
+
+@transaction.atomic
+def user_set_elder_mode(*, user: User, enabled: bool) -> User:
+    """Remember whether a person wants the elder-friendly mode (适老化): larger text, stronger contrast."""
+    fresh = User.objects.select_for_update().get(pk=user.pk)
+    fresh.elder_mode = bool(enabled)
+    fresh.save(update_fields=["elder_mode"])
+    return fresh

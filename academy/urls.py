@@ -20,6 +20,7 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/profile/", views.profile, name="academy_profile"),
+    path("accessibility/elder-mode/", views.elder_mode_switch, name="academy_elder_mode"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", learner_api.urls),

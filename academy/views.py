@@ -1,4 +1,4 @@
-"""Views for the signed-in person's own profile."""
+"""Views for the signed-in person's own profile, and the elder-friendly mode switch."""
 
 from allauth.account.internal.flows.phone_verification import ChangePhoneVerificationProcess
 from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
@@ -6,12 +6,14 @@ from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
+from .elder import ELDER_COOKIE, ELDER_COOKIE_MAX_AGE
 from .forms import ProfileForm
 from .models import User
-from .services import user_update_profile
+from .services import user_set_elder_mode, user_update_profile
 
 
 @login_required
@@ -35,3 +37,20 @@ def profile(request):
         messages.success(request, _("Your profile was saved."))
         return redirect("academy_profile")
     return render(request, "academy/profile.html", {"form": form, "profile_user": instance})
+
+
+@require_POST
+def elder_mode_switch(request):
+    """Turn the elder-friendly mode on or off: on the account when logged in, and always on this device."""
+    enabled = request.POST.get("elder_mode") == "on"
+    if request.user.is_authenticated:
+        user_set_elder_mode(user=request.user, enabled=enabled)
+    target = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        target = "/"
+    response = redirect(target)
+    if enabled:
+        response.set_cookie(ELDER_COOKIE, "1", max_age=ELDER_COOKIE_MAX_AGE, samesite="Lax", secure=request.is_secure())
+    else:
+        response.delete_cookie(ELDER_COOKIE, samesite="Lax")
+    return response

@@ -41,6 +41,8 @@ def course_action_error(request, error: services.CourseActionError):
     body = {"detail": error.message, "code": error.code}
     if error.question_id:
         body["question"] = error.question_id
+    if error.remaining_seconds is not None:
+        body["remaining_seconds"] = error.remaining_seconds
     return api.create_response(request, body, status=400)
 
 
@@ -48,6 +50,7 @@ class ErrorOut(Schema):
     detail: str
     code: str = ""
     question: str | None = None
+    remaining_seconds: int | None = None
 
 
 class CompetencyOut(Schema):

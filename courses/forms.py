@@ -1,4 +1,4 @@
-"""Forms for the catalogue's filters and the training-session roster."""
+"""Forms for the catalogue's filters, the training-session roster and course feedback."""
 
 from decimal import Decimal, InvalidOperation
 
@@ -80,3 +80,38 @@ class AttendanceImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class CourseFeedbackForm(forms.Form):
+    """课程评价: three ratings from 1 (poor) to 5 (excellent) and an optional comment."""
+
+    content_rating = forms.TypedChoiceField(
+        label=_("How good was the content?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    lecturer_rating = forms.TypedChoiceField(
+        label=_("How good was the lecturer?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    usefulness_rating = forms.TypedChoiceField(
+        label=_("How useful is it for your work?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("Comment"),
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was good, and what should change? Staff read every comment."),
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        if instance is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "content_rating": instance.content_rating,
+                    "lecturer_rating": instance.lecturer_rating,
+                    "usefulness_rating": instance.usefulness_rating,
+                    "comment": instance.comment,
+                },
+            )
+        super().__init__(*args, **kwargs)

@@ -284,6 +284,12 @@ class CoursePage(RoutablePageMixin, Page):
 
         return course_unenrol(request, course=self)
 
+    @path("feedback/")
+    def feedback(self, request):
+        from .views import course_feedback
+
+        return course_feedback(request, course=self)
+
     @path("quiz/")
     def take_quiz(self, request):
         from .views import quiz_take
@@ -312,10 +318,38 @@ class LessonPage(RoutablePageMixin, Page):
         help_text=_("Anyone may read this lesson without enrolling. Only honoured on a course's first lesson."),
     )
     body = StreamField(LessonBodyBlock(), verbose_name=_("body"))
+    min_reading_seconds = models.PositiveIntegerField(
+        _("minimum time on the lesson (seconds)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(6 * 60 * 60)],
+        help_text=_(
+            "How long a trainee must have the lesson open and visible before marking it done. Leave blank for half "
+            "the estimated minutes; enter 0 for no minimum."
+        ),
+    )
+    video_required_percent = models.PositiveSmallIntegerField(
+        _("share of the video to watch (%)"),
+        default=0,
+        validators=[MaxValueValidator(100)],
+        help_text=_("For a lesson with a video: how much of it must be played before the lesson can be marked done."),
+    )
+    video_no_skip_ahead = models.BooleanField(
+        _("forbid skipping ahead in the video"),
+        default=False,
+        help_text=_("Trainees may go back but not jump past the furthest point they have watched."),
+    )
 
     content_panels = [
         *Page.content_panels,
         FieldRowPanel([FieldPanel("estimated_minutes"), FieldPanel("required"), FieldPanel("free_preview")]),
+        MultiFieldPanel(
+            [
+                FieldPanel("min_reading_seconds"),
+                FieldRowPanel([FieldPanel("video_required_percent"), FieldPanel("video_no_skip_ahead")]),
+            ],
+            heading=_("Time on task"),
+        ),
         FieldPanel("body"),
     ]
     search_fields = [*Page.search_fields, index.SearchField("body")]
@@ -326,6 +360,20 @@ class LessonPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("lesson")
+
+    @property
+    def required_seconds(self) -> int:
+        """The minimum time on task this lesson asks for (see ``rules.required_reading_seconds``)."""
+        from .rules import required_reading_seconds
+
+        return required_reading_seconds(
+            min_reading_seconds=self.min_reading_seconds, estimated_minutes=self.estimated_minutes
+        )
+
+    @cached_property
+    def tracked_video(self):
+        """The first video block of the body: the one whose playback is tracked (None when there is none)."""
+        return next((block for block in self.body if block.block_type == "video" and block.value["video"]), None)
 
     def serve(self, request, *args, **kwargs):
         from .views import lesson_guard
@@ -351,6 +399,18 @@ class LessonPage(RoutablePageMixin, Page):
         from .views import lesson_mark_done_view
 
         return lesson_mark_done_view(request, lesson=self)
+
+    @path("heartbeat/")
+    def heartbeat(self, request):
+        from .views import lesson_heartbeat_view
+
+        return lesson_heartbeat_view(request, lesson=self)
+
+    @path("video-progress/")
+    def video_progress(self, request):
+        from .views import lesson_video_progress_view
+
+        return lesson_video_progress_view(request, lesson=self)
 
 
 class Quiz(Orderable):
@@ -630,3 +690,99 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session.title} · {self.get_status_display()}"
+# Time on task, video progress and course feedback ------------------------------------------------------------
+
+
+class LessonTime(models.Model):
+    """Seconds a trainee has had a lesson open and visible, summed from accepted heartbeats (one row per lesson)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="lesson_times", verbose_name=_("trainee")
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="times", verbose_name=_("lesson"))
+    course = models.ForeignKey(CoursePage, on_delete=models.CASCADE, related_name="+", verbose_name=_("course"))
+    seconds = models.PositiveIntegerField(_("seconds on task"), default=0)
+    last_beat_at = models.DateTimeField(_("last heartbeat at"), null=True, blank=True)
+    beats = models.PositiveIntegerField(_("accepted heartbeats"), default=0)
+
+    class Meta:
+        verbose_name = _("time on lesson")
+        verbose_name_plural = _("time on lessons")
+        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lesson_time_once")]
+        indexes = [models.Index(fields=["user", "course"])]
+
+    def __str__(self):
+        return f"{self.user} · {self.lesson.title}: {self.seconds}s"
+
+
+class VideoProgress(models.Model):
+    """What a trainee has played of a lesson's video: merged intervals, the furthest point and where to resume."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress", verbose_name=_("trainee")
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson"))
+    duration = models.FloatField(_("video length (seconds)"), validators=[MinValueValidator(0.1)])
+    intervals = models.JSONField(_("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds."))
+    watched_seconds = models.FloatField(_("seconds watched"), default=0)
+    furthest = models.FloatField(_("furthest point reached (seconds)"), default=0)
+    position = models.FloatField(_("resume position (seconds)"), default=0)
+    last_report_at = models.DateTimeField(_("last report at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("video progress")
+        verbose_name_plural = _("video progress")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="video_progress_once"),
+            models.CheckConstraint(
+                condition=models.Q(watched_seconds__gte=0) & models.Q(watched_seconds__lte=models.F("duration") + 1),
+                name="video_progress_watched_within_duration",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.lesson.title}: {self.percent}%"
+
+    @property
+    def percent(self) -> int:
+        from .rules import watched_percent
+
+        return watched_percent(watched=self.watched_seconds, duration=self.duration)
+
+
+class CourseFeedback(models.Model):
+    """课程评价: one trainee's ratings of a completed course (1–5 each) and an optional comment."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_feedback", verbose_name=_("trainee")
+    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course"))
+    content_rating = models.PositiveSmallIntegerField(
+        _("content"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    lecturer_rating = models.PositiveSmallIntegerField(
+        _("lecturer"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    usefulness_rating = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(_("given at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("course feedback")
+        verbose_name_plural = _("course feedback")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course"], name="course_feedback_once"),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 1, f"{name}__lte": 5}), name=f"course_feedback_{name}_1_to_5"
+                )
+                for name in ("content_rating", "lecturer_rating", "usefulness_rating")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.course.title}"

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext, gettext_noop
 
 from .choices import DeliveryMode, QuestionKind, RegistrationStatus, SessionStatus
 
@@ -155,3 +155,200 @@ def registration_problem(*, now: datetime, opens: datetime, closes: datetime, st
 def place_for_new_registration(*, registered: int, capacity: int) -> str:
     """A new registration gets a seat while seats remain, else a place on the waiting list."""
     return RegistrationStatus.REGISTERED if registered < capacity else RegistrationStatus.WAITLISTED
+# Time on task ------------------------------------------------------------------------------------------------
+
+HEARTBEAT_SECONDS = 15  # the page reports every 15 s while it is visible
+HEARTBEAT_SLACK_SECONDS = 5  # network and timer jitter allowed either side of the interval
+
+
+def required_reading_seconds(*, min_reading_seconds: int | None, estimated_minutes: int) -> int:
+    """A lesson's minimum time on task: the editor's figure, or half the estimated minutes when left blank.
+
+    Half, because the estimate is written for a careful first reading; a trainee who reads faster should not
+    be held back, but a two-minute click-through of a fifteen-minute lesson is refused.
+    """
+    if min_reading_seconds is not None:
+        return max(0, min_reading_seconds)
+    return max(0, estimated_minutes) * 60 // 2
+
+
+@dataclass(frozen=True)
+class HeartbeatDecision:
+    """What to do with one heartbeat: accept it (crediting ``credit`` seconds) or refuse it."""
+
+    accepted: bool
+    credit: int = 0
+    reason: str = ""
+
+
+def heartbeat_decision(
+    *,
+    seconds_since_last: float | None,
+    interval: int = HEARTBEAT_SECONDS,
+    slack: int = HEARTBEAT_SLACK_SECONDS,
+) -> HeartbeatDecision:
+    """Credit a heartbeat with the wall-clock time since the previous accepted one, measured by the server.
+
+    * The first heartbeat of a visit, or one after a gap longer than interval + slack (the page was hidden
+      or closed), starts the clock and credits nothing: hidden time is not time on task.
+    * One that arrives sooner than interval − slack after the last is faster than real time (a tampered
+      timer, or two tabs on the same lesson) and is refused.
+    * Otherwise the elapsed time is credited, never more than interval + slack.
+    The browser never says how long it was open; only the server's clock counts.
+    """
+    if seconds_since_last is None or seconds_since_last > interval + slack:
+        return HeartbeatDecision(accepted=True, credit=0)
+    if seconds_since_last < interval - slack:
+        return HeartbeatDecision(accepted=False, reason="faster_than_real_time")
+    return HeartbeatDecision(accepted=True, credit=int(min(seconds_since_last, interval + slack)))
+
+
+def seconds_remaining(*, required: int, spent: int) -> int:
+    return max(0, required - spent)
+
+
+def duration_words(seconds: int) -> str:
+    """A time as a trainee reads it, e.g. "3 分 20 秒" / "3 min 20 s" (translated when called)."""
+    minutes, rest = divmod(max(0, int(seconds)), 60)
+    if minutes and rest:
+        return gettext("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": rest}
+    if minutes:
+        return gettext("%(minutes)d min") % {"minutes": minutes}
+    return gettext("%(seconds)d s") % {"seconds": rest}
+
+
+# Video progress ------------------------------------------------------------------------------------------------
+
+MAX_PLAYBACK_RATE = 2.0  # the player offers up to 2× speed; played seconds may run that much faster than the clock
+VIDEO_TOLERANCE_SECONDS = 2.0  # rounding of currentTime, timer jitter and a report crossing a network delay
+MAX_VIDEO_SECONDS = 6 * 60 * 60
+
+Interval = tuple[float, float]
+
+
+def merge_intervals(intervals: Iterable[Sequence[float]]) -> list[Interval]:
+    """Sort and merge overlapping or touching [start, end] intervals; empty ones are dropped."""
+    ordered = sorted((float(start), float(end)) for start, end in intervals if end > start)
+    merged: list[Interval] = []
+    for start, end in ordered:
+        if merged and start <= merged[-1][1]:
+            if end > merged[-1][1]:
+                merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def covered_seconds(intervals: Iterable[Sequence[float]]) -> float:
+    """Total length covered by the intervals, each second counted once."""
+    return sum(end - start for start, end in merge_intervals(intervals))
+
+
+def watched_percent(*, watched: float, duration: float) -> int:
+    """Share of a video played, as a whole per cent rounded down (so 89.9 % never passes a 90 % rule)."""
+    if duration <= 0:
+        return 0
+    return max(0, min(100, int(watched * 100 // duration)))
+
+
+@dataclass(frozen=True)
+class VideoState:
+    """What the server already holds for one trainee and video."""
+
+    duration: float
+    intervals: tuple[Interval, ...] = ()
+    furthest: float = 0.0
+
+
+@dataclass(frozen=True)
+class VideoUpdate:
+    """An accepted report's result: the merged intervals, seconds watched, furthest point and resume position."""
+
+    intervals: tuple[Interval, ...]
+    watched: float
+    furthest: float
+    position: float
+
+
+class VideoReportError(ValueError):
+    """A video report that cannot be true; ``message`` is an English msgid (gettext_noop) for the log and the reply."""
+
+    def __init__(self, message: str, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def video_report_apply(
+    state: VideoState,
+    *,
+    played: Sequence[Sequence[float]],
+    position: float,
+    seconds_since_last: float,
+    no_skip_ahead: bool,
+    tolerance: float = VIDEO_TOLERANCE_SECONDS,
+    max_rate: float = MAX_PLAYBACK_RATE,
+) -> VideoUpdate:
+    """Check a report of intervals played since the last report and fold it into the state, or raise.
+
+    Refused: a negative, reversed or out-of-video interval; more seconds played than could have been played in
+    the wall-clock time since the last report; and, when skipping ahead is forbidden, an interval that starts
+    beyond the furthest point reached so far (plus tolerance).
+    """
+    duration = state.duration
+    cleaned: list[Interval] = []
+    for item in played:
+        if len(item) != 2:
+            raise VideoReportError(gettext_noop("The progress report is not in the expected form."), "bad_form")
+        start, end = float(item[0]), float(item[1])
+        if start != start or end != end:  # NaN
+            raise VideoReportError(gettext_noop("The progress report is not in the expected form."), "bad_form")
+        if start < 0 or end < 0:
+            raise VideoReportError(gettext_noop("A played interval cannot be negative."), "negative")
+        if end < start:
+            raise VideoReportError(gettext_noop("A played interval cannot end before it starts."), "reversed")
+        if end > duration + tolerance:
+            raise VideoReportError(gettext_noop("A played interval lies outside the video."), "outside")
+        cleaned.append((start, min(end, duration)))
+    if not 0 <= position <= duration + tolerance:
+        raise VideoReportError(gettext_noop("The playing position lies outside the video."), "outside")
+    reported = sum(end - start for start, end in cleaned)
+    if reported > max(0.0, seconds_since_last) * max_rate + tolerance:
+        raise VideoReportError(
+            gettext_noop("More of the video was reported played than time has passed."), "faster_than_real_time"
+        )
+    furthest = state.furthest
+    for start, end in sorted(cleaned):
+        if no_skip_ahead and start > furthest + tolerance:
+            raise VideoReportError(gettext_noop("Skipping ahead in this video is not allowed."), "skipped_ahead")
+        furthest = max(furthest, end)
+    merged = merge_intervals([*state.intervals, *cleaned])
+    watched = min(duration, sum(end - start for start, end in merged))
+    return VideoUpdate(
+        intervals=tuple(merged), watched=watched, furthest=min(furthest, duration), position=min(position, duration)
+    )
+
+
+# Course feedback ---------------------------------------------------------------------------------------------
+
+FEEDBACK_EDIT_DAYS = 7
+FEEDBACK_MIN_RESPONSES = 5  # averages are shown from this many responses, so one trainee's rating is not exposed
+
+
+def feedback_problem(*, ratings: Mapping[str, object], completed: bool, existing_age_days: float | None) -> str | None:
+    """Why a feedback answer may not be saved (an English msgid), or None when it may.
+
+    ``existing_age_days`` is the age of the trainee's earlier answer, or None when this is their first.
+    """
+    if not completed:
+        return gettext_noop("Complete the course before giving feedback.")
+    if existing_age_days is not None and existing_age_days > FEEDBACK_EDIT_DAYS:
+        return gettext_noop("Your feedback can only be changed within 7 days of giving it.")
+    for value in ratings.values():
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
+            return gettext_noop("Each rating must be a whole number from 1 to 5.")
+    return None
+
+
+def feedback_summary_visible(count: int) -> bool:
+    return count >= FEEDBACK_MIN_RESPONSES

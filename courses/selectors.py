@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from . import rules
@@ -15,17 +15,20 @@ from .choices import RegistrationStatus, SessionStatus
 from .models import (
     Competency,
     CourseCompletion,
+    CourseFeedback,
     CourseIndexPage,
     CoursePage,
     Enrolment,
     Lecturer,
     LessonPage,
     LessonProgress,
+    LessonTime,
     Quiz,
     QuizAttempt,
     SessionAttendance,
     SessionRegistration,
     TrainingSession,
+    VideoProgress,
 )
 
 CATALOGUE_GENERATION_KEY = "courses:catalogue:generation"
@@ -134,7 +137,7 @@ def competencies() -> QuerySet[Competency]:
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course, in order."""
-    return list(course.get_lessons().only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "required", "free_preview", "live"))
+    return list(course.get_lessons().only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "min_reading_seconds", "required", "free_preview", "live"))
 
 
 def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:
@@ -395,3 +398,130 @@ def session_roster(session: TrainingSession, *, viewer) -> list[dict]:
     attendance = {a.user_id: a for a in SessionAttendance.objects.filter(session=session, user__in=[r.user_id for r in registrations])}
     return [{"registration": r, "user": r.user, "attendance": attendance.get(r.user_id)} for r in registrations]
 
+# Time on task, video progress and feedback ------------------------------------------------------------------
+
+
+def lesson_seconds_spent(*, user, lesson: LessonPage) -> int:
+    """Seconds of accepted time on task a trainee has on one lesson."""
+    if not user.is_authenticated:
+        return 0
+    return LessonTime.objects.filter(user=user, lesson=lesson).values_list("seconds", flat=True).first() or 0
+
+
+def video_progress_for(*, user, lesson: LessonPage) -> VideoProgress | None:
+    if not user.is_authenticated:
+        return None
+    return VideoProgress.objects.filter(user=user, lesson=lesson).first()
+
+
+def feedback_for(*, user, course: CoursePage) -> CourseFeedback | None:
+    if not user.is_authenticated:
+        return None
+    return CourseFeedback.objects.filter(user=user, course=course).first()
+
+
+def feedback_summary_key(course_id: int) -> str:
+    return f"courses:feedback-summary:{course_id}"
+
+
+@dataclass(frozen=True)
+class FeedbackSummary:
+    """How many trainees rated a course and their average ratings (None until there are enough to show)."""
+
+    count: int
+    content: float | None = None
+    lecturer: float | None = None
+    usefulness: float | None = None
+
+    @property
+    def visible(self) -> bool:
+        return rules.feedback_summary_visible(self.count)
+
+
+def _feedback_aggregate(feedback: QuerySet[CourseFeedback]) -> dict:
+    return feedback.aggregate(
+        count=Count("pk"),
+        content=Avg("content_rating"),
+        lecturer=Avg("lecturer_rating"),
+        usefulness=Avg("usefulness_rating"),
+    )
+
+
+def course_feedback_summary(course: CoursePage) -> FeedbackSummary:
+    """A course's feedback count and averages in one aggregate query, cached until the next answer is saved."""
+    key = feedback_summary_key(course.pk)
+    summary = cache.get(key)
+    if summary is None:
+        row = _feedback_aggregate(CourseFeedback.objects.filter(course=course))
+        summary = FeedbackSummary(
+            count=row["count"],
+            **{name: round(row[name], 1) if row[name] is not None else None for name in ("content", "lecturer", "usefulness")},
+        )
+        cache.set(key, summary, 60 * 60)
+    return summary
+
+
+def feedback_for_course(course: CoursePage) -> QuerySet[CourseFeedback]:
+    """Every answer about one course, newest first, for staff."""
+    return CourseFeedback.objects.filter(course=course).select_related("user", "course").order_by("-created_at")
+
+
+def feedback_for_lecturer(lecturer: Lecturer) -> QuerySet[CourseFeedback]:
+    """Every answer about the courses a lecturer teaches, for staff."""
+    return (
+        CourseFeedback.objects.filter(course__lecturers=lecturer)
+        .select_related("user", "course")
+        .order_by("course__code", "-created_at")
+        .distinct()
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackRow:
+    """One course or lecturer on the staff feedback overview."""
+
+    pk: int
+    name: str
+    count: int
+    content: float | None
+    lecturer: float | None
+    usefulness: float | None
+
+
+def feedback_overview() -> tuple[list[FeedbackRow], list[FeedbackRow]]:
+    """Per course and per lecturer: number of answers and average ratings (two grouped queries)."""
+    averages = {
+        "count": Count("feedback_answers", distinct=True),
+        "content": Avg("feedback_answers__content_rating"),
+        "lecturer": Avg("feedback_answers__lecturer_rating"),
+        "usefulness": Avg("feedback_answers__usefulness_rating"),
+    }
+
+    def rows(queryset, label):
+        return [
+            FeedbackRow(
+                item.pk,
+                label(item),
+                item.count,
+                *(round(v, 1) if v is not None else None for v in (item.content, item.lecturer, item.usefulness)),
+            )
+            for item in queryset.annotate(**averages).filter(count__gt=0)
+        ]
+
+    courses = rows(CoursePage.objects.order_by("code"), lambda course: f"{course.code} {course.title}")
+    lecturer_averages = {
+        "count": Count("courses__feedback_answers", distinct=True),
+        "content": Avg("courses__feedback_answers__content_rating"),
+        "lecturer": Avg("courses__feedback_answers__lecturer_rating"),
+        "usefulness": Avg("courses__feedback_answers__usefulness_rating"),
+    }
+    lecturers = [
+        FeedbackRow(
+            item.pk,
+            str(item),
+            item.count,
+            *(round(v, 1) if v is not None else None for v in (item.content, item.lecturer, item.usefulness)),
+        )
+        for item in Lecturer.objects.order_by("name").annotate(**lecturer_averages).filter(count__gt=0)
+    ]
+    return courses, lecturers

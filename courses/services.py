@@ -1,8 +1,12 @@
-"""Every write in courses: enrolment, lesson progress, quiz attempts and course completion."""
+"""Every write in courses: enrolment, lesson progress and time on task, video progress, quiz attempts, course
+completion and course feedback."""
 
+import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
@@ -18,26 +22,37 @@ from . import checkin, rules, selectors
 from .choices import AttendanceStatus, CheckInMethod, RegistrationStatus, SessionStatus
 from .models import (
     CourseCompletion,
+    CourseFeedback,
     CoursePage,
     Enrolment,
     LessonPage,
     LessonProgress,
+    LessonTime,
     QuizAttempt,
     SessionAttendance,
     SessionRegistration,
     TrainingSession,
+    VideoProgress,
 )
 from .signals import course_completed, session_attended
+
+progress_log = logging.getLogger("courses.progress")
+
+
+def clock_now() -> datetime:
+    """The server's clock for time on task and video progress (one place, so tests can move it)."""
+    return timezone.now()
 
 
 class CourseActionError(Exception):
     """A trainee asked for something the rules do not allow; ``message`` is translated and safe to show."""
 
-    def __init__(self, message, *, code: str, question_id: str | None = None):
+    def __init__(self, message, *, code: str, question_id: str | None = None, remaining_seconds: int | None = None):
         super().__init__(str(message))
         self.message = str(message)
         self.code = code
         self.question_id = question_id
+        self.remaining_seconds = remaining_seconds
 
 
 def _require_trainee(user: User) -> None:
@@ -101,6 +116,9 @@ def lesson_mark_done(*, user: User, lesson: LessonPage) -> LessonProgress:
     if course is None or not lesson.live:
         raise CourseActionError(_("This lesson is not available."), code="not_available")
     _require_enrolment(user, course)
+    if not LessonProgress.objects.filter(user=user, lesson=lesson).exists():
+        _require_time_on_task(user, lesson)
+        _require_video_watched(user, lesson)
     progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
     course_completion_check(user=user, course=course)
     return progress
@@ -574,3 +592,209 @@ def session_reminders_send(*, now=None) -> int:
         registration.save(update_fields=["reminded_at"])
         count += 1
     return count
+# Time on task and video progress -----------------------------------------------------------------------------
+
+VISIT_TOKEN_SALT = "courses.lesson-visit"  # noqa: S105  (a signing salt, not a secret)
+VISIT_TOKEN_MAX_AGE = 12 * 60 * 60
+
+
+def _require_time_on_task(user: User, lesson: LessonPage) -> None:
+    required = lesson.required_seconds
+    if not required:
+        return
+    spent = selectors.lesson_seconds_spent(user=user, lesson=lesson)
+    remaining = rules.seconds_remaining(required=required, spent=spent)
+    if remaining:
+        raise CourseActionError(
+            _("Stay with this lesson a little longer: %(time)s to go before you can mark it done.")
+            % {"time": rules.duration_words(remaining)},
+            code="too_soon",
+            remaining_seconds=remaining,
+        )
+
+
+def _require_video_watched(user: User, lesson: LessonPage) -> None:
+    if not lesson.video_required_percent or lesson.tracked_video is None:
+        return
+    progress = selectors.video_progress_for(user=user, lesson=lesson)
+    watched = progress.percent if progress else 0
+    if watched < lesson.video_required_percent:
+        raise CourseActionError(
+            _("Watch at least %(required)d%% of the video first; so far %(watched)d%%.")
+            % {"required": lesson.video_required_percent, "watched": watched},
+            code="video_not_watched",
+        )
+
+
+def lesson_visit_token_issue(*, user: User, lesson: LessonPage, now: datetime | None = None) -> str:
+    """A signed token naming the trainee, the lesson and when the page was served; progress reports carry it."""
+    now = now or clock_now()
+    return signing.dumps({"u": user.pk, "l": lesson.pk, "t": now.timestamp()}, salt=VISIT_TOKEN_SALT)
+
+
+def _visit_started(*, user: User, lesson: LessonPage, token: str, now: datetime) -> datetime:
+    """When the page carrying ``token`` was served; refuse a token for another trainee or lesson, or a stale one."""
+    try:
+        data = signing.loads(token or "", salt=VISIT_TOKEN_SALT)
+    except signing.BadSignature as error:
+        raise CourseActionError(_("This page has expired. Reload it to carry on."), code="bad_token") from error
+    if not isinstance(data, dict) or data.get("u") != user.pk or data.get("l") != lesson.pk:
+        progress_log.warning("progress token for another trainee or lesson: user=%s lesson=%s", user.pk, lesson.pk)
+        raise CourseActionError(_("This progress report does not belong to you."), code="wrong_owner")
+    started = datetime.fromtimestamp(float(data.get("t", 0)), tz=timezone.get_current_timezone())
+    if now - started > timedelta(seconds=VISIT_TOKEN_MAX_AGE) or started - now > timedelta(seconds=60):
+        raise CourseActionError(_("This page has expired. Reload it to carry on."), code="bad_token")
+    return started
+
+
+def _progress_preconditions(user: User, lesson: LessonPage) -> CoursePage:
+    _require_trainee(user)
+    course = selectors.lesson_course(lesson)
+    if course is None or not lesson.live:
+        raise CourseActionError(_("This lesson is not available."), code="not_available")
+    _require_enrolment(user, course)
+    return course
+
+
+@transaction.atomic
+def lesson_heartbeat_record(*, user: User, lesson: LessonPage, token: str, now: datetime | None = None) -> LessonTime:
+    """Add the time since the trainee's previous heartbeat on this lesson, as the server's clock measures it.
+
+    The browser sends a heartbeat every ``rules.HEARTBEAT_SECONDS`` while the lesson is visible; it never says
+    how long it was open. Beats for a lesson the trainee is not enrolled in, with another trainee's token, or
+    faster than real time are refused and change nothing.
+    """
+    now = now or clock_now()
+    course = _progress_preconditions(user, lesson)
+    _visit_started(user=user, lesson=lesson, token=token, now=now)
+    LessonTime.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
+    record = LessonTime.objects.select_for_update().get(user=user, lesson=lesson)
+    since = (now - record.last_beat_at).total_seconds() if record.last_beat_at else None
+    decision = rules.heartbeat_decision(seconds_since_last=since)
+    if not decision.accepted:
+        progress_log.warning(
+            "heartbeat refused (%s): user=%s lesson=%s %.1fs after the last", decision.reason, user.pk, lesson.pk, since
+        )
+        raise CourseActionError(_("Progress was reported too quickly and was not counted."), code=decision.reason)
+    record.seconds += decision.credit
+    record.beats += 1
+    record.last_beat_at = now
+    record.full_clean()
+    record.save(update_fields=["seconds", "beats", "last_beat_at"])
+    return record
+
+
+def _number(value, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise CourseActionError(_("The progress report is not in the expected form."), code="bad_form")
+    return float(value)
+
+
+@transaction.atomic
+def lesson_video_report(
+    *,
+    user: User,
+    lesson: LessonPage,
+    token: str,
+    duration: float,
+    played: list[list[float]],
+    position: float,
+    now: datetime | None = None,
+) -> VideoProgress:
+    """Fold intervals of the lesson's video played since the last report into the trainee's progress.
+
+    Impossible reports (negative, reversed or outside the video, more seconds than have passed, a skip past the
+    furthest point where the lesson forbids it, a video length that differs from the file's) are logged and
+    refused, and nothing is recorded.
+    """
+    now = now or clock_now()
+    _progress_preconditions(user, lesson)
+    started = _visit_started(user=user, lesson=lesson, token=token, now=now)
+    video = lesson.tracked_video
+    if video is None:
+        raise CourseActionError(_("This lesson has no video."), code="no_video")
+    if not isinstance(played, list) or len(played) > 500:
+        raise CourseActionError(_("The progress report is not in the expected form."), code="bad_form")
+    played = [[_number(v, "played") for v in item] if isinstance(item, list | tuple) else [] for item in played]
+    duration, position = _number(duration, "duration"), _number(position, "position")
+
+    from .video import video_duration_seconds
+
+    existing = VideoProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+    known = video_duration_seconds(video.value["video"]) or (existing.duration if existing else None)
+    tolerance = rules.VIDEO_TOLERANCE_SECONDS
+    try:
+        if not 0 < duration <= rules.MAX_VIDEO_SECONDS or (known is not None and abs(duration - known) > tolerance):
+            raise rules.VideoReportError("The reported video length does not match the video.", "wrong_duration")
+        state = rules.VideoState(
+            duration=known or duration,
+            intervals=tuple(tuple(pair) for pair in existing.intervals) if existing else (),
+            furthest=existing.furthest if existing else 0.0,
+        )
+        last = existing.last_report_at if existing and existing.last_report_at else None
+        since = (now - max(last, started) if last else now - started).total_seconds()
+        update = rules.video_report_apply(
+            state, played=played, position=position, seconds_since_last=since, no_skip_ahead=lesson.video_no_skip_ahead
+        )
+    except rules.VideoReportError as error:
+        progress_log.warning(
+            "video report refused (%s): user=%s lesson=%s duration=%s played=%s position=%s",
+            error.code, user.pk, lesson.pk, duration, played[:20], position,
+        )
+        raise CourseActionError(gettext(error.message), code=error.code) from error
+    record = existing or VideoProgress(user=user, lesson=lesson, duration=state.duration)
+    record.intervals = [list(pair) for pair in update.intervals]
+    record.watched_seconds = update.watched
+    record.furthest = update.furthest
+    record.position = update.position
+    record.last_report_at = now
+    record.full_clean()
+    record.save()
+    return record
+
+
+# Course feedback (课程评价) ------------------------------------------------------------------------------------
+
+RATING_FIELDS = ("content_rating", "lecturer_rating", "usefulness_rating")
+
+
+@transaction.atomic
+def course_feedback_save(
+    *,
+    user: User,
+    course: CoursePage,
+    content_rating: int,
+    lecturer_rating: int,
+    usefulness_rating: int,
+    comment: str = "",
+    now: datetime | None = None,
+) -> CourseFeedback:
+    """Give or change one's feedback on a completed course: one answer per trainee, changeable for 7 days."""
+    now = now or timezone.now()
+    _require_trainee(user)
+    existing = CourseFeedback.objects.select_for_update().filter(user=user, course=course).first()
+    ratings = {"content_rating": content_rating, "lecturer_rating": lecturer_rating, "usefulness_rating": usefulness_rating}
+    problem = rules.feedback_problem(
+        ratings=ratings,
+        completed=CourseCompletion.objects.filter(user=user, course=course).exists(),
+        existing_age_days=(now - existing.created_at).total_seconds() / 86400 if existing else None,
+    )
+    if problem is not None:
+        raise CourseActionError(gettext(problem), code="feedback_refused")
+    feedback = existing or CourseFeedback(user=user, course=course)
+    for name, value in ratings.items():
+        setattr(feedback, name, value)
+    feedback.comment = (comment or "").strip()
+    try:
+        feedback.full_clean()
+    except ValidationError as error:
+        raise CourseActionError(" ".join(error.messages), code="feedback_refused") from error
+    try:
+        with transaction.atomic():
+            feedback.save()
+    except IntegrityError as error:  # a second first answer at the same moment
+        raise CourseActionError(_("You have already given feedback on this course."), code="feedback_refused") from error
+    # Drop the cached averages now and again after commit, so a request in between cannot keep a stale copy.
+    cache.delete(selectors.feedback_summary_key(course.pk))
+    transaction.on_commit(lambda: cache.delete(selectors.feedback_summary_key(course.pk)))
+    return feedback

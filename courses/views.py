@@ -3,6 +3,7 @@
 Page models call into this module; every view decides here who may see what.
 """
 
+import json
 import random
 from urllib.parse import urlencode
 
@@ -11,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,7 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import documents, rules, selectors, services
 from .choices import DeliveryMode, RegistrationStatus
-from .forms import CatalogueFilterForm
+from .forms import CatalogueFilterForm, CourseFeedbackForm
 from .models import CourseIndexPage, CoursePage, LessonPage, QuizAttempt, TrainingSession
 
 CACHE_SECONDS = 60 * 60
@@ -99,6 +100,7 @@ def course_public_data(course: CoursePage) -> dict:
                     "title": lesson.title,
                     "url": lesson.url,
                     "minutes": lesson.estimated_minutes,
+                    "required_seconds": lesson.required_seconds,
                     "required": lesson.required,
                     "preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
                 }
@@ -120,6 +122,9 @@ def course_public_data(course: CoursePage) -> dict:
             if quiz
             else None,
         }
+        data["required_seconds"] = sum(lesson["required_seconds"] for lesson in data["lessons"] if lesson["required"])
+        data["required_time"] = rules.duration_words(data["required_seconds"])
+        data["estimated_minutes"] = sum(lesson["minutes"] for lesson in data["lessons"])
         cache.set(key, data, CACHE_SECONDS)
     return data
 
@@ -128,7 +133,7 @@ def _trainee_state(user, course: CoursePage, data: dict) -> dict:
     """The viewer's own enrolment, lesson progress, quiz attempts and completion on one course."""
     enrolment = selectors.enrolment_for(user=user, course=course)
     if enrolment is None:
-        return {"enrolment": None, "done_ids": set(), "attempts": [], "completion": None}
+        return {"enrolment": None, "done_ids": set(), "attempts": [], "completion": None, "feedback": None}
     done_ids = selectors.lessons_done_ids(user=user, course=course)
     attempts = selectors.quiz_attempts(user=user, course=course) if data["quiz"] else []
     completion = selectors.completion_for(user=user, course=course)
@@ -151,6 +156,8 @@ def _trainee_state(user, course: CoursePage, data: dict) -> dict:
         "quiz_passed": passed,
         "attempts_left": attempts_left,
         "completion": completion,
+        # Queried whenever the trainee is enrolled, so the page's query count does not depend on completion.
+        "feedback": selectors.feedback_for(user=user, course=course),
     }
 
 
@@ -159,6 +166,7 @@ def course_context(*, request, course: CoursePage) -> dict:
     return {
         "course_data": data,
         "state": _trainee_state(request.user, course, data),
+        "feedback_summary": selectors.course_feedback_summary(course),
         "cache_generation": selectors.catalogue_generation(),
         "sessions": selectors.course_sessions_upcoming(course) if course.delivery_mode != DeliveryMode.ONLINE else [],
     }
@@ -218,7 +226,29 @@ def lesson_context(*, request, lesson: LessonPage) -> dict:
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
     enrolled = selectors.is_enrolled(user=request.user, course=course)
     done_ids = selectors.lessons_done_ids(user=request.user, course=course) if enrolled else set()
+    tracking = {}
+    if enrolled and lesson.pk not in done_ids:
+        required = lesson.required_seconds
+        spent = selectors.lesson_seconds_spent(user=request.user, lesson=lesson)
+        video = lesson.tracked_video
+        progress = selectors.video_progress_for(user=request.user, lesson=lesson) if video else None
+        tracking = {
+            "token": services.lesson_visit_token_issue(user=request.user, lesson=lesson),
+            "heartbeat_url": lesson.url + lesson.reverse_subpage("heartbeat"),
+            "video_url": lesson.url + lesson.reverse_subpage("video_progress") if video else "",
+            "interval": rules.HEARTBEAT_SECONDS,
+            "required": required,
+            "remaining": rules.seconds_remaining(required=required, spent=spent),
+            "remaining_words": rules.duration_words(rules.seconds_remaining(required=required, spent=spent)),
+            "video_block_id": video.id if video else "",
+            "video_required_percent": lesson.video_required_percent if video else 0,
+            "video_percent": progress.percent if progress else 0,
+            "video_position": progress.position if progress else 0,
+            "video_furthest": progress.furthest if progress else 0,
+            "no_skip_ahead": lesson.video_no_skip_ahead,
+        }
     return {
+        "tracking": tracking,
         "course": course,
         "lessons": lessons,
         "position": position + 1,
@@ -240,6 +270,8 @@ def lesson_mark_done_view(request, *, lesson: LessonPage):
         services.lesson_mark_done(user=request.user, lesson=lesson)
     except services.CourseActionError as error:
         messages.error(request, error.message)
+        if error.code in {"too_soon", "video_not_watched"}:
+            return redirect(lesson.url)
         return redirect(course.url if course is not None else "/")
     if not already_complete and selectors.completion_for(user=request.user, course=course) is not None:
         messages.success(request, _("Congratulations: you have completed 《%(title)s》.") % {"title": course.title})
@@ -250,6 +282,95 @@ def lesson_mark_done_view(request, *, lesson: LessonPage):
     if upcoming is not None:
         return redirect(upcoming.url)
     return redirect(course.url)
+
+
+def _json_body(request) -> dict | None:
+    try:
+        data = json.loads(request.body or b"{}")
+    except (ValueError, UnicodeDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _progress_refusal(message: str, code: str, status: int = 400) -> JsonResponse:
+    return JsonResponse({"ok": False, "code": code, "message": message}, status=status)
+
+
+def lesson_heartbeat_view(request, *, lesson: LessonPage):
+    """POST while the lesson is visible: add server-measured time on task; reply with the seconds still needed."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return _progress_refusal(_("Log in to take courses."), "login_required", 403)
+    data = _json_body(request)
+    if data is None:
+        return _progress_refusal(_("The progress report is not in the expected form."), "bad_form")
+    try:
+        record = services.lesson_heartbeat_record(user=request.user, lesson=lesson, token=str(data.get("token", "")))
+    except services.CourseActionError as error:
+        return _progress_refusal(error.message, error.code, 409 if error.code == "faster_than_real_time" else 400)
+    remaining = rules.seconds_remaining(required=lesson.required_seconds, spent=record.seconds)
+    return JsonResponse(
+        {"ok": True, "seconds": record.seconds, "remaining": remaining, "remaining_words": rules.duration_words(remaining)}
+    )
+
+
+def lesson_video_progress_view(request, *, lesson: LessonPage):
+    """POST the intervals of the lesson's video played since the last report; reply with the share watched."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if not request.user.is_authenticated:
+        return _progress_refusal(_("Log in to take courses."), "login_required", 403)
+    data = _json_body(request)
+    if data is None:
+        return _progress_refusal(_("The progress report is not in the expected form."), "bad_form")
+    try:
+        progress = services.lesson_video_report(
+            user=request.user,
+            lesson=lesson,
+            token=str(data.get("token", "")),
+            duration=data.get("duration"),
+            played=data.get("played"),
+            position=data.get("position"),
+        )
+    except services.CourseActionError as error:
+        return _progress_refusal(error.message, error.code)
+    return JsonResponse(
+        {"ok": True, "percent": progress.percent, "furthest": progress.furthest, "position": progress.position}
+    )
+
+
+# Course feedback ---------------------------------------------------------------------------------------------
+
+
+def course_feedback(request, *, course: CoursePage):
+    """课程评价: a trainee who completed the course rates it (and may change the answer for 7 days)."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if selectors.completion_for(user=request.user, course=course) is None:
+        messages.warning(request, _("Complete the course before giving feedback."))
+        return redirect(course.url)
+    existing = selectors.feedback_for(user=request.user, course=course)
+    form = CourseFeedbackForm(request.POST or None, instance=existing)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.course_feedback_save(user=request.user, course=course, **form.cleaned_data)
+            except services.CourseActionError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Thank you for your feedback."))
+                return redirect(course.url)
+        status = 400
+    elif request.method != "GET":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    return render(
+        request,
+        "courses/feedback.html",
+        {"page": course, "course": course, "form": form, "existing": existing, "edit_days": rules.FEEDBACK_EDIT_DAYS},
+        status=status,
+    )
 
 
 # Quiz ------------------------------------------------------------------------------------------------------

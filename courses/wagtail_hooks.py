@@ -1,6 +1,9 @@
 """Register the courses admin screens."""
 
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 
@@ -24,3 +27,28 @@ def register_learner_records():
 @hooks.register("register_admin_viewset")
 def register_offline_training():
     return OfflineTrainingGroup()
+@hooks.register("register_admin_urls")
+def register_feedback_urls():
+    from django.urls import path
+
+    from . import admin_views
+
+    return [
+        path("courses/feedback/", admin_views.feedback_overview, name="courses_feedback"),
+        path("courses/feedback/course/<int:course_id>.xlsx", admin_views.feedback_export_course, name="courses_feedback_export_course"),
+        path(
+            "courses/feedback/lecturer/<int:lecturer_id>.xlsx",
+            admin_views.feedback_export_lecturer,
+            name="courses_feedback_export_lecturer",
+        ),
+    ]
+
+
+class _RegistrarMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.is_registrar
+
+
+@hooks.register("register_admin_menu_item")
+def register_feedback_menu_item():
+    return _RegistrarMenuItem(_("Course feedback"), reverse("courses_feedback"), icon_name="pick", order=235)

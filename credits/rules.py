@@ -107,6 +107,7 @@ class Shortfall:
     kind: str
     subject: str = ""
     missing: Decimal | None = None
+    course_id: int | None = None  # for a required course not completed
 
     @property
     def message(self) -> str:
@@ -182,7 +183,7 @@ def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:
         if course.course_id in facts.completed_course_ids:
             done += 1
         else:
-            shortfalls.append(Shortfall(ShortfallKind.COURSE, course.title))
+            shortfalls.append(Shortfall(ShortfallKind.COURSE, course.title, course_id=course.course_id))
     if facts.offline_hours < requirements.min_offline_hours:
         shortfalls.append(
             Shortfall(ShortfallKind.OFFLINE_HOURS, missing=requirements.min_offline_hours - facts.offline_hours)
@@ -257,3 +258,144 @@ def bar_chart(values: list[tuple[str, Decimal, str]], *, width: int = 340, heigh
             )
         )
     return bars
+
+
+# Recommendations that close shortfalls ----------------------------------------------------------------------
+
+EXACT_SEARCH_LIMIT = 12  # up to this many candidates per shortfall every subset is tried (4,096 at most)
+
+
+@dataclass(frozen=True)
+class CandidateCourse:
+    """A course a trainee could still take, as the recommendation needs to know it."""
+
+    course_id: int
+    title: str
+    code: str
+    competency_id: int
+    credits: Decimal
+    hours: Decimal = ZERO
+    offline: bool = False  # taught wholly or partly in class (counts towards offline hours)
+    enrolled: bool = False
+    required: bool = False  # named by the programme as a required course
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    """For one shortfall, the courses that would close it (``closes`` is False when even all of them would not)."""
+
+    shortfall: Shortfall
+    courses: tuple[CandidateCourse, ...]
+    closes: bool
+    measure: str = "credits"  # or "hours"
+
+    def amount(self, course: CandidateCourse) -> Decimal:
+        return course.hours if self.measure == "hours" else course.credits
+
+    @property
+    def entries(self) -> list[tuple[CandidateCourse, str]]:
+        """Each recommended course with its credits (or hours) as written, e.g. "0.5"."""
+        return [(course, quantity(self.amount(course))) for course in self.courses]
+
+    @property
+    def message(self) -> str:
+        """"法规运用还差 1.5 学分 — 《…》(1) +《…》(0.5)", translated when read."""
+        if not self.courses and self.closes:
+            return gettext("%(shortfall)s — the courses recommended above close it") % {"shortfall": self.shortfall.message}
+        if not self.courses:
+            return gettext("%(shortfall)s — no course in the catalogue can close it yet") % {
+                "shortfall": self.shortfall.message
+            }
+        listed = " + ".join(f"《{course.title}》({quantity(self.amount(course))})" for course in self.courses)
+        return gettext("%(shortfall)s — %(courses)s") % {"shortfall": self.shortfall.message, "courses": listed}
+
+
+def _preference(subset: tuple[CandidateCourse, ...], need: Decimal, amount) -> tuple:
+    """How good a closing subset is, smaller first: fewest courses, then most required courses, then most already
+    enrolled in, then least credit beyond what is needed, then by code so that the choice is stable."""
+    return (
+        len(subset),
+        -sum(course.required for course in subset),
+        -sum(course.enrolled for course in subset),
+        sum((amount(course) for course in subset), ZERO) - need,
+        tuple(sorted(course.code for course in subset)),
+    )
+
+
+def _ordered(subset) -> tuple[CandidateCourse, ...]:
+    """Show required courses first, then those already started, then the rest by code."""
+    return tuple(sorted(subset, key=lambda course: (not course.required, not course.enrolled, course.code)))
+
+
+def smallest_closing_set(
+    candidates: Iterable[CandidateCourse], need: Decimal, *, amount=lambda course: course.credits
+) -> tuple[tuple[CandidateCourse, ...], bool]:
+    """The smallest set of candidates whose amounts add up to at least ``need``, and whether any set does.
+
+    Among the smallest sets, prefer required courses, then courses the trainee is enrolled in, then the least
+    extra credit. Up to ``EXACT_SEARCH_LIMIT`` candidates every subset is tried, size by size. Beyond that the
+    size is still exact (the k largest amounts are the best k to take, so taking largest first finds the fewest
+    courses), and the preferences break ties among equal amounts only.
+    When nothing closes it, every useful candidate is returned, largest first.
+    """
+    from itertools import combinations
+
+    pool = [course for course in candidates if amount(course) > 0]
+    if need <= 0:
+        return (), True
+    pool.sort(key=lambda course: (-amount(course), not course.required, not course.enrolled, course.code))
+    if sum((amount(course) for course in pool), ZERO) < need:
+        return _ordered(pool), False
+    if len(pool) <= EXACT_SEARCH_LIMIT:
+        for size in range(1, len(pool) + 1):
+            closing = [
+                subset for subset in combinations(pool, size) if sum((amount(c) for c in subset), ZERO) >= need
+            ]
+            if closing:
+                return _ordered(min(closing, key=lambda subset: _preference(subset, need, amount))), True
+    chosen, total = [], ZERO
+    for course in pool:
+        chosen.append(course)
+        total += amount(course)
+        if total >= need:
+            break
+    return _ordered(chosen), True
+
+
+def recommend(eligibility: Eligibility, candidates: Iterable[CandidateCourse]) -> tuple[Recommendation, ...]:
+    """For each shortfall of an eligibility result, the courses that would close it.
+
+    * A competency shortfall: courses of that competency.
+    * A required course not completed: that course.
+    * Offline hours: courses taught in class (offline or blended), by their hours. Offline sessions with free
+      places are not known to this function: courses are what it can recommend.
+    * The total: any course not already recommended above, for whatever the courses above leave open.
+    ``candidates`` are the courses the trainee has not completed, with the programme's required ones flagged.
+    """
+    candidates = list(candidates)
+    by_id = {course.course_id: course for course in candidates}
+    recommendations: list[Recommendation] = []
+    chosen_ids: set[int] = set()
+    competency_ids = {row.name: row.competency_id for row in eligibility.competencies}
+    for shortfall in eligibility.shortfalls:
+        if shortfall.kind == ShortfallKind.COMPETENCY:
+            competency_id = competency_ids.get(shortfall.subject)
+            pool = [course for course in candidates if course.competency_id == competency_id]
+            courses, closes = smallest_closing_set(pool, shortfall.missing)
+            recommendations.append(Recommendation(shortfall, courses, closes))
+        elif shortfall.kind == ShortfallKind.COURSE:
+            matches = [course for course in candidates if course.course_id == shortfall.course_id]
+            recommendations.append(Recommendation(shortfall, tuple(matches[:1]), bool(matches)))
+        elif shortfall.kind == ShortfallKind.OFFLINE_HOURS:
+            pool = [course for course in candidates if course.offline]
+            courses, closes = smallest_closing_set(pool, shortfall.missing, amount=lambda course: course.hours)
+            recommendations.append(Recommendation(shortfall, courses, closes, measure="hours"))
+            continue  # hours, not credits: these do not count towards the total below
+        else:
+            planned = sum((by_id[course_id].credits for course_id in chosen_ids if course_id in by_id), ZERO)
+            pool = [course for course in candidates if course.course_id not in chosen_ids]
+            courses, closes = smallest_closing_set(pool, shortfall.missing - planned)
+            recommendations.append(Recommendation(shortfall, courses, closes))
+        chosen_ids.update(course.course_id for course in recommendations[-1].courses)
+    return tuple(recommendations)

@@ -321,3 +321,44 @@ def api_client_for_token(token: str) -> ApiClient | None:
     if not token:
         return None
     return ApiClient.objects.filter(token_hash=token_hash(token), is_active=True).first()
+
+
+# Recommendations ------------------------------------------------------------------------------------------
+
+
+def course_candidates(trainee: User) -> list[rules.CandidateCourse]:
+    """Live courses the trainee has not completed and that are meant for their party (two queries)."""
+    from courses.models import CoursePage, Enrolment
+
+    courses = CoursePage.objects.live().exclude(completions__user=trainee).order_by("code")
+    if trainee.party:
+        courses = courses.filter(audiences__contains=trainee.party)
+    enrolled = set(Enrolment.objects.filter(user=trainee).values_list("course_id", flat=True))
+    return [
+        rules.CandidateCourse(
+            course_id=course.pk,
+            title=course.title,
+            code=course.code,
+            competency_id=course.competency_id,
+            credits=course.credits,
+            hours=course.hours,
+            offline=course.delivery_mode in OFFLINE_MODES,
+            enrolled=course.pk in enrolled,
+            url=course.url or "",
+        )
+        for course in courses.only(
+            "id", "title", "code", "competency_id", "credits", "hours", "delivery_mode", "url_path", "path", "depth"
+        )
+    ]
+
+
+def recommendations_for(
+    *, requirements: rules.Requirements, eligibility: rules.Eligibility, candidates: list[rules.CandidateCourse]
+) -> tuple[rules.Recommendation, ...]:
+    """The courses that would close each of a programme's shortfalls (no queries: candidates are passed in)."""
+    required = {course.course_id for course in requirements.required_courses}
+    flagged = [
+        rules.CandidateCourse(**{**candidate.__dict__, "required": candidate.course_id in required})
+        for candidate in candidates
+    ]
+    return rules.recommend(eligibility, flagged)

@@ -20,6 +20,12 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
             trainee=request.user, programme=programme, requirements=requirements
         )
         context["certificate"] = selectors.valid_certificate_for(request.user, [programme])
+        if not context["eligibility"].met:
+            context["recommendations"] = selectors.recommendations_for(
+                requirements=requirements,
+                eligibility=context["eligibility"],
+                candidates=selectors.course_candidates(request.user),
+            )
     return context
 
 
@@ -28,4 +34,15 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
 def my_credits(request):
     """我的学分: the logged-in trainee's own credits, programme progress and ledger."""
     dashboard = selectors.dashboard_for(request.user)
-    return render(request, "credits/my_credits.html", {"dashboard": dashboard})
+    unmet = [item for item in dashboard.programmes if not item.eligibility.met and item.certificate is None]
+    candidates = selectors.course_candidates(request.user) if unmet else []
+    recommendations = {
+        item.programme.pk: selectors.recommendations_for(
+            requirements=selectors.programme_requirements(item.programme),
+            eligibility=item.eligibility,
+            candidates=candidates,
+        )
+        for item in unmet
+    }
+    rows = [(item, recommendations.get(item.programme.pk, ())) for item in dashboard.programmes]
+    return render(request, "credits/my_credits.html", {"dashboard": dashboard, "programme_rows": rows})

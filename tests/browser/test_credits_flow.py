@@ -63,5 +63,7 @@ def test_trainee_sees_shortfalls_shrink_after_completing_a_course(page, live_ser
     screenshot("credits-02-after")
 
     page.goto(programme.url)
-    assert page.get_by_text("法规运用还差 1 学分").is_visible()
+    assert page.get_by_test_id("shortfalls").get_by_text("法规运用还差 1 学分").is_visible()
+    # Each shortfall also comes with the courses that would close it.
+    assert page.get_by_test_id("recommendations").get_by_text("法规运用还差 1 学分").is_visible()
     screenshot("credits-03-programme")

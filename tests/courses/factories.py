@@ -101,8 +101,12 @@ def make_course(
     free_preview: bool = True,
     prerequisites: tuple[CoursePage, ...] = (),
     summary: str = "学习物业管理相关法规，提升依法协商能力。",
+    min_reading_seconds: int | None = 0,
 ) -> CoursePage:
-    """A live course with ``lessons`` live lessons (the first a free preview) and, if asked, a quiz."""
+    """A live course with ``lessons`` live lessons (the first a free preview) and, if asked, a quiz.
+
+    Lessons ask for no minimum time on task unless ``min_reading_seconds`` says otherwise (None: the default
+    derived from the estimated minutes), so tests about other rules can mark them done at once."""
     index = index or make_catalogue()
     competency = competency or CompetencyFactory(code=code.split("-")[0])
     course = index.add_child(
@@ -129,6 +133,7 @@ def make_course(
                 title=f"{code} 第{number}课",
                 slug=f"lesson-{number}",
                 estimated_minutes=10,
+                min_reading_seconds=min_reading_seconds,
                 free_preview=free_preview and number == 1,
                 body=[("paragraph", RichText(f"<p>第{number}课的正文。</p>"))],
             )

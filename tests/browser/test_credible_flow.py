@@ -1,0 +1,169 @@
+"""In a phone-sized browser: the "mark as done" button unlocks only after the lesson's minimum time on screen
+(Playwright's clock moves the page's timers; the server's clock is moved in step), and the elder-friendly mode at
+360 px: screenshots in both modes, contrast measured from computed colours, and the choice kept across pages
+and, for a logged-in trainee, across sessions."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from courses import services
+from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(context, live_server, user):
+    client = Client()
+    client.force_login(user)
+    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+
+
+class ServerClock:
+    """The server's clock for time on task, moved by the test in step with the browser's."""
+
+    def __init__(self):
+        self.now = timezone.now()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, seconds):
+        self.now += timedelta(seconds=seconds)
+
+
+def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server, screenshot, monkeypatch):
+    clock = ServerClock()
+    monkeypatch.setattr(services, "clock_now", clock)
+    course = make_course(make_catalogue(), code="FG-01", title="物业管理条例解读", lessons=1, quiz=False, min_reading_seconds=45)
+    user = UserFactory()
+    services.enrolment_create(user=user, course=course)
+    log_in(page.context, live_server, user)
+    page.clock.install()
+    lesson_url = course.get_children().first().url
+    page.goto(lesson_url)
+    button = page.locator("[data-mark-done]")
+    page.wait_for_function("document.querySelector('[data-mark-done]').disabled === true")
+    assert "45 秒" in page.locator("[data-time-remaining]").inner_text()
+    screenshot("credible-01-lesson-locked")
+
+    # Submitting before the time is up (going round the disabled button) is refused by the server too.
+    with page.expect_navigation():
+        page.evaluate("document.querySelector('[data-mark-done]').form.submit()")
+    assert page.url.endswith(lesson_url)
+    assert "还需" in page.locator(".message--error").inner_text()
+
+    # The reloaded page's first heartbeat came at the same server instant as the last one, so it was refused;
+    # from here every 15 s on screen counts.
+    for expected in ("30 秒", "15 秒"):
+        clock.advance(15)
+        with page.expect_response(re.compile(r"heartbeat/$")):
+            page.clock.run_for(15_000)
+        page.wait_for_function(
+            "text => document.querySelector('[data-time-remaining]').textContent.trim() === text", arg=expected
+        )
+        assert button.is_disabled()
+    clock.advance(15)
+    with page.expect_response(re.compile(r"heartbeat/$")):
+        page.clock.run_for(15_000)
+    page.wait_for_function("document.querySelector('[data-mark-done]').disabled === false")
+    screenshot("credible-02-lesson-unlocked")
+    button.click()
+    page.wait_for_url(re.compile(r"/fg-01/$"))
+    assert page.locator(".message--success").is_visible()
+
+
+def _luminance(rgb):
+    def channel(value):
+        value /= 255
+        return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(foreground, background) -> float:
+    lighter, darker = sorted((_luminance(foreground), _luminance(background)), reverse=True)
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+COLOURS_JS = """
+(selector) => {
+  const element = document.querySelector(selector);
+  if (!element) return null;
+  const parse = (text) => (text.match(/[\\d.]+/g) || []).map(Number);
+  let node = element, background = null;
+  while (node) {
+    const colour = parse(getComputedStyle(node).backgroundColor);
+    if (colour.length === 3 || (colour.length === 4 && colour[3] > 0.99)) { background = colour.slice(0, 3); break; }
+    node = node.parentElement;
+  }
+  const style = getComputedStyle(element);
+  const box = element.getBoundingClientRect();
+  return {colour: parse(style.color).slice(0, 3), background: background || [255, 255, 255],
+          fontSize: parseFloat(style.fontSize), height: box.height};
+}
+"""
+
+KEY_ELEMENTS = ["body", "main p", ".muted", ".course-card__title a", ".facts", ".badge", ".facet--current", ".button", ".elder-switch__button", ".site-footer"]
+
+
+def test_elder_mode_at_360px_is_larger_high_contrast_and_remembered(browser, live_server):
+    index = make_catalogue()
+    fg = CompetencyFactory(code="FG")
+    course = make_course(index, code="FG-01", title="物业管理条例解读", competency=fg)
+    make_course(index, code="FG-02", title="业主大会议事规则", competency=fg)
+    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN", base_url=live_server.url, is_mobile=True)
+    page = context.new_page()
+    page.goto(index.url)
+    page.screenshot(path=str(_artifact("credible-03-standard-360")), full_page=True)
+    assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") == 16
+
+    page.click("[data-testid=elder-switch] button")
+    page.wait_for_url(re.compile(r"/courses/"))
+    assert page.evaluate("document.documentElement.classList.contains('elder')")
+    page.screenshot(path=str(_artifact("credible-04-elder-360")), full_page=True)
+    for selector in KEY_ELEMENTS:
+        found = page.evaluate(COLOURS_JS, selector)
+        assert found is not None, selector
+        ratio = contrast(found["colour"], found["background"])
+        assert ratio >= 4.5, (selector, found, ratio)
+        assert found["fontSize"] >= 18, (selector, found)
+    for selector in (".button", ".elder-switch__button"):
+        assert page.evaluate(COLOURS_JS, selector)["height"] >= 48, selector
+    # One column: course cards sit under each other, not side by side.
+    boxes = page.locator(".course-card").evaluate_all("cards => cards.map(c => c.getBoundingClientRect().left)")
+    assert len(set(boxes)) == 1
+
+    page.goto(course.url)  # another page on the same device keeps the mode
+    assert page.evaluate("document.documentElement.classList.contains('elder')")
+    page.screenshot(path=str(_artifact("credible-05-elder-course-360")), full_page=True)
+    context.close()
+
+    # Logged in: the choice is kept on the account, so a fresh session on another device shows it too.
+    user = UserFactory()
+    first = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN", base_url=live_server.url)
+    log_in(first, live_server, user)
+    tab = first.new_page()
+    tab.goto("/")
+    tab.click("[data-testid=elder-switch] button")
+    tab.wait_for_load_state()
+    first.close()
+    second = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN", base_url=live_server.url)
+    log_in(second, live_server, user)
+    tab = second.new_page()
+    tab.goto("/credits/")
+    assert tab.evaluate("document.documentElement.classList.contains('elder')")
+    tab.screenshot(path=str(_artifact("credible-06-elder-credits-360")), full_page=True)
+    second.close()
+
+
+def _artifact(name):
+    from tests.browser.conftest import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS / f"{name}.png"
