@@ -75,7 +75,7 @@ def test_trainee_checks_in_by_scanning_the_projector_and_sees_the_credits(browse
     assert page.locator('[data-testid="total-credits"]').inner_text() == "1.5"
     assert page.locator('[data-testid="offline-hours"]').inner_text() == "3.0"
     assert page.locator(".ledger__row").first.get_by_text("矛盾调处情景模拟").is_visible()
-    assert page.get_by_text("线下学时还差 1 小时").is_visible()
+    assert page.get_by_test_id("shortfalls").get_by_text("线下学时还差 1 小时").is_visible()
     screenshot("check-in-04-my-credits")
 
     page.goto("/learning/sessions/")
