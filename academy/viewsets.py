@@ -12,9 +12,11 @@ from wagtail.admin.views.generic import history
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .filters import TraineeFilterSet
 from .models import Community, District, Street, Trainee, User, Venue
 from .phone import normalise_phone
 from .selectors import users_visible_to
+from .spreadsheets import StreamingExportMixin
 
 
 class TraineeAdminForm(WagtailAdminModelForm):
@@ -50,7 +52,7 @@ class VisibleTraineesMixin:
         return obj
 
 
-class TraineeIndexView(VisibleTraineesMixin, generic.IndexView):
+class TraineeIndexView(VisibleTraineesMixin, StreamingExportMixin, generic.IndexView):
     pass
 
 
@@ -81,12 +83,12 @@ class TraineeViewSet(ModelViewSet):
     edit_view_class = TraineeEditView
     history_view_class = TraineeHistoryView
     list_display = ["real_name", "phone_masked", "party", "street", "community", "organisation", "date_joined"]
-    list_filter = ["party", "street", "community"]
+    filterset_class = TraineeFilterSet
     list_export = [
         "real_name",
         "phone",
         "email",
-        "party",
+        "get_party_display",
         "organisation",
         "job_title",
         "street",
@@ -94,6 +96,7 @@ class TraineeViewSet(ModelViewSet):
         "compound",
     ]
     export_filename = "trainees"
+    export_headings = {"get_party_display": _("party")}
     search_fields = ["real_name", "phone", "organisation", "compound"]
     inspect_view_fields = [
         "real_name",
@@ -163,15 +166,6 @@ class PlacesViewSetGroup(ModelViewSetGroup):
     menu_icon = "site"
     menu_order = 210
     items = (DistrictViewSet, StreetViewSet, CommunityViewSet)
-
-
-class PeopleViewSetGroup(ModelViewSetGroup):
-    """The "三方学院" admin menu group for academy records."""
-
-    menu_label = _("Three-Party Academy")
-    menu_icon = "group"
-    menu_order = 200
-    items = (TraineeViewSet,)
 
 
 class VenueViewSet(SnippetViewSet):

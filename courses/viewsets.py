@@ -2,10 +2,11 @@
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academy.selectors import users_visible_to
+from academy.spreadsheets import StreamingExportMixin
 
 from .models import Competency, CourseCompletion, Enrolment, Lecturer
 
@@ -67,7 +68,7 @@ class LearnerRecordViewSet(ModelViewSet):
     def index_view_class(self):
         from wagtail.admin.views import generic
 
-        return type("IndexView", (VisibleRecordsMixin, generic.IndexView), {})
+        return type("IndexView", (VisibleRecordsMixin, StreamingExportMixin, generic.IndexView), {})
 
     @property
     def inspect_view_class(self):
@@ -106,8 +107,3 @@ class CourseCompletionViewSet(LearnerRecordViewSet):
     search_fields = ["user__real_name", "course__title", "course__code"]
 
 
-class LearnerRecordsGroup(ModelViewSetGroup):
-    menu_label = _("Learning records")
-    menu_icon = "list-ul"
-    menu_order = 230
-    items = (EnrolmentViewSet, CourseCompletionViewSet)

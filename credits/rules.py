@@ -257,3 +257,41 @@ def bar_chart(values: list[tuple[str, Decimal, str]], *, width: int = 340, heigh
             )
         )
     return bars
+
+
+# Qualification standing (reports, dashboards, the trainee list's programme filter) -------------------------
+
+
+class Standing:
+    """Where a trainee stands for a programme or a post. The same three words in reports, charts and filters."""
+
+    QUALIFIED = "qualified"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+    ORDER = (QUALIFIED, IN_PROGRESS, NOT_STARTED)
+
+
+def has_started(requirements: Requirements, facts: Facts) -> bool:
+    """Some credit inside the window, a required course completed, or some offline hours: the trainee has begun."""
+    required = {course.course_id for course in requirements.required_courses}
+    return facts.total_credits > 0 or bool(required & facts.completed_course_ids) or facts.offline_hours > 0
+
+
+def programme_standing(requirements: Requirements, facts: Facts) -> str:
+    """Qualified when every requirement is met, in progress once started, otherwise not started."""
+    if evaluate(requirements, facts).met:
+        return Standing.QUALIFIED
+    return Standing.IN_PROGRESS if has_started(requirements, facts) else Standing.NOT_STARTED
+
+
+def post_standing(*, certified: bool, programme_standings: Iterable[str]) -> str:
+    """A trainee's standing for a post: qualified with a valid certificate of a qualifying programme or when one
+    qualifying programme's requirements are met; otherwise the best standing among the qualifying programmes."""
+    if certified:
+        return Standing.QUALIFIED
+    best = Standing.NOT_STARTED
+    for standing in programme_standings:
+        if Standing.ORDER.index(standing) < Standing.ORDER.index(best):
+            best = standing
+    return best

@@ -18,14 +18,21 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy.roster_views import RosterImportViewSet
+from academy.spreadsheets import StreamingExportMixin
+from academy.viewsets import TraineeViewSet
+from courses.viewsets import CourseCompletionViewSet, EnrolmentViewSet
+
 from . import services
+from .filters import AcademyTraineeFilterSet, AppointmentFilterSet
 from .forms import ApiClientForm, AppointmentForm, CreditAdjustForm
 from .models import ApiClient, Appointment, CreditEntry, Post
+from .report_views import ReportsViewSet
 
 # Ledger ---------------------------------------------------------------------------------------------------
 
 
-class LedgerIndexView(generic.IndexView):
+class LedgerIndexView(StreamingExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view").select_related(
             "trainee", "competency", "recorded_by", "course"
@@ -119,7 +126,7 @@ class CreditLedgerViewSet(ModelViewSet):
 # Appointments ---------------------------------------------------------------------------------------------
 
 
-class AppointmentIndexView(generic.IndexView):
+class AppointmentIndexView(StreamingExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
 
@@ -175,7 +182,7 @@ class AppointmentViewSet(ModelViewSet):
         "trainee", "post", "street", "community", "compound", "start_date",
         BooleanColumn("qualified_now", label=_("Qualified now")),
     ]  # fmt: skip
-    list_filter = ["post", "street"]
+    filterset_class = AppointmentFilterSet
     list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
     export_filename = "post-holders"
     export_headings = {"qualified_now": _("Qualified now")}
@@ -281,8 +288,30 @@ class PostViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
-class CreditsViewSetGroup(ModelViewSetGroup):
-    menu_label = _("Credits and posts")
-    menu_icon = "pick"
-    menu_order = 220
-    items = (CreditLedgerViewSet, AppointmentViewSet, PostViewSet, ApiClientViewSet)
+# The "三方学院" menu group ----------------------------------------------------------------------------------
+
+
+class AcademyTraineeViewSet(TraineeViewSet):
+    """The trainee screens of academy, with the filters that need credits (programme standing, certificates)."""
+
+    filterset_class = AcademyTraineeFilterSet
+
+
+class AcademyViewSetGroup(ModelViewSetGroup):
+    """三方学院: every academy record in one menu. Assembled here because credits is the rightmost of the apps
+    whose screens it holds (academy ← courses ← credits)."""
+
+    menu_label = _("Three-Party Academy")
+    menu_icon = "group"
+    menu_order = 200
+    items = (
+        AcademyTraineeViewSet,
+        EnrolmentViewSet,
+        CourseCompletionViewSet,
+        CreditLedgerViewSet,
+        AppointmentViewSet,
+        PostViewSet,
+        ApiClientViewSet,
+        RosterImportViewSet,
+        ReportsViewSet,
+    )

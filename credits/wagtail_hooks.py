@@ -3,12 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .viewsets import CreditsViewSetGroup
+from .viewsets import AcademyViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
-def register_credits_viewsets():
-    return CreditsViewSetGroup()
+def register_academy_viewsets():
+    return AcademyViewSetGroup()
 
 
 @hooks.register("register_log_actions")

@@ -7,18 +7,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from academy.phone import display_phone
+from academy.spreadsheets import neutralise
 
 from .models import EventPage
-
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV/formula injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise(value):
-    """Make text that a spreadsheet would run as a formula into plain text by prefixing an apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def signups_workbook(*, event: EventPage) -> bytes:
