@@ -129,7 +129,9 @@ def check_upload(upload) -> bytes:
             % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
         )
     if not content.startswith(ZIP_SIGNATURE) or not zipfile.is_zipfile(io.BytesIO(content)):
-        raise RosterFileError(gettext("This file is not a real .xlsx workbook (perhaps renamed); save it from Excel or WPS as .xlsx."))
+        raise RosterFileError(
+            gettext("This file is not a real .xlsx workbook (perhaps renamed); save it from Excel or WPS as .xlsx.")
+        )
     return content
 
 
@@ -299,7 +301,16 @@ def template_workbook() -> bytes:
     sheet = workbook.active
     sheet.title = gettext("Trainees")
     sheet.append([gettext(str(label)) for _key, label, _aliases in COLUMNS])
-    sheet.append(["13800138000", "张三", gettext(str(Party.RESIDENTS_COMMITTEE.label)), "湖墅街道", "信义坊社区", "信义坊社区居委会"])
+    sheet.append(
+        [
+            "13800138000",
+            "张三",
+            gettext(str(Party.RESIDENTS_COMMITTEE.label)),
+            "湖墅街道",
+            "信义坊社区",
+            "信义坊社区居委会",
+        ]
+    )
     for column in "ABCDEF":
         sheet.column_dimensions[column].width = 18
     for cell in sheet["A"]:
@@ -307,4 +318,3 @@ def template_workbook() -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-

@@ -85,7 +85,9 @@ def xlsx_chunks(headings: Sequence, rows: Iterable[Sequence], *, title: str = "S
             yield chunk
 
 
-def spreadsheet_response(*, fmt: str, filename: str, headings: Sequence, rows: Iterable[Sequence]) -> StreamingHttpResponse:
+def spreadsheet_response(
+    *, fmt: str, filename: str, headings: Sequence, rows: Iterable[Sequence]
+) -> StreamingHttpResponse:
     """A streamed download of ``rows`` as ``fmt`` ("csv" or "xlsx"). ``rows`` should be lazy (a generator or a
     queryset's ``iterator()``): nothing is read until the response is sent."""
     if fmt == "csv":

@@ -39,17 +39,21 @@ class TraineeAdminForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class VisibleTraineesMixin:
-    """Every trainee view reads through ``users_visible_to``: another street's record is a 404."""
-
-    def get_base_queryset(self):
-        return users_visible_to(self.request.user, model=Trainee)
+class VisibleTraineeObjectMixin:
+    """A trainee opened by URL must be one the viewer may see: another street's record is a 404."""
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset) if queryset is not None else super().get_object()
         if not users_visible_to(self.request.user, model=Trainee).filter(pk=obj.pk).exists():
             raise Http404
         return obj
+
+
+class VisibleTraineesMixin(VisibleTraineeObjectMixin):
+    """Every trainee list and form reads through ``users_visible_to``."""
+
+    def get_base_queryset(self):
+        return users_visible_to(self.request.user, model=Trainee)
 
 
 class TraineeIndexView(VisibleTraineesMixin, StreamingExportMixin, generic.IndexView):
@@ -64,8 +68,8 @@ class TraineeEditView(VisibleTraineesMixin, generic.EditView):
     pass
 
 
-class TraineeHistoryView(VisibleTraineesMixin, history.HistoryView):
-    pass
+class TraineeHistoryView(VisibleTraineeObjectMixin, history.HistoryView):
+    """The base queryset of a history view is the object's log entries, so only the object is scoped here."""
 
 
 class TraineeViewSet(ModelViewSet):

@@ -35,7 +35,9 @@ class ReportFilterSet(WagtailFilterSet):
     street = django_filters.ModelChoiceFilter(label=_("Street"), queryset=Street.objects.none(), method="keep")
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
-        super().__init__(data, queryset if queryset is not None else User.objects.none(), request=request, prefix=prefix)
+        super().__init__(
+            data, queryset if queryset is not None else User.objects.none(), request=request, prefix=prefix
+        )
         if "street" in self.filters:
             self.filters["street"].queryset = streets_visible_to(request.user)
 
@@ -126,8 +128,12 @@ class CompletionByCourseReport(AcademyReportView):
 
 
 class CreditsFilterSet(ReportFilterSet):
-    since = django_filters.DateFilter(label=_("Earned from"), method="keep", widget=forms.DateInput(attrs={"type": "date"}))
-    until = django_filters.DateFilter(label=_("Earned until"), method="keep", widget=forms.DateInput(attrs={"type": "date"}))
+    since = django_filters.DateFilter(
+        label=_("Earned from"), method="keep", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("Earned until"), method="keep", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
 
 class CreditsByCompetencyReport(AcademyReportView):
@@ -175,7 +181,16 @@ class QualificationByStreetReport(AcademyReportView):
         Column("not_started", label=_("Not started")),
         Column("qualified_percent", label=_("Qualified %")),
     ]
-    list_export = ["street.name", "post.name", "trainees", "qualified", "certified", "in_progress", "not_started", "qualified_percent"]
+    list_export = [
+        "street.name",
+        "post.name",
+        "trainees",
+        "qualified",
+        "certified",
+        "in_progress",
+        "not_started",
+        "qualified_percent",
+    ]
     export_headings = {
         "street.name": _("Street"),
         "post.name": _("Post"),
@@ -202,7 +217,9 @@ class ExpiringFilterSet(ReportFilterSet):
         max_value=3650,
         help_text=_("90 when left empty."),
     )
-    programme = django_filters.ModelChoiceFilter(label=_("Programme"), queryset=ProgrammePage.objects.none(), method="keep")
+    programme = django_filters.ModelChoiceFilter(
+        label=_("Programme"), queryset=ProgrammePage.objects.none(), method="keep"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,7 +239,14 @@ class CertificatesExpiringReport(AcademyReportView):
         Column("programme", label=_("Programme")),
         DateColumn("valid_until", label=_("Valid until")),
     ]
-    list_export = ["number", "holder.real_name", "holder.phone_display", "holder.street.name", "programme.title", "valid_until"]
+    list_export = [
+        "number",
+        "holder.real_name",
+        "holder.phone_display",
+        "holder.street.name",
+        "programme.title",
+        "valid_until",
+    ]
     export_headings = {
         "number": _("Number"),
         "holder.real_name": _("Holder"),
@@ -233,7 +257,9 @@ class CertificatesExpiringReport(AcademyReportView):
     }
 
     def rows(self, days=None, **filters):
-        return reports.certificates_expiring(viewer=self.request.user, days=int(days or reports.EXPIRING_DAYS), **filters)
+        return reports.certificates_expiring(
+            viewer=self.request.user, days=int(days or reports.EXPIRING_DAYS), **filters
+        )
 
 
 # Post holders who are not qualified -----------------------------------------------------------------------
@@ -309,13 +335,17 @@ class ReportsViewSet(ViewSet):
 
     @cached_property
     def menu_item_class(self):
-        return type("AcademyReportsMenuItem", (MenuItem,), {"is_shown": lambda self, request: may_read_reports(request.user)})
+        return type(
+            "AcademyReportsMenuItem", (MenuItem,), {"is_shown": lambda self, request: may_read_reports(request.user)}
+        )
 
     def get_urlpatterns(self):
         patterns = [path("", reports_index, name="index")]
         for report in REPORTS:
             patterns += [
                 path(f"{report.url_name}/", report.as_view(), name=report.url_name),
-                path(f"{report.url_name}/results/", report.as_view(results_only=True), name=f"{report.url_name}_results"),
+                path(
+                    f"{report.url_name}/results/", report.as_view(results_only=True), name=f"{report.url_name}_results"
+                ),
             ]
         return patterns

@@ -169,7 +169,9 @@ def qualification_by_street(
             standings = []
             for pid in programme_ids:
                 if pid not in standings_cache:
-                    standings_cache[pid] = rules.programme_standing(requirements[pid], facts.facts(trainee_id, requirements[pid]))
+                    standings_cache[pid] = rules.programme_standing(
+                        requirements[pid], facts.facts(trainee_id, requirements[pid])
+                    )
                 standings.append(standings_cache[pid])
             standing = rules.post_standing(certified=certified, programme_standings=standings)
             row = rows[(street_id, post_obj.pk)]
@@ -276,7 +278,9 @@ def certificates_expiring(
     return certificates
 
 
-def unqualified_post_holders(*, viewer: User, street: Street | None = None, post: Post | None = None) -> QuerySet[Appointment]:
+def unqualified_post_holders(
+    *, viewer: User, street: Street | None = None, post: Post | None = None
+) -> QuerySet[Appointment]:
     """Appointments whose holder no longer has a valid certificate of a programme that qualifies for the post."""
     appointments = appointments_visible_to(viewer).filter(qualified_now=False)
     if street is not None:
@@ -289,7 +293,9 @@ def unqualified_post_holders(*, viewer: User, street: Street | None = None, post
 # Trainee list filters (SQL forms of the same rules) ---------------------------------------------------------
 
 
-def with_programme_standing(people: QuerySet[User], programme: ProgrammePage, *, as_of: dt.date | None = None) -> QuerySet:
+def with_programme_standing(
+    people: QuerySet[User], programme: ProgrammePage, *, as_of: dt.date | None = None
+) -> QuerySet:
     """Annotate ``programme_met`` and ``programme_started`` on a queryset of people: the SQL form of
     ``rules.evaluate(...).met`` and ``rules.has_started`` for one programme, one correlated subquery per
     requirement (a constant number, whatever the number of people). Tests check it agrees with the rules."""
@@ -317,7 +323,9 @@ def with_programme_standing(people: QuerySet[User], programme: ProgrammePage, *,
         output_field=DECIMAL,
     )
     people = people.annotate(_total=total, _done=done_count, _hours=hours)
-    met = Q(_total__gte=requirements.total_credits, _done__gte=len(required_ids), _hours__gte=requirements.min_offline_hours)
+    met = Q(
+        _total__gte=requirements.total_credits, _done__gte=len(required_ids), _hours__gte=requirements.min_offline_hours
+    )
     for index, minimum in enumerate(requirements.minimums):
         name = f"_min{index}"
         people = people.annotate(**{name: summed(window.filter(competency_id=minimum.competency_id))})
@@ -414,7 +422,9 @@ def completions_per_month(*, viewer: User, months: int = 12) -> list[tuple[dt.da
         .values_list("month")
         .annotate(n=Count("pk"))
     }
-    return [(m, counts.get(m, 0)) for m in (rules.months_before(this_month, back) for back in range(months - 1, -1, -1))]
+    return [
+        (m, counts.get(m, 0)) for m in (rules.months_before(this_month, back) for back in range(months - 1, -1, -1))
+    ]
 
 
 def credits_by_competency(*, viewer: User) -> list[tuple[Competency, Decimal]]:

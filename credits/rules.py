@@ -295,3 +295,41 @@ def post_standing(*, certified: bool, programme_standings: Iterable[str]) -> str
         if Standing.ORDER.index(standing) < Standing.ORDER.index(best):
             best = standing
     return best
+
+
+@dataclass(frozen=True)
+class SvgSegment:
+    """One coloured part of a stacked bar, laid out in SVG units."""
+
+    x: float
+    width: float
+    colour: str
+    value: int
+
+
+@dataclass(frozen=True)
+class SvgStackedBar:
+    label: str
+    y: float
+    height: float
+    total: int
+    segments: tuple[SvgSegment, ...]
+
+
+def stacked_bars(
+    rows: list[tuple[str, list[int]]], colours: list[str], *, width: int = 320, bar_height: int = 16, gap: int = 6
+) -> list[SvgStackedBar]:
+    """Lay out horizontal 100% stacked bars, one per (label, [counts…]); each bar's segments share its width
+    in proportion to the counts (a row of zeros draws no segments)."""
+    bars = []
+    for index, (label, counts) in enumerate(rows):
+        total = sum(counts)
+        x = 0.0
+        segments = []
+        for count, colour in zip(counts, colours, strict=True):
+            if total and count:
+                share = round(width * count / total, 1)
+                segments.append(SvgSegment(x=round(x, 1), width=share, colour=colour, value=count))
+                x += share
+        bars.append(SvgStackedBar(label, float(index * (bar_height + gap)), float(bar_height), total, tuple(segments)))
+    return bars

@@ -13,6 +13,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton
@@ -163,6 +164,16 @@ class AppointmentInspectView(generic.InspectView):
         return obj
 
 
+class AppointmentHistoryView(history.HistoryView):
+    """An appointment's history only for someone who may see the appointment (not another street's)."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset) if queryset is not None else super().get_object()
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "view", obj):
+            raise Http404
+        return obj
+
+
 class AppointmentViewSet(ModelViewSet):
     """上岗任命: who holds which post where, and whether they are still qualified; street administrators see and
     appoint only in their own street."""
@@ -175,6 +186,7 @@ class AppointmentViewSet(ModelViewSet):
     index_view_class = AppointmentIndexView
     add_view_class = AppointmentCreateView
     inspect_view_class = AppointmentInspectView
+    history_view_class = AppointmentHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]

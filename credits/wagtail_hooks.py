@@ -3,6 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
+from .dashboard import academy_panels
 from .viewsets import AcademyViewSetGroup
 
 
@@ -19,3 +20,6 @@ def register_credits_log_actions(actions):
         "credits.appointment_override", _("Appoint without qualification"), _("Appointed by registrar override")
     )
     actions.register_action("credits.api_client_revoke", _("Revoke API client"), _("API client revoked"))
+
+
+hooks.register("construct_homepage_panels", academy_panels)

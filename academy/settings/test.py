@@ -1,5 +1,6 @@
 """Test settings: fast hashing, in-memory email, no manifest for static files, MFA off unless a test turns it on."""
 
+import os
 import tempfile
 from pathlib import Path
 
@@ -22,4 +23,7 @@ WAGTAILADMIN_BASE_URL = "http://testserver"
 ACCOUNT_RATE_LIMITS = False
 # A file, not shared-cache memory: SQLite's busy timeout then applies, so tests that write from two threads at
 # once (credits' exactly-once award) wait for the lock as production does instead of failing "table is locked".
-DATABASES["default"]["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / "sanfang-academy-test.sqlite3")}  # noqa: F405
+# One file per process (pytest-xdist workers, and other checkouts running their suites at the same time).
+DATABASES["default"]["TEST"] = {  # noqa: F405
+    "NAME": str(Path(tempfile.gettempdir()) / f"sanfang-academy-test-{os.getpid()}.sqlite3")
+}
