@@ -161,9 +161,9 @@ def expectation_for(name: str, route: str) -> dict[str, str] | None:
     if name in EXPECTATIONS:
         return EXPECTATIONS[name]
     if not name:
-        return {role: ANY for role in ROLES} if route in UNNAMED_ROUTES else None
+        return dict.fromkeys(ROLES, ANY) if route in UNNAMED_ROUTES else None
     if name in PUBLIC:
-        return {role: ANY for role in ROLES}
+        return dict.fromkeys(ROLES, ANY)
     if name in CONTENT_NAMES or name.split(":")[0] in CONTENT_NAMESPACES:
         return OUTSIDERS_KEPT_OUT
     return None
