@@ -37,3 +37,10 @@ def _wagtail_tree_after_flush(request):
     root = Page.get_first_root_node() or Page.add_root(instance=Page(title="Root", slug="root"))
     home = root.get_children().first() or root.add_child(instance=Page(title="Home", slug="home"))
     Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
+    # Wagtail's own migration (not post_migrate) makes the "access admin" permission; the flush took it too.
+    from django.contrib.auth.models import Permission
+
+    admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
+    Permission.objects.get_or_create(
+        content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
+    )

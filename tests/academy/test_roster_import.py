@@ -13,7 +13,7 @@ from tests.factories import StreetFactory, UserFactory, make_registrar, make_str
 
 pytestmark = pytest.mark.django_db
 
-HEADINGS = ["手机号", "姓名", "三方", "街道", "社区", "工作单位"]
+HEADINGS = ["手机号", "姓名", "所属方", "街道", "社区", "工作单位"]
 
 
 def workbook_bytes(rows, headings=HEADINGS) -> bytes:
