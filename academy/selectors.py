@@ -2,7 +2,8 @@
 
 from django.db.models import QuerySet
 
-from .models import User
+from .models import Community, Street, User
+from .roles import STAFF_GROUPS
 
 
 def users_visible_to(viewer: User, *, model: type[User] = User) -> QuerySet[User]:
@@ -16,3 +17,29 @@ def users_visible_to(viewer: User, *, model: type[User] = User) -> QuerySet[User
     if viewer.is_street_administrator:
         return people.filter(street_id=viewer.managed_street_id)
     return people.none()
+
+
+def trainees_visible_to(viewer: User, *, street_id: int | None = None) -> QuerySet[User]:
+    """The learners among the people a member of staff may see: active accounts that are not staff themselves.
+    Reports, dashboards and the roster count these. ``street_id`` narrows further (never widens)."""
+    people = users_visible_to(viewer).filter(is_active=True, is_superuser=False).exclude(groups__name__in=STAFF_GROUPS)
+    if street_id is not None:
+        people = people.filter(street_id=street_id)
+    return people
+
+
+def streets_visible_to(viewer: User) -> QuerySet[Street]:
+    """The streets whose people a member of staff may see: all for registrars, their own for a street administrator."""
+    streets = Street.objects.select_related("district")
+    if not viewer.is_authenticated or not viewer.is_active:
+        return streets.none()
+    if viewer.is_registrar:
+        return streets
+    if viewer.is_street_administrator:
+        return streets.filter(pk=viewer.managed_street_id)
+    return streets.none()
+
+
+def communities_visible_to(viewer: User) -> QuerySet[Community]:
+    """Communities in the streets the viewer may see."""
+    return Community.objects.filter(street__in=streets_visible_to(viewer)).select_related("street")

@@ -12,9 +12,11 @@ from wagtail.admin.views.generic import history
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .filters import TraineeFilterSet
 from .models import Community, District, Street, Trainee, User, Venue
 from .phone import normalise_phone
 from .selectors import users_visible_to
+from .spreadsheets import StreamingExportMixin
 
 
 class TraineeAdminForm(WagtailAdminModelForm):
@@ -37,11 +39,8 @@ class TraineeAdminForm(WagtailAdminModelForm):
         return super().save(commit=commit)
 
 
-class VisibleTraineesMixin:
-    """Every trainee view reads through ``users_visible_to``: another street's record is a 404."""
-
-    def get_base_queryset(self):
-        return users_visible_to(self.request.user, model=Trainee)
+class VisibleTraineeObjectMixin:
+    """A trainee opened by URL must be one the viewer may see: another street's record is a 404."""
 
     def get_object(self, queryset=None):
         obj = super().get_object(queryset) if queryset is not None else super().get_object()
@@ -50,7 +49,14 @@ class VisibleTraineesMixin:
         return obj
 
 
-class TraineeIndexView(VisibleTraineesMixin, generic.IndexView):
+class VisibleTraineesMixin(VisibleTraineeObjectMixin):
+    """Every trainee list and form reads through ``users_visible_to``."""
+
+    def get_base_queryset(self):
+        return users_visible_to(self.request.user, model=Trainee)
+
+
+class TraineeIndexView(VisibleTraineesMixin, StreamingExportMixin, generic.IndexView):
     pass
 
 
@@ -62,8 +68,8 @@ class TraineeEditView(VisibleTraineesMixin, generic.EditView):
     pass
 
 
-class TraineeHistoryView(VisibleTraineesMixin, history.HistoryView):
-    pass
+class TraineeHistoryView(VisibleTraineeObjectMixin, history.HistoryView):
+    """The base queryset of a history view is the object's log entries, so only the object is scoped here."""
 
 
 class TraineeViewSet(ModelViewSet):
@@ -81,12 +87,12 @@ class TraineeViewSet(ModelViewSet):
     edit_view_class = TraineeEditView
     history_view_class = TraineeHistoryView
     list_display = ["real_name", "phone_masked", "party", "street", "community", "organisation", "date_joined"]
-    list_filter = ["party", "street", "community"]
+    filterset_class = TraineeFilterSet
     list_export = [
         "real_name",
         "phone",
         "email",
-        "party",
+        "get_party_display",
         "organisation",
         "job_title",
         "street",
@@ -94,6 +100,7 @@ class TraineeViewSet(ModelViewSet):
         "compound",
     ]
     export_filename = "trainees"
+    export_headings = {"get_party_display": _("party")}
     search_fields = ["real_name", "phone", "organisation", "compound"]
     inspect_view_fields = [
         "real_name",
@@ -163,15 +170,6 @@ class PlacesViewSetGroup(ModelViewSetGroup):
     menu_icon = "site"
     menu_order = 210
     items = (DistrictViewSet, StreetViewSet, CommunityViewSet)
-
-
-class PeopleViewSetGroup(ModelViewSetGroup):
-    """The "三方学院" admin menu group for academy records."""
-
-    menu_label = _("Three-Party Academy")
-    menu_icon = "group"
-    menu_order = 200
-    items = (TraineeViewSet,)
 
 
 class VenueViewSet(SnippetViewSet):

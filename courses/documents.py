@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from academy.export import neutralise
 from academy.ics import CalendarEvent, calendar
 from academy.phone import display_phone
+from academy.spreadsheets import neutralise
 
 from .models import TrainingSession
 

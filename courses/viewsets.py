@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academy.models import User
 from academy.selectors import users_visible_to
+from academy.spreadsheets import StreamingExportMixin
 
 from . import checkin, documents, rules, selectors, services
 from .forms import AttendanceImportForm, SessionAddTraineeForm
@@ -90,7 +91,7 @@ class LearnerRecordViewSet(ModelViewSet):
     def index_view_class(self):
         from wagtail.admin.views import generic
 
-        return type("IndexView", (VisibleRecordsMixin, generic.IndexView), {})
+        return type("IndexView", (VisibleRecordsMixin, StreamingExportMixin, generic.IndexView), {})
 
     @property
     def inspect_view_class(self):
@@ -127,13 +128,6 @@ class CourseCompletionViewSet(LearnerRecordViewSet):
     list_export = ["user", "course", "completed_at"]
     export_filename = "course-completions"
     search_fields = ["user__real_name", "course__title", "course__code"]
-
-
-class LearnerRecordsGroup(ModelViewSetGroup):
-    menu_label = _("Learning records")
-    menu_icon = "list-ul"
-    menu_order = 230
-    items = (EnrolmentViewSet, CourseCompletionViewSet)
 
 
 # Offline training --------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from wagtail.snippets.models import register_snippet
 
 from .models import CourseCompletion, Enrolment, SessionAttendance, SessionRegistration, TrainingSession
 from .permissions import LearnerRecordPermissionPolicy, TrainingSessionPermissionPolicy
-from .viewsets import CourseSnippetsGroup, LearnerRecordsGroup, OfflineTrainingGroup
+from .viewsets import CourseSnippetsGroup, OfflineTrainingGroup
 
 register_permission_policy(Enrolment, LearnerRecordPermissionPolicy(Enrolment))
 register_permission_policy(CourseCompletion, LearnerRecordPermissionPolicy(CourseCompletion))
@@ -18,15 +18,14 @@ register_permission_policy(SessionAttendance, LearnerRecordPermissionPolicy(Sess
 register_permission_policy(TrainingSession, TrainingSessionPermissionPolicy(TrainingSession))
 register_snippet(CourseSnippetsGroup)
 
-
-@hooks.register("register_admin_viewset")
-def register_learner_records():
-    return LearnerRecordsGroup()
+# Enrolments and completions are listed in the "三方学院" menu group, which credits assembles.
 
 
 @hooks.register("register_admin_viewset")
 def register_offline_training():
     return OfflineTrainingGroup()
+
+
 @hooks.register("register_admin_urls")
 def register_feedback_urls():
     from django.urls import path

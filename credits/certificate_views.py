@@ -64,7 +64,7 @@ def my_certificates(request):
 
 def download_filename(certificate: Certificate) -> str:
     """结业证书-小区专员岗前培训-张晓明-拱三方证〔2026〕第000001号.pdf (Django encodes it per RFC 6266/5987)."""
-    name = f"{_('Certificate')}-{certificate.programme_title}-{certificate.holder_name}-{certificate.number}.pdf"
+    name = f"{_('Certificate of Completion')}-{certificate.programme_title}-{certificate.holder_name}-{certificate.number}.pdf"
     return "".join(ch for ch in name if ch not in '/\\:*?"<>|\r\n')
 
 

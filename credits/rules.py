@@ -399,3 +399,77 @@ def recommend(eligibility: Eligibility, candidates: Iterable[CandidateCourse]) -
             recommendations.append(Recommendation(shortfall, courses, closes))
         chosen_ids.update(course.course_id for course in recommendations[-1].courses)
     return tuple(recommendations)
+# Qualification standing (reports, dashboards, the trainee list's programme filter) -------------------------
+
+
+class Standing:
+    """Where a trainee stands for a programme or a post. The same three words in reports, charts and filters."""
+
+    QUALIFIED = "qualified"
+    IN_PROGRESS = "in_progress"
+    NOT_STARTED = "not_started"
+
+    ORDER = (QUALIFIED, IN_PROGRESS, NOT_STARTED)
+
+
+def has_started(requirements: Requirements, facts: Facts) -> bool:
+    """Some credit inside the window, a required course completed, or some offline hours: the trainee has begun."""
+    required = {course.course_id for course in requirements.required_courses}
+    return facts.total_credits > 0 or bool(required & facts.completed_course_ids) or facts.offline_hours > 0
+
+
+def programme_standing(requirements: Requirements, facts: Facts) -> str:
+    """Qualified when every requirement is met, in progress once started, otherwise not started."""
+    if evaluate(requirements, facts).met:
+        return Standing.QUALIFIED
+    return Standing.IN_PROGRESS if has_started(requirements, facts) else Standing.NOT_STARTED
+
+
+def post_standing(*, certified: bool, programme_standings: Iterable[str]) -> str:
+    """A trainee's standing for a post: qualified with a valid certificate of a qualifying programme or when one
+    qualifying programme's requirements are met; otherwise the best standing among the qualifying programmes."""
+    if certified:
+        return Standing.QUALIFIED
+    best = Standing.NOT_STARTED
+    for standing in programme_standings:
+        if Standing.ORDER.index(standing) < Standing.ORDER.index(best):
+            best = standing
+    return best
+
+
+@dataclass(frozen=True)
+class SvgSegment:
+    """One coloured part of a stacked bar, laid out in SVG units."""
+
+    x: float
+    width: float
+    colour: str
+    value: int
+
+
+@dataclass(frozen=True)
+class SvgStackedBar:
+    label: str
+    y: float
+    height: float
+    total: int
+    segments: tuple[SvgSegment, ...]
+
+
+def stacked_bars(
+    rows: list[tuple[str, list[int]]], colours: list[str], *, width: int = 320, bar_height: int = 16, gap: int = 6
+) -> list[SvgStackedBar]:
+    """Lay out horizontal 100% stacked bars, one per (label, [counts…]); each bar's segments share its width
+    in proportion to the counts (a row of zeros draws no segments)."""
+    bars = []
+    for index, (label, counts) in enumerate(rows):
+        total = sum(counts)
+        x = 0.0
+        segments = []
+        for count, colour in zip(counts, colours, strict=True):
+            if total and count:
+                share = round(width * count / total, 1)
+                segments.append(SvgSegment(x=round(x, 1), width=share, colour=colour, value=count))
+                x += share
+        bars.append(SvgStackedBar(label, float(index * (bar_height + gap)), float(bar_height), total, tuple(segments)))
+    return bars

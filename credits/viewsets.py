@@ -13,22 +13,29 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
+from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy.roster_views import RosterImportViewSet
+from academy.spreadsheets import StreamingExportMixin
+from academy.viewsets import TraineeViewSet
 from courses.services import CourseActionError
+from courses.viewsets import CourseCompletionViewSet, EnrolmentViewSet
 
 from . import services
 from .certificate_viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
+from .filters import AcademyTraineeFilterSet, AppointmentFilterSet
 from .forms import ApiClientForm, AppointmentForm, CohortForm, CreditAdjustForm
 from .models import ApiClient, Appointment, Cohort, CreditEntry, Post
+from .report_views import ReportsViewSet
 
 # Ledger ---------------------------------------------------------------------------------------------------
 
 
-class LedgerIndexView(generic.IndexView):
+class LedgerIndexView(StreamingExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view").select_related(
             "trainee", "competency", "recorded_by", "course"
@@ -122,7 +129,7 @@ class CreditLedgerViewSet(ModelViewSet):
 # Appointments ---------------------------------------------------------------------------------------------
 
 
-class AppointmentIndexView(generic.IndexView):
+class AppointmentIndexView(StreamingExportMixin, generic.IndexView):
     def get_base_queryset(self):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
 
@@ -159,6 +166,16 @@ class AppointmentInspectView(generic.InspectView):
         return obj
 
 
+class AppointmentHistoryView(history.HistoryView):
+    """An appointment's history only for someone who may see the appointment (not another street's)."""
+
+    def get_object(self, queryset=None):
+        obj = super().get_object(queryset) if queryset is not None else super().get_object()
+        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "view", obj):
+            raise Http404
+        return obj
+
+
 class AppointmentViewSet(ModelViewSet):
     """上岗任命: who holds which post where, and whether they are still qualified; street administrators see and
     appoint only in their own street."""
@@ -171,6 +188,7 @@ class AppointmentViewSet(ModelViewSet):
     index_view_class = AppointmentIndexView
     add_view_class = AppointmentCreateView
     inspect_view_class = AppointmentInspectView
+    history_view_class = AppointmentHistoryView
     inspect_view_enabled = True
     copy_view_enabled = False
     form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]
@@ -178,7 +196,7 @@ class AppointmentViewSet(ModelViewSet):
         "trainee", "post", "street", "community", "compound", "start_date",
         BooleanColumn("qualified_now", label=_("Qualified now")),
     ]  # fmt: skip
-    list_filter = ["post", "street"]
+    filterset_class = AppointmentFilterSet
     list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
     export_filename = "post-holders"
     export_headings = {"qualified_now": _("Qualified now")}
@@ -376,11 +394,26 @@ class CohortViewSet(ModelViewSet):
         return [*super().get_urlpatterns(), path("register/<int:pk>/", self.register_view, name="register")]
 
 
-class CreditsViewSetGroup(ModelViewSetGroup):
-    menu_label = _("Credits and posts")
-    menu_icon = "pick"
-    menu_order = 220
+# The "三方学院" menu group ----------------------------------------------------------------------------------
+
+
+class AcademyTraineeViewSet(TraineeViewSet):
+    """The trainee screens of academy, with the filters that need credits (programme standing, certificates)."""
+
+    filterset_class = AcademyTraineeFilterSet
+
+
+class AcademyViewSetGroup(ModelViewSetGroup):
+    """三方学院: every academy record in one menu. Assembled here because credits is the rightmost of the apps
+    whose screens it holds (academy ← courses ← credits)."""
+
+    menu_label = _("Three-Party Academy")
+    menu_icon = "group"
+    menu_order = 200
     items = (
+        AcademyTraineeViewSet,
+        EnrolmentViewSet,
+        CourseCompletionViewSet,
         CreditLedgerViewSet,
         AppointmentViewSet,
         PostViewSet,
@@ -389,4 +422,6 @@ class CreditsViewSetGroup(ModelViewSetGroup):
         CertificateViewSet,
         CertificateRequestViewSet,
         BulkIssueViewSet,
+        RosterImportViewSet,
+        ReportsViewSet,
     )

@@ -3,12 +3,13 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .viewsets import CreditsViewSetGroup
+from .dashboard import academy_panels
+from .viewsets import AcademyViewSetGroup
 
 
 @hooks.register("register_admin_viewset")
-def register_credits_viewsets():
-    return CreditsViewSetGroup()
+def register_academy_viewsets():
+    return AcademyViewSetGroup()
 
 
 @hooks.register("register_log_actions")
@@ -26,3 +27,6 @@ def register_credits_log_actions(actions):
     actions.register_action("credits.certificate_render", _("Render certificate PDF"), _("Certificate PDF rendered again"))
     actions.register_action("credits.certificate_decline", _("Decline certificate"), _("Certificate request declined"))
     actions.register_action("credits.bulk_issue", _("Issue certificates in bulk"), _("Bulk issue started"))
+
+
+hooks.register("construct_homepage_panels", academy_panels)

@@ -6,8 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from academy.export import FORMULA_PREFIXES, neutralise  # noqa: F401  (re-exported for existing callers)
 from academy.phone import display_phone
+from academy.spreadsheets import FORMULA_PREFIXES, neutralise  # noqa: F401  (re-exported for existing callers)
 
 from .models import EventPage
 

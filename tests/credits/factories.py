@@ -86,3 +86,60 @@ def give_credits(trainee, competency, amount: str = "3.0", *, earned_on=None):
         earned_on=earned_on or timezone.localdate(),
         note="导入",
     )
+def make_two_streets_world():
+    """Two streets (A and B) with staff of every kind and, in street B, a trainee with one of every record:
+    enrolment, completion, ledger row, certificate, appointment. Used by the admin matrix and the report tests."""
+    from courses.models import CourseCompletion, Enrolment
+    from credits.models import ApiClient, Appointment, CreditEntry
+    from tests.courses.factories import CompetencyFactory, LecturerFactory, make_course
+    from tests.factories import (
+        CommunityFactory,
+        StreetFactory,
+        UserFactory,
+        make_editor,
+        make_registrar,
+        make_street_administrator,
+    )
+
+    street_a, street_b = StreetFactory(name="湖墅街道"), StreetFactory(name="米市巷街道")
+    community_b = CommunityFactory(street=street_b, name="星都社区")
+    registrar = make_registrar()
+    competency = CompetencyFactory(code="FG", name="法规运用")
+    course = make_course(code="FG-01", title="物业法规运用入门", competency=competency)
+    programme = make_programme(total="1.0", minimums={competency: "1.0"})
+    post = make_post(programme)
+    trainee_b = UserFactory(real_name="米市巷学员", street=street_b, community=community_b)
+    trainee_a = UserFactory(real_name="湖墅学员", street=street_a)
+    enrolment = Enrolment.objects.create(user=trainee_b, course=course)
+    completion = CourseCompletion.objects.create(user=trainee_b, course=course)
+    entry = CreditEntry.objects.create(
+        trainee=trainee_b, competency=competency, amount="1.0", kind="course", course=course,
+        source_key=f"course:{course.pk}:user:{trainee_b.pk}", earned_on=timezone.localdate(),
+    )  # fmt: skip
+    certificate = make_certificate(trainee_b, programme)
+    appointment = Appointment.objects.create(
+        trainee=trainee_b, post=post, street=street_b, community=community_b, start_date=timezone.localdate(),
+        certificate=certificate, created_by=registrar,
+    )  # fmt: skip
+    api_client = ApiClient.objects.create(name="街道平台", token_prefix="abcd1234", token_hash="0" * 64)
+    return {
+        "street_a": street_a,
+        "street_b": street_b,
+        "community_b": community_b,
+        "registrar": registrar,
+        "street_admin_a": make_street_administrator(street_a),
+        "editor": make_editor(),
+        "trainee_b": trainee_b,
+        "trainee_a": trainee_a,
+        "competency": competency,
+        "lecturer": LecturerFactory(),
+        "course": course,
+        "programme": programme,
+        "post": post,
+        "enrolment": enrolment,
+        "completion": completion,
+        "entry": entry,
+        "certificate": certificate,
+        "appointment": appointment,
+        "api_client": api_client,
+    }
