@@ -35,8 +35,8 @@ from courses.models import Competency, CourseCompletion, CoursePage, Enrolment
 
 from . import rules
 from .choices import CertificateStatus
-from .models import Appointment, Certificate, CreditEntry, Post, ProgrammePage
-from .selectors import OFFLINE_MODES, appointments_visible_to, programme_requirements, programmes_live, today
+from .models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
+from .selectors import appointments_visible_to, programme_requirements, programmes_live, today
 
 EXPIRING_DAYS = 90
 DECIMAL = DecimalField(max_digits=9, decimal_places=1)
@@ -89,13 +89,12 @@ def population_facts(
                 per_trainee[trainee_id][competency_id] = total
         facts.balances[window] = per_trainee
         if any(r.min_offline_hours > 0 for r in requirements.values() if r.window_months == window):
+            # Attended session hours, as eligibility counts them (credits.selectors.completions_and_offline_hours).
             hours = (
-                CourseCompletion.objects.filter(
-                    user_id__in=ids, course__delivery_mode__in=OFFLINE_MODES, completed_at__gte=_start_of(since)
-                )
+                OfflineHoursEntry.objects.filter(trainee_id__in=ids, earned_on__gte=since, earned_on__lte=as_of)
                 .order_by()
-                .values_list("user_id")
-                .annotate(hours=Sum("course__hours"))
+                .values_list("trainee_id")
+                .annotate(hours=Sum("hours"))
             )
             facts.offline_hours[window] = dict(hours)
     required = {course.course_id for r in requirements.values() for course in r.required_courses}
@@ -314,11 +313,11 @@ def with_programme_standing(
     done_count = Coalesce(
         Subquery(done.values("user").annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0)
     )
-    offline = CourseCompletion.objects.filter(
-        user=OuterRef("pk"), course__delivery_mode__in=OFFLINE_MODES, completed_at__gte=_start_of(since)
+    offline = OfflineHoursEntry.objects.filter(
+        trainee=OuterRef("pk"), earned_on__gte=since, earned_on__lte=as_of
     ).order_by()
     hours = Coalesce(
-        Subquery(offline.values("user").annotate(total=Sum("course__hours")).values("total"), output_field=DECIMAL),
+        Subquery(offline.values("trainee").annotate(total=Sum("hours")).values("total"), output_field=DECIMAL),
         Value(Decimal("0")),
         output_field=DECIMAL,
     )
