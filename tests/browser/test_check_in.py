@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from playwright.sync_api import expect
 
 from courses import services
 from courses.models import SessionAttendance
@@ -29,7 +30,13 @@ def test_trainee_checks_in_by_scanning_the_projector_and_sees_the_credits(browse
 
     md = CompetencyFactory(code="MD")
     course = make_course(
-        code="MD-07", title="矛盾调处情景模拟", competency=md, lessons=0, quiz=False, delivery_mode="offline", credits="1.5"
+        code="MD-07",
+        title="矛盾调处情景模拟",
+        competency=md,
+        lessons=0,
+        quiz=False,
+        delivery_mode="offline",
+        credits="1.5",
     )
     make_programme(total="3.0", minimums={md: "1.0"}, offline_hours="4.0")
     session = make_session(course, starts_in=timedelta(minutes=-5), hours=3, title="矛盾调处情景模拟（第2期）")
@@ -39,14 +46,16 @@ def test_trainee_checks_in_by_scanning_the_projector_and_sees_the_credits(browse
     services.session_registration_add(actor=registrar, user=trainee, session=session)
 
     # The registrar's projector, on a wide screen.
-    projector_context = browser.new_context(viewport={"width": 1280, "height": 720}, base_url=live_server.url, locale="zh-CN")
+    projector_context = browser.new_context(
+        viewport={"width": 1280, "height": 720}, base_url=live_server.url, locale="zh-CN"
+    )
     projector = projector_context.new_page()
     log_in(projector_context, live_server, registrar)
     projector.goto(f"/admin/courses/sessions/projector/{session.pk}/")
     code = projector.locator('[data-testid="projector-code"]').inner_text()
     assert re.fullmatch(r"\d{6}", code)
-    assert projector.locator("svg.qr").count() == 1
-    assert projector.get_by_text("请用手机扫码签到").is_visible()
+    expect(projector.locator("svg.qr")).to_have_count(1)
+    expect(projector.get_by_text("请用手机扫码签到")).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     projector.screenshot(path=str(ARTIFACTS / "check-in-01-projector.png"))
     check_in_url = projector.evaluate(
@@ -74,18 +83,20 @@ def test_trainee_checks_in_by_scanning_the_projector_and_sees_the_credits(browse
     page.wait_for_url(re.compile(r"/credits/$"))
     assert page.locator('[data-testid="total-credits"]').inner_text() == "1.5"
     assert page.locator('[data-testid="offline-hours"]').inner_text() == "3.0"
-    assert page.locator(".ledger__row").first.get_by_text("矛盾调处情景模拟").is_visible()
-    assert page.get_by_test_id("shortfalls").get_by_text("线下学时还差 1 小时").is_visible()
+    expect(page.locator(".ledger__row").first.get_by_text("矛盾调处情景模拟")).to_be_visible()
+    expect(page.get_by_test_id("shortfalls").get_by_text("线下学时还差 1 小时")).to_be_visible()
     screenshot("check-in-04-my-credits")
 
     page.goto("/learning/sessions/")
-    assert page.locator(f'[data-testid="attended-{session.pk}"]').is_visible()
+    expect(page.locator(f'[data-testid="attended-{session.pk}"]')).to_be_visible()
     screenshot("check-in-05-my-training")
 
     # The code shown on the projector works for someone whose camera failed.
     latecomer = UserFactory(real_name="李秀英")
     services.session_registration_add(actor=registrar, user=latecomer, session=session)
-    other = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live_server.url, locale="zh-CN", is_mobile=True)
+    other = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url, locale="zh-CN", is_mobile=True
+    )
     phone = other.new_page()
     log_in(other, live_server, latecomer)
     phone.goto(f"/learning/sessions/{session.pk}/")

@@ -1,6 +1,7 @@
 """The content site on a phone: the home page, signing up for an event, and a Chinese search."""
 
 import pytest
+from playwright.sync_api import expect
 
 from home import demo
 from home.models import EventPage, EventSignup
@@ -17,8 +18,8 @@ def content_site(staff_groups):
 def test_home_event_sign_up_and_search_on_a_phone(page, screenshot, content_site):
     page.goto("/")
     assert page.locator("h1").first.inner_text() == "拱墅区三方学院"
-    assert page.locator(".figure-stat").count() >= 1
-    assert page.locator(".event-card").count() == 3
+    expect(page.locator(".figure-stat").first).to_be_visible()
+    expect(page.locator(".event-card")).to_have_count(3)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("content-home")
 
@@ -28,7 +29,7 @@ def test_home_event_sign_up_and_search_on_a_phone(page, screenshot, content_site
     page.fill("input[name=name]", "王阿姨")
     page.fill("input[name=phone]", "12345")
     page.click("button:has-text('报名'), form.form button[type=submit]")
-    assert page.locator(".field__error").count() == 1
+    expect(page.locator(".field__error")).to_have_count(1)
     assert not EventSignup.objects.exists()
     screenshot("content-event-bad-phone")
     page.fill("input[name=phone]", "138 0013 8000")
@@ -45,6 +46,6 @@ def test_home_event_sign_up_and_search_on_a_phone(page, screenshot, content_site
     page.fill("#search-q", "调处")
     page.press("#search-q", "Enter")
     page.wait_for_url("**/search/?q=*")
-    assert page.locator(".search-results li").count() >= 1
+    expect(page.locator(".search-results li").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("content-search")

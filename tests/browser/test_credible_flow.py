@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from courses import services
 from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
@@ -39,7 +40,9 @@ class ServerClock:
 def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server, screenshot, monkeypatch):
     clock = ServerClock()
     monkeypatch.setattr(services, "clock_now", clock)
-    course = make_course(make_catalogue(), code="FG-01", title="物业管理条例解读", lessons=1, quiz=False, min_reading_seconds=45)
+    course = make_course(
+        make_catalogue(), code="FG-01", title="物业管理条例解读", lessons=1, quiz=False, min_reading_seconds=45
+    )
     user = UserFactory()
     services.enrolment_create(user=user, course=course)
     log_in(page.context, live_server, user)
@@ -74,7 +77,7 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     screenshot("credible-02-lesson-unlocked")
     button.click()
     page.wait_for_url(re.compile(r"/fg-01/$"))
-    assert page.locator(".message--success").is_visible()
+    expect(page.locator(".message--success")).to_be_visible()
 
 
 def _luminance(rgb):
@@ -109,7 +112,18 @@ COLOURS_JS = """
 }
 """
 
-KEY_ELEMENTS = ["body", "main p", ".muted", ".course-card__title a", ".facts", ".badge", ".facet--current", ".button", ".elder-switch__button", ".site-footer"]
+KEY_ELEMENTS = [
+    "body",
+    "main p",
+    ".muted",
+    ".course-card__title a",
+    ".facts",
+    ".badge",
+    ".facet--current",
+    ".button",
+    ".elder-switch__button",
+    ".site-footer",
+]
 
 
 def test_elder_mode_at_360px_is_larger_high_contrast_and_remembered(browser, live_server):
@@ -117,7 +131,9 @@ def test_elder_mode_at_360px_is_larger_high_contrast_and_remembered(browser, liv
     fg = CompetencyFactory(code="FG")
     course = make_course(index, code="FG-01", title="物业管理条例解读", competency=fg)
     make_course(index, code="FG-02", title="业主大会议事规则", competency=fg)
-    context = browser.new_context(viewport={"width": 360, "height": 780}, locale="zh-CN", base_url=live_server.url, is_mobile=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 780}, locale="zh-CN", base_url=live_server.url, is_mobile=True
+    )
     page = context.new_page()
     page.goto(index.url)
     page.screenshot(path=str(_artifact("credible-03-standard-360")), full_page=True)

@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def log_in(page, live_server, user):
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
 
 def roster_file(tmp_path, rows):
@@ -45,7 +47,9 @@ def test_registrar_reads_the_dashboard_imports_a_roster_and_opens_a_report(page,
     screenshot("running-admin-home")
 
     page.goto("/admin/academy/roster/")
-    page.set_input_files('input[type="file"]', str(roster_file(tmp_path, [["12345", "坏号码", "居委会", "湖墅街道", "", ""]])))
+    page.set_input_files(
+        'input[type="file"]', str(roster_file(tmp_path, [["12345", "坏号码", "居委会", "湖墅街道", "", ""]]))
+    )
     page.click("text=检查文件")
     page.wait_for_url(re.compile(r"/preview/"))
     assert "不是有效的大陆手机号" in page.locator("#roster-problems").inner_text()

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from academy.models import User
 from academy.sms import ConsoleSMSSender
@@ -53,7 +54,7 @@ def test_trainee_signs_up_verifies_logs_out_logs_in_and_edits_profile(page, scre
     page.get_by_label("工作单位").fill("德胜新村业主委员会")
     page.get_by_label("职务").fill("业委会委员")
     page.get_by_role("button", name="保存").click()
-    assert page.get_by_text("资料已保存。").is_visible()
+    expect(page.get_by_text("资料已保存。")).to_be_visible()
     screenshot("profile-saved")
     user.refresh_from_db()
     assert (user.organisation, user.job_title) == ("德胜新村业主委员会", "业委会委员")
