@@ -1,5 +1,8 @@
-"""Middleware: staff who can reach personal data must set up TOTP before they do anything else."""
+"""Middleware: staff who can reach personal data must set up TOTP, and use it in the session, before anything else."""
 
+from urllib.parse import urlencode
+
+from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
@@ -12,24 +15,38 @@ _ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/_allauth/", "/i18n/")
 
 
 class StaffMFARequiredMiddleware:
-    """Redirect registrars, street administrators and superusers to TOTP set-up when the setting requires it."""
+    """Registrars, street administrators and superusers (User.is_academy_staff) must, when the setting requires it
+    (always in production), have TOTP set up and have entered a TOTP or recovery code in this session.
+
+    The second check closes Wagtail's own login form at /admin/login/, which asks only for the password: a member
+    of staff signed in there is sent to allauth's MFA re-authentication before any page outside /accounts/."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if self._must_set_up_mfa(request):
+        missing = self._missing_factor(request)
+        if missing == "set_up":
             messages.warning(request, _("Staff accounts must turn on two-factor authentication before continuing."))
             return redirect(reverse("mfa_activate_totp"))
+        if missing == "verify":
+            messages.warning(request, _("Enter the code from your authenticator app to continue."))
+            return redirect(f"{reverse('mfa_reauthenticate')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 
     @staticmethod
-    def _must_set_up_mfa(request) -> bool:
+    def _missing_factor(request) -> str | None:
+        """None when the request may go on; "set_up" when the account has no TOTP; "verify" when this session
+        was not authenticated with it."""
         if not settings.ACADEMY_REQUIRE_STAFF_MFA:
-            return False
+            return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not user.is_academy_staff:
-            return False
+            return None
         if request.path.startswith(_ALWAYS_ALLOWED_PREFIXES):
-            return False
-        return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+            return None
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            return "set_up"
+        if not any(record.get("method") == "mfa" for record in get_authentication_records(request, user)):
+            return "verify"
+        return None

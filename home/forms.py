@@ -3,9 +3,11 @@
 import re
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from academy.phone import normalise_phone
+from academy.ratelimit import client_ip, rate_limit_hit
 
 from .choices import EventCategory
 
@@ -37,6 +39,19 @@ class EventSignupForm(forms.Form):
 
     def clean_phone(self):
         return normalise_phone(self.cleaned_data["phone"])
+
+
+def signup_rate_limited(request, form: EventSignupForm) -> bool:
+    """Count an event sign-up attempt per client address and per mobile number; True when either is over its limit.
+
+    Anyone may sign up without an account, so without this a script could fill an event with made-up numbers or
+    sign one number up for everything."""
+    over_ip = rate_limit_hit(scope="event-signup:ip", key=client_ip(request), rate=settings.EVENT_SIGNUP_RATE_PER_IP)
+    phone = form.cleaned_data.get("phone") if form.is_valid() else None
+    over_phone = bool(phone) and rate_limit_hit(
+        scope="event-signup:phone", key=phone, rate=settings.EVENT_SIGNUP_RATE_PER_PHONE
+    )
+    return over_ip or over_phone
 
 
 class EventFilterForm(forms.Form):

@@ -389,12 +389,17 @@ class EventPage(RoutablePageMixin, Page):
 
     @path("")
     def event_detail(self, request):
-        from .forms import EventSignupForm
+        from .forms import EventSignupForm, signup_rate_limited
         from .services import event_signup_create
         from .tokens import signup_token
 
         if request.method == "POST":
             form = EventSignupForm(request.POST, user=request.user)
+            if signup_rate_limited(request, form):
+                form.add_error(None, _("Too many sign-ups from this phone or network; please try again later."))
+                response = self.render(request, context_overrides={"signup_form": form})
+                response.status_code = 429
+                return response
             if form.is_valid():
                 try:
                     signup = event_signup_create(

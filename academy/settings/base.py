@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -61,6 +62,8 @@ INSTALLED_APPS = [
     # Tasks
     "django_tasks",
     "django_tasks_db",
+    # Content-Security-Policy (academy/headers.py picks the admin's policy for admin paths)
+    "csp",
     # Django
     "django.contrib.admin",
     "django.contrib.auth",
@@ -74,6 +77,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "academy.headers.AcademyCSPMiddleware",
+    "academy.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -204,19 +209,21 @@ ACCOUNT_PREVENT_ENUMERATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults, stated so they are visible and tunable in one place.
+    # allauth's defaults, stated so they are visible and tunable in one place, and tightened where SMS is sent.
     "change_password": "5/m/user",
     "change_phone": "1/m/user",
     "manage_email": "10/m/user",
     "reset_password": "20/m/ip,5/m/key",
     "reauthenticate": "10/m/user",
     "reset_password_from_key": "20/m/ip",
-    "signup": "20/m/ip",
+    # A training room signs its trainees up together from one address, so the per-IP limits stay generous.
+    "signup": "20/m/ip,100/h/ip",
     "login": "30/m/ip",
     "login_failed": "10/m/ip,5/5m/key",
     "confirm_email": "1/3m/key",
-    "confirm_phone": "1/3m/key",
-    "request_login_code": "20/m/ip,3/m/key",
+    # Each SMS code costs money and can be used to pester a number: at most one per 30 s and 5 an hour per number.
+    "verify_phone": "1/30s/key,5/h/key,3/m/ip",
+    "request_login_code": "20/m/ip,3/m/key,10/h/key",
 }
 # Six-digit numeric codes, as every Chinese SMS service sends them.
 ALLAUTH_USER_CODE_FORMAT = {"numeric": True, "length": 6, "dashed": False}
@@ -258,8 +265,59 @@ else:
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# DENY everywhere: Wagtail's preview views override it to SAMEORIGIN themselves (xframe_options_sameorigin_override).
+X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # our scripts read the token from the form's hidden input, never from the cookie
+
+# Content-Security-Policy (django-csp 4). The public site allows no inline script or style; media may also come
+# from object storage when MEDIA_URL points there (CSP_MEDIA_ORIGINS, e.g. https://bucket.example.org).
+CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        # data: for allauth's TOTP QR code and CSS-embedded icons
+        "img-src": [SELF, "data:", *CSP_MEDIA_ORIGINS],
+        "media-src": [SELF, *CSP_MEDIA_ORIGINS],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin (only under ACADEMY_ADMIN_PATH_PREFIX) needs inline scripts (inline panels, date pickers) and
+# inline styles; it may frame itself (page previews) and uses blob: images for upload previews. Nothing else.
+ACADEMY_ADMIN_PATH_PREFIX = "/admin/"
+ACADEMY_ADMIN_CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+        "script-src": [SELF, UNSAFE_INLINE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", "blob:", *CSP_MEDIA_ORIGINS],
+        "frame-src": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Features no page uses are switched off; fullscreen stays for the lesson videos' own player.
+PERMISSIONS_POLICY = {
+    "camera": [],
+    "microphone": [],
+    "geolocation": [],
+    "payment": [],
+    "usb": [],
+    "serial": [],
+    "bluetooth": [],
+    "display-capture": [],
+    "fullscreen": ["self"],
+}
+# No internet on these machines, and no third-party requests from the admin: no Gravatar, no update check.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 LOGGING = {
     "version": 1,
@@ -277,4 +335,8 @@ LOGGING = {
 
 # Certificates: the number printed on each ({year} and {serial} are filled in) and the public verification rate.
 CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三方证〔{year}〕第{serial:06d}号")
+# Event sign-up without an account (home events): per client address and per mobile number, "<count>/<s|m|h|d>".
+# A community desk may sign many neighbours up from one address, so the per-address limit is the looser one.
+EVENT_SIGNUP_RATE_PER_IP = os.environ.get("EVENT_SIGNUP_RATE_PER_IP", "30/h")
+EVENT_SIGNUP_RATE_PER_PHONE = os.environ.get("EVENT_SIGNUP_RATE_PER_PHONE", "5/h")
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))

@@ -29,3 +29,6 @@ DATABASES["default"]["TEST"] = {  # noqa: F405
 }
 # Durability is worthless for a throw-away test database; without fsync the migrations take seconds, not a minute.
 DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
+# The same for the academy's own counters (event sign-up); tests/test_hardening_*.py set real limits.
+EVENT_SIGNUP_RATE_PER_IP = "100000/h"
+EVENT_SIGNUP_RATE_PER_PHONE = "100000/h"

@@ -43,13 +43,29 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server):
-    """A fresh phone-sized browser context per test, in Chinese, pointed at the live server."""
+def csp_violations():
+    """What the Content-Security-Policy blocked during the test, as Chromium reported it on the console."""
+    return []
+
+
+@pytest.fixture
+def page(browser, live_server, csp_violations):
+    """A fresh phone-sized browser context per test, in Chinese, pointed at the live server. The test fails if
+    the Content-Security-Policy blocked anything on any page it opened (Chromium reports each block on the
+    console as an error naming the "Content Security Policy")."""
     context = browser.new_context(viewport=PHONE, locale="zh-CN", base_url=live_server.url, is_mobile=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
+
+    def on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            csp_violations.append(f"{message.page.url if message.page else '?'}: {message.text}")
+
+    context.on("console", on_console)
     yield page
     context.close()
+    if csp_violations:
+        pytest.fail("The Content-Security-Policy blocked something:\n" + "\n".join(csp_violations))
 
 
 @pytest.fixture
