@@ -10,6 +10,8 @@ class AcademyConfig(AppConfig):
     verbose_name = _("Academy")
 
     def ready(self):
+        from django.conf import settings
+        from PIL import Image
         from wagtail.permissions import register_permission_policy
 
         from . import checks  # noqa: F401  (registers system checks)
@@ -18,3 +20,6 @@ class AcademyConfig(AppConfig):
 
         # Registered before any admin view asks, so Trainee does not fall back to model permissions.
         register_permission_policy(Trainee, TraineePermissionPolicy(Trainee), exact_class=True)
+        # Pillow's decompression-bomb guard, tied to the admin's pixel limit so that every use of Pillow (Wagtail's
+        # renditions, PDFs, demo images) warns beyond it and refuses at twice it, never decoding a bomb.
+        Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS

@@ -186,8 +186,14 @@ WAGTAIL_SITE_NAME = "三方学院"
 WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
 # Wagtail's database backend (SQLite FTS5 or PostgreSQL) with Chinese word segmentation: see academy/search/.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search.backend"}}
-WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip"]
+# Uploads. Documents include the lessons' videos (VideoBlock: MP4 or WebM); no HTML or SVG anywhere, so nothing
+# uploaded can run script on the site's origin. Wagtail serves documents with their own restrictive CSP.
+WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip", "mp4", "webm"]
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "academy.uploads.DocumentForm"
+ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE", str(500 * 1024 * 1024)))
+WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
+# Also Pillow's own decompression-bomb limit (academy/apps.py): it refuses outright at twice this many pixels.
 WAGTAILIMAGES_MAX_IMAGE_PIXELS = 40_000_000
 WAGTAIL_PASSWORD_RESET_ENABLED = False  # staff reset through allauth like everyone else
 

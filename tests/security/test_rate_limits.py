@@ -27,8 +27,14 @@ def allauth_limits(settings):
 
 def signup_data(n: int) -> dict:
     password = "Lin-Xiaoyu-2026"
-    return {"phone": f"13912{n:06d}", "real_name": "林小雨", "party": "rc", "email": "",
-            "password1": password, "password2": password}
+    return {
+        "phone": f"13912{n:06d}",
+        "real_name": "林小雨",
+        "party": "rc",
+        "email": "",
+        "password1": password,
+        "password2": password,
+    }
 
 
 class TestAllauthLimits:

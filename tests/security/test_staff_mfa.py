@@ -63,7 +63,9 @@ def test_a_password_only_login_through_wagtails_form_must_still_enter_the_code(c
     response = client.get(reverse("wagtailadmin_home"), **HTTPS)
     assert response.status_code == 302  # ...but nothing past /accounts/ opens until the code is entered
     assert response["Location"].startswith(reverse("mfa_reauthenticate"))
-    wrong = client.post(response["Location"], {"code": "000000" if totp_code(secret) != "000000" else "111111"}, **HTTPS)
+    wrong = client.post(
+        response["Location"], {"code": "000000" if totp_code(secret) != "000000" else "111111"}, **HTTPS
+    )
     assert wrong.status_code == 200
     assert client.get(reverse("wagtailadmin_home"), **HTTPS).status_code == 302
     right = client.post(response["Location"], {"code": totp_code(secret)}, **HTTPS)
