@@ -87,3 +87,14 @@ def site_home(transactional_db):
     from home.demo import seed_home, seed_images
 
     seed_home(seed_images())
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """The live server shares this process's cache: a figure one test cached (the admin home's qualification chart,
+    rate-limit counters) must not leak into the next test on the same worker."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

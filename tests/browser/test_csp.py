@@ -56,6 +56,9 @@ def test_public_pages_run_under_the_strict_policy(page, live_server, screenshot)
 def test_admin_editor_uploads_and_api_docs_work_under_the_admin_policy(page, live_server, screenshot):
     make_catalogue()
     log_in(page, live_server, UserFactory(is_superuser=True, is_staff=True))
+    page.goto("/")  # a public page as an editor: Wagtail's userbar must work under the strict public policy
+    expect(page.locator("wagtail-userbar")).to_have_count(1)
+    page.wait_for_timeout(500)  # the userbar builds itself after load
     page.goto("/admin/")
     expect(page.locator("#main, main").first).to_be_visible()
     page.goto("/admin/pages/")
