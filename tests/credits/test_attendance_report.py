@@ -113,7 +113,9 @@ def test_filters_by_course_and_date_range(world):
     older = reports.attendance_by_session(viewer=registrar, until=today - timedelta(days=20))
     assert [r.title for r in older] == ["法规现场课（第0期）"]
     one_day = reports.attendance_by_session(
-        viewer=registrar, since=timezone.localtime(world["s1"].start).date(), until=timezone.localtime(world["s1"].start).date()
+        viewer=registrar,
+        since=timezone.localtime(world["s1"].start).date(),
+        until=timezone.localtime(world["s1"].start).date(),
     )
     assert [r.title for r in one_day] == ["法规现场课（第1期）"]
 
@@ -150,14 +152,14 @@ def test_street_administrator_export_holds_only_their_street_and_cannot_ask_for_
 
 
 def test_session_titles_that_look_like_formulas_are_neutralised(client, world):
-    world["s1"].title = "=HYPERLINK(\"http://evil\",\"点我\")"
+    world["s1"].title = '=HYPERLINK("http://evil","点我")'
     world["s1"].save()
     client.force_login(world["registrar"])
     rows = _csv(client.get(reverse(URL), {"export": "csv"}))
-    assert rows[2][0] == "'=HYPERLINK(\"http://evil\",\"点我\")"
+    assert rows[2][0] == '\'=HYPERLINK("http://evil","点我")'
     response = client.get(reverse(URL), {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert sheet["A3"].value == "'=HYPERLINK(\"http://evil\",\"点我\")" and sheet["A3"].data_type == "s"
+    assert sheet["A3"].value == '\'=HYPERLINK("http://evil","点我")' and sheet["A3"].data_type == "s"
 
 
 def test_editors_and_trainees_may_not_read_the_report(client, world):
