@@ -17,7 +17,8 @@ from wagtail.admin.viewsets.base import ViewSet
 from academy.models import Street, User
 from academy.selectors import streets_visible_to
 from academy.spreadsheets import StreamingExportMixin
-from courses.models import Competency
+from courses.choices import DeliveryMode
+from courses.models import Competency, CoursePage
 
 from . import reports
 from .models import Post, ProgrammePage
@@ -262,6 +263,73 @@ class CertificatesExpiringReport(AcademyReportView):
         )
 
 
+# Attendance by session ------------------------------------------------------------------------------------
+
+
+class AttendanceFilterSet(ReportFilterSet):
+    since = django_filters.DateFilter(
+        label=_("Sessions from"), method="keep", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = django_filters.DateFilter(
+        label=_("Sessions until"), method="keep", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    course = django_filters.ModelChoiceFilter(label=_("Course"), queryset=CoursePage.objects.none(), method="keep")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["course"].queryset = (
+            CoursePage.objects.live()
+            .filter(delivery_mode__in=[DeliveryMode.OFFLINE, DeliveryMode.BLENDED])
+            .order_by("code", "pk")
+        )
+
+
+class AttendanceRateColumn(Column):
+    """The attendance rate as "85%", or a dash before the session has ended."""
+
+    def get_value(self, instance):
+        rate = instance.attendance_rate
+        return "—" if rate is None else f"{rate}%"
+
+
+class AttendanceBySessionReport(AcademyReportView):
+    page_title = _("Attendance by session")
+    url_name = "attendance_by_session"
+    filterset_class = AttendanceFilterSet
+    export_filename = "attendance-by-session"
+    columns = [
+        Column("title", label=_("Session")),
+        Column("course", label=_("Course")),
+        Column("start", label=_("Date")),
+        Column("venue", label=_("Venue")),
+        Column("capacity", label=_("Capacity")),
+        Column("registered", label=_("Registered")),
+        Column("attended", label=_("Attended")),
+        Column("late", label=_("Late")),
+        Column("no_show", label=_("No-show")),
+        AttendanceRateColumn("attendance_rate", label=_("Attendance rate")),
+    ]
+    list_export = [
+        "title", "course.title", "start", "venue.name", "capacity", "registered", "attended", "late", "no_show",
+        "attendance_rate",
+    ]  # fmt: skip
+    export_headings = {
+        "title": _("Session"),
+        "course.title": _("Course"),
+        "start": _("Date"),
+        "venue.name": _("Venue"),
+        "capacity": _("Capacity"),
+        "registered": _("Registered"),
+        "attended": _("Attended"),
+        "late": _("Late"),
+        "no_show": _("No-show"),
+        "attendance_rate": _("Attendance rate (%)"),
+    }
+
+    def rows(self, **filters):
+        return reports.attendance_by_session(viewer=self.request.user, **filters)
+
+
 # Post holders who are not qualified -----------------------------------------------------------------------
 
 
@@ -309,6 +377,7 @@ REPORTS = (
     CompletionByCourseReport,
     CreditsByCompetencyReport,
     CertificatesExpiringReport,
+    AttendanceBySessionReport,
     UnqualifiedPostHoldersReport,
 )
 

@@ -13,10 +13,12 @@ from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
     IntegerField,
     OuterRef,
     Q,
@@ -24,6 +26,7 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
@@ -31,7 +34,16 @@ from django.utils import timezone
 from academy.choices import Party
 from academy.models import Street, User
 from academy.selectors import streets_visible_to, trainees_visible_to
-from courses.models import Competency, CourseCompletion, CoursePage, Enrolment
+from courses.choices import AttendanceStatus, RegistrationStatus, SessionStatus
+from courses.models import (
+    Competency,
+    CourseCompletion,
+    CoursePage,
+    Enrolment,
+    SessionAttendance,
+    SessionRegistration,
+    TrainingSession,
+)
 
 from . import rules
 from .choices import CertificateStatus
@@ -252,6 +264,73 @@ def credits_by_competency_and_party(
         for competency in Competency.objects.order_by("order", "pk")
         for party in Party.values
     ]
+
+
+# Attendance by session ------------------------------------------------------------------------------------
+
+
+def attendance_by_session(
+    *,
+    viewer: User,
+    street: Street | None = None,
+    course: CoursePage | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> QuerySet[TrainingSession]:
+    """Sessions that were held or are scheduled (not drafts, not cancelled), newest first, each annotated with
+    figures about the visible trainees only (a street administrator: their street's):
+
+    ``registered`` holders of a place (not the waiting list, not cancelled); ``attended`` attendance rows (present
+    or late, walk-ins added by staff included); ``late`` the late ones; ``no_show`` holders of a place with no
+    attendance, once the session has ended (before, they may still come: 0); ``attendance_rate`` the percentage of
+    holders of a place who attended, rounded, once the session has ended (None before, or with nobody registered).
+
+    One query whatever the number of sessions: each figure is a correlated subquery."""
+    now = now or timezone.now()
+    population = trainees_visible_to(viewer, street_id=street.pk if street else None).order_by().values("pk")
+
+    def counted(rows):
+        rows = rows.filter(session=OuterRef("pk"), user__in=population).order_by().values("session")
+        return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField()), Value(0))
+
+    places = SessionRegistration.objects.filter(status=RegistrationStatus.REGISTERED)
+    came = SessionAttendance.objects.filter(session=OuterRef("session"), user=OuterRef("user"))
+    sessions = (
+        TrainingSession.objects.exclude(status__in=[SessionStatus.DRAFT, SessionStatus.CANCELLED])
+        .select_related("course", "venue")
+        .annotate(
+            registered=counted(places),
+            attended=counted(SessionAttendance.objects.all()),
+            late=counted(SessionAttendance.objects.filter(status=AttendanceStatus.LATE)),
+            registered_attended=counted(places.filter(Exists(came))),
+        )
+        .annotate(
+            no_show=Case(
+                When(end__lte=now, then=F("registered") - F("registered_attended")),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            # Integer arithmetic rounds half up on every database: (200·a + r) div (2·r) = round(100·a / r).
+            attendance_rate=Case(
+                When(
+                    end__lte=now,
+                    registered__gt=0,
+                    then=(F("registered_attended") * 200 + F("registered")) / (F("registered") * 2),
+                ),
+                default=None,
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("-start", "-pk")
+    )
+    if course is not None:
+        sessions = sessions.filter(course=course)
+    if since is not None:
+        sessions = sessions.filter(start__gte=_start_of(since))
+    if until is not None:
+        sessions = sessions.filter(start__lt=_start_of(until + dt.timedelta(days=1)))
+    return sessions
 
 
 # Certificates and post holders -----------------------------------------------------------------------------

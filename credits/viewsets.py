@@ -20,6 +20,7 @@ from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from academy.roster_views import RosterImportViewSet
+from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
 from academy.viewsets import TraineeViewSet
 from courses.services import CourseActionError
@@ -323,6 +324,20 @@ class CohortIndexView(generic.IndexView):
         return buttons
 
 
+class CohortInspectView(generic.InspectView):
+    """A cohort's details; its roster lists only the trainees the viewer may see (a street administrator: their
+    own street's), with a count of the others, so that another street's people are never named."""
+
+    def get_roster_display_value(self):
+        visible = users_visible_to(self.request.user)
+        shown = list(self.object.roster.filter(pk__in=visible.values("pk")).order_by("real_name", "pk"))
+        hidden = self.object.roster.exclude(pk__in=visible.values("pk")).count()
+        names = ", ".join(str(person) for person in shown) or "-"
+        if hidden:
+            names += " " + gettext("(and %(count)d trainees of other streets)") % {"count": hidden}
+        return names
+
+
 class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
     """A registrar registers a cohort's whole roster for each of its sessions still to come."""
 
@@ -376,6 +391,7 @@ class CohortViewSet(ModelViewSet):
     url_prefix = "credits/cohorts"
     url_namespace = "credits_cohorts"
     index_view_class = CohortIndexView
+    inspect_view_class = CohortInspectView
     copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["name", "programme", "roster", "sessions"]

@@ -7,6 +7,7 @@ import re
 import pytest
 from django.test import Client
 from openpyxl import Workbook
+from playwright.sync_api import expect
 
 from academy.models import User
 from tests.credits.factories import make_two_streets_world
@@ -68,3 +69,8 @@ def test_registrar_reads_the_dashboard_imports_a_roster_and_opens_a_report(page,
     page.goto("/admin/academy/reports/qualification_by_street/")
     assert "米市巷街道" in page.content()
     screenshot("running-qualification-report")
+
+    page.goto("/admin/academy/reports/attendance_by_session/")
+    expect(page.get_by_text("矛盾调处情景模拟（第2期）").first).to_be_visible()
+    expect(page.get_by_role("cell", name="100%")).to_have_count(1)  # street B's trainee registered and came
+    screenshot("running-attendance-report")

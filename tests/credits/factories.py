@@ -72,7 +72,6 @@ def make_certificate(holder, programme, *, number: str = "拱三方证〔2026〕
     )
 
 
-
 def give_credits(trainee, competency, amount: str = "3.0", *, earned_on=None):
     """Put credits on a trainee's ledger as an import (no course needed)."""
     from credits.choices import CreditKind
@@ -86,12 +85,16 @@ def give_credits(trainee, competency, amount: str = "3.0", *, earned_on=None):
         earned_on=earned_on or timezone.localdate(),
         note="导入",
     )
+
+
 def make_two_streets_world():
     """Two streets (A and B) with staff of every kind and, in street B, a trainee with one of every record:
-    enrolment, completion, ledger row, certificate, appointment. Used by the admin matrix and the report tests."""
-    from courses.models import CourseCompletion, Enrolment
-    from credits.models import ApiClient, Appointment, CreditEntry
-    from tests.courses.factories import CompetencyFactory, LecturerFactory, make_course
+    enrolment, completion, ledger row, certificate, appointment, session registration and attendance, cohort place,
+    pending certificate request, course feedback; plus a past training session, a bulk issue run and an API client.
+    Used by the admin matrix, the URL matrix and the report tests."""
+    from courses.models import CourseCompletion, CourseFeedback, Enrolment, SessionAttendance, SessionRegistration
+    from credits.models import ApiClient, Appointment, BulkIssueRun, CertificateRequest, Cohort, CreditEntry
+    from tests.courses.factories import CompetencyFactory, LecturerFactory, make_course, make_session
     from tests.factories import (
         CommunityFactory,
         StreetFactory,
@@ -122,6 +125,26 @@ def make_two_streets_world():
         certificate=certificate, created_by=registrar,
     )  # fmt: skip
     api_client = ApiClient.objects.create(name="街道平台", token_prefix="abcd1234", token_hash="0" * 64)
+    lecturer = LecturerFactory()
+    offline_course = make_course(
+        code="MD-07", title="矛盾调处情景模拟", lessons=0, quiz=False, delivery_mode="offline", competency=competency
+    )
+    session = make_session(
+        offline_course, starts_in=timedelta(days=-2), registration_open=False, lecturer=lecturer, capacity=20
+    )
+    registration = SessionRegistration.objects.create(session=session, user=trainee_b, status="registered")
+    attendance = SessionAttendance.objects.create(
+        session=session, user=trainee_b, status="present", checked_in_at=session.start, method="manual",
+        recorded_by=registrar,
+    )  # fmt: skip
+    cohort = Cohort.objects.create(name="2026年第3期小区专员岗前培训班", programme=programme)
+    cohort.roster.set([trainee_b])
+    cohort.sessions.set([session])
+    certificate_request = CertificateRequest.objects.create(holder=trainee_b, programme=programme)
+    bulk_issue = BulkIssueRun.objects.create(programme=programme, requested_by=registrar)
+    feedback = CourseFeedback.objects.create(
+        user=trainee_b, course=course, content_rating=4, lecturer_rating=5, usefulness_rating=4, comment="很实用"
+    )
     return {
         "street_a": street_a,
         "street_b": street_b,
@@ -132,7 +155,7 @@ def make_two_streets_world():
         "trainee_b": trainee_b,
         "trainee_a": trainee_a,
         "competency": competency,
-        "lecturer": LecturerFactory(),
+        "lecturer": lecturer,
         "course": course,
         "programme": programme,
         "post": post,
@@ -142,4 +165,12 @@ def make_two_streets_world():
         "certificate": certificate,
         "appointment": appointment,
         "api_client": api_client,
+        "offline_course": offline_course,
+        "session": session,
+        "registration": registration,
+        "attendance": attendance,
+        "cohort": cohort,
+        "certificate_request": certificate_request,
+        "bulk_issue": bulk_issue,
+        "feedback": feedback,
     }
