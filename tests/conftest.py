@@ -1,6 +1,12 @@
 """Shared fixtures and collection rules for the whole suite."""
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# The CI machine is shared and its load swings: no property test may fail because generating examples or running
+# one example was slow. Timings are never a correctness criterion here (see bench/ for those).
+settings.register_profile("academy", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("academy")
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
