@@ -7,22 +7,22 @@ import multiprocessing
 import os
 
 # Behind nginx on the same host: listen on loopback (or a unix socket, e.g. unix:/run/academy/gunicorn.sock).
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000").split(",")
+bind = (os.environ.get("GUNICORN_BIND") or "127.0.0.1:8000").split(",")
 
 # Sync workers: Django views here are CPU- and database-bound (certificate PDFs, reports), so the classic
 # 2 × cores + 1 sync workers; GUNICORN_THREADS > 1 switches to gthread for hosts with slow clients.
-workers = int(os.environ.get("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+workers = int(os.environ.get("GUNICORN_WORKERS") or multiprocessing.cpu_count() * 2 + 1)
+threads = int(os.environ.get("GUNICORN_THREADS") or "1")
 
 # A request that has not answered in 60 s (the street report and the district export stream, so they keep
 # writing) is stuck: kill the worker. Leave in-flight requests 30 s to finish on a restart (SIGHUP/SIGTERM).
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT") or "60")
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT") or "30")
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or "5")
 
 # Recycle workers now and then so a slow leak (fonts, PDF layout caches) can never grow without bound.
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or "2000")
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER") or "200")
 
 # Each worker loads the app itself (no preload), so `systemctl reload academy-web` (SIGHUP) starts fresh workers on
 # new code while the old ones finish their requests: an upgrade without dropped connections.
@@ -30,16 +30,16 @@ preload_app = False
 
 # Trust X-Forwarded-For/-Proto only from the proxy in front (nginx on loopback by default); REMOTE_ADDR then holds
 # the client's address, which the certificate verification rate limit counts by.
-forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 
 # Logs to stdout/stderr (journald collects them). Access lines: client, time, request, status, bytes, duration in
 # microseconds, referer, user agent. With LOG_FORMAT=json every line is one JSON object (academy.jsonlog).
-accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or "-"
 errorlog = "-"
-loglevel = os.environ.get("LOG_LEVEL", "info").lower()
+loglevel = (os.environ.get("LOG_LEVEL") or "info").lower()
 access_log_format = '%({x-forwarded-for}i)s %(h)s %(t)s "%(r)s" %(s)s %(B)s %(D)sus "%(f)s" "%(a)s"'
 
-if os.environ.get("LOG_FORMAT", "plain") == "json":
+if (os.environ.get("LOG_FORMAT") or "plain") == "json":
     logconfig_dict = {
         "version": 1,
         "disable_existing_loggers": False,

@@ -13,6 +13,11 @@ class JSONFormatter(logging.Formatter):
     """Formats a record as one line of JSON: time (UTC, ISO 8601), level, logger, message, the exception if any,
     the request's method, path and status for Django's request loggers, and any ``extra=`` fields."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Python warnings go straight to stderr as text; through the py.warnings logger they become JSON lines too.
+        logging.captureWarnings(True)
+
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": datetime.fromtimestamp(record.created, tz=UTC).isoformat(timespec="milliseconds"),

@@ -131,7 +131,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3. Fail fast when the server is unreachable (a ?connect_timeout= in DATABASE_URL wins).
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT") or "5")
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -159,7 +159,7 @@ if REDIS_URL:
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "academy"),
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX") or "academy",
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
@@ -199,8 +199,8 @@ STORAGES = {
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 # How a private file reaches its holder once the view has checked who is asking: streamed through Django, or a
 # redirect to a signed URL that expires after PRIVATE_FILE_URL_SECONDS (S3 only; then no worker is tied up).
-PRIVATE_FILE_DELIVERY = os.environ.get("PRIVATE_FILE_DELIVERY", "signed-url" if S3_BUCKET else "django")
-PRIVATE_FILE_URL_SECONDS = int(os.environ.get("PRIVATE_FILE_URL_SECONDS", "60"))
+PRIVATE_FILE_DELIVERY = os.environ.get("PRIVATE_FILE_DELIVERY") or ("signed-url" if S3_BUCKET else "django")
+PRIVATE_FILE_URL_SECONDS = int(os.environ.get("PRIVATE_FILE_URL_SECONDS") or "60")
 if S3_BUCKET:
     _s3_options = {
         "bucket_name": S3_BUCKET,
@@ -214,7 +214,7 @@ if S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **_s3_options,
-            "location": os.environ.get("S3_MEDIA_PREFIX", "media"),
+            "location": os.environ.get("S3_MEDIA_PREFIX") or "media",
             "custom_domain": os.environ.get("S3_MEDIA_CUSTOM_DOMAIN") or None,
             "querystring_auth": env_bool("S3_MEDIA_QUERYSTRING_AUTH", False),
         },
@@ -224,7 +224,7 @@ if S3_BUCKET:
         "OPTIONS": {
             **_s3_options,
             "bucket_name": os.environ.get("S3_PRIVATE_BUCKET") or S3_BUCKET,
-            "location": os.environ.get("S3_PRIVATE_PREFIX", "private"),
+            "location": os.environ.get("S3_PRIVATE_PREFIX") or "private",
             "default_acl": "private",
             "custom_domain": None,
             "querystring_auth": True,
@@ -311,8 +311,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Tasks: run immediately in the embedded default; the database backend with db_worker processes when asked (the
 # default in production.py). Workers claim tasks with SELECT … FOR UPDATE SKIP LOCKED, so any number of them on
 # any number of hosts share one queue. /healthz fails when the oldest ready task waits longer than the lag below.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "immediate")
-HEALTHZ_TASK_LAG_SECONDS = int(os.environ.get("HEALTHZ_TASK_LAG_SECONDS", "300"))
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "immediate"
+HEALTHZ_TASK_LAG_SECONDS = int(os.environ.get("HEALTHZ_TASK_LAG_SECONDS") or "300")
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
@@ -326,7 +326,7 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SESSION_COOKIE_HTTPONLY = True
 
 # LOG_FORMAT=json writes one JSON object per line (academy/jsonlog.py) for a log collector; plain text otherwise.
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain")
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
