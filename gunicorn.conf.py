@@ -28,8 +28,8 @@ max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER") or "200
 # new code while the old ones finish their requests: an upgrade without dropped connections.
 preload_app = False
 
-# Trust X-Forwarded-For/-Proto only from the proxy in front (nginx on loopback by default); REMOTE_ADDR then holds
-# the client's address, which the certificate verification rate limit counts by.
+# Believe X-Forwarded-Proto only from the proxy in front (nginx on loopback by default). gunicorn leaves REMOTE_ADDR
+# as the proxy's address; academy.middleware.TrustedProxyMiddleware (TRUSTED_PROXIES) puts the client's there.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS") or "127.0.0.1,::1"
 
 # Logs to stdout/stderr (journald collects them). Access lines: client, time, request, status, bytes, duration in
