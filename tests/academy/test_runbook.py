@@ -131,3 +131,16 @@ def test_nginx_never_serves_the_private_files_and_proxies_the_rest():
     assert served and not any("private" in path for path in served)
     assert "proxy_pass http://academy_web;" in conf and "ssl_certificate " in conf
     assert "X-Forwarded-Proto $scheme" in conf
+
+
+def test_env_example_reads_the_same_in_sh_as_in_systemd():
+    """deploy/academy-manage sources the environment file with sh; systemd reads it as EnvironmentFile. A value with
+    a space or a < must be quoted for sh, and systemd strips those quotes: both must see the same value."""
+    result = subprocess.run(
+        ["sh", "-c", 'set -a; . ./.env.example; set +a; printf "%s\\n" "$DEFAULT_FROM_EMAIL" "$TRUSTED_PROXIES"'],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout.splitlines() == ["三方学院 <noreply@academy.example.org>", "127.0.0.1,::1"]
