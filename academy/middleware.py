@@ -50,3 +50,27 @@ class StaffMFARequiredMiddleware:
         if not any(record.get("method") == "mfa" for record in get_authentication_records(request, user)):
             return "verify"
         return None
+
+
+class TrustedProxyMiddleware:
+    """Behind nginx (or a load balancer) every request comes from the proxy's address, and gunicorn does not
+    change that: REMOTE_ADDR would be 127.0.0.1 for everyone, and the per-IP rate limits (certificate verification,
+    allauth's sign-up and code limits) would count the whole world as one client. When the request comes from a
+    proxy listed in TRUSTED_PROXIES, REMOTE_ADDR becomes the client address that proxy reported: the right-most
+    X-Forwarded-For entry that is not itself a trusted proxy. A client cannot forge it, because entries a client
+    adds sit to the left of the ones the proxies append; a request that did not come through a trusted proxy is
+    left as it is."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.trusted = set(settings.TRUSTED_PROXIES)
+
+    def __call__(self, request):
+        peer = request.META.get("REMOTE_ADDR", "")
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if peer in self.trusted and forwarded:
+            hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+            client = next((hop for hop in reversed(hops) if hop not in self.trusted), None)
+            if client is not None:
+                request.META["REMOTE_ADDR"] = client
+        return self.get_response(request)

@@ -1,17 +1,20 @@
-"""Views for the signed-in person's own profile, and the elder-friendly mode switch."""
+"""Views for the signed-in person's own profile, the elder-friendly mode switch, and /healthz."""
 
 from allauth.account.internal.flows.phone_verification import ChangePhoneVerificationProcess
 from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
 from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from .elder import ELDER_COOKIE, ELDER_COOKIE_MAX_AGE
 from .forms import ProfileForm
+from .health import run_health_checks
 from .models import User
 from .services import user_set_elder_mode, user_update_profile
 
@@ -54,3 +57,14 @@ def elder_mode_switch(request):
     else:
         response.delete_cookie(ELDER_COOKIE, samesite="Lax")
     return response
+
+
+@require_safe
+@never_cache
+def healthz(request):
+    """For load balancers and monitoring: 200 when the database, cache, storages and task queue all answer, else 503.
+    Open to anyone; it reveals no personal data, only each check's ok/error and its time in milliseconds."""
+    results = run_health_checks()
+    healthy = all(result.ok for result in results)
+    body = {"status": "ok" if healthy else "error", "checks": {result.name: result.as_json() for result in results}}
+    return JsonResponse(body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})

@@ -5,11 +5,13 @@ who may see the holder (registrars; the street administrator of the holder's str
 """
 
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from academy.files import private_file_response
 
 from . import certificate_pdf, certificate_rules
 from . import certificate_selectors as cert_selectors
@@ -72,17 +74,14 @@ def download_filename(certificate: Certificate) -> str:
 @never_cache
 def download(request, pk: int):
     """The certificate's stored PDF, for its holder and for staff who may see the holder; 404 for anyone else
-    (including people who are not logged in), so a certificate's existence leaks to nobody."""
+    (including people who are not logged in), so a certificate's existence leaks to nobody. Streamed, or on S3 a
+    redirect to a signed URL that expires within a minute (academy.files)."""
     certificate = get_object_or_404(Certificate.objects.select_related("programme"), pk=pk)
     if not cert_selectors.certificate_downloadable_by(request.user, certificate) or not certificate.pdf:
         raise Http404
-    response = FileResponse(
-        certificate.pdf.open("rb"), as_attachment=True, filename=download_filename(certificate),
-        content_type="application/pdf",
+    return private_file_response(
+        certificate.pdf, filename=download_filename(certificate), content_type="application/pdf"
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

@@ -7,8 +7,9 @@ from django.utils import timezone
 
 
 def client_ip(request) -> str:
-    """The client's address as the web server saw it. Behind a proxy, the proxy must set REMOTE_ADDR (for
-    example gunicorn's --forwarded-allow-ips): X-Forwarded-For is not trusted here because anyone can send it."""
+    """The client's address. Behind a proxy, academy.middleware.TrustedProxyMiddleware has already put the
+    address the trusted proxy reported into REMOTE_ADDR; X-Forwarded-For is not read here because anyone can send
+    it."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -26,6 +27,8 @@ DEBUG = False
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+# Proxies (nginx on this host by default) whose X-Forwarded-For names the client: see TrustedProxyMiddleware.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 
 INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
@@ -76,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "academy.middleware.TrustedProxyMiddleware",  # first: everything after it sees the client's own address
     "django.middleware.security.SecurityMiddleware",
     "academy.headers.AcademyCSPMiddleware",
     "academy.headers.PermissionsPolicyMiddleware",
@@ -115,11 +119,14 @@ TEMPLATES = [
 ]
 
 # Database: SQLite in the embedded default; PostgreSQL (or anything dj-database-url reads) via DATABASE_URL.
+# Persistent connections (CONN_MAX_AGE seconds) with a health check before reuse, so a connection dropped by a
+# PostgreSQL restart or a pooler costs one reconnect instead of one failed request.
 DATABASES = {
     "default": dj_database_url.config(
         env="DATABASE_URL",
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -129,6 +136,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # at once with "database is locked" when another writer holds the lock, instead of waiting for the timeout.
     DATABASES["default"]["OPTIONS"]["transaction_mode"] = "IMMEDIATE"
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # psycopg 3. Fail fast when the server is unreachable (a ?connect_timeout= in DATABASE_URL wins).
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT") or "5")
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "academy.User"
@@ -145,10 +157,21 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
 
-# Cache: local memory by default; Redis when REDIS_URL is set (shared by every web host, used by rate limits).
+# Cache: local memory by default; Redis when REDIS_URL is set, shared by every web host for the cache, the rate
+# limits (certificate verification, the integration API, allauth) and sessions. Sessions are cached_db: read from
+# Redis, written through to the database, so a Redis restart logs nobody out. Short socket timeouts: a Redis that
+# hangs must fail a request (and /healthz) quickly rather than tie up every gunicorn worker.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX") or "academy",
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "academy"}}
 
@@ -178,6 +201,46 @@ STORAGES = {
     },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# S3-compatible object storage (AWS S3, MinIO, Aliyun OSS, Tencent COS …) when S3_BUCKET is set: media under one
+# prefix, private files (certificate PDFs) under another prefix or in their own bucket, never public. Credentials
+# come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3 itself (or an instance role).
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+# How a private file reaches its holder once the view has checked who is asking: streamed through Django, or a
+# redirect to a signed URL that expires after PRIVATE_FILE_URL_SECONDS (S3 only; then no worker is tied up).
+PRIVATE_FILE_DELIVERY = os.environ.get("PRIVATE_FILE_DELIVERY") or ("signed-url" if S3_BUCKET else "django")
+PRIVATE_FILE_URL_SECONDS = int(os.environ.get("PRIVATE_FILE_URL_SECONDS") or "60")
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+        "signature_version": "s3v4",
+        "file_overwrite": False,
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_options,
+            "location": os.environ.get("S3_MEDIA_PREFIX") or "media",
+            "custom_domain": os.environ.get("S3_MEDIA_CUSTOM_DOMAIN") or None,
+            "querystring_auth": env_bool("S3_MEDIA_QUERYSTRING_AUTH", False),
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_options,
+            "bucket_name": os.environ.get("S3_PRIVATE_BUCKET") or S3_BUCKET,
+            "location": os.environ.get("S3_PRIVATE_PREFIX") or "private",
+            "default_acl": "private",
+            "custom_domain": None,
+            "querystring_auth": True,
+            "querystring_expire": PRIVATE_FILE_URL_SECONDS,
+        },
+    }
+if PRIVATE_FILE_DELIVERY not in {"django", "signed-url"} or (PRIVATE_FILE_DELIVERY == "signed-url" and not S3_BUCKET):
+    raise ImproperlyConfigured("PRIVATE_FILE_DELIVERY is 'django', or 'signed-url' with S3_BUCKET set.")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -261,8 +324,12 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "三方学院 <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Tasks: run immediately in the embedded default; the database backend with db_worker processes when asked.
-if os.environ.get("TASKS_BACKEND", "immediate") == "database":
+# Tasks: run immediately in the embedded default; the database backend with db_worker processes when asked (the
+# default in production.py). Workers claim tasks with SELECT … FOR UPDATE SKIP LOCKED, so any number of them on
+# any number of hosts share one queue. /healthz fails when the oldest ready task waits longer than the lag below.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "immediate"
+HEALTHZ_TASK_LAG_SECONDS = int(os.environ.get("HEALTHZ_TASK_LAG_SECONDS") or "300")
+if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
     TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -325,11 +392,18 @@ PERMISSIONS_POLICY = {
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
+# LOG_FORMAT=json writes one JSON object per line (academy/jsonlog.py) for a log collector; plain text otherwise.
+LOG_FORMAT = os.environ.get("LOG_FORMAT") or "plain"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "academy.jsonlog.JSONFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain"}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},

@@ -35,3 +35,10 @@ ACADEMY_ADMIN_CONTENT_SECURITY_POLICY = {
 }
 # Staff MFA is not optional in production, whatever the environment says.
 ACADEMY_REQUIRE_STAFF_MFA = True
+
+# Scale-out (see deploy/README.md). Tasks go to the database queue unless TASKS_BACKEND=immediate: run
+# `manage.py db_worker` on one or more hosts. /healthz stays reachable over plain HTTP for a load balancer's probe.
+if (os.environ.get("TASKS_BACKEND") or "database") == "database":
+    TASKS_BACKEND = "database"
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
