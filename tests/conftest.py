@@ -1,6 +1,12 @@
 """Shared fixtures and collection rules for the whole suite."""
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests run on shared, heavily loaded 2-core machines: judge them by their examples, not by how fast
+# Hypothesis could generate them ("Input generation is slow" failed a video-progress run under load).
+settings.register_profile("shared-machines", suppress_health_check=[HealthCheck.too_slow], deadline=None)
+settings.load_profile("shared-machines")
 
 TRANSACTIONAL_FIXTURES = {"transactional_db", "live_server"}
 
