@@ -79,8 +79,30 @@ class ProfileForm(forms.ModelForm):
         self.fields["real_name"].required = True
         self.fields["real_name"].error_messages["required"] = _("Enter your real name.")
         self.fields["street"].queryset = Street.objects.select_related("district")
-        self.fields["community"].queryset = Community.objects.select_related("street")
+        # Only the chosen street's communities are offered (and accepted): the street as submitted when the form is
+        # bound, so a page re-rendered without JavaScript lists the new street's communities; else the saved one.
+        street_id = self.chosen_street_id()
+        community = self.fields["community"]
+        community.queryset = Community.objects.filter(street_id=street_id) if street_id else Community.objects.none()
+        community.error_messages["invalid_choice"] = _("This community is not in the chosen street.")
+        community.help_text = _("The communities of the street chosen above.")
+        community.widget.attrs["data-community-chooser"] = "street-communities"
         self.initial["phone"] = display_phone(self.instance.phone or "")
+
+    def chosen_street_id(self) -> int | None:
+        """The street the community must belong to: as submitted (when it is a number), else as saved."""
+        if self.is_bound:
+            value = self.data.get(self.add_prefix("street"), "")
+            return int(value) if str(value).isdigit() else None
+        return self.instance.street_id
+
+    def communities_by_street(self) -> dict[str, list[list]]:
+        """Every street's communities as {street id: [[id, name], …]}, for the script that re-fills the community
+        list when the street changes (one query; the list is short: a district has a few hundred communities)."""
+        rows: dict[str, list[list]] = {}
+        for pk, street_id, name in Community.objects.order_by("name").values_list("pk", "street_id", "name"):
+            rows.setdefault(str(street_id), []).append([pk, name])
+        return rows
 
     def clean_real_name(self):
         name = self.cleaned_data["real_name"].strip()

@@ -15,7 +15,7 @@ from decimal import Decimal
 from allauth.headless.contrib.ninja.security import x_session_token_auth
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Query, Router, Schema
+from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from academy.choices import Party
@@ -242,14 +242,14 @@ def _enrolment_rows(user, course_id: int | None = None) -> list[dict]:
 def enrol(request, course_id: int):
     course = _live_course(course_id)
     services.enrolment_create(user=request.auth, course=course)
-    return 201, _enrolment_rows(request.auth, course.pk)[0]
+    return Status(201, _enrolment_rows(request.auth, course.pk)[0])
 
 
 @router.delete("/courses/{int:course_id}/enrolment", response={204: None, 400: ErrorOut}, summary="Leave a course")
 def unenrol(request, course_id: int):
     course = _live_course(course_id)
     services.enrolment_delete(user=request.auth, course=course)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/me/enrolments", response=list[EnrolmentOut], summary="My enrolments with progress")
@@ -300,17 +300,20 @@ def quiz_attempt(request, course_id: int, payload: AttemptIn):
     course = _live_course(course_id)
     attempt = services.quiz_attempt_submit(user=request.auth, course=course, answers=payload.answers)
     quiz = selectors.quiz_for(course)
-    return 201, {
-        "id": attempt.pk,
-        "number": attempt.number,
-        "score": attempt.score,
-        "passed": attempt.passed,
-        "question_count": attempt.question_count,
-        "correct_count": attempt.correct_count,
-        "wrong_questions": attempt.wrong_questions,
-        "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed),
-        "course_completed": selectors.completion_for(user=request.auth, course=course) is not None,
-    }
+    return Status(
+        201,
+        {
+            "id": attempt.pk,
+            "number": attempt.number,
+            "score": attempt.score,
+            "passed": attempt.passed,
+            "question_count": attempt.question_count,
+            "correct_count": attempt.correct_count,
+            "wrong_questions": attempt.wrong_questions,
+            "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed),
+            "course_completed": selectors.completion_for(user=request.auth, course=course) is not None,
+        },
+    )
 
 
 api.add_router("/", router)

@@ -7,7 +7,7 @@ from functools import reduce
 from operator import or_
 
 from django.core.cache import cache
-from django.db.models import Avg, Count, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from . import rules
@@ -383,6 +383,52 @@ def course_sessions_upcoming(course: CoursePage, *, now=None) -> list[TrainingSe
 
     now = now or timezone.now()
     return list(_sessions_with_place().filter(course=course, status=SessionStatus.SCHEDULED, end__gte=now).order_by("start"))
+
+
+def sessions_for_offline_hours(user, *, now=None, audience: str = "") -> list[TrainingSession]:
+    """The sessions that could still add to a trainee's offline hours, soonest first (one query).
+
+    Two kinds: sessions the trainee holds a seat at that have not ended and that they have not attended yet, and
+    sessions open to them now: scheduled, not started, registration window open, a free place, no registration
+    of theirs (a seat or the waiting list; a cancelled one does not count), of a live course (for ``audience``
+    when given) none of whose sessions they have attended before (the same class twice teaches nothing new).
+    Each carries ``places_left`` and ``my_status`` (their registration's status, or None).
+    """
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    mine = (
+        SessionRegistration.objects.filter(session=OuterRef("pk"), user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .values("status")[:1]
+    )
+    taken = (
+        SessionRegistration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.REGISTERED)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    sessions = TrainingSession.objects.filter(status=SessionStatus.SCHEDULED, end__gte=now, course__live=True).annotate(
+        my_status=Subquery(mine),
+        places_left=F("capacity") - Coalesce(Subquery(taken, output_field=IntegerField()), 0),
+        attended=Exists(SessionAttendance.objects.filter(user=user, session=OuterRef("pk"))),
+        course_attended=Exists(SessionAttendance.objects.filter(user=user, session__course=OuterRef("course_id"))),
+    )
+    open_to_them = Q(
+        my_status__isnull=True,
+        course_attended=False,
+        start__gt=now,
+        registration_opens__lte=now,
+        registration_closes__gte=now,
+        places_left__gt=0,
+    )
+    if audience:
+        open_to_them &= Q(course__audiences__contains=audience)
+    held = Q(my_status=RegistrationStatus.REGISTERED, attended=False)
+    return list(
+        sessions.filter(held | open_to_them).select_related("course", "venue").order_by("start", "pk")
+    )
 
 
 def session_roster(session: TrainingSession, *, viewer) -> list[dict]:

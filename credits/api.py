@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from academy.models import User
@@ -69,19 +69,19 @@ def _rate_limited(client) -> bool:
 def eligibility(request, phone: str, post: str):
     client = request.auth
     if _rate_limited(client):
-        return 429, {"detail": _("Too many requests; try again in a minute."), "code": "rate_limited"}
+        return Status(429, {"detail": _("Too many requests; try again in a minute."), "code": "rate_limited"})
     try:
         normalised = normalise_phone(phone)
     except ValidationError:
-        return 400, {"detail": _("Give a valid mainland mobile number."), "code": "invalid_phone"}
+        return Status(400, {"detail": _("Give a valid mainland mobile number."), "code": "invalid_phone"})
     person = User.objects.filter(phone=normalised, is_active=True).first()
     if person is None:
-        return 404, {"detail": _("No trainee has this phone number."), "code": "unknown_phone"}
+        return Status(404, {"detail": _("No trainee has this phone number."), "code": "unknown_phone"})
     the_post = selectors.post_by_slug(post)
     if the_post is None:
-        return 404, {"detail": _("No post has this slug."), "code": "unknown_post"}
+        return Status(404, {"detail": _("No post has this slug."), "code": "unknown_post"})
     standing = selectors.post_standing(trainee=person, post=the_post)
-    return 200, {
+    return {
         "eligible": standing.qualified,
         "certificate_number": standing.certificate.number if standing.certificate else None,
         "valid_until": standing.certificate.valid_until if standing.certificate else None,

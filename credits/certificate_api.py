@@ -13,7 +13,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from . import certificate_pdf
 from . import certificate_selectors as cert_selectors
@@ -50,13 +50,16 @@ class CertificateErrorOut(Schema):
 
 def _refusal(request, code: str):
     if verification_rate_limited(request):
-        return 429, {"detail": _("Too many verification requests; try again in a minute."), "code": "rate_limited"}
+        return Status(429, {"detail": _("Too many verification requests; try again in a minute."), "code": "rate_limited"})
     certificate = cert_selectors.certificate_by_code(code)
     if certificate is None:
-        return 404, {
-            "detail": _("No certificate has this verification code. Check the code printed under the QR code."),
-            "code": "unknown_code",
-        }
+        return Status(
+            404,
+            {
+                "detail": _("No certificate has this verification code. Check the code printed under the QR code."),
+                "code": "unknown_code",
+            },
+        )
     return certificate
 
 
@@ -70,10 +73,10 @@ def _refusal(request, code: str):
 )
 def certificate_verify(request, code: str):
     outcome = _refusal(request, code)
-    if isinstance(outcome, tuple):
+    if isinstance(outcome, Status):
         return outcome
     facts = verification_facts(outcome)
-    return 200, {
+    return {
         **{key: facts[key] for key in ("state", "number", "programme", "holder", "issued_on", "valid_until",
                                        "revoked_on", "revoked_reason", "verification_code")},
         "state_label": str(facts["state_label"]),
@@ -150,6 +153,6 @@ def open_badge(certificate) -> dict:
 )
 def certificate_credential(request, code: str):
     outcome = _refusal(request, code)
-    if isinstance(outcome, tuple):
+    if isinstance(outcome, Status):
         return outcome
     return JsonResponse(open_badge(outcome), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})

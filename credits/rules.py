@@ -8,7 +8,7 @@ import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.utils.translation import gettext, gettext_noop
@@ -283,12 +283,15 @@ class CandidateCourse:
 
 @dataclass(frozen=True)
 class Recommendation:
-    """For one shortfall, the courses that would close it (``closes`` is False when even all of them would not)."""
+    """For one shortfall, what would close it (``closes`` is False when even all of it would not): courses, or for
+    offline hours the training sessions to register for, besides those the trainee already holds a seat at."""
 
     shortfall: Shortfall
     courses: tuple[CandidateCourse, ...]
     closes: bool
     measure: str = "credits"  # or "hours"
+    sessions: tuple["CandidateSession", ...] = ()
+    booked: tuple["CandidateSession", ...] = ()
 
     def amount(self, course: CandidateCourse) -> Decimal:
         return course.hours if self.measure == "hours" else course.credits
@@ -301,6 +304,8 @@ class Recommendation:
     @property
     def message(self) -> str:
         """"法规运用还差 1.5 学分 — 《…》(1) +《…》(0.5)", translated when read."""
+        if self.measure == "hours":
+            return self._hours_message()
         if not self.courses and self.closes:
             return gettext("%(shortfall)s — the courses recommended above close it") % {"shortfall": self.shortfall.message}
         if not self.courses:
@@ -309,6 +314,19 @@ class Recommendation:
             }
         listed = " + ".join(f"《{course.title}》({quantity(self.amount(course))})" for course in self.courses)
         return gettext("%(shortfall)s — %(courses)s") % {"shortfall": self.shortfall.message, "courses": listed}
+
+    def _hours_message(self) -> str:
+        """"线下学习还差 4 学时 — 《…》(3) + 《…》(1)"; sessions already booked are named as such."""
+        listed = " + ".join(f"《{session.title}》({quantity(session.hours)})" for session in self.sessions)
+        if listed:
+            return gettext("%(shortfall)s — %(courses)s") % {"shortfall": self.shortfall.message, "courses": listed}
+        if self.closes:
+            return gettext("%(shortfall)s — the sessions you have a place at close it") % {
+                "shortfall": self.shortfall.message
+            }
+        return gettext("%(shortfall)s — no session with free places is open for registration now") % {
+            "shortfall": self.shortfall.message
+        }
 
 
 def _preference(subset: tuple[CandidateCourse, ...], need: Decimal, amount) -> tuple:
@@ -363,17 +381,124 @@ def smallest_closing_set(
     return _ordered(chosen), True
 
 
-def recommend(eligibility: Eligibility, candidates: Iterable[CandidateCourse]) -> tuple[Recommendation, ...]:
-    """For each shortfall of an eligibility result, the courses that would close it.
+# Offline sessions that close an offline-hours shortfall ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CandidateSession:
+    """A training session that could add offline hours, as the recommendation needs to know it.
+
+    The selector hands over only sessions that matter: those the trainee holds a seat at (``booked``) that have not
+    ended, and those open to them now (registration window open, not started, not registered or waiting already).
+    """
+
+    session_id: int
+    course_id: int
+    title: str
+    starts: datetime
+    hours: Decimal
+    venue: str = ""
+    places_left: int = 0
+    booked: bool = False  # the trainee already holds a seat: these hours are on their way
+    required: bool = False  # a session of a course the programme requires
+
+    @property
+    def hours_text(self) -> str:
+        return quantity(self.hours)
+
+    @property
+    def bookable(self) -> bool:
+        return not self.booked and self.places_left > 0 and self.hours > 0
+
+
+def _soonest(subset) -> tuple:
+    """When a set of sessions would be behind the trainee: the latest start first, then the one before, and so on
+    (comparing these tuples prefers the set finished soonest)."""
+    return tuple(sorted((session.starts for session in subset), reverse=True))
+
+
+def _session_preference(subset: tuple[CandidateSession, ...], need: Decimal) -> tuple:
+    """Among equally small sets: most sessions of required courses, then finished soonest, then least extra hours,
+    then by id so that the choice is stable."""
+    return (
+        -sum(session.required for session in subset),
+        _soonest(subset),
+        sum((session.hours for session in subset), ZERO) - need,
+        tuple(sorted(session.session_id for session in subset)),
+    )
+
+
+def _sessions_shown(subset) -> tuple[CandidateSession, ...]:
+    """Show sessions of required courses first, then soonest first."""
+    return tuple(sorted(subset, key=lambda session: (not session.required, session.starts, session.session_id)))
+
+
+def _one_per_course(subset) -> bool:
+    courses = [session.course_id for session in subset]
+    return len(courses) == len(set(courses))
+
+
+def smallest_session_set(
+    candidates: Iterable[CandidateSession], need: Decimal
+) -> tuple[tuple[CandidateSession, ...], tuple[CandidateSession, ...], bool]:
+    """The sessions to register for to close an offline-hours shortfall of ``need`` hours.
+
+    Returns (booked, chosen, closes): the sessions the trainee already holds a seat at (their hours count towards
+    ``need``), the smallest set of bookable sessions (a free place, not booked) whose hours close what is left, and
+    whether they do. At most one session per course: the sessions of a course repeat the same class, and a course
+    already booked is not offered again. Among the smallest sets, prefer sessions of required courses, then the
+    set finished soonest, then the fewest extra hours. Up to ``EXACT_SEARCH_LIMIT`` bookable sessions every set
+    is tried; beyond that the size is still exact (each course's longest session, longest first, reaches the need
+    with the fewest sessions) and the preferences break ties among equal hours only.
+    When nothing closes it, every course's longest session is returned (all of them still help).
+    """
+    from itertools import combinations
+
+    candidates = list(candidates)
+    booked = tuple(sorted((s for s in candidates if s.booked), key=lambda s: (s.starts, s.session_id)))
+    remaining = need - sum((session.hours for session in booked), ZERO)
+    if remaining <= 0:
+        return booked, (), True
+    booked_courses = {session.course_id for session in booked}
+    pool = [session for session in candidates if session.bookable and session.course_id not in booked_courses]
+    pool.sort(key=lambda s: (-s.hours, not s.required, s.starts, s.session_id))
+    per_course: dict[int, CandidateSession] = {}
+    for session in pool:  # longest first, so each course keeps its longest session (required, soonest on ties)
+        per_course.setdefault(session.course_id, session)
+    longest = list(per_course.values())
+    if sum((session.hours for session in longest), ZERO) < remaining:
+        return booked, _sessions_shown(longest), False
+    size, total = 0, ZERO
+    for session in longest:
+        size += 1
+        total += session.hours
+        if total >= remaining:
+            break
+    if len(pool) <= EXACT_SEARCH_LIMIT:
+        closing = [
+            subset
+            for subset in combinations(pool, size)
+            if _one_per_course(subset) and sum((s.hours for s in subset), ZERO) >= remaining
+        ]
+        return booked, _sessions_shown(min(closing, key=lambda subset: _session_preference(subset, remaining))), True
+    return booked, _sessions_shown(longest[:size]), True
+
+
+def recommend(
+    eligibility: Eligibility, candidates: Iterable[CandidateCourse], sessions: Iterable[CandidateSession] = ()
+) -> tuple[Recommendation, ...]:
+    """For each shortfall of an eligibility result, what would close it.
 
     * A competency shortfall: courses of that competency.
     * A required course not completed: that course.
-    * Offline hours: courses taught in class (offline or blended), by their hours. Offline sessions with free
-      places are not known to this function: courses are what it can recommend.
+    * Offline hours: training sessions with free places (see ``smallest_session_set``); hours are earned by
+      attending a session, so courses are not recommended for them.
     * The total: any course not already recommended above, for whatever the courses above leave open.
-    ``candidates`` are the courses the trainee has not completed, with the programme's required ones flagged.
+    ``candidates`` are the courses the trainee has not completed, with the programme's required ones flagged;
+    ``sessions`` the sessions the trainee holds a seat at or could register for now.
     """
     candidates = list(candidates)
+    sessions = list(sessions)
     by_id = {course.course_id: course for course in candidates}
     recommendations: list[Recommendation] = []
     chosen_ids: set[int] = set()
@@ -388,10 +513,11 @@ def recommend(eligibility: Eligibility, candidates: Iterable[CandidateCourse]) -
             matches = [course for course in candidates if course.course_id == shortfall.course_id]
             recommendations.append(Recommendation(shortfall, tuple(matches[:1]), bool(matches)))
         elif shortfall.kind == ShortfallKind.OFFLINE_HOURS:
-            pool = [course for course in candidates if course.offline]
-            courses, closes = smallest_closing_set(pool, shortfall.missing, amount=lambda course: course.hours)
-            recommendations.append(Recommendation(shortfall, courses, closes, measure="hours"))
-            continue  # hours, not credits: these do not count towards the total below
+            booked, chosen, closes = smallest_session_set(sessions, shortfall.missing)
+            recommendations.append(
+                Recommendation(shortfall, (), closes, measure="hours", sessions=chosen, booked=booked)
+            )
+            continue  # hours, not credits: nothing here counts towards the total below
         else:
             planned = sum((by_id[course_id].credits for course_id in chosen_ids if course_id in by_id), ZERO)
             pool = [course for course in candidates if course.course_id not in chosen_ids]
@@ -399,6 +525,8 @@ def recommend(eligibility: Eligibility, candidates: Iterable[CandidateCourse]) -
             recommendations.append(Recommendation(shortfall, courses, closes))
         chosen_ids.update(course.course_id for course in recommendations[-1].courses)
     return tuple(recommendations)
+
+
 # Qualification standing (reports, dashboards, the trainee list's programme filter) -------------------------
 
 

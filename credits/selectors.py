@@ -1,7 +1,7 @@
 """Reads for credits. Eligibility for one trainee and one programme is a fixed number of queries."""
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -352,13 +352,48 @@ def course_candidates(trainee: User) -> list[rules.CandidateCourse]:
     ]
 
 
+def session_candidates(trainee: User, *, now=None) -> list[rules.CandidateSession]:
+    """The training sessions that could add to a trainee's offline hours: those they hold a seat at and those they
+    could register for now, with the places left (one query; see ``courses.selectors.sessions_for_offline_hours``)."""
+    from courses.choices import RegistrationStatus
+    from courses.selectors import sessions_for_offline_hours
+
+    return [
+        rules.CandidateSession(
+            session_id=session.pk,
+            course_id=session.course_id,
+            title=session.title,
+            starts=session.start,
+            hours=session.hours,
+            venue=session.venue.name,
+            places_left=max(session.places_left, 0),
+            booked=session.my_status == RegistrationStatus.REGISTERED,
+        )
+        for session in sessions_for_offline_hours(trainee, now=now, audience=trainee.party)
+    ]
+
+
+def needs_offline_hours(eligibilities) -> bool:
+    """Whether any of these eligibility results is short of offline hours (then sessions are worth reading)."""
+    return any(
+        shortfall.kind == rules.ShortfallKind.OFFLINE_HOURS
+        for eligibility in eligibilities
+        for shortfall in eligibility.shortfalls
+    )
+
+
 def recommendations_for(
-    *, requirements: rules.Requirements, eligibility: rules.Eligibility, candidates: list[rules.CandidateCourse]
+    *,
+    requirements: rules.Requirements,
+    eligibility: rules.Eligibility,
+    candidates: list[rules.CandidateCourse],
+    sessions: list[rules.CandidateSession] = (),
 ) -> tuple[rules.Recommendation, ...]:
-    """The courses that would close each of a programme's shortfalls (no queries: candidates are passed in)."""
+    """What would close each of a programme's shortfalls (no queries: candidates and sessions are passed in)."""
     required = {course.course_id for course in requirements.required_courses}
     flagged = [
         rules.CandidateCourse(**{**candidate.__dict__, "required": candidate.course_id in required})
         for candidate in candidates
     ]
-    return rules.recommend(eligibility, flagged)
+    flagged_sessions = [replace(session, required=session.course_id in required) for session in sessions]
+    return rules.recommend(eligibility, flagged, flagged_sessions)

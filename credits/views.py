@@ -21,10 +21,12 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
         )
         context["certificate"] = selectors.valid_certificate_for(request.user, [programme])
         if not context["eligibility"].met:
+            needs_sessions = selectors.needs_offline_hours([context["eligibility"]])
             context["recommendations"] = selectors.recommendations_for(
                 requirements=requirements,
                 eligibility=context["eligibility"],
                 candidates=selectors.course_candidates(request.user),
+                sessions=selectors.session_candidates(request.user) if needs_sessions else [],
             )
     return context
 
@@ -36,11 +38,15 @@ def my_credits(request):
     dashboard = selectors.dashboard_for(request.user)
     unmet = [item for item in dashboard.programmes if not item.eligibility.met and item.certificate is None]
     candidates = selectors.course_candidates(request.user) if unmet else []
+    # Sessions are read (one query) only when some programme is short of offline hours.
+    needs_sessions = selectors.needs_offline_hours(item.eligibility for item in unmet)
+    sessions = selectors.session_candidates(request.user) if needs_sessions else []
     recommendations = {
         item.programme.pk: selectors.recommendations_for(
             requirements=selectors.programme_requirements(item.programme),
             eligibility=item.eligibility,
             candidates=candidates,
+            sessions=sessions,
         )
         for item in unmet
     }

@@ -45,6 +45,25 @@ def test_openapi_schema_and_docs_are_served(client):
     assert client.get("/api/v1/docs").status_code == 200
 
 
+def test_openapi_schema_documents_every_status_each_endpoint_returns(client):
+    """Endpoints answer with ninja's Status (not deprecated tuples); their documented responses are unchanged."""
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    expected = {
+        ("/api/v1/courses/{course_id}/enrolment", "post"): {"201", "400"},
+        ("/api/v1/courses/{course_id}/enrolment", "delete"): {"204", "400"},
+        ("/api/v1/courses/{course_id}/quiz/attempts", "post"): {"201", "400"},
+        ("/api/v1/lessons/{lesson_id}/done", "post"): {"200", "400"},
+        ("/api/v1/eligibility/", "get"): {"200", "400", "404", "429"},
+        ("/api/v1/certificates/{code}", "get"): {"200", "404", "429"},
+    }
+    for (path, method), statuses in expected.items():
+        assert set(paths[path][method]["responses"]) == statuses, (path, method)
+    created = paths["/api/v1/courses/{course_id}/enrolment"]["post"]["responses"]["201"]
+    assert created["content"]["application/json"]["schema"]["$ref"].endswith("/EnrolmentOut")
+    refused = paths["/api/v1/eligibility/"]["get"]["responses"]["429"]
+    assert refused["content"]["application/json"]["schema"]["$ref"].endswith("/ApiErrorOut")
+
+
 def test_course_list_is_public_and_filters(client, course):
     make_course(code="MD-01", title="矛盾调处实务", audiences=("pc",))
     data = client.get("/api/v1/courses/").json()
