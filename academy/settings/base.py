@@ -278,3 +278,5 @@ LOGGING = {
 # Certificates: the number printed on each ({year} and {serial} are filled in) and the public verification rate.
 CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三方证〔{year}〕第{serial:06d}号")
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
+# Processes that render PDFs side by side during a bulk issue; 0 means one per CPU this process may use.
+CERTIFICATE_RENDER_WORKERS = int(os.environ.get("CERTIFICATE_RENDER_WORKERS", "0"))
