@@ -6,6 +6,7 @@ import io
 
 import pytest
 from django.test import override_settings
+from django.urls import reverse
 from pypdf import PdfReader
 
 from credits import certificate_services as services
@@ -192,3 +193,62 @@ def test_a_cohort_run_refuses_a_programme_that_is_not_the_cohorts(certified_worl
     with pytest.raises(services.CreditActionError) as error:
         services.bulk_issue_run_start(actor=make_registrar(), cohort=cohort, programme=other)
     assert error.value.code == "invalid" and not BulkIssueRun.objects.exists()
+
+
+# The admin form ------------------------------------------------------------------------------------------------
+
+
+def _admin(user):
+    from django.contrib.auth.models import Permission
+
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
+def test_bulk_issue_form_offers_a_programme_or_a_cohort(client, certified_world):
+    Cohort.objects.create(name="2026年第3期小区专员岗前培训班", programme=certified_world["programme"])
+    client.force_login(_admin(make_registrar()))
+    page = client.get(reverse("credits_bulk_issues:add")).content.decode()
+    assert "2026年第3期小区专员岗前培训班（小区专员岗前培训）" in page
+    assert 'value="cohort"' in page and 'value="programme"' in page
+    assert "offline cohorts" not in page and "线下班次" not in page  # no longer says cohorts do not exist
+
+
+def test_registrar_runs_a_bulk_issue_for_a_cohort_from_the_admin(
+    client, certified_world, django_capture_on_commit_callbacks
+):
+    members = _holders(certified_world, 2, prefix="一期")
+    cohort = Cohort.objects.create(name="一期", programme=certified_world["programme"])
+    cohort.roster.set(members)
+    client.force_login(_admin(make_registrar()))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "cohort": cohort.pk})
+    run = BulkIssueRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("credits_bulk_issues:inspect", args=[run.pk])
+    assert run.cohort == cohort and run.status == BulkIssueStatus.DONE and run.issued == 2
+    assert not Certificate.objects.filter(holder=certified_world["trainee"]).exists()  # not in the cohort
+    page = client.get(reverse("credits_bulk_issues:inspect", args=[run.pk])).content.decode()
+    assert "一期" in page and "已核查 2 / 2" in page
+
+
+def test_bulk_issue_form_without_the_chosen_cohort_shows_an_error_and_starts_nothing(client, certified_world):
+    client.force_login(_admin(make_registrar()))
+    response = client.post(
+        reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "programme": certified_world["programme"].pk}
+    )
+    assert response.status_code == 200 and "请选择班级（期）" in response.content.decode()
+    assert not BulkIssueRun.objects.exists()
+
+
+def test_street_administrators_cannot_start_a_bulk_issue(client, certified_world):
+    from tests.factories import StreetFactory, make_street_administrator
+
+    cohort = Cohort.objects.create(name="一期", programme=certified_world["programme"])
+    admin = _admin(make_street_administrator(StreetFactory()))
+    client.force_login(admin)
+    assert client.get(reverse("credits_bulk_issues:add")).status_code in (302, 403)
+    response = client.post(reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "cohort": cohort.pk})
+    assert response.status_code in (302, 403) and not BulkIssueRun.objects.exists()
+    with pytest.raises(services.CreditActionError) as error:
+        services.bulk_issue_run_start(actor=admin, cohort=cohort)
+    assert error.value.code == "not_allowed"
