@@ -691,7 +691,8 @@ def bulk_issue_run_execute(*, run: BulkIssueRun) -> BulkIssueRun:
                 _bulk_issue_one_by_one(changed, requirements=requirements, **kwargs)
         progress.save(status=BulkIssueStatus.DONE, finished_at=timezone.now())
     except BaseException:
-        progress.save(status=BulkIssueStatus.FAILED, finished_at=timezone.now())
+        with contextlib.suppress(Exception):  # the database may be what failed; the original error matters more
+            progress.save(status=BulkIssueStatus.FAILED, finished_at=timezone.now())
         raise
     run.refresh_from_db()
     return run

@@ -7,11 +7,14 @@ and all they do is turn HTML into PDF bytes and their SHA-256.
 """
 
 import hashlib
+import logging
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
+logger = logging.getLogger("credits.certificates")
 _local = threading.local()
 
 
@@ -79,4 +82,14 @@ class PdfRenderer:
         return [future.result() for future in pending]
 
     def render(self, htmls: list[str]) -> list[tuple[bytes, str]]:
-        return self.results(self.submit(htmls))
+        """The PDFs and digests of ``htmls``, in order. If a worker dies (killed, out of memory), the pool is
+        dropped and this and later documents are rendered in this process instead."""
+        try:
+            return self.results(self.submit(htmls))
+        except BrokenProcessPool:
+            if self._pool is None:
+                raise
+            logger.warning("A PDF render worker died; rendering in this process from now on.")
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
+            return self.render(htmls)
