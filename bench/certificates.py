@@ -199,7 +199,9 @@ def write_report(one: dict, bulk: dict, serial: dict | None, trainees: int) -> s
           if serial else []),
         "",
         "Each bulk certificate: eligibility check, number, snapshot, PDF, private file, audit log; progress saved per "
-        "batch. Batches are numbered, rendered, stored and inserted in one transaction each"
+        "batch. Batches (4 certificates per render worker) are numbered, rendered by `CERTIFICATE_RENDER_WORKERS` "
+        "spawn-started processes (default one per CPU), stored and inserted in one transaction each. CPU-s counts this "
+        "process and its render workers"
         + (f"; parallel / serial = {bulk['seconds'] / serial['seconds']:.2f}." if serial else "."),
         "",
         "Numbers after the bulk runs were checked: 1…n with no gaps or duplicates, and every row has its PDF.",

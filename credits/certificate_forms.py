@@ -40,6 +40,7 @@ class BulkIssueForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         initial=FOR_PROGRAMME,
+        required=False,  # left out (older links and scripts): a programme, as before cohorts existed
     )
     programme = forms.ModelChoiceField(
         label=_("Programme"),
@@ -59,7 +60,7 @@ class BulkIssueForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        issue_for = cleaned.get("issue_for")
+        issue_for = cleaned["issue_for"] = cleaned.get("issue_for") or self.FOR_PROGRAMME
         if issue_for == self.FOR_PROGRAMME and not cleaned.get("programme"):
             self.add_error("programme", _("Choose a programme."))
         if issue_for == self.FOR_COHORT and not cleaned.get("cohort"):
