@@ -2,12 +2,11 @@
 
 Kept small and fast: the page uses Noto Serif CJK SC in one weight only (every extra font adds ~75 KB even
 subset), fonts are subset by HarfBuzz (see academy.checks), the QR code is inline SVG, and one
-FontConfiguration per thread is reused so fontconfig is not asked again for every certificate.
+FontConfiguration per thread is reused so fontconfig is not asked again for every certificate (see pdf_render,
+which also renders batches in parallel processes for bulk issues).
 """
 
 import base64
-import hashlib
-import threading
 from functools import lru_cache
 
 import segno
@@ -16,24 +15,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from . import certificate_rules
+from . import certificate_rules, pdf_render
 from .rules import quantity
 
 # Bump when the certificate template changes in a way a reader would notice; stored with every PDF.
 TEMPLATE_VERSION = "2026.1"
 CERTIFICATE_TEMPLATE = "credits/pdf/certificate.html"
 TRANSCRIPT_TEMPLATE = "credits/pdf/transcript.html"
-
-_local = threading.local()
-
-
-def _font_config():
-    from weasyprint.text.fonts import FontConfiguration
-
-    if getattr(_local, "font_config", None) is None:
-        _local.font_config = FontConfiguration()
-    return _local.font_config
-
 
 def verification_url(code: str) -> str:
     """The absolute public URL the QR code encodes, e.g. https://…/verify/ABCD-EFGH-JKMN-PQRS/."""
@@ -101,15 +89,17 @@ def certificate_html(certificate, *, certificate_settings) -> str:
 
 def html_to_pdf(html: str) -> bytes:
     """Render HTML to PDF bytes; the title and author come from the template's <title> and <meta name=author>."""
-    from weasyprint import HTML
+    return pdf_render.html_to_pdf(html, base_url=base_url())
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf(font_config=_font_config())
+
+def base_url() -> str:
+    """Where relative URLs in the templates resolve (the project directory)."""
+    return str(settings.BASE_DIR)
 
 
 def certificate_pdf(certificate, *, certificate_settings) -> tuple[bytes, str]:
     """The certificate's PDF and its SHA-256 (hex)."""
-    data = html_to_pdf(certificate_html(certificate, certificate_settings=certificate_settings))
-    return data, hashlib.sha256(data).hexdigest()
+    return pdf_render.render_with_digest(certificate_html(certificate, certificate_settings=certificate_settings), base_url())
 
 
 def transcript_pdf(context: dict) -> bytes:

@@ -1,7 +1,7 @@
 """Reads for certificates: lookup by verification code, who may see or download what, the approval queue,
 reminders due and the transcript (学习档案)."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -10,7 +10,8 @@ from wagtail.models import Site
 
 from academy.models import User
 from academy.selectors import users_visible_to
-from courses.models import Competency, CourseCompletion
+from courses.choices import AttendanceStatus
+from courses.models import Competency, CourseCompletion, SessionAttendance
 
 from . import certificate_rules, rules
 from .choices import CertificateRequestStatus, CertificateStatus, VerificationState
@@ -109,12 +110,16 @@ def certificates_for_reminders(*, on: date) -> QuerySet[Certificate]:
     )
 
 
-def bulk_issue_candidates(programme: ProgrammePage, *, on: date | None = None) -> QuerySet[User]:
-    """Active people of the programme's party who have earned credits and hold no current certificate of it."""
+def bulk_issue_candidates(programme: ProgrammePage, *, cohort=None, on: date | None = None) -> QuerySet[User]:
+    """Whom a bulk issue checks: a cohort's active members, or else the active people of the programme's party who
+    have earned credits; either way without those who hold a current certificate of the programme."""
     on = on or today()
-    people = User.objects.filter(is_active=True, credit_entries__isnull=False)
-    if programme.party:
-        people = people.filter(party=programme.party)
+    if cohort is not None:
+        people = cohort.roster.filter(is_active=True)
+    else:
+        people = User.objects.filter(is_active=True, credit_entries__isnull=False)
+        if programme.party:
+            people = people.filter(party=programme.party)
     current = Certificate.objects.filter(
         programme=programme, status=CertificateStatus.VALID, valid_until__gte=on
     ).values("holder_id")
@@ -135,8 +140,20 @@ class TranscriptCourse:
 
 
 @dataclass
+class TranscriptAttendance:
+    """One training session the trainee attended (absence is not recorded, so not printed)."""
+
+    attended_on: date
+    session: str
+    course: str
+    hours: Decimal
+    late: bool
+    status: str
+
+
+@dataclass
 class Transcript:
-    """What 学习档案 prints. Attendance at offline sessions is not part of it yet: no attendance model exists."""
+    """What 学习档案 prints: courses completed, credits, attendance at offline sessions and certificates."""
 
     trainee: User
     courses: list[TranscriptCourse]
@@ -145,10 +162,41 @@ class Transcript:
     ledger: list[tuple[str, int, Decimal]]
     certificates: list[Certificate]
     printed_on: date
+    attendance: list[TranscriptAttendance] = field(default_factory=list)
+
+    @property
+    def attended_hours(self) -> Decimal:
+        return sum((row.hours for row in self.attendance), Decimal("0.0"))
+
+    @property
+    def late_count(self) -> int:
+        return sum(1 for row in self.attendance if row.late)
+
+
+def transcript_attendance(trainee: User) -> list[TranscriptAttendance]:
+    """The sessions a trainee attended, oldest first, with their hours and whether they came late (one query)."""
+    from django.utils import timezone
+
+    rows = (
+        SessionAttendance.objects.filter(user=trainee)
+        .select_related("session", "session__course")
+        .order_by("session__start", "pk")
+    )
+    return [
+        TranscriptAttendance(
+            attended_on=timezone.localdate(row.session.start),
+            session=row.session.title,
+            course=row.session.course.title,
+            hours=row.session.hours or Decimal("0.0"),
+            late=row.status == AttendanceStatus.LATE,
+            status=str(row.get_status_display()),
+        )
+        for row in rows
+    ]
 
 
 def transcript_for(trainee: User, *, on: date | None = None) -> Transcript:
-    """A trainee's learning record (five queries)."""
+    """A trainee's learning record (six queries)."""
     from django.utils import timezone
 
     from .choices import CreditKind
@@ -187,5 +235,6 @@ def transcript_for(trainee: User, *, on: date | None = None) -> Transcript:
         ledger=ledger,
         certificates=list(certificates_of(trainee).order_by("issued_on", "pk")),
         printed_on=on or today(),
+        attendance=transcript_attendance(trainee),
     )
 

@@ -19,7 +19,7 @@ from academy.models import User
 from academy.sms import SMSError, sms_send
 from courses.models import Competency
 
-from . import certificate_pdf, certificate_rules, rules, selectors
+from . import certificate_pdf, certificate_rules, pdf_render, rules, selectors
 from . import certificate_selectors as cert_selectors
 from .choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, IssueMode
 from .models import (
@@ -29,6 +29,7 @@ from .models import (
     CertificateReminder,
     CertificateRequest,
     CertificateSettings,
+    Cohort,
     ProgrammePage,
 )
 from .services import CreditActionError, _require_registrar
@@ -39,12 +40,12 @@ logger = logging.getLogger("credits.certificates")
 # Numbering ----------------------------------------------------------------------------------------------------
 
 
-def certificate_number_allocate(*, year: int) -> str:
-    """The next number of ``year``. Must run inside the transaction that saves the certificate: the counter row
-    stays locked (select_for_update on PostgreSQL; SQLite's IMMEDIATE transactions lock the database) until that
-    transaction ends, and a rollback returns the number, so numbers have neither duplicates nor gaps."""
+def _counter_locked(*, year: int) -> CertificateNumberCounter:
+    """The year's counter row, locked until the caller's transaction ends (select_for_update on PostgreSQL;
+    SQLite's IMMEDIATE transactions lock the database). Every issuer takes this lock before inserting a
+    certificate, so whoever holds it may re-check what exists without being overtaken."""
     if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("certificate_number_allocate must run inside the certificate's transaction.")
+        raise RuntimeError("Certificate numbers must be allocated inside the certificate's transaction.")
     counter = CertificateNumberCounter.objects.select_for_update().filter(year=year).first()
     if counter is None:
         try:
@@ -53,14 +54,40 @@ def certificate_number_allocate(*, year: int) -> str:
         except IntegrityError:
             pass  # another writer created this year's row first; lock theirs
         counter = CertificateNumberCounter.objects.select_for_update().get(year=year)
-    counter.last_serial += 1
+    return counter
+
+
+def certificate_numbers_allocate(*, year: int, count: int) -> list[str]:
+    """The next ``count`` consecutive numbers of ``year``. Must run inside the transaction that inserts the
+    certificates: a rollback returns the numbers with the rows, so numbers have neither duplicates nor gaps."""
+    counter = _counter_locked(year=year)
+    first = counter.last_serial + 1
+    counter.last_serial += count
     counter.save(update_fields=["last_serial"])
-    return certificate_rules.certificate_number_format(
-        settings.CERTIFICATE_NUMBER_FORMAT, year=year, serial=counter.last_serial
-    )
+    return [
+        certificate_rules.certificate_number_format(settings.CERTIFICATE_NUMBER_FORMAT, year=year, serial=serial)
+        for serial in range(first, first + count)
+    ]
+
+
+def certificate_number_allocate(*, year: int) -> str:
+    """The next number of ``year`` (see ``certificate_numbers_allocate``)."""
+    return certificate_numbers_allocate(year=year, count=1)[0]
 
 
 # Issuing ------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class IssuePlan:
+    """A certificate decided on but not yet numbered: who, which programme, the credits to print, the dates."""
+
+    holder: User
+    programme: ProgrammePage
+    credits_by_competency: dict
+    issued_on: date
+    valid_until: date
+    renews: Certificate | None
 
 
 def _credits_snapshot(by_competency: dict[int, rules.Decimal], competencies: list[Competency]) -> list[dict]:
@@ -83,64 +110,129 @@ def _require_real_name(holder: User) -> None:
         )
 
 
-def _render_and_store(certificate: Certificate, *, certificate_settings: CertificateSettings | None = None) -> None:
-    data, digest = certificate_pdf.certificate_pdf(
-        certificate, certificate_settings=certificate_settings or cert_selectors.certificate_settings()
+def _already_issued(holder: User, programme: ProgrammePage) -> CreditActionError:
+    return CreditActionError(
+        _("%(name)s already holds a certificate of 《%(programme)s》 for this period.")
+        % {"name": holder.display_name, "programme": programme.title},
+        code="already_issued",
     )
-    if certificate.pdf:
-        certificate.pdf.delete(save=False)
-    certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
-    certificate.pdf_sha256 = digest
-    certificate.template_version = certificate_pdf.TEMPLATE_VERSION
-    certificate.save(update_fields=["pdf", "pdf_sha256", "template_version"])
 
 
-def _create(
-    *,
-    holder: User,
-    programme: ProgrammePage,
-    credits_by_competency: dict,
-    issued_on: date,
-    valid_until: date,
-    actor: User | None,
-    renews: Certificate | None,
-    competencies: list[Competency] | None = None,
-    certificate_settings: CertificateSettings | None = None,
+def _issue_plan(
+    *, holder: User, programme: ProgrammePage, issued_on: date, requirements: rules.Requirements
+) -> IssuePlan:
+    """Decide whether a holder gets a programme's certificate (refused with a message: no real name, not met with
+    the shortfalls, or already holding a current one) and what it will say. Reads only."""
+    _require_real_name(holder)
+    facts = selectors.trainee_facts(trainee=holder, requirements=requirements)
+    eligibility = rules.evaluate(requirements, facts)
+    if not eligibility.met:
+        raise CreditActionError(
+            _("%(name)s does not yet meet 《%(programme)s》.") % {"name": holder.display_name, "programme": programme.title},
+            code="not_eligible",
+            shortfalls=eligibility.messages,
+        )
+    tip = cert_selectors.certificate_tip(holder=holder, programme=programme)
+    renews = None
+    if tip is not None and tip.status == CertificateStatus.VALID:
+        if tip.valid_until >= issued_on:
+            raise _already_issued(holder, programme)
+        renews = tip  # graduated again after the last certificate lapsed
+    return IssuePlan(
+        holder=holder,
+        programme=programme,
+        credits_by_competency=dict(facts.credits_by_competency),
+        issued_on=issued_on,
+        valid_until=certificate_rules.valid_until_for(issued_on=issued_on, years=programme.certificate_validity_years),
+        renews=renews,
+    )
+
+
+def _certificate_build(
+    plan: IssuePlan, *, number: str, actor: User | None, competencies: list[Competency]
 ) -> Certificate:
+    """The unsaved certificate of a plan, with its number. Its row is inserted once, complete with the PDF: the
+    identity fields are never written again."""
+    holder, programme = plan.holder, plan.programme
     certificate = Certificate(
         holder=holder,
         programme=programme,
+        number=number,
         holder_name=holder.real_name.strip(),
         programme_title=programme.title,
-        credits_snapshot=_credits_snapshot(credits_by_competency, competencies or list(Competency.objects.all())),
-        issued_on=issued_on,
-        valid_until=valid_until,
+        credits_snapshot=_credits_snapshot(plan.credits_by_competency, competencies),
+        issued_on=plan.issued_on,
+        valid_until=plan.valid_until,
         issued_by=actor,
-        renews=renews,
+        renews=plan.renews,
     )
-    certificate.number = certificate_number_allocate(year=issued_on.year)
     certificate.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            certificate.save()
-    except IntegrityError as error:
-        # The partial unique constraints decide, so two concurrent issues cannot both succeed.
-        raise CreditActionError(
-            _("%(name)s already holds a certificate of 《%(programme)s》 for this period.")
-            % {"name": holder.display_name, "programme": programme.title},
-            code="already_issued",
-        ) from error
-    _render_and_store(certificate, certificate_settings=certificate_settings)
+    return certificate
+
+
+def _pdf_attach(certificate: Certificate, data: bytes, digest: str) -> None:
+    """Store a rendered PDF privately and point the certificate at it (the row is saved by the caller)."""
+    certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
+    certificate.pdf_sha256 = digest
+    certificate.template_version = certificate_pdf.TEMPLATE_VERSION
+
+
+def _pdfs_discard(certificates: list[Certificate]) -> None:
+    """Remove the stored files of certificates whose rows were rolled back (nothing may point at them)."""
+    for certificate in certificates:
+        if certificate.pdf:
+            try:
+                certificate.pdf.storage.delete(certificate.pdf.name)
+            except OSError:
+                logger.exception("Could not remove %s after a rollback", certificate.pdf.name)
+
+
+def _after_insert(certificate: Certificate, *, actor: User | None) -> None:
+    """Close the holder's pending approval request and write the audit log, in the certificate's transaction."""
     CertificateRequest.objects.filter(
-        holder=holder, programme=programme, status=CertificateRequestStatus.PENDING
+        holder=certificate.holder, programme=certificate.programme, status=CertificateRequestStatus.PENDING
     ).update(status=CertificateRequestStatus.ISSUED, certificate=certificate, decided_at=timezone.now(), decided_by=actor)
+    renews = certificate.renews
     log(
         instance=certificate,
         action="credits.certificate_renew" if renews else "credits.certificate_issue",
         user=actor,
-        data={"number": certificate.number, "holder": holder.pk, "programme": programme.pk,
+        data={"number": certificate.number, "holder": certificate.holder_id, "programme": certificate.programme_id,
               "renews": renews.number if renews else None},
     )
+
+
+def _create(
+    plan: IssuePlan,
+    *,
+    actor: User | None,
+    competencies: list[Competency] | None = None,
+    certificate_settings: CertificateSettings | None = None,
+) -> Certificate:
+    """Number, render, store and insert one certificate inside the caller's transaction. The row is inserted once,
+    complete with its PDF and SHA-256; if anything fails, the number goes back with the rollback and the stored
+    file is removed."""
+    certificate = _certificate_build(
+        plan,
+        number=certificate_number_allocate(year=plan.issued_on.year),
+        actor=actor,
+        competencies=competencies or list(Competency.objects.all()),
+    )
+    data, digest = certificate_pdf.certificate_pdf(
+        certificate, certificate_settings=certificate_settings or cert_selectors.certificate_settings()
+    )
+    try:
+        _pdf_attach(certificate, data, digest)
+        try:
+            with transaction.atomic():
+                certificate.save()
+        except IntegrityError as error:
+            # The partial unique constraints decide, so two concurrent issues cannot both succeed.
+            raise _already_issued(plan.holder, plan.programme) from error
+        _after_insert(certificate, actor=actor)
+    except BaseException:
+        _pdfs_discard([certificate])
+        raise
     return certificate
 
 
@@ -164,38 +256,13 @@ def certificate_issue(
     """
     if actor is not None:
         _require_registrar(actor)
-    _require_real_name(holder)
-    requirements = requirements or selectors.programme_requirements(programme)
-    facts = selectors.trainee_facts(trainee=holder, requirements=requirements)
-    eligibility = rules.evaluate(requirements, facts)
-    if not eligibility.met:
-        raise CreditActionError(
-            _("%(name)s does not yet meet 《%(programme)s》.") % {"name": holder.display_name, "programme": programme.title},
-            code="not_eligible",
-            shortfalls=eligibility.messages,
-        )
-    issued_on = issued_on or selectors.today()
-    tip = cert_selectors.certificate_tip(holder=holder, programme=programme)
-    renews = None
-    if tip is not None and tip.status == CertificateStatus.VALID:
-        if tip.valid_until >= issued_on:
-            raise CreditActionError(
-                _("%(name)s already holds a certificate of 《%(programme)s》 for this period.")
-                % {"name": holder.display_name, "programme": programme.title},
-                code="already_issued",
-            )
-        renews = tip  # graduated again after the last certificate lapsed
-    return _create(
+    plan = _issue_plan(
         holder=holder,
         programme=programme,
-        credits_by_competency=dict(facts.credits_by_competency),
-        issued_on=issued_on,
-        valid_until=certificate_rules.valid_until_for(issued_on=issued_on, years=programme.certificate_validity_years),
-        actor=actor,
-        renews=renews,
-        competencies=competencies,
-        certificate_settings=certificate_settings,
+        issued_on=issued_on or selectors.today(),
+        requirements=requirements or selectors.programme_requirements(programme),
     )
+    return _create(plan, actor=actor, competencies=competencies, certificate_settings=certificate_settings)
 
 
 @transaction.atomic
@@ -232,7 +299,7 @@ def certificate_renew(*, certificate: Certificate, actor: User | None = None, on
             },
             code="not_eligible",
         )
-    return _create(
+    plan = IssuePlan(
         holder=certificate.holder,
         programme=programme,
         credits_by_competency=earned,
@@ -240,9 +307,29 @@ def certificate_renew(*, certificate: Certificate, actor: User | None = None, on
         valid_until=certificate_rules.renewal_valid_until(
             old_valid_until=certificate.valid_until, today=on, years=programme.certificate_validity_years
         ),
-        actor=actor,
         renews=certificate,
     )
+    return _create(plan, actor=actor)
+
+
+def _pdf_replace(certificate: Certificate) -> None:
+    """Render a saved certificate's PDF again and store it beside the old file; the row points at the new file
+    and the old one is removed only once that commits (a rollback leaves the row and its file as they were)."""
+    data, digest = certificate_pdf.certificate_pdf(certificate, certificate_settings=cert_selectors.certificate_settings())
+    old_name = certificate.pdf.name if certificate.pdf else ""
+    storage = certificate.pdf.storage
+    certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
+    new_name = certificate.pdf.name
+    certificate.pdf_sha256 = digest
+    certificate.template_version = certificate_pdf.TEMPLATE_VERSION
+    try:
+        with transaction.atomic():
+            certificate.save(update_fields=["pdf", "pdf_sha256", "template_version"])
+    except BaseException:
+        storage.delete(new_name)
+        raise
+    if old_name and old_name != new_name:
+        transaction.on_commit(lambda: storage.delete(old_name))
 
 
 @transaction.atomic
@@ -250,7 +337,7 @@ def certificate_render_pdf(*, certificate: Certificate, actor: User) -> Certific
     """Render a certificate's PDF again from its snapshots (after the seal or the template changed)."""
     _require_registrar(actor)
     old = certificate.pdf_sha256
-    _render_and_store(certificate)
+    _pdf_replace(certificate)
     log(instance=certificate, action="credits.certificate_render", user=actor,
         data={"old_sha256": old, "sha256": certificate.pdf_sha256})
     return certificate
@@ -383,66 +470,229 @@ def certificates_check_for(*, holder: User) -> list[Certificate]:
 
 
 @transaction.atomic
-def bulk_issue_run_start(*, actor: User, programme: ProgrammePage) -> BulkIssueRun:
-    """Queue a bulk issue of a programme's certificates to everyone who meets it; the task runs after commit."""
+def bulk_issue_run_start(
+    *, actor: User, programme: ProgrammePage | None = None, cohort: Cohort | None = None
+) -> BulkIssueRun:
+    """Queue a bulk issue, for everyone who meets a programme or for the members of a cohort who meet the cohort's
+    programme; the task runs after commit."""
     from .tasks import bulk_issue_task
 
     _require_registrar(actor)
-    run = BulkIssueRun(programme=programme, requested_by=actor)
+    if cohort is not None:
+        if programme is not None and programme.pk != cohort.programme_id:
+            raise CreditActionError(
+                _("Cohort %(cohort)s belongs to 《%(programme)s》; choose that programme or no programme.")
+                % {"cohort": cohort.name, "programme": cohort.programme.title},
+                code="invalid",
+            )
+        programme = cohort.programme
+    if programme is None:
+        raise CreditActionError(_("Choose a programme or a cohort."), code="invalid")
+    run = BulkIssueRun(programme=programme, cohort=cohort, requested_by=actor)
     run.full_clean()
     run.save()
-    log(instance=run, action="credits.bulk_issue", user=actor, data={"programme": programme.pk})
+    log(instance=run, action="credits.bulk_issue", user=actor,
+        data={"programme": programme.pk, "cohort": cohort.pk if cohort else None})
     transaction.on_commit(lambda: bulk_issue_task.enqueue(run_id=run.pk))
     return run
 
 
 MAX_RUN_MESSAGES = 200
+# Certificates numbered, rendered and inserted per transaction, per render worker. Small enough that the counter
+# (and on SQLite the database) is locked for well under a second at a time; large enough to keep every worker busy.
+BULK_BATCH_PER_WORKER = 4
+
+
+class _BulkProgress:
+    """A run's counts and messages as it goes. ``save`` writes them inside the caller's transaction, so what the
+    admin shows always matches the certificates that exist, even when the worker is killed half way."""
+
+    def __init__(self, run: BulkIssueRun, *, carried: int):
+        self.run_pk = run.pk
+        self.counts = {"processed": carried, "issued": carried, "skipped": 0, "failed": 0}
+        self.action_needed: list[str] = []  # no real name: a person can put that right
+        self.other: list[str] = []  # not eligible, not of the programme's party, errors
+
+    def skip(self, error: CreditActionError) -> None:
+        self.counts["skipped"] += 1
+        self.counts["processed"] += 1
+        if error.code == "no_real_name":
+            self.action_needed.append(error.message)
+        elif error.code != "already_issued":
+            shortfalls = gettext("; ").join(str(shortfall) for shortfall in error.shortfalls)
+            self.other.append(f"{error.message} {shortfalls}".strip())
+
+    def fail(self, holder: User, error: Exception) -> None:
+        self.counts["failed"] += 1
+        self.counts["processed"] += 1
+        self.other.append(f"{holder.display_name}: {error}")
+
+    def messages(self) -> list[str]:
+        return (self.action_needed + self.other)[:MAX_RUN_MESSAGES]
+
+    def save(self, *, issued: int = 0, **fields) -> None:
+        counts = {**self.counts, "issued": self.counts["issued"] + issued,
+                  "processed": self.counts["processed"] + issued}
+        BulkIssueRun.objects.filter(pk=self.run_pk).update(messages=self.messages(), **counts, **fields)
+
+    def issued(self, count: int) -> None:
+        self.counts["issued"] += count
+        self.counts["processed"] += count
+
+
+def _bulk_plans(
+    holders: list[User], *, programme: ProgrammePage, requirements: rules.Requirements, on: date,
+    progress: _BulkProgress,
+) -> list[IssuePlan]:
+    """Who in a batch gets a certificate; everyone else is counted as skipped (or failed) with a message."""
+    plans = []
+    for holder in holders:
+        try:
+            if programme.party and holder.party != programme.party:
+                raise CreditActionError(
+                    _("%(name)s is not of the party 《%(programme)s》 is meant for.")
+                    % {"name": holder.display_name, "programme": programme.title},
+                    code="other_party",
+                )
+            plans.append(_issue_plan(holder=holder, programme=programme, issued_on=on, requirements=requirements))
+        except CreditActionError as error:
+            progress.skip(error)
+        except Exception as error:  # one bad record must not stop the run; it is counted and logged
+            logger.exception("Bulk issue could not check %s", holder.pk)
+            progress.fail(holder, error)
+    return plans
+
+
+def _bulk_still_current(plans: list[IssuePlan]) -> tuple[list[IssuePlan], list[IssuePlan]]:
+    """Split plans into those whose holder's certificates are as they were when checked, and the rest (someone
+    issued or revoked one since). Call with the year's counter locked, so nothing changes until commit."""
+    if not plans:
+        return [], []
+    tips: dict[int, int] = {}
+    for holder_id, pk in (
+        Certificate.objects.filter(
+            programme=plans[0].programme, holder__in=[plan.holder.pk for plan in plans], renewed_by__isnull=True
+        )
+        .order_by("issued_on", "pk")
+        .values_list("holder_id", "pk")
+    ):
+        tips[holder_id] = pk  # the latest wins, as in certificate_tip
+    current, changed = [], []
+    for plan in plans:
+        seen = plan.renews.pk if plan.renews else None
+        (current if tips.get(plan.holder.pk) == seen else changed).append(plan)
+    return current, changed
+
+
+def _bulk_issue_batch(
+    plans: list[IssuePlan],
+    *,
+    actor: User,
+    renderer: pdf_render.PdfRenderer,
+    competencies: list[Competency],
+    certificate_settings: CertificateSettings,
+    progress: _BulkProgress,
+) -> list[IssuePlan]:
+    """Issue a batch in one transaction: lock the year's counter, number the plans still current, render their
+    PDFs in parallel, store the files, insert the complete rows and save the run's progress; then commit. A kill
+    or an error before the commit leaves no certificate row and no used number (and the stored files are removed
+    when this process lives to do it). Returns the plans left out because their holder's certificates changed."""
+    certificates: list[Certificate] = []
+    try:
+        with transaction.atomic():
+            year = plans[0].issued_on.year
+            _counter_locked(year=year)
+            current, changed = _bulk_still_current(plans)
+            if current:
+                numbers = certificate_numbers_allocate(year=year, count=len(current))
+                certificates = [
+                    _certificate_build(plan, number=number, actor=actor, competencies=competencies)
+                    for plan, number in zip(current, numbers, strict=True)
+                ]
+                htmls = [certificate_pdf.certificate_html(c, certificate_settings=certificate_settings) for c in certificates]
+                for certificate, (data, digest) in zip(certificates, renderer.render(htmls), strict=True):
+                    _pdf_attach(certificate, data, digest)
+                for certificate in certificates:
+                    certificate.save()
+                    _after_insert(certificate, actor=actor)
+            progress.save(issued=len(certificates))
+    except BaseException:
+        _pdfs_discard(certificates)
+        raise
+    progress.issued(len(certificates))
+    return changed
+
+
+def _bulk_issue_one_by_one(
+    plans: list[IssuePlan], *, actor: User, requirements: rules.Requirements, competencies: list[Competency],
+    certificate_settings: CertificateSettings, progress: _BulkProgress,
+) -> None:
+    """Issue each plan in its own transaction, deciding again from scratch (after a batch met a conflict)."""
+    for plan in plans:
+        try:
+            with transaction.atomic():
+                certificate_issue(
+                    holder=plan.holder,
+                    programme=plan.programme,
+                    actor=actor,
+                    requirements=requirements,
+                    competencies=competencies,
+                    certificate_settings=certificate_settings,
+                )
+                progress.save(issued=1)
+            progress.issued(1)
+            continue
+        except CreditActionError as error:
+            progress.skip(error)
+        except Exception as error:  # counted and logged; the run goes on
+            logger.exception("Bulk issue failed for %s", plan.holder.pk)
+            progress.fail(plan.holder, error)
+        progress.save()
 
 
 def bulk_issue_run_execute(*, run: BulkIssueRun) -> BulkIssueRun:
-    """Work through a bulk run: each certificate in its own transaction, the counts saved as it goes so the
-    admin page shows progress. Not atomic as a whole on purpose: one failure must not undo the others."""
+    """Work through a bulk run in batches (see ``_bulk_issue_batch``), rendering PDFs in
+    CERTIFICATE_RENDER_WORKERS processes; the counts are saved with each batch so the admin shows progress.
+
+    Not atomic as a whole on purpose: a batch that meets a conflict is issued again one by one, and one failure
+    does not undo the others. Running a run again (after its worker was killed, or it failed) carries on: those
+    already issued keep their certificates and count as issued, everyone else is checked again.
+    """
     programme = run.programme
+    actor = run.requested_by
     requirements = selectors.programme_requirements(programme)
     competencies = list(Competency.objects.all())
     settings_obj = cert_selectors.certificate_settings()
-    candidates = list(cert_selectors.bulk_issue_candidates(programme))
-    BulkIssueRun.objects.filter(pk=run.pk).update(
-        status=BulkIssueStatus.RUNNING, total=len(candidates), started_at=timezone.now()
-    )
-    run.refresh_from_db()
-    counts = {"processed": 0, "issued": 0, "skipped": 0, "failed": 0}
-    messages: list[str] = []
+    candidates = list(cert_selectors.bulk_issue_candidates(programme, cohort=run.cohort))
+    carried = run.issued if run.started_at else 0
+    progress = _BulkProgress(run, carried=carried)
+    progress.save(status=BulkIssueStatus.RUNNING, total=carried + len(candidates),
+                  started_at=run.started_at or timezone.now(), finished_at=None)
+    workers = settings.CERTIFICATE_RENDER_WORKERS or pdf_render.default_workers()
+    batch_size = max(1, workers) * BULK_BATCH_PER_WORKER
     try:
-        for holder in candidates:
-            try:
-                certificate_issue(
-                    holder=holder,
-                    programme=programme,
-                    actor=run.requested_by,
-                    requirements=requirements,
-                    competencies=competencies,
-                    certificate_settings=settings_obj,
+        with pdf_render.PdfRenderer(workers=workers, base_url=certificate_pdf.base_url()) as renderer:
+            for start in range(0, len(candidates), batch_size):
+                on = selectors.today()
+                plans = _bulk_plans(
+                    candidates[start : start + batch_size], programme=programme, requirements=requirements, on=on,
+                    progress=progress,
                 )
-                counts["issued"] += 1
-            except CreditActionError as error:
-                counts["skipped"] += 1
-                if error.code == "no_real_name" and len(messages) < MAX_RUN_MESSAGES:
-                    messages.append(error.message)
-            except Exception as error:  # one bad record must not stop the run; it is counted and logged
-                logger.exception("Bulk issue %s failed for %s", run.pk, holder.pk)
-                counts["failed"] += 1
-                if len(messages) < MAX_RUN_MESSAGES:
-                    messages.append(f"{holder.display_name}: {error}")
-            counts["processed"] += 1
-            BulkIssueRun.objects.filter(pk=run.pk).update(**counts)
-        BulkIssueRun.objects.filter(pk=run.pk).update(
-            status=BulkIssueStatus.DONE, finished_at=timezone.now(), messages=messages, **counts
-        )
-    except Exception:
-        BulkIssueRun.objects.filter(pk=run.pk).update(
-            status=BulkIssueStatus.FAILED, finished_at=timezone.now(), messages=messages, **counts
-        )
+                if not plans:
+                    progress.save()
+                    continue
+                kwargs = {"actor": actor, "competencies": competencies, "certificate_settings": settings_obj,
+                          "progress": progress}
+                try:
+                    changed = _bulk_issue_batch(plans, renderer=renderer, **kwargs)
+                except Exception:
+                    logger.exception("Bulk issue %s: a batch failed; issuing its certificates one by one", run.pk)
+                    changed = plans
+                _bulk_issue_one_by_one(changed, requirements=requirements, **kwargs)
+        progress.save(status=BulkIssueStatus.DONE, finished_at=timezone.now())
+    except BaseException:
+        with contextlib.suppress(Exception):  # the database may be what failed; the original error matters more
+            progress.save(status=BulkIssueStatus.FAILED, finished_at=timezone.now())
         raise
     run.refresh_from_db()
     return run

@@ -291,7 +291,7 @@ class BulkIssueCreateView(PolicyFormView):
 
     def form_valid(self, form):
         try:
-            run = services.bulk_issue_run_start(actor=self.request.user, programme=form.cleaned_data["programme"])
+            run = services.bulk_issue_run_start(actor=self.request.user, **form.run_target())
         except CreditActionError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
@@ -316,8 +316,8 @@ class BulkIssueViewSet(ModelViewSet):
     inspect_view_class = BulkIssueInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["programme", "status", "total", "processed", "issued", "skipped", "failed", "created_at", "requested_by"]
-    inspect_view_fields = ["programme", "status", "total", "processed", "issued", "skipped", "failed", "requested_by", "created_at", "started_at", "finished_at"]
+    list_display = ["programme", "cohort", "status", "total", "processed", "issued", "skipped", "failed", "created_at", "requested_by"]
+    inspect_view_fields = ["programme", "cohort", "status", "total", "processed", "issued", "skipped", "failed", "requested_by", "created_at", "started_at", "finished_at"]
     form_fields = ["programme"]
 
     @property

@@ -473,10 +473,20 @@ class CertificateRequest(models.Model):
 
 
 class BulkIssueRun(models.Model):
-    """One bulk issue of a programme's certificates, run as a task; its counts are updated as it goes."""
+    """One bulk issue of a programme's certificates (to everyone who meets it, or to a cohort's members who do),
+    run as a task; its counts are updated as it goes."""
 
     programme = models.ForeignKey(
         ProgrammePage, on_delete=models.PROTECT, related_name="bulk_issue_runs", verbose_name=_("programme")
+    )
+    cohort = models.ForeignKey(
+        "Cohort",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bulk_issue_runs",
+        verbose_name=_("cohort"),
+        help_text=_("Empty when the run was for everyone who meets the programme."),
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
@@ -498,7 +508,7 @@ class BulkIssueRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.cohort or self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
 
     @property
     def percent(self) -> int:

@@ -420,3 +420,5 @@ CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三�
 EVENT_SIGNUP_RATE_PER_IP = os.environ.get("EVENT_SIGNUP_RATE_PER_IP", "30/h")
 EVENT_SIGNUP_RATE_PER_PHONE = os.environ.get("EVENT_SIGNUP_RATE_PER_PHONE", "5/h")
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
+# Processes that render PDFs side by side during a bulk issue; 0 means one per CPU this process may use.
+CERTIFICATE_RENDER_WORKERS = int(os.environ.get("CERTIFICATE_RENDER_WORKERS", "0"))

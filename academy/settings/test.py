@@ -18,6 +18,8 @@ MEDIA_ROOT = BASE_DIR / "tests" / ".media"  # noqa: F405
 PRIVATE_MEDIA_ROOT = BASE_DIR / "tests" / ".private"  # noqa: F405
 STORAGES["private"]["OPTIONS"]["location"] = PRIVATE_MEDIA_ROOT  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Bulk issues render in this process; the parallel path is tested on purpose with its own override.
+CERTIFICATE_RENDER_WORKERS = 1
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Rate limits are tested on purpose in their own tests; everywhere else they would make tests flaky.
 ACCOUNT_RATE_LIMITS = False

@@ -83,3 +83,45 @@ def test_transcript_lists_courses_credits_and_certificates(client, certified_wor
     text = _text(response.content).replace(" ", "")
     assert "张晓明" in text and certificate.number in text and "法规运用" in text
     assert "filename*=utf-8''" in response["Content-Disposition"]
+
+
+def test_transcript_lists_attended_sessions_with_date_hours_and_lateness(client, certified_world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from courses.choices import AttendanceStatus, CheckInMethod
+    from courses.models import SessionAttendance
+    from tests.courses.factories import make_course, make_session
+
+    trainee = certified_world["trainee"]
+    course = make_course(code="MD-07", title="矛盾调处情景模拟", lessons=0, quiz=False, delivery_mode="offline")
+    def past_session(days_ago, hours, title):
+        start = timezone.now() - timedelta(days=days_ago)
+        return make_session(course, starts_in=start - timezone.now(), hours=hours, title=title,
+                            registration_opens=start - timedelta(days=14), registration_closes=start - timedelta(days=1))
+
+    first = past_session(20, 3, "情景模拟（第1期）")
+    second = past_session(5, 2.5, "情景模拟（第2期）")
+    missed = past_session(2, 3, "情景模拟（第3期）")
+    for session, status in [(first, AttendanceStatus.PRESENT), (second, AttendanceStatus.LATE)]:
+        SessionAttendance.objects.create(
+            session=session, user=trainee, status=status, method=CheckInMethod.MANUAL, checked_in_at=session.start
+        )
+    SessionAttendance.objects.create(  # someone else's attendance must not appear
+        session=missed, user=UserFactory(), status=AttendanceStatus.PRESENT, method=CheckInMethod.MANUAL,
+        checked_in_at=missed.start,
+    )
+    client.force_login(trainee)
+    text = _text(client.get("/credits/transcript.pdf").content).replace(" ", "")
+    assert "培训出勤" in text
+    assert f"{timezone.localdate(first.start):%Y-%m-%d}情景模拟（第1期）矛盾调处情景模拟3.0出席" in text
+    assert f"{timezone.localdate(second.start):%Y-%m-%d}情景模拟（第2期）矛盾调处情景模拟2.5迟到" in text
+    assert "第3期" not in text
+    assert "共出勤2次，其中迟到1次" in text and "5.5" in text
+
+
+def test_transcript_says_when_no_session_was_attended(client, certified_world):
+    client.force_login(certified_world["trainee"])
+    text = _text(client.get("/credits/transcript.pdf").content).replace(" ", "")
+    assert "尚未参加线下培训" in text

@@ -231,5 +231,8 @@ def test_bulk_issue_counts_issued_and_skipped(certified_world):
     run.refresh_from_db()
     assert run.status == BulkIssueStatus.DONE
     assert (run.total, run.processed, run.issued, run.skipped, run.failed) == (6, 6, 4, 2, 0)
-    assert len(run.messages) == 1 and run.percent == 100
+    assert run.percent == 100
+    # Both skipped holders are reported: first the one a person can put right (no real name), then the shortfall.
+    assert len(run.messages) == 2 and "真实姓名" in run.messages[0]
+    assert run.messages[1].startswith("差一点") and "法规运用" in run.messages[1]
     assert Certificate.objects.count() == 4
