@@ -34,3 +34,7 @@ DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGM
 # The same for the academy's own counters (event sign-up); tests/test_hardening_*.py set real limits.
 EVENT_SIGNUP_RATE_PER_IP = "100000/h"
 EVENT_SIGNUP_RATE_PER_PHONE = "100000/h"
+# Tests that issue certificates from several threads hold SQLite's one write lock while a PDF renders; on a loaded
+# 2-core machine that wait passed 20 s and failed runs with "database is locked". Waiting longer is still correct.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["OPTIONS"]["timeout"] = 120  # noqa: F405
