@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup system-packages lint format messages demo clean-venv
+.PHONY: run test test-postgres setup system-packages lint format messages demo clean-venv
 
 run: setup
 	$(BIN)/python manage.py migrate --noinput
@@ -17,6 +17,13 @@ test: setup
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not transactional"
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m transactional
+
+# The same suite again on a real database: a throw-away PostgreSQL and Redis on loopback (scripts/with-postgres-redis.sh;
+# the system packages come from `make setup`, run as root). Adds the tests marked `postgres`, which SQLite skips.
+test-postgres: setup
+	scripts/with-postgres-redis.sh sh -c '\
+	  $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not transactional" && \
+	  $(BIN)/python -m pytest -q -n 2 --dist loadfile -m transactional'
 
 setup: system-packages $(STAMP) messages
 

@@ -15,6 +15,8 @@ from home import views as home_views
 
 from . import views
 
+handler500 = "academy.errors.server_error"  # a database outage answers 503, see academy/errors.py
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", include(wagtailadmin_urls)),

@@ -18,6 +18,12 @@ def _is_transactional(item: pytest.Item) -> bool:
     return bool(TRANSACTIONAL_FIXTURES & set(getattr(item, "fixturenames", ())))
 
 
+def _database_is_postgresql() -> bool:
+    from django.conf import settings
+
+    return settings.DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
+
+
 def pytest_collection_modifyitems(config, items):
     """Tests that commit for real (live server, threads) end by flushing the database, which also deletes what
     Wagtail's and Django's migrations created (the root page and collection, the admin-access permission, …).
@@ -25,7 +31,11 @@ def pytest_collection_modifyitems(config, items):
     ordinary test ever runs on a flushed database, and each of them starts by putting that data back: with
     serialized rollback where Django can, and with `_migration_data` below where it cannot (Playwright's greenlets
     give the browser tests a database connection without the serialized snapshot)."""
+    on_postgresql = _database_is_postgresql()
     for item in items:
+        if item.get_closest_marker("postgres") is not None and not on_postgresql:
+            # `make test-postgres` (called by .ci/run after `make test`) runs them on a throw-away PostgreSQL.
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run `make test-postgres` (DATABASE_URL=postgres://…)"))
         if not _is_transactional(item):
             continue
         item.add_marker(pytest.mark.transactional)

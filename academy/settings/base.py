@@ -81,6 +81,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "academy.middleware.TrustedProxyMiddleware",  # first: everything after it sees the client's own address
     "django.middleware.security.SecurityMiddleware",
+    "academy.errors.DatabaseUnavailableMiddleware",
     "academy.headers.AcademyCSPMiddleware",
     "academy.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -3,6 +3,7 @@
 import os
 import tempfile
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from .base import *  # noqa: F403
 
@@ -23,18 +24,29 @@ CERTIFICATE_RENDER_WORKERS = 1
 WAGTAILADMIN_BASE_URL = "http://testserver"
 # Rate limits are tested on purpose in their own tests; everywhere else they would make tests flaky.
 ACCOUNT_RATE_LIMITS = False
-# A file, not shared-cache memory: SQLite's busy timeout then applies, so tests that write from two threads at
-# once (credits' exactly-once award) wait for the lock as production does instead of failing "table is locked".
-# One file per process (pytest-xdist workers, and other checkouts running their suites at the same time).
-DATABASES["default"]["TEST"] = {  # noqa: F405
-    "NAME": str(Path(tempfile.gettempdir()) / f"sanfang-academy-test-{os.getpid()}.sqlite3")
-}
-# Durability is worthless for a throw-away test database; without fsync the migrations take seconds, not a minute.
-DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not shared-cache memory: SQLite's busy timeout then applies, so tests that write from two threads at
+    # once (credits' exactly-once award) wait for the lock as production does instead of failing "table is locked".
+    # One file per process (pytest-xdist workers, and other checkouts running their suites at the same time).
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": str(Path(tempfile.gettempdir()) / f"sanfang-academy-test-{os.getpid()}.sqlite3")
+    }
+    # Durability is worthless for a throw-away test database; without fsync the migrations take seconds, not a minute.
+    DATABASES["default"]["OPTIONS"]["init_command"] = "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;"  # noqa: F405
+    # Tests that issue certificates from several threads hold SQLite's one write lock while a PDF renders; on a
+    # loaded 2-core machine that wait passed 20 s and failed runs with "database is locked". Waiting longer is fine.
+    DATABASES["default"]["OPTIONS"]["timeout"] = 120  # noqa: F405
+else:
+    # PostgreSQL (DATABASE_URL): pytest-django creates test_<name>_gw<n> per xdist worker. Connections are not
+    # kept between requests, so the threads of the concurrency tests do not leave idle sessions holding the test
+    # database open when it is dropped.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+if REDIS_URL:  # noqa: F405
+    # One Redis serves every test process at once, and tests call cache.clear() (FLUSHDB): each pytest-xdist worker
+    # gets a database of its own (1, 2, …; 0 without xdist) so one worker's clear never empties another's cache.
+    _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    _redis_db = int(_worker.removeprefix("gw")) % 15 + 1 if _worker.startswith("gw") else 0
+    CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_redis_db}"))  # noqa: F405
 # The same for the academy's own counters (event sign-up); tests/test_hardening_*.py set real limits.
 EVENT_SIGNUP_RATE_PER_IP = "100000/h"
 EVENT_SIGNUP_RATE_PER_PHONE = "100000/h"
-# Tests that issue certificates from several threads hold SQLite's one write lock while a PDF renders; on a loaded
-# 2-core machine that wait passed 20 s and failed runs with "database is locked". Waiting longer is still correct.
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
-    DATABASES["default"]["OPTIONS"]["timeout"] = 120  # noqa: F405
