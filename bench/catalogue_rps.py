@@ -273,7 +273,11 @@ def main() -> int:
     finally:
         if server is not None:
             server.terminate()
-            server.wait(timeout=10)
+            try:
+                server.wait(timeout=60)
+            except subprocess.TimeoutExpired:  # a worker stuck in a request on an overloaded machine
+                server.kill()
+                server.wait()
         shutil.rmtree(workdir, ignore_errors=True)
 
 
