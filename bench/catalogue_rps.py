@@ -14,6 +14,7 @@ Results are written to docs/performance.md (the section between the markers is r
 
 import argparse
 import datetime
+import json
 import os
 import platform
 import shutil
@@ -173,10 +174,15 @@ def machine() -> str:
 def write_report(results: dict[str, float], args, loads: list[tuple]) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     start, end = (PG_START, PG_END) if args.pg else (START, END)
-    data = (
-        f"PostgreSQL (database `{args.pg}` of `bench/district_data.py`: 100,000 trainees, 2 million progress rows,"
-        " 1 million ledger rows)" if args.pg else "SQLite, the 60-course demo data"
-    )
+    data = "SQLite, the 60-course demo data"
+    if args.pg:
+        data = f"PostgreSQL (database `{args.pg}` of `bench/district_data.py`"
+        generation = Path(f"/tmp/bench-district-{os.environ.get('BENCH_PG_PORT', '55421')}/generation.json")  # noqa: S108
+        if generation.exists():
+            counts = json.loads(generation.read_text())["counts"]
+            data += (f": {counts['trainees']:,} trainees, {counts['courses_lessonprogress']:,} progress rows,"
+                     f" {counts['credits_creditentry']:,} ledger rows")  # fmt: skip
+        data += ")"
     command = "bench/catalogue_rps.py" + (f" --pg {args.pg}" if args.pg else "")
     lines = [
         start,
