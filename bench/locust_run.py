@@ -180,7 +180,8 @@ def main() -> int:
     work = workdir(args.pg_port)
     scenario = work / "locust-scenario.json"
     prepared = prepare(args.users, scenario)
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():  # compressing every file again takes minutes
+        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     from django.utils import timezone
 
     started_at = timezone.now()
