@@ -58,8 +58,9 @@ def prepare(users: int, path: Path) -> dict:
             answers = {spec.id: sorted(spec.correct_option_ids) for spec in selectors.quiz_question_specs(quiz)}
         lessons = [{"id": lesson.pk, "url": lesson.url, "seconds": lesson.required_seconds}
                    for lesson in course.get_lessons()]  # fmt: skip
+        prerequisites = list(selectors.course_prerequisites(course).values_list("pk", flat=True))
         courses.append({"id": course.pk, "url": course.url, "audiences": list(course.audiences), "lessons": lessons,
-                        "answers": answers})  # fmt: skip
+                        "answers": answers, "prerequisites": prerequisites})  # fmt: skip
     now = timezone.now()
     with transaction.atomic():
         LessonTime.objects.bulk_create(
