@@ -24,15 +24,23 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
 START, END = "<!-- certificates:start -->", "<!-- certificates:end -->"
+# BENCH_DATABASE_URL: an empty database to use instead of the temporary SQLite file (bench/pg.py createdb); the
+# figures then go to the district section.
+if os.environ.get("BENCH_DATABASE_URL"):
+    START, END = "<!-- district:certificates:start -->", "<!-- district:certificates:end -->"
 
 
 def setup_django(tmp: Path) -> None:
     sys.path.insert(0, str(ROOT))
     os.environ["DJANGO_SETTINGS_MODULE"] = "academy.settings.test"
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'bench.sqlite3'}"
+    if os.environ.get("BENCH_DATABASE_URL"):  # the test settings assume SQLite; the district bench settings do not
+        sys.path.insert(0, str(ROOT / "bench"))
+        os.environ.update(DJANGO_SETTINGS_MODULE="bench_settings", SECRET_KEY="bench-only-secret-key-0123456789abcdef")  # noqa: S106
     import django
     from django.conf import settings
 
+    settings.STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     settings.STORAGES["private"]["OPTIONS"]["location"] = str(tmp / "private")
     settings.MEDIA_ROOT = str(tmp / "media")
     django.setup()
@@ -183,7 +191,9 @@ def write_report(one: dict, bulk: dict, serial: dict | None, trainees: int) -> s
         f"- Load average when the run ended: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min; other "
         "work on the machine inflates absolute times, the ratio to bare WeasyPrint in the same run less so)",
         "- Certificate: A4 landscape, Noto Serif CJK SC (subset by HarfBuzz), five competencies, inline SVG QR "
-        "code, the drawn seal (PNG); names include 𠮷 and 䶮. SQLite file and private storage in a temp directory.",
+        "code, the drawn seal (PNG); names include 𠮷 and 䶮. "
+        f"{'PostgreSQL (BENCH_DATABASE_URL)' if os.environ.get('BENCH_DATABASE_URL') else 'SQLite file'} and private "
+        "storage in a temp directory.",
         f"- One PDF: {one['samples']} samples, each timing `credits.certificate_pdf.certificate_pdf` (template, QR, "
         "seal, WeasyPrint with a reused font configuration) and then WeasyPrint rendering the same HTML bare.",
         "",

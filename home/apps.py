@@ -8,3 +8,16 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "home"
     verbose_name = _("Content site")
+
+    def ready(self):
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page, Site
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from .models import SiteSettings
+        from .selectors import site_chrome_forget
+
+        # The cached menu shows page titles and addresses: forget it whenever either may have changed.
+        for signal, sender in ((post_save, SiteSettings), (post_save, Site), (post_delete, Site), (post_delete, Page),
+                               (page_published, None), (page_unpublished, None), (post_page_move, None)):  # fmt: skip
+            signal.connect(site_chrome_forget, sender=sender, dispatch_uid=f"home-site-chrome-{id(signal)}-{sender}")

@@ -2,15 +2,19 @@
 
 import calendar
 import datetime as dt
+import time
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import get_language
+from wagtail.models import Site
 
 from courses.models import CourseCompletion, CoursePage
 from credits.models import Certificate
 
-from .models import EventIndexPage, EventPage, EventSignup, NewsPage
+from .models import EventIndexPage, EventPage, EventSignup, NewsPage, SiteSettings
 
 FIGURES_CACHE_KEY = "home:site-figures"
 FIGURES_CACHE_SECONDS = 10 * 60
@@ -71,3 +75,51 @@ def compute_site_figures() -> dict[str, int | None]:
 def site_figures() -> dict[str, int | None]:
     """The home page's live figures, cached for ten minutes so a busy front page costs no counting."""
     return cache.get_or_set(FIGURES_CACHE_KEY, compute_site_figures, FIGURES_CACHE_SECONDS)
+
+
+# The menu and footer of every page ---------------------------------------------------------------------------
+
+SITE_CHROME_VERSION_KEY = "home:site-chrome:version"
+# Changes clear it at once through site_chrome_forget (signals connected in HomeConfig.ready); the timeout bounds
+# staleness where the cache is per process (local memory with several gunicorn workers) rather than shared (Redis).
+SITE_CHROME_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class SiteChrome:
+    """What base.html shows on every page from the site settings: menu links (title, address) and the footer."""
+
+    nav_links: tuple[tuple[str, str], ...]
+    footer_text: str
+    icp_number: str
+
+
+def site_chrome_for(request) -> SiteChrome:
+    """The menu links and footer of the request's site, read once and cached per host and language: rendering the
+    settings' page links costs several queries (settings, pages, their sites) that every page would repeat."""
+    version = cache.get(SITE_CHROME_VERSION_KEY)
+    if version is None:
+        version = time.time_ns()
+        cache.add(SITE_CHROME_VERSION_KEY, version, None)
+        version = cache.get(SITE_CHROME_VERSION_KEY, version)
+    key = f"home:site-chrome:{version}:{request.get_host()}:{get_language()}"
+    chrome = cache.get(key)
+    if chrome is None:
+        site = Site.find_for_request(request)
+        if site is None:
+            return SiteChrome(nav_links=(), footer_text="", icp_number="")
+        settings = SiteSettings.for_site(site)
+        links = []
+        for block in settings.nav_links:
+            page = block.value["page"]
+            url = (page.get_url(request) if page is not None else block.value["url"]) or ""
+            if url:
+                links.append((block.value["title"], url))
+        chrome = SiteChrome(nav_links=tuple(links), footer_text=settings.footer_text, icp_number=settings.icp_number)
+        cache.set(key, chrome, SITE_CHROME_CACHE_SECONDS)
+    return chrome
+
+
+def site_chrome_forget(**_kwargs) -> None:
+    """Drop every cached menu and footer (a signal receiver: settings saved, a page published, moved or deleted)."""
+    cache.set(SITE_CHROME_VERSION_KEY, time.time_ns(), None)

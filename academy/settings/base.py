@@ -114,6 +114,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "wagtail.contrib.settings.context_processors.settings",
                 "academy.elder.elder_mode",
+                "home.context_processors.site_chrome",
             ],
         },
     },

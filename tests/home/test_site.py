@@ -4,6 +4,8 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from wagtail.models import Site, WorkflowPage
 
@@ -105,3 +107,34 @@ def test_demo_seed_builds_the_content_site_once(staff_groups):
     assert all(event.image and event.image_alt for event in events)
     assert WorkflowPage.objects.get(page=home).workflow.name == "内容审核"
     assert {venue.district.name for venue in events[0].venue.__class__.objects.all()} >= {"拱墅区", "上城区", "萧山区"}
+
+
+def _menu_settings(about):
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.nav_links = [("link", {"title": "关于学院", "page": about, "url": ""})]
+    settings.footer_text = "电话：0571-8888 0000"
+    settings.save()
+    return settings
+
+
+def test_menu_and_footer_cost_no_queries_once_cached(client, home, make_standard, django_assert_max_num_queries):
+    _menu_settings(make_standard("关于三方学院", slug="about"))
+    client.get(home.url)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get(home.url).content.decode()
+    assert '<a href="/about/">关于学院</a>' in body and "电话：0571-8888 0000" in body
+    assert not [q for q in queries.captured_queries if "home_sitesettings" in q["sql"]]
+
+
+def test_menu_follows_settings_and_page_changes_at_once(client, home, make_standard):
+    about = make_standard("关于三方学院", slug="about")
+    settings = _menu_settings(about)
+    assert '<a href="/about/">关于学院</a>' in client.get(home.url).content.decode()
+    settings.nav_links = [("link", {"title": "学院简介", "page": about, "url": ""})]
+    settings.footer_text = "地址：小河街道"
+    settings.save()
+    body = client.get(home.url).content.decode()
+    assert '<a href="/about/">学院简介</a>' in body and "地址：小河街道" in body
+    about.slug = "intro"
+    about.save_revision().publish()
+    assert '<a href="/intro/">学院简介</a>' in client.get(home.url).content.decode()
