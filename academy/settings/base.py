@@ -278,3 +278,7 @@ LOGGING = {
 # Certificates: the number printed on each ({year} and {serial} are filled in) and the public verification rate.
 CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三方证〔{year}〕第{serial:06d}号")
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
+
+# Personal data: sign-ups made without an account (a name and a phone) are deleted this many days after their
+# event ends, by `manage.py purge_event_signups` run daily from cron (see docs/security.md).
+EVENT_SIGNUP_RETENTION_DAYS = int(os.environ.get("EVENT_SIGNUP_RETENTION_DAYS", "90"))
