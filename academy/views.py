@@ -75,7 +75,6 @@ def personal_data_download(request):
     response = HttpResponse(archive, content_type="application/zip")
     filename = f"{_('My data')}-{timezone.localdate():%Y%m%d}.zip"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
-    response["Cache-Control"] = "private, no-store"
     return response
 
 
