@@ -73,7 +73,8 @@ def personal_data_download(request):
     their own: the view takes no id."""
     archive = personal_data_archive(user=request.user)
     response = HttpResponse(archive, content_type="application/zip")
-    filename = f"{_('My data')}-{timezone.localdate():%Y%m%d}.zip"
+    label = _("My data")
+    filename = f"{label}-{timezone.localdate():%Y%m%d}.zip"
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
     return response
 
