@@ -24,6 +24,7 @@ from . import rules, selectors, services
 from .choices import DeliveryMode
 from .models import CoursePage, LessonPage
 
+
 class DocumentedXSessionTokenAuth(XSessionTokenAuth):
     """allauth's app-session token, declared in the OpenAPI schema as the header it is (allauth's class declares
     an apiKey without ``in`` and ``name``, which is not valid OpenAPI; schemathesis refused the schema)."""
