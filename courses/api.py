@@ -13,6 +13,7 @@ from datetime import datetime
 from decimal import Decimal
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Query, Router, Schema
@@ -172,8 +173,19 @@ class AttemptOut(Schema):
 router = Router(tags=["courses"])
 
 
+# Ids beyond a 64-bit integer cannot exist; on SQLite the lookup itself would fail with OverflowError (found by
+# schemathesis), so they are simply not found.
+MAX_ID = 2**63 - 1
+
+
+def _get_by_id(queryset, pk: int):
+    if not 0 < pk <= MAX_ID:
+        raise Http404
+    return get_object_or_404(queryset, pk=pk)
+
+
 def _live_course(course_id: int) -> CoursePage:
-    return get_object_or_404(selectors.courses_live(), pk=course_id)
+    return _get_by_id(selectors.courses_live(), course_id)
 
 
 @router.get("/courses/", response=CourseListOut, auth=None, summary="List courses")
@@ -268,7 +280,7 @@ def my_enrolments(request):
 
 @router.post("/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done")
 def lesson_done(request, lesson_id: int):
-    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
+    lesson = _get_by_id(LessonPage.objects.live(), lesson_id)
     progress = services.lesson_mark_done(user=request.auth, lesson=lesson)
     completion = selectors.completion_for(user=request.auth, course=progress.course)
     return {
