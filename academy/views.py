@@ -91,7 +91,7 @@ def account_delete(request):
         return render(request, "academy/account_delete.html", {"refusal": refusal}, status=403)
     if not did_recently_reauthenticate(request):
         raise ReauthenticationRequired()
-    form = AccountDeleteForm(request.POST or None)
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             account_anonymise(user=request.user)
