@@ -14,7 +14,7 @@ class AcademyConfig(AppConfig):
         from PIL import Image
         from wagtail.permissions import register_permission_policy
 
-        from . import checks  # noqa: F401  (registers system checks)
+        from . import checks, receivers  # noqa: F401  (registers system checks and the audit of group changes)
         from .models import Trainee
         from .permissions import TraineePermissionPolicy
 

@@ -122,3 +122,12 @@ class ProfileForm(forms.ModelForm):
         if email and get_user_model().objects.filter(email__iexact=email).exclude(pk=self.instance.pk).exists():
             raise forms.ValidationError(_("This email address is already registered to another account."))
         return email
+
+
+class AccountDeleteForm(forms.Form):
+    """The last step before an account is deleted: the person says, in so many words, that they mean it."""
+
+    confirm = forms.BooleanField(
+        label=_("I understand that my account will be deleted and that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm that you want to delete your account.")},
+    )

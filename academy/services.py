@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from wagtail.log_actions import log
 
 from .models import Community, User
 
@@ -84,4 +85,14 @@ def roster_import(*, actor: User, records: list[tuple[int, dict[str, str]]]) -> 
         )
     User.objects.bulk_create(created, batch_size=500)
     User.objects.bulk_update(updated, ROSTER_UPDATE_FIELDS, batch_size=500)
+    # The import has no object of its own: it is logged against the registrar who ran it, naming the trainees.
+    log(
+        instance=actor,
+        action="academy.roster_import",
+        user=actor,
+        data={
+            "created": [user.pk for user in created],
+            "updated": [user.pk for user in updated],
+        },
+    )
     return RosterImportResult(created=len(created), updated=len(updated))

@@ -23,6 +23,8 @@ urlpatterns = [
     path("documents/", include(wagtaildocs_urls)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/profile/", views.profile, name="academy_profile"),
+    path("accounts/my-data.zip", views.personal_data_download, name="academy_personal_data"),
+    path("accounts/delete/", views.account_delete, name="academy_account_delete"),
     path("accessibility/elder-mode/", views.elder_mode_switch, name="academy_elder_mode"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

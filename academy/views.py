@@ -1,21 +1,28 @@
-"""Views for the signed-in person's own profile, the elder-friendly mode switch, and /healthz."""
+"""Views for the signed-in person's own profile and personal data (download, deletion), the elder-friendly
+mode switch, and /healthz."""
 
 from allauth.account.internal.flows.phone_verification import ChangePhoneVerificationProcess
-from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
+from allauth.account.internal.flows.reauthentication import (
+    did_recently_reauthenticate,
+    raise_if_reauthentication_required,
+)
 from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from .elder import ELDER_COOKIE, ELDER_COOKIE_MAX_AGE
-from .forms import ProfileForm
+from .forms import AccountDeleteForm, ProfileForm
 from .health import run_health_checks
 from .models import User
+from .privacy import AccountDeletionRefused, account_anonymise, account_deletion_refusal, personal_data_archive
 from .services import user_set_elder_mode, user_update_profile
 
 
@@ -68,3 +75,41 @@ def healthz(request):
     healthy = all(result.ok for result in results)
     body = {"status": "ok" if healthy else "error", "checks": {result.name: result.as_json() for result in results}}
     return JsonResponse(body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+
+
+@login_required
+@require_GET
+@never_cache
+def personal_data_download(request):
+    """我的数据: everything the academy holds about the signed-in person, as a zip (JSON plus PDFs). Only ever
+    their own: the view takes no id."""
+    archive = personal_data_archive(user=request.user)
+    response = HttpResponse(archive, content_type="application/zip")
+    label = _("My data")
+    filename = f"{label}-{timezone.localdate():%Y%m%d}.zip"
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@never_cache
+def account_delete(request):
+    """注销账户: the person confirms their identity again (password or SMS code, through allauth's
+    reauthentication, valid for a few minutes), reads what deletion does, ticks a box, and the account is
+    anonymised and signed out everywhere. Staff accounts are refused (see ``account_deletion_refusal``)."""
+    refusal = account_deletion_refusal(request.user)
+    if refusal is not None:
+        return render(request, "academy/account_delete.html", {"refusal": refusal}, status=403)
+    if not did_recently_reauthenticate(request):
+        raise ReauthenticationRequired()
+    form = AccountDeleteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_anonymise(user=request.user)
+        except AccountDeletionRefused as error:
+            form.add_error(None, error.message)
+        else:
+            logout(request)
+            return render(request, "academy/account_deleted.html")
+    return render(request, "academy/account_delete.html", {"form": form})

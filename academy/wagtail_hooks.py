@@ -1,5 +1,6 @@
 """Register academy admin screens."""
 
+from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
@@ -15,3 +16,10 @@ def register_places_viewsets():
 
 
 register_snippet(VenueViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_academy_log_actions(actions):
+    actions.register_action("academy.groups_change", _("Change roles"), _("Roles (groups) changed"))
+    actions.register_action("academy.roster_import", _("Import roster"), _("Roster imported"))
+    actions.register_action("academy.account_delete", _("Delete account"), _("Account deleted at the holder's request"))

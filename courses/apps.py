@@ -10,4 +10,9 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Courses")
 
     def ready(self):
-        from . import receivers  # noqa: F401  (keeps the catalogue cache fresh when editors publish)
+        from academy.signals import account_anonymising, personal_data_requested
+
+        from . import privacy, receivers  # noqa: F401  (receivers keeps the catalogue cache fresh when editors publish)
+
+        personal_data_requested.connect(privacy.personal_data, dispatch_uid="courses-personal-data")
+        account_anonymising.connect(privacy.anonymise, dispatch_uid="courses-anonymise")

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from academy.models import User
 from academy.phone import normalise_phone
@@ -429,7 +430,7 @@ def attendance_mark(
         raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
     if checked_in_at is not None and rules.check_in_problem(now=checked_in_at, start=session.start, end=session.end):
         raise CourseActionError(_("The time of arrival must fall within the session's check-in hours."), code="bad_time")
-    return attendance_record(
+    attendance = attendance_record(
         session=session,
         user=user,
         status=status,
@@ -437,6 +438,8 @@ def attendance_mark(
         checked_in_at=checked_in_at or min(now, session.end),
         recorded_by=actor,
     )
+    log(instance=session, action="courses.attendance_mark", user=actor, data={"trainee": user.pk, "status": status})
+    return attendance
 
 
 class AttendanceImportError(CourseActionError):
@@ -495,6 +498,12 @@ def attendance_import(*, actor: User, session: TrainingSession, file) -> Attenda
         attendance_record(
             session=session, user=user, status=status, method=CheckInMethod.IMPORT, checked_in_at=when, recorded_by=actor
         )
+    log(
+        instance=session,
+        action="courses.attendance_import",
+        user=actor,
+        data={"recorded": [user.pk for user, _status in to_record], "already_recorded": already},
+    )
     return AttendanceImportResult(recorded=len(to_record), already_recorded=already)
 
 

@@ -51,3 +51,9 @@ class _RegistrarMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_feedback_menu_item():
     return _RegistrarMenuItem(_("Course feedback"), reverse("courses_feedback"), icon_name="pick", order=235)
+
+
+@hooks.register("register_log_actions")
+def register_courses_log_actions(actions):
+    actions.register_action("courses.attendance_import", _("Import attendance"), _("Attendance imported"))
+    actions.register_action("courses.attendance_mark", _("Mark attendance"), _("Attendance marked by staff"))

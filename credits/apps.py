@@ -44,6 +44,12 @@ class CreditsConfig(AppConfig):
         session_attended.connect(
             record_offline_hours_for_attendance, sender=SessionAttendance, dispatch_uid="credits-offline-hours"
         )
+        from academy.signals import account_anonymising, personal_data_requested
+
+        from . import privacy
+
+        personal_data_requested.connect(privacy.personal_data, dispatch_uid="credits-personal-data")
+        account_anonymising.connect(privacy.anonymise, dispatch_uid="credits-anonymise")
         register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)

@@ -418,7 +418,10 @@ def certificate_request_approve(*, actor: User, request: CertificateRequest) -> 
     _require_registrar(actor)
     if request.status != CertificateRequestStatus.PENDING:
         raise CreditActionError(_("This request has already been decided."), code="decided")
-    return certificate_issue(holder=request.holder, programme=request.programme, actor=actor)
+    certificate = certificate_issue(holder=request.holder, programme=request.programme, actor=actor)
+    log(instance=request, action="credits.certificate_approve", user=actor,
+        data={"number": certificate.number, "holder": request.holder_id, "programme": request.programme_id})
+    return certificate
 
 
 @transaction.atomic
@@ -756,3 +759,47 @@ def _send_reminder(certificate: Certificate, *, days_before: int) -> None:
         channels.append("email")
     reminder.channels = ",".join(channels)
     reminder.save(update_fields=["channels"])
+
+
+# Account deletion ---------------------------------------------------------------------------------------------
+
+# Stored as the revocation reason (in the site's language, like a registrar's typed reason) and shown on the public
+# verification page.
+HOLDER_REQUEST_REASON = _("Cancelled at the holder's request")
+
+
+@transaction.atomic
+def certificates_revoke_for_deleted_account(*, holder: User) -> dict:
+    """The holder is deleting their account: every valid certificate is revoked "at the holder's request" (so
+    verification keeps telling the truth), every certificate's name snapshot becomes its masked form (the one
+    allowed change to an issued certificate's identity, see ``Certificate``), stored PDFs, which print the full
+    name, are deleted (staff may render one again, with the masked name), and pending requests are declined.
+    Numbers stay allocated: the certificates remain, only the person is gone. Each revocation is audited."""
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = str(HOLDER_REQUEST_REASON)
+    revoked = masked = 0
+    for certificate in Certificate.objects.select_for_update().filter(holder=holder).order_by("pk"):
+        fields = ["holder_name", "pdf", "pdf_sha256", "template_version"]
+        if certificate.status == CertificateStatus.VALID:
+            certificate.status = CertificateStatus.REVOKED
+            certificate.revoked_at = timezone.now()
+            certificate.revoked_reason = reason
+            certificate.revoked_by = None
+            fields += ["status", "revoked_at", "revoked_reason", "revoked_by"]
+            revoked += 1
+            log(instance=certificate, action="credits.certificate_revoke", user=holder,
+                data={"number": certificate.number, "reason": reason, "account_deleted": True})
+        certificate.holder_name = certificate_rules.mask_name(certificate.holder_name)
+        if certificate.pdf:
+            # Deleted only once the transaction commits, so that a rolled-back deletion keeps its PDFs.
+            storage, name = certificate.pdf.storage, certificate.pdf.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        certificate.pdf = ""
+        certificate.pdf_sha256 = ""
+        certificate.template_version = ""
+        certificate.save(update_fields=fields)
+        masked += 1
+    declined = CertificateRequest.objects.filter(holder=holder, status=CertificateRequestStatus.PENDING).update(
+        status=CertificateRequestStatus.DECLINED, decline_reason=reason, decided_at=timezone.now()
+    )
+    return {"certificates_revoked": revoked, "certificate_names_masked": masked, "certificate_requests_declined": declined}

@@ -21,7 +21,7 @@ from wagtail.search import index
 from academy.choices import Party
 from courses.models import Competency, CoursePage
 
-from .certificate_rules import verification_code_display, verification_code_new
+from .certificate_rules import mask_name, verification_code_display, verification_code_new
 from .choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, CreditKind, IssueMode
 
 
@@ -313,6 +313,47 @@ def certificate_upload_to(instance, filename: str) -> str:
     return f"certificates/{instance.issued_on:%Y}/{filename}"
 
 
+class CertificateIsImmutable(Exception):
+    """Raised when code tries to change an issued certificate's identity or delete a certificate."""
+
+
+# What a certificate says and who it says it about: fixed once it is issued. Status, revocation, expiry and the
+# rendered PDF (file, SHA-256, template version) may still change. The one exception is explicit and narrow: the
+# name snapshot may be replaced by its own masked form (张三明 → 张*明) when the holder deletes their account.
+CERTIFICATE_IDENTITY_FIELDS = (
+    "number",
+    "holder",
+    "programme",
+    "holder_name",
+    "credits_snapshot",
+    "issued_on",
+    "verification_code",
+)
+
+
+def _identity_attnames(names) -> set[str]:
+    fields = {field.name: field.attname for field in Certificate._meta.concrete_fields}
+    return {fields.get(name, name) for name in names} & {fields[name] for name in CERTIFICATE_IDENTITY_FIELDS}
+
+
+class CertificateQuerySet(models.QuerySet):
+    """Certificates are never deleted, and a bulk update may touch only status, revocation and PDF fields."""
+
+    def update(self, **kwargs):
+        touched = _identity_attnames(kwargs) | (set(kwargs) & set(CERTIFICATE_IDENTITY_FIELDS))
+        if touched:
+            raise CertificateIsImmutable(f"An issued certificate's {', '.join(sorted(touched))} cannot be changed.")
+        return super().update(**kwargs)
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        if set(fields) & set(CERTIFICATE_IDENTITY_FIELDS) or _identity_attnames(fields):
+            raise CertificateIsImmutable("An issued certificate's identity cannot be changed.")
+        return super().bulk_update(objs, fields, batch_size=batch_size)
+
+    def delete(self):
+        raise CertificateIsImmutable("Certificates cannot be deleted; revoke them instead.")
+
+
 class Certificate(models.Model):
     """A graduation certificate (结业证书) of a programme: numbered, with an unguessable verification code, the
     holder's name and credits as they were at issue, and its PDF rendered once and kept privately."""
@@ -380,6 +421,8 @@ class Certificate(models.Model):
     template_version = models.CharField(_("template version"), max_length=20, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = CertificateQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("certificate")
         verbose_name_plural = _("certificates")
@@ -403,6 +446,30 @@ class Certificate(models.Model):
 
     def __str__(self):
         return self.number
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and not self._state.adding:
+            self._refuse_identity_change(kwargs.get("update_fields"))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise CertificateIsImmutable("Certificates cannot be deleted; revoke them instead.")
+
+    def _refuse_identity_change(self, update_fields) -> None:
+        names = CERTIFICATE_IDENTITY_FIELDS if update_fields is None else [
+            name for name in CERTIFICATE_IDENTITY_FIELDS if name in update_fields or f"{name}_id" in update_fields
+        ]
+        if not names:
+            return
+        attnames = [self._meta.get_field(name).attname for name in names]
+        stored = type(self)._base_manager.filter(pk=self.pk).values(*attnames).first()
+        if stored is None:
+            return
+        changed = [attname for attname in attnames if getattr(self, attname) != stored[attname]]
+        if changed == ["holder_name"] and self.holder_name == mask_name(stored["holder_name"]):
+            return  # the account-deletion exception: the name may only become its own masked form
+        if changed:
+            raise CertificateIsImmutable(f"An issued certificate's {', '.join(changed)} cannot be changed.")
 
     def is_valid_on(self, day: date) -> bool:
         return self.status == CertificateStatus.VALID and self.valid_until >= day

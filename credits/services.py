@@ -225,7 +225,12 @@ def appointment_create(
             data={"trainee": trainee.pk, "post": post.slug, "reason": override_reason, "shortfalls": standing.shortfalls},
         )
     else:
-        log(instance=appointment, action="wagtail.create", user=actor)
+        log(
+            instance=appointment,
+            action="credits.appointment_create",
+            user=actor,
+            data={"trainee": trainee.pk, "post": post.slug, "street": street.pk, "certificate": standing.certificate.number},
+        )
     return appointment
 
 
@@ -244,7 +249,12 @@ def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) 
     )
     client.full_clean()
     client.save()
-    log(instance=client, action="wagtail.create", user=actor)
+    log(
+        instance=client,
+        action="credits.api_client_create",
+        user=actor,
+        data={"name": client.name, "token_prefix": client.token_prefix, "requests_per_minute": client.requests_per_minute},
+    )
     return client, token
 
 
@@ -258,7 +268,7 @@ def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
     client.revoked_at = timezone.now()
     client.full_clean()
     client.save(update_fields=["is_active", "revoked_at"])
-    log(instance=client, action="credits.api_client_revoke", user=actor)
+    log(instance=client, action="credits.api_client_revoke", user=actor, data={"name": client.name, "token_prefix": client.token_prefix})
     return client
 
 

@@ -19,7 +19,10 @@ def register_credits_log_actions(actions):
     actions.register_action(
         "credits.appointment_override", _("Appoint without qualification"), _("Appointed by registrar override")
     )
+    actions.register_action("credits.appointment_create", _("Appoint to a post"), _("Appointed to a post"))
+    actions.register_action("credits.api_client_create", _("Create API client"), _("API client created"))
     actions.register_action("credits.api_client_revoke", _("Revoke API client"), _("API client revoked"))
+    actions.register_action("credits.certificate_approve", _("Approve certificate"), _("Certificate request approved"))
     actions.register_action("credits.certificate_issue", _("Issue certificate"), _("Certificate issued"))
     actions.register_action("credits.certificate_renew", _("Renew certificate"), _("Certificate renewed"))
     actions.register_action("credits.certificate_revoke", _("Revoke certificate"), _("Certificate revoked"))

@@ -21,3 +21,10 @@ class HomeConfig(AppConfig):
         for signal, sender in ((post_save, SiteSettings), (post_save, Site), (post_delete, Site), (post_delete, Page),
                                (page_published, None), (page_unpublished, None), (post_page_move, None)):  # fmt: skip
             signal.connect(site_chrome_forget, sender=sender, dispatch_uid=f"home-site-chrome-{id(signal)}-{sender}")
+
+        from academy.signals import account_anonymising, personal_data_requested
+
+        from . import privacy
+
+        personal_data_requested.connect(privacy.personal_data, dispatch_uid="home-personal-data")
+        account_anonymising.connect(privacy.anonymise, dispatch_uid="home-anonymise")

@@ -424,3 +424,7 @@ EVENT_SIGNUP_RATE_PER_PHONE = os.environ.get("EVENT_SIGNUP_RATE_PER_PHONE", "5/h
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
 # Processes that render PDFs side by side during a bulk issue; 0 means one per CPU this process may use.
 CERTIFICATE_RENDER_WORKERS = int(os.environ.get("CERTIFICATE_RENDER_WORKERS", "0"))
+
+# Personal data: sign-ups made without an account (a name and a phone) are deleted this many days after their
+# event ends, by `manage.py purge_event_signups` run daily from cron (see docs/security.md).
+EVENT_SIGNUP_RETENTION_DAYS = int(os.environ.get("EVENT_SIGNUP_RETENTION_DAYS", "90"))

@@ -38,10 +38,14 @@ def test_code_is_found_in_lower_case_and_with_crockford_typos(client, certificat
     assert verify(client, certificate.verification_code).status_code == 200
 
 
-def test_expired_certificate_says_so_with_the_date(client, certificate):
-    type(certificate).objects.filter(pk=certificate.pk).update(
-        issued_on=timezone.localdate() - timedelta(days=800), valid_until=timezone.localdate() - timedelta(days=3)
+def test_expired_certificate_says_so_with_the_date(client, certified_world):
+    # Issued (backdated) more than three years ago: an issued certificate's dates cannot be edited afterwards.
+    certificate = services.certificate_issue(
+        holder=certified_world["trainee"],
+        programme=certified_world["programme"],
+        issued_on=timezone.localdate() - timedelta(days=3 * 366 + 3),
     )
+    assert certificate.valid_until < timezone.localdate()
     body = verify(client, certificate.verification_code_display).content.decode()
     assert "已于" in body and "过期" in body and "此证书有效" not in body
 
