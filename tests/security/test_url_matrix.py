@@ -93,6 +93,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "academy_elder_mode": everyone(NOT_ALLOWED),  # POST only
     # my account (allauth pages)
     "academy_profile": OWN_DATA,
+    "academy_personal_data": OWN_DATA,  # a zip of the asker's own data; the URL takes no id
+    # Trainees are first sent to confirm their identity again (allauth reauthentication); staff accounts are refused.
+    "academy_account_delete": row(LOGIN, REDIRECT, REDIRECT, DENIED, DENIED, DENIED),
     "account_login": row(OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),
     "account_logout": row(REDIRECT, OK, OK, OK, OK, OK),
     "account_inactive": PUBLIC,
