@@ -70,8 +70,10 @@ def test_the_same_request_succeeds_once_the_database_is_back(trainee_on_last_les
     assert CreditEntry.objects.filter(trainee=world["trainee"]).count() == 1
 
 
-def test_database_gone_while_middleware_reads_the_session_answers_503(trainee_on_last_lesson):
+def test_database_gone_while_middleware_reads_the_session_answers_503(trainee_on_last_lesson, settings):
     """Errors raised outside the view (here the session lookup in middleware) reach handler500, which answers 503."""
+    # Sessions in the database itself: with REDIS_URL set (the PostgreSQL CI run) they would come from Redis first.
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
     world = trainee_on_last_lesson
     with database_fails_on('FROM "django_session"', InterfaceError):
         response = world["client"].get("/learning/")
