@@ -20,14 +20,16 @@ def main(marker: str) -> None:
 
     from credits import certificate_services
 
-    render_and_store = certificate_services._render_and_store
+    # _after_insert runs once the number is taken, the PDF stored and hashed and the row inserted, inside the
+    # certificate's transaction: the last moment before commit.
+    after_insert = certificate_services._after_insert
 
-    def render_store_and_die(certificate, **kwargs):
-        render_and_store(certificate, **kwargs)
+    def insert_and_die(certificate, **kwargs):
+        after_insert(certificate, **kwargs)
         Path(marker).write_text(certificate.number, encoding="utf-8")
         os.kill(os.getpid(), signal.SIGKILL)
 
-    certificate_services._render_and_store = render_store_and_die
+    certificate_services._after_insert = insert_and_die
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
 
 
