@@ -99,13 +99,12 @@ def prepare_pg(database: str) -> dict:
     """The district database on the benchmark cluster, as bench/district_data.py left it, plus the bare pages."""
     sys.path.insert(0, str(ROOT / "bench"))
     import pg
-    from district_data import site_env
+    from district_data import collect_static, site_env
 
     pg.start()
     env = site_env(database)
     subprocess.run([PYTHON, "manage.py", "shell", "-c", BARE_PAGES], cwd=ROOT, env=env, check=True)
-    if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():  # compressing every file again takes minutes
-        subprocess.run([PYTHON, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    collect_static(env)
     return env
 
 

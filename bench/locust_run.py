@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg  # noqa: E402
-from district_data import FIRST_ID, TRAINEE_PASSWORD, setup_django, site_env, workdir  # noqa: E402
+from district_data import FIRST_ID, TRAINEE_PASSWORD, collect_static, setup_django, site_env, workdir  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -194,8 +194,7 @@ def main() -> int:
     work = workdir(args.pg_port)
     scenario = work / "locust-scenario.json"
     prepared = prepare(args.users, scenario)
-    if not (Path(env["STATIC_ROOT"]) / "staticfiles.json").exists():  # compressing every file again takes minutes
-        subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    collect_static(env)
     from django.utils import timezone
 
     started_at = timezone.now()
