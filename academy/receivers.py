@@ -3,11 +3,12 @@ to Wagtail's audit log, whichever screen or script did it. The acting user comes
 the admin sets for each request; a change made outside a request (a shell, a migration) is logged with no user."""
 
 from django.contrib.auth.models import Group
-from django.db.models.signals import m2m_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from wagtail.log_actions import log
 
 from .models import User
+from .selectors import ADMIN_ACCESS
 
 _CLEARED = "_academy_groups_before_clear"
 
@@ -41,3 +42,16 @@ def audit_group_change(sender, instance, action, reverse, pk_set, **kwargs):
         log(instance=instance, action="academy.groups_change", data={"added": [], "removed": [], key: names})
     if not reverse:
         instance.__dict__.pop("group_names", None)  # the cached role properties must see the change
+
+
+# Who may use the admin (cached for the user bar) changes with groups, permissions and the user's own flags.
+for _signal, _sender in ((m2m_changed, User.groups.through), (m2m_changed, User.user_permissions.through),
+                         (m2m_changed, Group.permissions.through), (post_delete, Group)):  # fmt: skip
+    _signal.connect(ADMIN_ACCESS.forget, sender=_sender, dispatch_uid=f"academy-admin-access-{id(_signal)}-{_sender}")
+
+
+@receiver(post_save, sender=User, dispatch_uid="academy-admin-access-user-flags")
+def forget_admin_access_on_flags(sender, update_fields=None, **kwargs):
+    """A save that may have changed is_active or is_superuser; not a log-in, which saves only last_login."""
+    if update_fields is None or {"is_active", "is_superuser"} & set(update_fields):
+        ADMIN_ACCESS.forget()

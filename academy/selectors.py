@@ -2,8 +2,26 @@
 
 from django.db.models import QuerySet
 
+from .cache import VersionedCache
 from .models import Community, Street, User
 from .roles import STAFF_GROUPS
+
+# Forgotten when anyone's groups, permissions or flags change (academy.receivers).
+ADMIN_ACCESS = VersionedCache("academy:admin-access", timeout=300)
+
+
+def may_use_admin(user) -> bool:
+    """Whether someone may open the Wagtail admin, cached per person: only for drawing the user bar on public
+    pages, where Wagtail's own check would cost a signed-in trainee two permission queries on every page. The admin
+    itself checks afresh on every request."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    # Stored as "yes"/"no": the cache cannot tell a stored False from a miss.
+    return ADMIN_ACCESS.get_or_build(
+        str(user.pk), lambda: "yes" if user.has_perm("wagtailadmin.access_admin") else "no"
+    ) == "yes"
 
 
 def users_visible_to(viewer: User, *, model: type[User] = User) -> QuerySet[User]:

@@ -1,6 +1,6 @@
 """What base.html costs a page: queries per request and time per included component, for a bare Wagtail page.
 
-Serves the bare page (a HomePage with only a title, as bench/catalogue_rps.py uses) through Django's test client
+Serves the bare page (a StandardPage with only a title, as bench/catalogue_rps.py uses) through Django's test client
 in this process with the benchmark settings on the district database, anonymous and logged in. Every request's
 queries are captured; each ``{% include %}`` of base.html is timed by wrapping Django's IncludeNode.render.
 
@@ -19,17 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg  # noqa: E402
+from catalogue_rps import BARE_PAGES  # noqa: E402
 from district_data import FIRST_ID, setup_django, site_env  # noqa: E402
-
-BARE_PAGES = """
-from wagtail.models import Site
-from home.models import HomePage
-root = Site.objects.get(is_default_site=True).root_page
-bare = root.get_children().filter(slug="bare").first()
-if bare is None:
-    bare = root.add_child(instance=HomePage(title="空白页", slug="bare"))
-    bare.add_child(instance=HomePage(title="空白子页", slug="inner"))
-"""
 
 
 def profile(requests: int) -> dict:

@@ -426,8 +426,13 @@ def sessions_for_offline_hours(user, *, now=None, audience: str = "") -> list[Tr
     if audience:
         open_to_them &= Q(course__audiences__contains=audience)
     held = Q(my_status=RegistrationStatus.REGISTERED, attended=False)
+    # Only what a recommendation shows: a session's course and venue rows are wide and the list is read on every
+    # 我的学分 of a trainee short of offline hours.
     return list(
-        sessions.filter(held | open_to_them).select_related("course", "venue").order_by("start", "pk")
+        sessions.filter(held | open_to_them)
+        .select_related("venue")
+        .only("id", "course", "title", "start", "end", "hours", "capacity", "status", "venue__name")
+        .order_by("start", "pk")
     )
 
 

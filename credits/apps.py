@@ -50,6 +50,7 @@ class CreditsConfig(AppConfig):
 
         personal_data_requested.connect(privacy.personal_data, dispatch_uid="credits-personal-data")
         account_anonymising.connect(privacy.anonymise, dispatch_uid="credits-anonymise")
+        self._forget_the_catalogue_on_change()
         register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
@@ -62,3 +63,23 @@ class CreditsConfig(AppConfig):
         # ready() runs once per process, before the URLconf (and so the API's URLs) is loaded.
         api.add_router("/", router)
         api.add_router("/certificates/", certificates_router)
+
+    @staticmethod
+    def _forget_the_catalogue_on_change():
+        """The cached catalogue (selectors.catalogue) shows programmes, their requirement rows, competencies and
+        live courses: forget it whenever any of them may have changed."""
+        from django.db.models.signals import post_delete, post_save
+        from wagtail.models import Page
+        from wagtail.signals import page_published, page_unpublished, post_page_move
+
+        from courses.models import Competency, CoursePage
+
+        from .models import ProgrammeCompetencyMinimum, ProgrammePage, ProgrammeRequiredCourse
+        from .selectors import CATALOGUE
+
+        senders = [(signal, None) for signal in (page_published, page_unpublished, post_page_move)]
+        senders += [(post_delete, Page)]
+        for model in (ProgrammePage, CoursePage, ProgrammeCompetencyMinimum, ProgrammeRequiredCourse, Competency):
+            senders += [(post_save, model), (post_delete, model)]
+        for signal, sender in senders:
+            signal.connect(CATALOGUE.forget, sender=sender, dispatch_uid=f"credits-catalogue-{id(signal)}-{sender}")

@@ -9,10 +9,11 @@ from django.db.models import DateField, DecimalField, Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from academy.cache import VersionedCache
 from academy.models import User
 from academy.selectors import users_visible_to
 from courses.choices import DeliveryMode
-from courses.models import Competency, CourseCompletion
+from courses.models import Competency, CourseCompletion, CoursePage
 
 from . import rules
 from .choices import CertificateStatus
@@ -61,9 +62,22 @@ def credit_balance(*, trainee: User, competency: Competency) -> Decimal:
 
 
 def ledger_for(trainee: User) -> QuerySet[CreditEntry]:
-    """A trainee's ledger rows, newest first, with what each came from."""
-    return CreditEntry.objects.filter(trainee=trainee).select_related(
-        "competency", "course", "recorded_by", "reverses", "reversed_by"
+    """A trainee's ledger rows, newest first, with what each came from (one query). Of the course only its title
+    and address are read: a course page row is wide, and the ledger of a long-standing trainee is long."""
+    return (
+        CreditEntry.objects.filter(trainee=trainee)
+        .select_related("competency", "course", "recorded_by", "reversed_by")
+        .only(
+            *(field.attname for field in CreditEntry._meta.concrete_fields),
+            "competency__name",
+            "course__title",
+            "course__url_path",
+            "recorded_by__real_name",
+            "recorded_by__phone",
+            "recorded_by__email",
+            "recorded_by__username",
+            "reversed_by__id",
+        )
     )
 
 
@@ -154,15 +168,15 @@ def eligibility_for(
     return rules.evaluate(requirements, trainee_facts(trainee=trainee, requirements=requirements, as_of=as_of))
 
 
-def programmes_live() -> QuerySet[ProgrammePage]:
-    """Live programmes with their requirement rows and posts prefetched."""
+def programmes_live(*, posts: bool = True) -> QuerySet[ProgrammePage]:
+    """Live programmes with their requirement rows (and posts) prefetched."""
     return (
         ProgrammePage.objects.live()
         .order_by("path")
         .prefetch_related(
             Prefetch("competency_minimums", ProgrammeCompetencyMinimum.objects.select_related("competency")),
             Prefetch("required_courses", ProgrammeRequiredCourse.objects.select_related("course")),
-            "posts",
+            *(["posts"] if posts else []),
         )
     )
 
@@ -175,9 +189,82 @@ def programmes_for(trainee: User) -> list[ProgrammePage]:
     return list(programmes)
 
 
+# The catalogue: programmes, competencies and live courses, cached ------------------------------------------
+
+# Forgotten whenever a page, a requirement row or a competency changes (receivers in CreditsConfig.ready).
+CATALOGUE = VersionedCache("credits:catalogue", timeout=60)
+
+
+@dataclass(frozen=True)
+class ProgrammeSummary:
+    """A live programme as pages that show progress need it: its address and its requirements."""
+
+    pk: int
+    title: str
+    slug: str
+    url: str
+    party: str
+    requirements: rules.Requirements
+
+
+@dataclass(frozen=True)
+class LiveCourse:
+    audiences: frozenset[str]
+    candidate: rules.CandidateCourse
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    competencies: tuple[Competency, ...]
+    programmes: tuple[ProgrammeSummary, ...]
+    courses: tuple[LiveCourse, ...]
+
+    def programmes_for(self, trainee: User) -> list[ProgrammeSummary]:
+        """The programmes meant for a trainee's party (or for every party), as ``programmes_for`` chooses them."""
+        return [p for p in self.programmes if not trainee.party or p.party in (trainee.party, "")]
+
+
+def _catalogue_build() -> Catalogue:
+    courses = (
+        CoursePage.objects.live()
+        .order_by("code")
+        .only("id", "title", "code", "competency_id", "credits", "hours", "delivery_mode", "audiences", "url_path")
+    )
+    return Catalogue(
+        competencies=tuple(Competency.objects.all()),
+        programmes=tuple(
+            ProgrammeSummary(p.pk, p.title, p.slug, p.url or "", p.party, programme_requirements(p))
+            for p in programmes_live(posts=False)
+        ),
+        courses=tuple(
+            LiveCourse(
+                frozenset(course.audiences),
+                rules.CandidateCourse(
+                    course_id=course.pk,
+                    title=course.title,
+                    code=course.code,
+                    competency_id=course.competency_id,
+                    credits=course.credits,
+                    hours=course.hours,
+                    offline=course.delivery_mode in OFFLINE_MODES,
+                    url=course.url or "",
+                ),
+            )
+            for course in courses
+        ),
+    )
+
+
+def catalogue() -> Catalogue:
+    """The live programmes (with their requirements), the competencies and the live courses, read once and cached:
+    every dashboard needs all three, and they change only when an editor publishes. Pages that decide (issuing a
+    certificate) read the programme itself instead."""
+    return CATALOGUE.get_or_build("all", _catalogue_build)
+
+
 @dataclass
 class ProgrammeProgress:
-    programme: ProgrammePage
+    programme: ProgrammeSummary
     eligibility: rules.Eligibility
     certificate: Certificate | None
 
@@ -192,10 +279,12 @@ class Dashboard:
     programmes: list[ProgrammeProgress]
     ledger: list[CreditEntry]
     offline_hours_total: Decimal = rules.ZERO
+    completed_course_ids: frozenset[int] = frozenset()
 
 
 def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
-    """A trainee's credits per competency, each relevant programme's progress and the ledger (seven queries).
+    """A trainee's credits per competency, each relevant programme's progress and the ledger (three queries, with
+    the catalogue cached; seven more when it is not).
 
     The ledger is read once and every programme's window is summed from it with the same pure function the
     rules use, so the figures here and the eligibility decision cannot disagree.
@@ -203,18 +292,18 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
     as_of = as_of or today()
     ledger = list(ledger_for(trainee))
     lines = [rules.LedgerLine(entry.competency_id, entry.amount, entry.earned_on) for entry in ledger]
-    competencies = list(Competency.objects.all())
+    known = catalogue()
     balances = rules.credits_in_window(lines, since=date.min, until=date.max)
-    rows = [(competency, balances.get(competency.pk, rules.ZERO)) for competency in competencies]
+    rows = [(competency, balances.get(competency.pk, rules.ZERO)) for competency in known.competencies]
     completed, hour_rows = completions_and_offline_hours(trainee)
-    programmes = programmes_for(trainee)
+    programmes = known.programmes_for(trainee)
     certificates = {
         certificate.programme_id: certificate
-        for certificate in valid_certificates(trainee=trainee, programmes=programmes, on=as_of)
+        for certificate in valid_certificates(trainee=trainee, programmes=[p.pk for p in programmes], on=as_of)
     }
     progress = []
     for programme in programmes:
-        requirements = programme_requirements(programme)
+        requirements = programme.requirements
         since = rules.window_start(as_of=as_of, months=requirements.window_months)
         hours = offline_hours_in_window(hour_rows, since=since, until=as_of)
         facts = rules.Facts(rules.credits_in_window(lines, since=since, until=as_of), completed, hours)
@@ -226,6 +315,7 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
         programmes=progress,
         ledger=ledger,
         offline_hours_total=sum((hours for hours, _day in hour_rows), rules.ZERO),
+        completed_course_ids=completed,
     )
 
 
@@ -326,29 +416,18 @@ def api_client_for_token(token: str) -> ApiClient | None:
 # Recommendations ------------------------------------------------------------------------------------------
 
 
-def course_candidates(trainee: User) -> list[rules.CandidateCourse]:
-    """Live courses the trainee has not completed and that are meant for their party (two queries)."""
-    from courses.models import CoursePage, Enrolment
+def course_candidates(trainee: User, *, completed: frozenset[int] | None = None) -> list[rules.CandidateCourse]:
+    """Live courses the trainee has not completed and that are meant for their party (one query for their
+    enrolments, one more when ``completed`` course ids are not passed; the courses come from the catalogue)."""
+    from courses.models import Enrolment
 
-    courses = CoursePage.objects.live().exclude(completions__user=trainee).order_by("code")
-    if trainee.party:
-        courses = courses.filter(audiences__contains=trainee.party)
+    if completed is None:
+        completed = frozenset(CourseCompletion.objects.filter(user=trainee).values_list("course_id", flat=True))
     enrolled = set(Enrolment.objects.filter(user=trainee).values_list("course_id", flat=True))
     return [
-        rules.CandidateCourse(
-            course_id=course.pk,
-            title=course.title,
-            code=course.code,
-            competency_id=course.competency_id,
-            credits=course.credits,
-            hours=course.hours,
-            offline=course.delivery_mode in OFFLINE_MODES,
-            enrolled=course.pk in enrolled,
-            url=course.url or "",
-        )
-        for course in courses.only(
-            "id", "title", "code", "competency_id", "credits", "hours", "delivery_mode", "url_path", "path", "depth"
-        )
+        replace(course.candidate, enrolled=course.candidate.course_id in enrolled)
+        for course in catalogue().courses
+        if course.candidate.course_id not in completed and (not trainee.party or trainee.party in course.audiences)
     ]
 
 

@@ -37,13 +37,13 @@ def my_credits(request):
     """我的学分: the logged-in trainee's own credits, programme progress and ledger."""
     dashboard = selectors.dashboard_for(request.user)
     unmet = [item for item in dashboard.programmes if not item.eligibility.met and item.certificate is None]
-    candidates = selectors.course_candidates(request.user) if unmet else []
+    candidates = selectors.course_candidates(request.user, completed=dashboard.completed_course_ids) if unmet else []
     # Sessions are read (one query) only when some programme is short of offline hours.
     needs_sessions = selectors.needs_offline_hours(item.eligibility for item in unmet)
     sessions = selectors.session_candidates(request.user) if needs_sessions else []
     recommendations = {
         item.programme.pk: selectors.recommendations_for(
-            requirements=selectors.programme_requirements(item.programme),
+            requirements=item.programme.requirements,
             eligibility=item.eligibility,
             candidates=candidates,
             sessions=sessions,

@@ -2,7 +2,6 @@
 
 import calendar
 import datetime as dt
-import time
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -11,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from wagtail.models import Site
 
+from academy.cache import VersionedCache
 from courses.models import CourseCompletion, CoursePage
 from credits.models import Certificate
 
@@ -79,10 +79,9 @@ def site_figures() -> dict[str, int | None]:
 
 # The menu and footer of every page ---------------------------------------------------------------------------
 
-SITE_CHROME_VERSION_KEY = "home:site-chrome:version"
 # Changes clear it at once through site_chrome_forget (signals connected in HomeConfig.ready); the timeout bounds
 # staleness where the cache is per process (local memory with several gunicorn workers) rather than shared (Redis).
-SITE_CHROME_CACHE_SECONDS = 60
+SITE_CHROME = VersionedCache("home:site-chrome", timeout=60)
 
 
 @dataclass(frozen=True)
@@ -97,14 +96,8 @@ class SiteChrome:
 def site_chrome_for(request) -> SiteChrome:
     """The menu links and footer of the request's site, read once and cached per host and language: rendering the
     settings' page links costs several queries (settings, pages, their sites) that every page would repeat."""
-    version = cache.get(SITE_CHROME_VERSION_KEY)
-    if version is None:
-        version = time.time_ns()
-        cache.add(SITE_CHROME_VERSION_KEY, version, None)
-        version = cache.get(SITE_CHROME_VERSION_KEY, version)
-    key = f"home:site-chrome:{version}:{request.get_host()}:{get_language()}"
-    chrome = cache.get(key)
-    if chrome is None:
+
+    def build() -> SiteChrome:
         site = Site.find_for_request(request)
         if site is None:
             return SiteChrome(nav_links=(), footer_text="", icp_number="")
@@ -115,11 +108,9 @@ def site_chrome_for(request) -> SiteChrome:
             url = (page.get_url(request) if page is not None else block.value["url"]) or ""
             if url:
                 links.append((block.value["title"], url))
-        chrome = SiteChrome(nav_links=tuple(links), footer_text=settings.footer_text, icp_number=settings.icp_number)
-        cache.set(key, chrome, SITE_CHROME_CACHE_SECONDS)
-    return chrome
+        return SiteChrome(nav_links=tuple(links), footer_text=settings.footer_text, icp_number=settings.icp_number)
+
+    return SITE_CHROME.get_or_build(f"{request.get_host()}:{get_language()}", build)
 
 
-def site_chrome_forget(**_kwargs) -> None:
-    """Drop every cached menu and footer (a signal receiver: settings saved, a page published, moved or deleted)."""
-    cache.set(SITE_CHROME_VERSION_KEY, time.time_ns(), None)
+site_chrome_forget = SITE_CHROME.forget

@@ -83,3 +83,12 @@ def _migration_data(request):
         Site.objects.create(hostname="localhost", port=80, root_page=home, is_default_site=True)
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Every test starts with an empty cache: cached catalogues, menus and permissions must not carry over from a
+    test whose rows were rolled back (ids are reused)."""
+    from django.core.cache import cache
+
+    cache.clear()
