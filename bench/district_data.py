@@ -4,7 +4,7 @@ The database is migrated and given the demo catalogue (`manage.py seed_demo`: 60
 programmes, posts, the 18 streets), then filled with psycopg COPY:
 
 - trainees spread over the 18 Gongshu streets, parties mixed, every 997th named like a spreadsheet formula;
-- enrolments in about 12 courses each; every lesson of a completed course done, the first lesson of most others;
+- enrolments in about 12 courses each; every lesson of a completed course done, the first few lessons of most others;
 - course completions for about 60 % of enrolments, each with its ledger row (kind ``course``, the same
   ``source_key`` the award service writes) so that credits equal completions, plus imported and attendance rows;
 - certificates for a random 20,000 trainees in the 小区专员 programme, numbered as the allocator does, the counter
@@ -129,6 +129,10 @@ def _catalogue(cur) -> dict:
         parent = by_path.get(path[:-4])
         if parent is not None:
             parent["lessons"].append(lesson_id)
+    cur.execute("SELECT DISTINCT course_id FROM courses_quiz")
+    with_quiz = {row[0] for row in cur.fetchall()}
+    for course in courses:
+        course["quiz"] = course["id"] in with_quiz
     cur.execute("SELECT id FROM courses_competency ORDER BY \"order\", id")
     competencies = [row[0] for row in cur.fetchall()]
     cur.execute(
@@ -144,8 +148,8 @@ def learning_history(trainee_ids, *, courses: list[dict], competencies: list[int
     """Rows of enrolments, lesson progress, completions and ledger for the trainees (pure: no database).
 
     Each trainee enrols in 8–16 courses; about 60 % are completed, with every lesson done and, for a course that
-    carries credits, exactly one ledger row keyed as the award service keys it; most others have their first
-    lesson done. One to five imported or attendance rows follow, over about four years.
+    carries credits, exactly one ledger row keyed as the award service keys it; most others have their first few
+    lessons done (never all of a course without a quiz, which would then be complete). One to five imported or attendance rows follow, over about four years.
     """
     today = now.date()
     enrolments, progress, completions, ledger = [], [], [], []
@@ -160,8 +164,16 @@ def learning_history(trainee_ids, *, courses: list[dict], competencies: list[int
                 if course["credits"]:
                     ledger.append((user, course["competency"], course["credits"], "course",
                                    f"course:{course['id']}:user:{user}", course["id"], done.date(), done, course["note"]))  # fmt: skip
-            elif course["lessons"] and rng.random() < 0.8:
-                progress.append((user, course["lessons"][0], course["id"], enrolled + datetime.timedelta(days=1)))
+            else:
+                # Started but not finished: the first few lessons done, on successive days. All of them only where a
+                # quiz is still to pass; without a quiz, the last lesson done would have completed the course.
+                lessons = course["lessons"]
+                started = len(lessons) if course["quiz"] else len(lessons) - 1
+                if started >= 1 and rng.random() < 0.9:
+                    progress.extend(
+                        (user, lesson, course["id"], enrolled + datetime.timedelta(days=1 + n))
+                        for n, lesson in enumerate(lessons[: rng.randint(1, started)])
+                    )
         for n in range(rng.randint(1, 5)):
             earned = today - datetime.timedelta(days=rng.randrange(0, 1500))
             kind = "attendance" if n % 2 else "import"

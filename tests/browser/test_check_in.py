@@ -84,7 +84,7 @@ def test_trainee_checks_in_by_scanning_the_projector_and_sees_the_credits(browse
     assert page.locator('[data-testid="total-credits"]').inner_text() == "1.5"
     assert page.locator('[data-testid="offline-hours"]').inner_text() == "3.0"
     expect(page.locator(".ledger__row").first.get_by_text("矛盾调处情景模拟")).to_be_visible()
-    expect(page.get_by_test_id("shortfalls").get_by_text("线下学时还差 1 小时")).to_be_visible()
+    expect(page.get_by_test_id("shortfalls").get_by_text("线下学时还差 1 学时")).to_be_visible()
     screenshot("check-in-04-my-credits")
 
     page.goto("/learning/sessions/")

@@ -32,7 +32,7 @@ def test_every_shortfall_is_named_and_quantified_in_chinese():
             "法规运用还差 1.5 学分",
             "矛盾调处还差 1 学分",
             "必修课《物业法规运用入门》未完成",
-            "线下学时还差 2 小时",
+            "线下学时还差 2 学时",
             "总学分还差 3.5 学分",
         ]
 
