@@ -7,6 +7,7 @@ from allauth.account.internal.flows.reauthentication import (
     raise_if_reauthentication_required,
 )
 from allauth.core.exceptions import ReauthenticationRequired
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -23,6 +24,7 @@ from .forms import AccountDeleteForm, ProfileForm
 from .health import run_health_checks
 from .models import User
 from .privacy import AccountDeletionRefused, account_anonymise, account_deletion_refusal, personal_data_archive
+from .ratelimit import rate_limit_hit
 from .services import user_set_elder_mode, user_update_profile
 
 
@@ -82,7 +84,10 @@ def healthz(request):
 @never_cache
 def personal_data_download(request):
     """我的数据: everything the academy holds about the signed-in person, as a zip (JSON plus PDFs). Only ever
-    their own: the view takes no id."""
+    their own: the view takes no id. Building the archive renders a transcript PDF and reads every certificate
+    file, so each person may ask only ``PERSONAL_DATA_DOWNLOAD_RATE`` times (default 5 an hour)."""
+    if rate_limit_hit(scope="personal-data", key=str(request.user.pk), rate=settings.PERSONAL_DATA_DOWNLOAD_RATE):
+        return render(request, "academy/personal_data_limited.html", status=429)
     archive = personal_data_archive(user=request.user)
     response = HttpResponse(archive, content_type="application/zip")
     label = _("My data")

@@ -105,6 +105,18 @@ def test_download_ignores_any_attempt_to_name_another_user(client, world):
     assert data["profile"]["real_name"] == "张晓明"
 
 
+def test_downloads_are_limited_per_person_with_a_translated_429(client, world, settings):
+    settings.PERSONAL_DATA_DOWNLOAD_RATE = "2/h"
+    client.force_login(world["trainee"])
+    assert [client.get(DOWNLOAD_URL).status_code for _ in range(2)] == [200, 200]
+    refused = client.get(DOWNLOAD_URL)
+    assert refused.status_code == 429 and refused["Content-Type"].startswith("text/html")
+    assert "您在一小时内已多次下载个人数据" in refused.content.decode()
+    # The limit is the person's own: another trainee is not refused because of them.
+    client.force_login(world["other"])
+    assert client.get(DOWNLOAD_URL).status_code == 200
+
+
 # Deletion: the steps --------------------------------------------------------------------------------------------
 
 

@@ -419,6 +419,8 @@ LOGGING = {
 CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三方证〔{year}〕第{serial:06d}号")
 # Event sign-up without an account (home events): per client address and per mobile number, "<count>/<s|m|h|d>".
 # A community desk may sign many neighbours up from one address, so the per-address limit is the looser one.
+# 我的数据 (my-data.zip) renders a transcript and reads every certificate file: a few downloads an hour per person.
+PERSONAL_DATA_DOWNLOAD_RATE = os.environ.get("PERSONAL_DATA_DOWNLOAD_RATE", "5/h")
 EVENT_SIGNUP_RATE_PER_IP = os.environ.get("EVENT_SIGNUP_RATE_PER_IP", "30/h")
 EVENT_SIGNUP_RATE_PER_PHONE = os.environ.get("EVENT_SIGNUP_RATE_PER_PHONE", "5/h")
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
