@@ -19,6 +19,7 @@ from .choices import Party
 from .models import Community, Street, User
 from .phone import normalise_phone
 from .roles import STAFF_GROUPS
+from .spreadsheets import inflates_too_far
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
@@ -137,6 +138,8 @@ def check_upload(upload) -> bytes:
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
+    if inflates_too_far(content):
+        raise RosterFileError(gettext("This workbook unpacks to far more data than a roster holds; save it again as .xlsx."))
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file

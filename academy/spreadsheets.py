@@ -10,6 +10,7 @@ import csv
 import datetime
 import io
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 
 from django.http import HttpResponse, StreamingHttpResponse
@@ -22,6 +23,26 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CHUNK_SIZE = 64 * 1024
 ITERATOR_CHUNK = 2000
+
+
+# Imports: an .xlsx is a zip, and a few megabytes of zip can inflate to gigabytes of sheet XML that openpyxl would
+# parse row by row. Workbooks that declare more than this once unpacked are refused before they are opened.
+MAX_UNCOMPRESSED_BYTES = 64 * 1024 * 1024
+
+
+def inflates_too_far(file, *, limit: int = MAX_UNCOMPRESSED_BYTES) -> bool:
+    """Whether an uploaded workbook (a file object or bytes) would unpack to more than ``limit`` bytes, by the
+    sizes its zip directory declares. A member that lies about its size fails its CRC check when openpyxl reads
+    it, which the importers report as a damaged file. Not a zip at all: False (the importer says so itself)."""
+    source = io.BytesIO(file) if isinstance(file, bytes | bytearray) else file
+    position = source.tell()
+    try:
+        with zipfile.ZipFile(source) as archive:
+            return sum(member.file_size for member in archive.infolist()) > limit
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
+    finally:
+        source.seek(position)
 
 
 def neutralise(value):

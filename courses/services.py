@@ -517,6 +517,10 @@ _STATUS_WORDS = {
 }
 
 
+# No session has more places than this (TrainingSession.capacity), so no valid attendance file has more rows.
+MAX_ATTENDANCE_ROWS = 1000
+
+
 def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple[int, str]]]:
     """Read (row number, normalised phone, status) rows from an attendance workbook, and the rows' problems.
 
@@ -528,6 +532,10 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
+    from academy.spreadsheets import inflates_too_far
+
+    if inflates_too_far(file):
+        raise AttendanceImportError(_("This workbook unpacks to far more data than an attendance sheet holds."), errors=[])
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
@@ -549,6 +557,13 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
         raw_phone, raw_status = cells[phone_column], cells[status_column]
         if raw_phone in (None, "") and raw_status in (None, ""):
             continue
+        if len(rows) + len(errors) >= MAX_ATTENDANCE_ROWS:
+            workbook.close()
+            raise AttendanceImportError(
+                _("An attendance file may hold at most %(rows)d rows (a session has at most that many places).")
+                % {"rows": MAX_ATTENDANCE_ROWS},
+                errors=[],
+            )
         try:
             phone = normalise_phone(str(raw_phone if raw_phone is not None else "").strip().removesuffix(".0"))
         except ValidationError:

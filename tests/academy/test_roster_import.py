@@ -129,6 +129,17 @@ def test_wrong_type_oversized_or_headingless_files_are_refused(registrar_client,
     assert User.objects.count() == before
 
 
+def test_a_roster_that_inflates_far_beyond_its_size_is_refused(registrar_client, places):
+    from tests.courses.test_sessions import inflated
+
+    before = User.objects.count()
+    content = inflated(io.BytesIO(workbook_bytes([["13800000031", "钱七", "居委会", "湖墅街道", "信义坊社区", ""]])))
+    response = upload(registrar_client, content.getvalue())
+    assert response.status_code == 200
+    assert "解压后的数据远超" in response.content.decode()
+    assert User.objects.count() == before
+
+
 def test_a_street_changed_between_preview_and_confirmation_stops_the_import(registrar_client, places):
     before = User.objects.count()
     response = upload(registrar_client, workbook_bytes([["13800000021", "赵六", "居委会", "湖墅街道", "信义坊社区", ""]]))

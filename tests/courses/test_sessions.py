@@ -404,6 +404,35 @@ def test_an_import_without_the_expected_headings_or_not_excel_is_refused():
         services.attendance_import(actor=registrar, session=session, file=io.BytesIO(b"phone,status\n"))
 
 
+def inflated(buffer: io.BytesIO, megabytes: int = 70) -> io.BytesIO:
+    """The same workbook with one more member of ``megabytes`` of zeros: a few hundred KB on disk, far more inside."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member))
+        target.writestr("xl/padding.bin", b"\0" * (megabytes * 1024 * 1024))
+    out.seek(0)
+    return out
+
+
+def test_an_attendance_file_longer_than_any_session_or_inflating_too_far_is_refused_unread():
+    session = running_session()
+    trainee = UserFactory()
+    registrar = registered(session, trainee)
+    rows = [(f"1380000{n:04d}", "出席") for n in range(services.MAX_ATTENDANCE_ROWS + 1)]
+    with pytest.raises(services.AttendanceImportError, match="at most 1000 rows"):
+        services.attendance_import(actor=registrar, session=session, file=workbook(rows))
+    bomb = inflated(workbook([(trainee.phone[3:], "出席")]))
+    assert len(bomb.getvalue()) < 1024 * 1024
+    with pytest.raises(services.AttendanceImportError, match="unpacks to far more"):
+        services.attendance_import(actor=registrar, session=session, file=bomb)
+    assert not SessionAttendance.objects.exists()
+    # The same file without the padding is imported.
+    assert services.attendance_import(actor=registrar, session=session, file=workbook([(trainee.phone[3:], "出席")])).recorded == 1
+
+
 # Reminders and cohorts ------------------------------------------------------------------------------------
 
 
