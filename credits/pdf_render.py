@@ -86,7 +86,10 @@ class PdfRenderer:
         dropped and this and later documents are rendered in this process instead."""
         try:
             return self.results(self.submit(htmls))
-        except BrokenProcessPool:
+        except (BrokenProcessPool, OSError):
+            # A submit racing the pool's own discovery of a dead worker fails while spawning a replacement
+            # ("handle is closed") instead of raising BrokenProcessPool. Any other OSError is raised again by
+            # the in-process render below.
             if self._pool is None:
                 raise
             logger.warning("A PDF render worker died; rendering in this process from now on.")

@@ -14,11 +14,14 @@ import pytest
 
 BENCH = Path(__file__).resolve().parent.parent.parent / "bench"
 COURSES = [
-    {"id": 10, "competency": 1, "credits": "1.5", "note": "FG-01", "lessons": [101, 102, 103]},
-    {"id": 11, "competency": 2, "credits": "2.0", "note": "MD-01", "lessons": [111]},
-    {"id": 12, "competency": 3, "credits": None, "note": "XX-00", "lessons": []},
-    {"id": 13, "competency": 1, "credits": "0.5", "note": "DJ-01", "lessons": [131, 132]},
-] + [{"id": 20 + n, "competency": 4, "credits": "1.0", "note": f"FW-{n:02d}", "lessons": [200 + n]} for n in range(16)]
+    {"id": 10, "competency": 1, "credits": "1.5", "note": "FG-01", "lessons": [101, 102, 103], "quiz": True},
+    {"id": 11, "competency": 2, "credits": "2.0", "note": "MD-01", "lessons": [111], "quiz": True},
+    {"id": 12, "competency": 3, "credits": None, "note": "XX-00", "lessons": [], "quiz": False},
+    {"id": 13, "competency": 1, "credits": "0.5", "note": "DJ-01", "lessons": [131, 132], "quiz": False},
+] + [
+    {"id": 20 + n, "competency": 4, "credits": "1.0", "note": f"FW-{n:02d}", "lessons": [200 + n, 300 + n], "quiz": n % 2 == 0}
+    for n in range(16)
+]
 
 
 @pytest.fixture
@@ -59,6 +62,23 @@ def test_generated_completions_have_every_lesson_done_and_an_enrolment(bench):
         assert (user, course) in enrolled
         assert all((user, lesson) in done for lesson in COURSES[_index(course)]["lessons"])
     assert 8 * 200 <= len(enrolments) <= 16 * 200
+
+
+def test_begun_courses_have_a_prefix_of_lessons_done_and_never_all_of_a_course_without_a_quiz(bench):
+    _enrolments, progress, completions, _ledger = _history(bench)
+    completed = {(user, course) for user, course, _at in completions}
+    begun: dict[tuple[int, int], list[int]] = {}
+    for user, lesson, course, _at in progress:
+        if (user, course) not in completed:
+            begun.setdefault((user, course), []).append(lesson)
+    assert begun
+    for (_user, course), lessons in begun.items():
+        spec = COURSES[_index(course)]
+        assert lessons == spec["lessons"][: len(lessons)]  # the first few, in order
+        assert spec["quiz"] or len(lessons) < len(spec["lessons"])
+    # Some quiz courses are begun with every lesson done (the quiz still to pass).
+    assert any(COURSES[_index(course)]["quiz"] and len(lessons) == len(COURSES[_index(course)]["lessons"])
+               for (_user, course), lessons in begun.items())  # fmt: skip
 
 
 def test_database_names_that_are_not_plain_are_refused(bench):
