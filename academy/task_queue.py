@@ -28,7 +28,7 @@ list, so each new task gets this decision). The ones there are, and why each is 
   ``insert_or_update_object_task``: each recomputes or re-applies the same state.
 
 A row whose task is not on the list is left RUNNING and reported on every run (and counted by /healthz), for a
-person to decide.
+person to decide (``requeue_stale_tasks --include <task path>`` requeues it once they have).
 """
 
 import logging
@@ -89,13 +89,13 @@ def stale_running_count(*, older_than: timedelta) -> int:
     return stale_running_tasks(older_than=older_than).count()
 
 
-def _snapshot(row: DBTaskResult) -> StaleTask:
+def _snapshot(row: DBTaskResult, *, also_safe: frozenset[str] = frozenset()) -> StaleTask:
     return StaleTask(
         id=str(row.id),
         task_path=row.task_path,
         started_at=row.started_at,
         worker_ids=list(row.worker_ids or []),
-        safe_to_requeue=row.task_path in REQUEUE_SAFE_TASKS,
+        safe_to_requeue=row.task_path in REQUEUE_SAFE_TASKS or row.task_path in also_safe,
     )
 
 
@@ -120,15 +120,18 @@ def stale_task_requeue(*, stale: StaleTask) -> bool:
 
 
 @transaction.atomic
-def stale_tasks_requeue(*, older_than: timedelta, dry_run: bool = False) -> RequeueResult:
-    """Requeue every stale RUNNING row whose task is safe to run twice (see the module docstring).
+def stale_tasks_requeue(
+    *, older_than: timedelta, dry_run: bool = False, also_safe: frozenset[str] = frozenset()
+) -> RequeueResult:
+    """Requeue every stale RUNNING row whose task is safe to run twice (see the module docstring), or whose path a
+    person has named in ``also_safe`` after deciding it may run again.
 
     The rows are read with ``SELECT … FOR UPDATE SKIP LOCKED`` (on PostgreSQL; SQLite serialises writers anyway),
     so two hosts running this at once split the rows between them, and each write is conditional (see
     ``stale_task_requeue``). ``dry_run`` reads the same rows, writes nothing and reports what it would do."""
     rows = stale_running_tasks(older_than=older_than).select_for_update(skip_locked=True)
     result = RequeueResult(requeued=[], not_safe=[], moved_on=[])
-    for stale in [_snapshot(row) for row in rows]:
+    for stale in [_snapshot(row, also_safe=also_safe) for row in rows]:
         if not stale.safe_to_requeue:
             result.not_safe.append(stale)
         elif dry_run or stale_task_requeue(stale=stale):

@@ -118,8 +118,8 @@ def test_row_that_finishes_between_the_read_and_the_write_keeps_its_result(monke
     stale = running_row(minutes_ago=45)
     snapshot = task_queue._snapshot
 
-    def read_then_the_worker_finishes(row):
-        taken = snapshot(row)
+    def read_then_the_worker_finishes(row, **kwargs):
+        taken = snapshot(row, **kwargs)
         DBTaskResult.objects.get(pk=row.pk).set_successful(7)  # the "dead" worker was only slow
         return taken
 
@@ -159,6 +159,10 @@ def test_task_not_known_to_be_safe_to_run_twice_is_left_running_and_the_command_
         requeue()
     assert run_state(unknown) == before
     assert run_state(safe)["status"] == TaskResultStatus.READY
+
+    # A person checked that charging again does no harm here, and says so.
+    assert "1 task(s) requeued" in requeue("--include", "somewhere.tasks.charge_card")
+    assert run_state(unknown)["status"] == TaskResultStatus.READY
 
 
 @pytest.mark.parametrize("value", ["0", "-5", "soon"])

@@ -43,13 +43,23 @@ class Command(BaseCommand):
             "above the longest task, or a task still running is started a second time.",
         )
         parser.add_argument("--dry-run", action="store_true", help="List what would be requeued; change nothing.")
+        parser.add_argument(
+            "--include",
+            action="append",
+            default=[],
+            metavar="TASK_PATH",
+            help="Also requeue stale rows of this task (repeatable), which is not on the list of tasks known to be "
+            "safe to run twice: only after checking that running it again does no harm.",
+        )
 
-    def handle(self, *args, older_than=None, dry_run=False, **options):
+    def handle(self, *args, older_than=None, dry_run=False, include=(), **options):
         if not isinstance(task_backends["default"], DatabaseBackend):
             self.stdout.write("The task backend is not the database queue (TASKS_BACKEND): nothing to requeue.")
             return
         minutes = older_than or settings.TASKS_STALE_AFTER_MINUTES
-        result = stale_tasks_requeue(older_than=timedelta(minutes=minutes), dry_run=dry_run)
+        result = stale_tasks_requeue(
+            older_than=timedelta(minutes=minutes), dry_run=dry_run, also_safe=frozenset(include)
+        )
         verb = "would requeue" if dry_run else "requeued"
         for stale in result.requeued:
             self.stdout.write(self._line(verb, stale))
