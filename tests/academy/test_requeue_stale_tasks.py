@@ -110,7 +110,7 @@ def test_dry_run_lists_what_it_would_requeue_and_changes_nothing():
     stale = running_row(minutes_ago=45)
     before = DBTaskResult.objects.values().get(pk=stale.pk)
     output = requeue("--dry-run")
-    assert f"would requeue: {stale.pk} {REMINDERS}" in output and "1 task(s) would requeue" in output
+    assert f"would requeue: {stale.pk} {REMINDERS}" in output and "1 task(s) would be requeued" in output
     assert DBTaskResult.objects.values().get(pk=stale.pk) == before
 
 

@@ -119,7 +119,7 @@ def test_dry_run_lists_and_deletes_nothing(storage):
     name = put(storage, "certificates/2026/orphan.pdf", hours_old=48)
     output = sweep("--dry-run")
     assert f"would delete: {name} {len(ORPHAN)} bytes" in output
-    assert f"1 orphaned certificate file(s) would delete, {len(ORPHAN)} bytes" in output
+    assert f"1 orphaned certificate file(s) would be deleted, {len(ORPHAN)} bytes" in output
     assert storage.exists(name)
 
 

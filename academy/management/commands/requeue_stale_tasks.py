@@ -68,7 +68,7 @@ class Command(BaseCommand):
         for stale in result.not_safe:
             self.stderr.write(self._line("left RUNNING (not known to be safe to run twice; decide by hand)", stale))
         summary = (
-            f"{len(result.requeued)} task(s) {verb}, {len(result.moved_on)} moved on meanwhile, "
+            f"{len(result.requeued)} task(s) {'would be requeued' if dry_run else 'requeued'}, {len(result.moved_on)} moved on meanwhile, "
             f"{len(result.not_safe)} left for a person; RUNNING for more than {minutes} minute(s)."
         )
         if result.not_safe:

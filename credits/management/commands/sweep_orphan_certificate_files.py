@@ -54,7 +54,7 @@ class Command(BaseCommand):
         for name in result.failed:
             self.stderr.write(f"could not delete: {name}")
         summary = (
-            f"{len(result.files)} orphaned certificate file(s) {verb}, {result.bytes} bytes; "
+            f"{len(result.files)} orphaned certificate file(s) {'would be deleted' if dry_run else 'deleted'}, {result.bytes} bytes; "
             f"{len(result.failed)} could not be deleted; older than {older_than} hour(s)."
         )
         if result.failed:
