@@ -1,11 +1,13 @@
 """Reads for certificates: lookup by verification code, who may see or download what, the approval queue,
-reminders due and the transcript (学习档案)."""
+reminders due, the transcript (学习档案) and stored PDF files no certificate names."""
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 from wagtail.models import Site
 
 from academy.models import User
@@ -15,7 +17,14 @@ from courses.models import Competency, CourseCompletion, SessionAttendance
 
 from . import certificate_rules, rules
 from .choices import CertificateRequestStatus, CertificateStatus, VerificationState
-from .models import Certificate, CertificateRequest, CertificateSettings, CreditEntry, ProgrammePage
+from .models import (
+    CERTIFICATE_UPLOAD_DIR,
+    Certificate,
+    CertificateRequest,
+    CertificateSettings,
+    CreditEntry,
+    ProgrammePage,
+)
 from .selectors import credit_balance_by_competency, today
 
 
@@ -238,3 +247,60 @@ def transcript_for(trainee: User, *, on: date | None = None) -> Transcript:
         attendance=transcript_attendance(trainee),
     )
 
+
+
+# Stored PDF files ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file in the certificates' storage: its name (as ``Certificate.pdf`` stores it), size and modified time."""
+
+    name: str
+    size: int
+    modified: datetime
+
+
+def certificate_file_storage():
+    """The storage certificate PDFs are kept in (``STORAGES["private"]``, as the field binds it)."""
+    return Certificate._meta.get_field("pdf").storage
+
+
+def certificate_stored_names(storage=None) -> Iterator[list[str]]:
+    """The names of every file under the certificates' directory, a directory at a time, walking it with
+    ``storage.listdir`` (FileSystemStorage and django-storages' S3Storage alike). Nothing outside it is listed."""
+    storage = storage or certificate_file_storage()
+    pending = [CERTIFICATE_UPLOAD_DIR]
+    while pending:
+        directory = pending.pop()
+        try:
+            directories, files = storage.listdir(directory)
+        except FileNotFoundError:  # FileSystemStorage before the first certificate; S3 just lists nothing
+            continue
+        pending.extend(f"{directory}/{name}" for name in sorted(directories, reverse=True))
+        yield [f"{directory}/{name}" for name in sorted(files)]
+
+
+def certificate_orphan_files(*, older_than: timedelta, now: datetime | None = None, storage=None) -> Iterator[StoredFile]:
+    """Files under the certificates' directory that no ``Certificate.pdf`` names and that were last modified longer
+    ago than ``older_than``: left by a worker killed between storing a PDF and committing its row, or by a
+    replaced or deleted PDF whose removal after commit never ran. A younger file may belong to an issue still in
+    progress (the file is stored first, the row commits later), so it is never reported. Only unreferenced files
+    are looked at closely (on S3 that is one request each)."""
+    storage = storage or certificate_file_storage()
+    cutoff = (now or timezone.now()) - older_than
+    for names in certificate_stored_names(storage):
+        for start in range(0, len(names), 500):
+            chunk = names[start : start + 500]
+            referenced = set(Certificate.objects.filter(pdf__in=chunk).values_list("pdf", flat=True))
+            for name in chunk:
+                if name in referenced:
+                    continue
+                try:
+                    modified = storage.get_modified_time(name)
+                    if modified >= cutoff:
+                        continue
+                    size = storage.size(name)
+                except FileNotFoundError:  # removed since it was listed
+                    continue
+                yield StoredFile(name=name, size=size, modified=modified)

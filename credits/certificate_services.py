@@ -1,10 +1,11 @@
 """Every write about certificates: issuing (automatic, approved, bulk, renewal), numbering, the PDF, revoking and
-reinstating, and expiry reminders. Errors are ``CreditActionError`` with a translated, showable message."""
+reinstating, expiry reminders, and sweeping stored PDFs no certificate names. Errors are ``CreditActionError``
+with a translated, showable message."""
 
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -23,6 +24,7 @@ from . import certificate_pdf, certificate_rules, pdf_render, rules, selectors
 from . import certificate_selectors as cert_selectors
 from .choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, IssueMode
 from .models import (
+    CERTIFICATE_UPLOAD_DIR,
     BulkIssueRun,
     Certificate,
     CertificateNumberCounter,
@@ -803,3 +805,46 @@ def certificates_revoke_for_deleted_account(*, holder: User) -> dict:
         status=CertificateRequestStatus.DECLINED, decline_reason=reason, decided_at=timezone.now()
     )
     return {"certificates_revoked": revoked, "certificate_names_masked": masked, "certificate_requests_declined": declined}
+
+
+# Orphaned PDF files -------------------------------------------------------------------------------------------
+
+
+@dataclass
+class OrphanSweepResult:
+    files: list[cert_selectors.StoredFile]  # deleted, or with dry_run what would be
+    failed: list[str]  # could not be deleted (logged); tried again next run
+
+    @property
+    def bytes(self) -> int:
+        return sum(stored.size for stored in self.files)
+
+
+def certificate_orphan_files_sweep(
+    *, older_than: timedelta, dry_run: bool = False, now: datetime | None = None
+) -> OrphanSweepResult:
+    """Delete the stored PDFs that no certificate names and that are older than ``older_than`` at ``now`` (see
+    ``certificate_orphan_files``). Touches nothing outside the certificates' directory of the private storage;
+    each file is checked again just before it goes, so a row that names it by now keeps it."""
+    storage = cert_selectors.certificate_file_storage()
+    result = OrphanSweepResult(files=[], failed=[])
+    for stored in cert_selectors.certificate_orphan_files(older_than=older_than, now=now, storage=storage):
+        parts = stored.name.split("/")
+        if parts[0] != CERTIFICATE_UPLOAD_DIR or len(parts) < 2 or {"", ".", ".."} & set(parts):
+            logger.warning("Not sweeping %r: not plainly under %s/", stored.name, CERTIFICATE_UPLOAD_DIR)
+            continue
+        if dry_run:
+            result.files.append(stored)
+            continue
+        if Certificate.objects.filter(pdf=stored.name).exists():
+            continue
+        try:
+            storage.delete(stored.name)
+        except Exception:  # OSError, or botocore's ClientError on S3: report it, carry on with the others
+            logger.exception("Could not delete the orphaned certificate file %s", stored.name)
+            result.failed.append(stored.name)
+            continue
+        logger.info("Deleted orphaned certificate file %s (%d bytes, modified %s)", stored.name, stored.size,
+                    stored.modified.isoformat())
+        result.files.append(stored)
+    return result

@@ -309,8 +309,13 @@ def private_storage():
     return storages["private"]
 
 
+# Every certificate PDF is stored under this directory of the private storage, and nothing else is: the orphan
+# sweep (sweep_orphan_certificate_files) walks only this directory.
+CERTIFICATE_UPLOAD_DIR = "certificates"
+
+
 def certificate_upload_to(instance, filename: str) -> str:
-    return f"certificates/{instance.issued_on:%Y}/{filename}"
+    return f"{CERTIFICATE_UPLOAD_DIR}/{instance.issued_on:%Y}/{filename}"
 
 
 class CertificateIsImmutable(Exception):

@@ -331,6 +331,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # any number of hosts share one queue. /healthz fails when the oldest ready task waits longer than the lag below.
 TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "immediate"
 HEALTHZ_TASK_LAG_SECONDS = int(os.environ.get("HEALTHZ_TASK_LAG_SECONDS") or "300")
+# A task RUNNING longer than this is taken to be orphaned by a dead worker: /healthz counts such rows and
+# `manage.py requeue_stale_tasks` puts them back in the queue (see academy/task_queue.py).
+TASKS_STALE_AFTER_MINUTES = int(os.environ.get("TASKS_STALE_AFTER_MINUTES") or "30")
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:

@@ -56,7 +56,7 @@ def test_answer_holds_no_personal_data(client):
     response, _ = healthz(client)
     text = response.content.decode()
     assert "张晓明" not in text and "13911112222" not in text
-    allowed = {"ok", "ms", "error", "backend", "lag_seconds", "threshold_seconds"}
+    allowed = {"ok", "ms", "error", "backend", "lag_seconds", "threshold_seconds", "stale_running", "stale_after_minutes"}
     assert all(set(check) <= allowed for check in json.loads(text)["checks"].values())
 
 

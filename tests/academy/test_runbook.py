@@ -67,6 +67,7 @@ def test_the_runbook_names_every_periodic_command_and_the_worker():
     text = (DEPLOY / "README.md").read_text(encoding="utf-8")
     named = set(COMMAND.findall(text)) | set(re.findall(r"`([a-z_]+) --", text))
     assert {"send_session_reminders", "send_certificate_reminders", "publish_scheduled", "clearsessions"} <= named
+    assert {"requeue_stale_tasks", "sweep_orphan_certificate_files"} <= named
     assert {"db_worker", "migrate", "collectstatic", "prune_db_task_results"} <= named
 
 
