@@ -101,7 +101,9 @@ def _snapshot(row: DBTaskResult, *, also_safe: frozenset[str] = frozenset()) -> 
 
 def stale_task_requeue(*, stale: StaleTask) -> bool:
     """Put one stale row back to READY, exactly as a freshly enqueued row is (no start, finish, return value or
-    error), keeping its id, arguments, priority, queue, ``run_after``, ``enqueued_at`` and ``worker_ids`` history.
+    error), keeping its id, arguments, priority, queue, ``enqueued_at`` and ``worker_ids`` history. ``run_after``
+    becomes the requeue time: /healthz measures a ready task's wait from the later of the two, and counting from the
+    first enqueue (half an hour ago at least) would answer 503 on every web host until a worker took the task.
 
     The write is conditional on the row being as it was read (still RUNNING, same ``started_at``): a row that
     finished meanwhile, or that another host already requeued and a worker claimed again, is left alone. Returns
@@ -110,6 +112,7 @@ def stale_task_requeue(*, stale: StaleTask) -> bool:
         pk=stale.id, status=TaskResultStatus.RUNNING, started_at=stale.started_at
     ).update(
         status=TaskResultStatus.READY,
+        run_after=timezone.now(),
         started_at=None,
         finished_at=None,
         return_value=None,
