@@ -162,7 +162,7 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def write_report(one: dict, bulk: dict, serial: dict | None, trainees: int) -> str:
+def write_report(one: dict, bulk: dict, serial: dict | None) -> str:
     cpu = "unknown CPU"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -176,7 +176,9 @@ def write_report(one: dict, bulk: dict, serial: dict | None, trainees: int) -> s
     def bulk_row(label: str, result: dict, bar: bool) -> str:
         per = result["seconds"] / max(result["issued"], 1)
         verdict = ("met" if per * 1000 <= 120 else "NOT met") if bar else ""
-        return (f"| {label}: {result['issued']:,} certificates (of {trainees:,} checked) | {result['seconds']:.1f} s "
+        # The parallel run finds one trainee already certified (by the single-PDF samples above): 1,000 of 1,000
+        # candidates; the serial run's programme is untouched: 1,001 of 1,001.
+        return (f"| {label}: {result['issued']:,} certificates (of {result['processed']:,} checked) | {result['seconds']:.1f} s "
                 f"({per * 1000:.0f} ms each; {result['cpu']:.0f} CPU-s) | {'≤ 120 s for 1,000' if bar else ''} | "
                 f"{verdict} |")
 
@@ -241,7 +243,7 @@ def main() -> int:
         one = bench_one(world, args.samples)
         bulk = bench_bulk(world, programme=world["programme"], workers=args.workers)
         serial = None if args.no_serial else bench_bulk(world, programme=world["control"], workers=1)
-        print(write_report(one, bulk, serial, args.bulk))
+        print(write_report(one, bulk, serial))
     return 0
 
 
