@@ -123,12 +123,10 @@ class HomePage(Page):
         return [page.specific for page in chosen if page.pk in visible]
 
     def get_context(self, request, *args, **kwargs):
-        from .selectors import latest_news, site_figures, upcoming_events
+        from .selectors import home_cards_html, site_figures
 
         context = super().get_context(request, *args, **kwargs)
-        context["featured_pages"] = self.get_featured_pages()
-        context["upcoming_events"] = upcoming_events(limit=3)
-        context["latest_news"] = latest_news(limit=3)
+        context["cards"] = home_cards_html(self, request)
         context["figures"] = site_figures()
         return context
 

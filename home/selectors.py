@@ -77,6 +77,35 @@ def site_figures() -> dict[str, int | None]:
     return cache.get_or_set(FIGURES_CACHE_KEY, compute_site_figures, FIGURES_CACHE_SECONDS)
 
 
+# The home page's cards ------------------------------------------------------------------------------------------
+
+# Featured courses, upcoming events and latest news as rendered HTML: the home page is every visitor's first page,
+# and these cost it eight queries (chosen pages and their specific rows, events with venues and images, news,
+# each image's renditions). Forgotten when a page, venue, image or site changes (HomeConfig.ready); an event that
+# has just ended drops off within the timeout.
+HOME_CARDS = VersionedCache("home:cards", timeout=60)
+
+
+def home_cards_html(home, request) -> str:
+    """The home page's featured courses, upcoming events and latest news, rendered; an editor's preview is never
+    cached (it shows the draft's choices)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    def build() -> str:
+        context = {
+            "page": home,
+            "featured_pages": home.get_featured_pages(),
+            "upcoming_events": upcoming_events(limit=3),
+            "latest_news": latest_news(limit=3),
+        }
+        return render_to_string("home/includes/home_cards.html", context, request=request)
+
+    if getattr(request, "is_preview", False):
+        return mark_safe(build())  # noqa: S308  (our own template's output)
+    return mark_safe(HOME_CARDS.get_or_build(f"{home.pk}:{request.get_host()}:{get_language()}", build))  # noqa: S308
+
+
 # The menu and footer of every page ---------------------------------------------------------------------------
 
 # Changes clear it at once through site_chrome_forget (signals connected in HomeConfig.ready); the timeout bounds

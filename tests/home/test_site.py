@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import Site, WorkflowPage
 
 from home.models import EventPage, HomePage, NewsPage, SiteSettings, StandardPage
-from home.selectors import FIGURES_CACHE_KEY, compute_site_figures, site_figures
+from home.selectors import FIGURES_CACHE_KEY, HOME_CARDS, compute_site_figures, site_figures
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,10 +82,12 @@ def test_home_page_query_count_does_not_grow_with_events(client, home, make_even
     for number in range(2):
         make_event(f"活动{number}", days=number + 1)
     client.get(home.url)
+    HOME_CARDS.forget()  # measure the cards being built, both times
     with django_assert_max_num_queries(40) as first:
         client.get(home.url)
     for number in range(5):
         make_event(f"更多活动{number}", days=number + 3)
+    HOME_CARDS.forget()
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(home.url)
 
@@ -138,3 +140,50 @@ def test_menu_follows_settings_and_page_changes_at_once(client, home, make_stand
     about.slug = "intro"
     about.save_revision().publish()
     assert '<a href="/intro/">学院简介</a>' in client.get(home.url).content.decode()
+
+
+# The home page's cards (featured courses, events, news), rendered once and forgotten when what they show changes
+
+
+def _card_queries(captured) -> list[str]:
+    return [q["sql"] for q in captured if "home_eventpage" in q["sql"] or "home_newspage" in q["sql"]]
+
+
+def test_home_cards_are_read_once_then_served_from_the_cache(client, home, event, make_news):
+    make_news("开班仪式")
+    first = client.get(home.url).content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        again = client.get(home.url).content.decode()
+    assert "周末书画课" in again and "开班仪式" in again
+    assert first.count('class="card event-card"') == again.count('class="card event-card"') == 1
+    assert not _card_queries(queries.captured_queries)
+
+
+def test_publishing_unpublishing_and_renaming_show_on_the_home_page_at_once(client, home, event, make_news):
+    client.get(home.url)
+    news = make_news("法规课程上线")
+    assert "法规课程上线" in client.get(home.url).content.decode()
+    event.unpublish()
+    assert "周末书画课" not in client.get(home.url).content.decode()
+    news.title = "法规课程正式上线"
+    news.save_revision().publish()
+    assert "法规课程正式上线" in client.get(home.url).content.decode()
+    other = EventPage.objects.get(pk=event.pk)
+    other.save_revision().publish()  # live again
+    venue = other.venue
+    venue.name = "信义坊文化驿站"
+    venue.save()
+    assert "信义坊文化驿站" in client.get(home.url).content.decode()
+
+
+def test_an_editors_preview_is_never_served_from_or_stored_in_the_cache(rf, home, event):
+    from home.selectors import home_cards_html
+
+    request = rf.get("/")
+    assert "周末书画课" in home_cards_html(home, request)
+    EventPage.objects.filter(pk=event.pk).update(title="未发布的改名")  # no signal: the cache keeps the old card
+    assert "周末书画课" in home_cards_html(home, request)
+    request.is_preview = True
+    assert "未发布的改名" in home_cards_html(home, request)
+    del request.is_preview
+    assert "周末书画课" in home_cards_html(home, rf.get("/"))
