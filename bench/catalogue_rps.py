@@ -16,7 +16,6 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import shutil
 import socket
 import statistics
@@ -27,6 +26,9 @@ import threading
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from world import machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -164,18 +166,6 @@ def hammer(url: str, seconds: float, concurrency: int, cookie: str = "") -> floa
     return sum(counts) / (time.perf_counter() - started)
 
 
-def machine() -> str:
-    cpu = platform.processor() or "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
 def write_report(results: dict[str, float], args, loads: list[tuple]) -> str:
     now = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     start, end = (PG_START, PG_END) if args.pg else (START, END)
@@ -194,7 +184,7 @@ def write_report(results: dict[str, float], args, loads: list[tuple]) -> str:
         f"### Requests per second vs a bare Wagtail page{' at district scale' if args.pg else ''} (`{command}`)",
         "",
         f"- Date: {now}",
-        f"- Machine: {machine()}, {memory()}",
+        f"- Machine: {machine()}",
         f"- Load average (1/5/15 min) at the start: {' / '.join(f'{x:.1f}' for x in loads[0])}; at the end:"
         f" {' / '.join(f'{x:.1f}' for x in loads[1])}. The machine is shared: absolute figures are noisy, the ratios"
         " (interleaved rounds, same server) much less so.",
@@ -229,14 +219,6 @@ def write_report(results: dict[str, float], args, loads: list[tuple]) -> str:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     REPORT.write_text(text, encoding="utf-8")
     return section
-
-
-def memory() -> str:
-    try:
-        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
-    except (OSError, IndexError, ValueError):
-        return "RAM unknown"
-    return f"{kib / 1024 / 1024:.1f} GiB RAM"
 
 
 def main() -> int:

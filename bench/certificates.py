@@ -13,7 +13,6 @@ Results are written to docs/performance.md (the section between the certificates
 import argparse
 import datetime
 import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -163,14 +162,8 @@ def _cpu_seconds() -> float:
 
 
 def write_report(one: dict, bulk: dict, serial: dict | None) -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
+    from world import machine
+
     ratio = one["ours"] / one["bare"]
 
     def bulk_row(label: str, result: dict, bar: bool) -> str:
@@ -187,8 +180,7 @@ def write_report(one: dict, bulk: dict, serial: dict | None) -> str:
         "## Certificate PDFs (`bench/certificates.py`)",
         "",
         f"- Date: {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC",
-        f"- Machine: {cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python "
-        f"{platform.python_version()}, WeasyPrint {__import__('weasyprint').__version__}, HarfBuzz-subset loaded: "
+        f"- Machine: {machine()}, WeasyPrint {__import__('weasyprint').__version__}, HarfBuzz-subset loaded: "
         f"{__import__('weasyprint.text.ffi', fromlist=['x']).harfbuzz_subset is not None}",
         f"- Load average when the run ended: {' / '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min; other "
         "work on the machine inflates absolute times, the ratio to bare WeasyPrint in the same run less so)",

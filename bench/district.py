@@ -27,6 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg  # noqa: E402
 from district_data import FIRST_ID, setup_django, site_env, workdir  # noqa: E402
+from world import machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -149,16 +150,6 @@ def part_export(args) -> dict:
 
 
 PARTS = {"eligibility": part_eligibility, "street_report": part_street_report, "export": part_export}
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
-    return f"{cpu}, `nproc` {os.cpu_count()}, {kib / 2**20:.1f} GiB RAM, Python {sys.version.split()[0]}"
 
 
 def load() -> str:

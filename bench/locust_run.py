@@ -29,6 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import pg  # noqa: E402
 from district_data import FIRST_ID, TRAINEE_PASSWORD, collect_static, setup_django, site_env, workdir  # noqa: E402
+from world import machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
@@ -122,13 +123,6 @@ def credits_check(since: datetime.datetime) -> dict:
 def read_stats(prefix: Path) -> list[dict]:
     with open(f"{prefix}_stats.csv", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
-
-
-def machine() -> str:
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), "unknown CPU")  # fmt: skip
-    kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
-    return f"{cpu}, `nproc` {os.cpu_count()}, {kib / 2**20:.1f} GiB RAM"
 
 
 def write_report(args, prepared, stats, check, loads) -> str:

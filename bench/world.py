@@ -150,15 +150,17 @@ def analyse() -> None:
 
 
 def machine() -> str:
-    cpu = "unknown CPU"
+    """The machine a figure was measured on, for docs/performance.md: CPU model and count, RAM, kernel, Python."""
+    cpu, ram = "unknown CPU", "RAM unknown"
     try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
+        cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                    if line.startswith("model name")), cpu)  # fmt: skip
+        kib = int(Path("/proc/meminfo").read_text().split("MemTotal:")[1].split()[0])
+        ram = f"{kib / 2**20:.1f} GiB RAM"
+    except (OSError, IndexError, ValueError):
         pass
-    return f"{cpu}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return (f"{cpu}, {os.cpu_count()} CPUs, {ram}, {platform.system()} {platform.release()},"
+            f" Python {platform.python_version()}")
 
 
 def write_section(start: str, end: str, lines: list[str]) -> str:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Site
 
@@ -89,9 +91,6 @@ HOME_CARDS = VersionedCache("home:cards", timeout=60)
 def home_cards_html(home, request) -> str:
     """The home page's featured courses, upcoming events and latest news, rendered; an editor's preview is never
     cached (it shows the draft's choices)."""
-    from django.template.loader import render_to_string
-    from django.utils.safestring import mark_safe
-
     def build() -> str:
         context = {
             "page": home,

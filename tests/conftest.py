@@ -87,8 +87,8 @@ def _migration_data(request):
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Every test starts with an empty cache: cached catalogues, menus and permissions must not carry over from a
-    test whose rows were rolled back (ids are reused)."""
+    """Every test starts with an empty cache: cached catalogues, menus, permissions and rate-limit counters must not
+    carry over from another test (whose rows were rolled back, and whose ids are reused)."""
     from django.core.cache import cache
 
     cache.clear()

@@ -24,7 +24,7 @@ from home.services import event_signup_create
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.credits.factories import give_credits, make_programme
 from tests.factories import PASSWORD, UserFactory, make_editor, make_registrar, make_street_administrator
-from tests.home.conftest import _clear_cache, event_index, home, make_event, venue  # noqa: F401  (fixtures)
+from tests.home.conftest import event_index, home, make_event, venue  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from home.services import event_signup_create
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.credits.factories import give_credits, make_programme
 from tests.factories import UserFactory
-from tests.home.conftest import _clear_cache, event_index, home, make_event, news_index, venue  # noqa: F401
+from tests.home.conftest import event_index, home, make_event, news_index, venue  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 

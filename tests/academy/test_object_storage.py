@@ -4,7 +4,6 @@ that expires within a minute (or streamed through Django when so configured), an
 
 import hashlib
 import json
-import socket
 import urllib.error
 import urllib.request
 from urllib.parse import parse_qs, urlsplit
@@ -19,6 +18,7 @@ from credits import certificate_services as services
 from credits.models import Certificate
 from tests.credits.conftest import certified_world  # noqa: F401, F811 (a fixture shared with the certificate tests)
 from tests.factories import UserFactory, make_registrar
+from tests.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -27,21 +27,10 @@ BUCKET = "sanfang-academy"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "academy-test", "AWS_SECRET_ACCESS_KEY": "academy-test-secret"}
 
 
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
-
-
 @pytest.fixture(scope="module")
 def s3_endpoint():
     """A moto S3 server on 127.0.0.1, for this module only."""
-    port = free_port()
+    port = free_port(PORTS)
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()
     try:

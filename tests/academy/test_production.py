@@ -7,7 +7,6 @@ import os
 import runpy
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,20 +20,10 @@ from django.db import connection
 from django.test import RequestFactory, override_settings
 
 from credits.ratelimit import verification_rate_limited
+from tests.ports import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = range(55450, 55459)  # this checkout's range, less 55459 (kept closed for the dead-Redis test)
-
-
-def free_port() -> int:
-    for port in PORTS:
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError(f"no free port in {PORTS}")
 
 
 def production_env(**extra: str) -> dict[str, str]:
@@ -155,7 +144,7 @@ class TestRateLimitsOnASharedCache:
         server = shutil.which("redis-server")
         if server is None:
             pytest.skip("redis-server is not installed (the PostgreSQL + Redis CI run installs it)")
-        port = free_port()
+        port = free_port(PORTS)
         process = subprocess.Popen(  # noqa: S603
             [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir", str(tmp_path)],
             stdout=subprocess.DEVNULL,
@@ -286,7 +275,7 @@ def database_url() -> str:
 
 @pytest.mark.django_db
 def test_gunicorn_serves_healthz_with_json_access_logs(tmp_path):
-    port = free_port()
+    port = free_port(PORTS)
     env = production_env(
         DATABASE_URL=database_url(),
         GUNICORN_BIND=f"127.0.0.1:{port}",

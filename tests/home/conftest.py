@@ -3,7 +3,6 @@
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from wagtail.models import Page, Site
 
@@ -16,13 +15,6 @@ def publish(page):
     page.save_revision().publish()
     page.refresh_from_db()
     return page
-
-
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

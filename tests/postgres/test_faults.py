@@ -6,9 +6,7 @@ import re
 import shutil
 import signal
 import subprocess
-import sys
 from pathlib import Path
-from urllib.parse import quote
 
 import psycopg
 import pytest
@@ -27,30 +25,12 @@ from credits.tasks import certificates_check_task
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.credits.factories import give_credits, make_programme
 from tests.factories import UserFactory
+from tests.postgres.workers import run_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CHECK_TASK = "credits.tasks.certificates_check_task"
-
-
-def _database_url() -> str:
-    """The URL of the test database this process uses, for the processes the tests start."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    return f"postgres://{credentials}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
-
-
-def _worker(*args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.postgres.worker_settings",
-        "DATABASE_URL": _database_url(),
-    }
-    return subprocess.run(  # noqa: S603  (our own interpreter and module)
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
 
 
 def _sha256(path: Path) -> str:
@@ -71,7 +51,7 @@ def test_worker_killed_while_issuing_a_certificate_leaves_nothing_half_made_and_
     assert not Certificate.objects.exists()
 
     marker = tmp_path / "number-taken"
-    killed = _worker("-m", "tests.postgres.killed_worker", str(marker))
+    killed = run_worker("-m", "tests.postgres.killed_worker", str(marker))
 
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     taken = marker.read_text(encoding="utf-8")  # the kill came after the number, the row and the PDF
@@ -85,7 +65,7 @@ def test_worker_killed_while_issuing_a_certificate_leaves_nothing_half_made_and_
     # The retry: the same check queued again (as the next credit change or an operator would) and a fresh worker.
     with override_settings(TASKS=DATABASE_TASKS):
         retry = certificates_check_task.enqueue(user_id=trainee.pk)
-    finished = _worker("manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
+    finished = run_worker("manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
 
     assert finished.returncode == 0, finished.stdout + finished.stderr
     assert DBTaskResult.objects.get(pk=retry.id).status == TaskResultStatus.SUCCESSFUL

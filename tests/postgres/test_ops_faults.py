@@ -6,13 +6,10 @@ stale task once (row locks with SKIP LOCKED)."""
 import hashlib
 import os
 import signal
-import subprocess
-import sys
 import threading
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.core.files.storage import storages
@@ -31,32 +28,12 @@ from credits.models import Certificate
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.credits.factories import make_programme
 from tests.factories import UserFactory
+from tests.postgres.workers import run_worker
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CHECK_TASK = "credits.tasks.certificates_check_task"
-
-
-def _database_url() -> str:
-    """The URL of this process's test database (a Unix-socket directory as host is percent-encoded)."""
-    db = connection.settings_dict
-    credentials = quote(db["USER"]) + (f":{quote(db['PASSWORD'])}" if db["PASSWORD"] else "")
-    port = f":{db['PORT']}" if db["PORT"] else ""
-    return f"postgres://{credentials}@{quote(db['HOST'] or '', safe='')}{port}/{db['NAME']}"
-
-
-def _worker(private_root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "tests.postgres.ops_worker_settings",
-        "DATABASE_URL": _database_url(),
-        "ACADEMY_TEST_PRIVATE_ROOT": str(private_root),
-    }
-    return subprocess.run(  # noqa: S603  (our own interpreter and module)
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
-    )
 
 
 def _files(root: Path) -> set[str]:
@@ -86,7 +63,7 @@ def test_killed_workers_task_is_requeued_and_completed_and_only_its_orphaned_pdf
     queued = DBTaskResult.objects.get(task_path=CHECK_TASK)
 
     marker = tmp_path / "number-taken"
-    killed = _worker(private, "-m", "tests.postgres.killed_worker", str(marker))
+    killed = run_worker("-m", "tests.postgres.killed_worker", str(marker), private_root=private)
 
     assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
     queued.refresh_from_db()
@@ -100,8 +77,10 @@ def test_killed_workers_task_is_requeued_and_completed_and_only_its_orphaned_pdf
     with override_settings(TASKS=DATABASE_TASKS):
         call_command("requeue_stale_tasks", stdout=out)
     assert f"requeued: {queued.pk} {CHECK_TASK}" in out.getvalue()
-    finished = _worker(private, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0",
-                       "--no-reload", "--worker-id", "live-worker")
+    finished = run_worker(
+        "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload",
+        "--worker-id", "live-worker", private_root=private,
+    )
 
     assert finished.returncode == 0, finished.stdout + finished.stderr
     queued.refresh_from_db()

@@ -4,7 +4,6 @@ import importlib
 import sys
 
 import pytest
-from django.core.cache import cache
 
 from tests.academy.test_deploy import env_example
 from tests.home.conftest import event, event_index, home, make_event, news_index, venue  # noqa: F401
@@ -57,9 +56,3 @@ def production(settings, monkeypatch):
     return module
 
 
-@pytest.fixture(autouse=True)
-def _clear_cache():
-    """Rate-limit counters live in the cache: every test starts with none."""
-    cache.clear()
-    yield
-    cache.clear()

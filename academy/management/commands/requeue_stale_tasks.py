@@ -6,7 +6,6 @@ Which tasks are requeued and why running them twice is safe: see academy/task_qu
 at once: each row is requeued by one of them at most, and a row that finished meanwhile is left as it is.
 """
 
-from argparse import ArgumentTypeError
 from datetime import timedelta
 
 from django.conf import settings
@@ -14,17 +13,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django_tasks import task_backends
 from django_tasks_db.backend import DatabaseBackend
 
+from academy.management.arguments import whole_number_at_least_one
 from academy.task_queue import StaleTask, stale_tasks_requeue
-
-
-def positive_minutes(value: str) -> int:
-    try:
-        minutes = int(value)
-    except ValueError:
-        minutes = 0
-    if minutes < 1:
-        raise ArgumentTypeError(f"a whole number of minutes, at least 1 (got {value!r})")
-    return minutes
 
 
 class Command(BaseCommand):
@@ -36,7 +26,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            type=positive_minutes,
+            type=whole_number_at_least_one("minutes"),
             default=None,
             metavar="MINUTES",
             help="Requeue rows claimed longer ago than this (default: TASKS_STALE_AFTER_MINUTES, 30). Keep it well "

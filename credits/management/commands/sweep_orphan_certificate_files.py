@@ -9,24 +9,14 @@ and only those older than ``--older-than`` hours (24 by default), so a file whos
 touched. Transcripts are never stored (they are rendered on each download), so nothing else lives there.
 """
 
-from argparse import ArgumentTypeError
 from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
+from academy.management.arguments import whole_number_at_least_one
 from credits.certificate_services import certificate_orphan_files_sweep
 
 DEFAULT_HOURS = 24
-
-
-def positive_hours(value: str) -> int:
-    try:
-        hours = int(value)
-    except ValueError:
-        hours = 0
-    if hours < 1:
-        raise ArgumentTypeError(f"a whole number of hours, at least 1 (got {value!r})")
-    return hours
 
 
 class Command(BaseCommand):
@@ -38,7 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--older-than",
-            type=positive_hours,
+            type=whole_number_at_least_one("hours"),
             default=DEFAULT_HOURS,
             metavar="HOURS",
             help="Only files last modified longer ago than this (default: %(default)s), so an issue in progress, "
