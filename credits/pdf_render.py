@@ -6,12 +6,12 @@ started with "spawn" (a fresh interpreter, no inherited database connections, lo
 and all they do is turn HTML into PDF bytes and their SHA-256.
 """
 
+import contextlib
 import hashlib
 import logging
 import os
 import threading
 from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from multiprocessing import get_context
 
 logger = logging.getLogger("credits.certificates")
@@ -69,6 +69,16 @@ class PdfRenderer:
             self._pool.shutdown(wait=exc_info[0] is None, cancel_futures=True)
             self._pool = None
 
+    def _abandon_pool(self) -> None:
+        """Stop the pool without waiting for it. Its processes are killed first: a replacement worker that the
+        executor spawned while another one was dying can otherwise block the executor's own clean-up, and with
+        it this process's exit, for ever."""
+        pool, self._pool = self._pool, None
+        for process in list((pool._processes or {}).values()):  # no public way to reach the workers
+            with contextlib.suppress(Exception):
+                process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
     def submit(self, htmls: list[str]) -> list[Future] | list[tuple[bytes, str]]:
         """Start rendering; hand the result to ``results``. In-process rendering happens in ``results``."""
         if self._pool is None:
@@ -82,17 +92,16 @@ class PdfRenderer:
         return [future.result() for future in pending]
 
     def render(self, htmls: list[str]) -> list[tuple[bytes, str]]:
-        """The PDFs and digests of ``htmls``, in order. If a worker dies (killed, out of memory), the pool is
-        dropped and this and later documents are rendered in this process instead."""
-        try:
-            return self.results(self.submit(htmls))
-        except (BrokenProcessPool, OSError):
-            # A submit racing the pool's own discovery of a dead worker fails while spawning a replacement
-            # ("handle is closed") instead of raising BrokenProcessPool. Any other OSError is raised again by
-            # the in-process render below.
-            if self._pool is None:
-                raise
-            logger.warning("A PDF render worker died; rendering in this process from now on.")
-            self._pool.shutdown(wait=False, cancel_futures=True)
-            self._pool = None
-            return self.render(htmls)
+        """The PDFs and digests of ``htmls``, in order. If the pool fails in any way, it is dropped and this and
+        later documents are rendered in this process instead."""
+        if self._pool is not None:
+            try:
+                return self.results(self.submit(htmls))
+            except Exception:  # noqa: BLE001  (see below)
+                # A worker died (BrokenProcessPool), or a submit raced the pool's own discovery of a dead worker
+                # and failed while spawning its replacement (seen: OSError "handle is closed", ValueError "bad
+                # value(s) in fds_to_keep"). Whatever it was, the pool is given up; an error in a document itself
+                # is raised again by the in-process render below.
+                logger.warning("The PDF render pool failed; rendering in this process from now on.", exc_info=True)
+                self._abandon_pool()
+        return self.results(self.submit(htmls))

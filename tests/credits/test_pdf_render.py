@@ -33,3 +33,23 @@ def test_a_killed_worker_does_not_lose_the_batch():
         results = renderer.render([HTML.format(name) for name in ["欧阳", "司马"]])
         assert renderer._pool is None  # later batches render in this process
     assert [_text(data) for data, _digest in results] == ["欧阳", "司马"]
+
+
+def test_a_pool_that_fails_to_take_work_is_given_up_with_its_workers_killed(monkeypatch):
+    """A submit that races the pool's discovery of a dead worker fails while spawning a replacement (OSError or
+    ValueError, not BrokenProcessPool); the renderer must still finish the batch and leave no worker running."""
+    with PdfRenderer(workers=2, base_url=".") as renderer:
+        renderer.render([HTML.format("预热")])
+        pool = renderer._pool
+        workers = list(pool._processes.values())
+
+        def fail(*_args, **_kwargs):
+            raise ValueError("bad value(s) in fds_to_keep")
+
+        monkeypatch.setattr(pool, "submit", fail)
+        results = renderer.render([HTML.format("诸葛")])
+        assert renderer._pool is None
+    assert [_text(data) for data, _digest in results] == ["诸葛"]
+    for process in workers:
+        process.join(timeout=10)
+        assert not process.is_alive()
