@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext, gettext_noop
 
-from .choices import DeliveryMode, QuestionKind, RegistrationStatus, SessionStatus
+from .choices import DeliveryMode, QuestionKind, RegistrationStatus, SessionPhase, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -150,6 +150,18 @@ def registration_problem(*, now: datetime, opens: datetime, closes: datetime, st
     if now > closes:
         return gettext_noop("Registration for this session has closed.")
     return None
+
+
+def session_phase(*, status: str, start: datetime, end: datetime, now: datetime) -> str:
+    """A session's phase now: a scheduled session is in progress from its start and ended from its end; a draft or
+    cancelled one stays so (a cancelled session never "ended")."""
+    if status != SessionStatus.SCHEDULED:
+        return SessionPhase(status)
+    if now >= end:
+        return SessionPhase.ENDED
+    if now >= start:
+        return SessionPhase.IN_PROGRESS
+    return SessionPhase.SCHEDULED
 
 
 def waiting_list_moves(*, now: datetime, start: datetime, status: str) -> bool:

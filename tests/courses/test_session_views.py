@@ -320,3 +320,27 @@ def test_a_typed_malformed_code_gets_its_own_message_not_the_link_one(client):
     page = client.post(reverse("courses_session_check_in", args=[session.pk]), {"code": "12345"}).content.decode()
     assert "请输入屏幕上二维码下方的六位数字" in page
     assert "签到链接不完整" not in page
+
+
+# What a session's status says ----------------------------------------------------------------------------
+
+
+def test_a_past_session_reads_ended_and_a_running_one_in_progress_in_the_admin_and_on_its_page(client):
+    ended = make_session(starts_in=timedelta(days=-2), registration_open=False, title="已结束的班次")
+    running = running_session(title="进行中的班次")
+    coming = make_session(title="未开始的班次")
+    assert [s.status for s in (ended, running, coming)] == ["scheduled"] * 3  # what is stored does not change
+    client.force_login(staff(make_registrar()))
+    listing = client.get(reverse("courses_sessions:index")).content.decode().split("<tr")
+    rows = {
+        title: next(row for row in listing if title in row)
+        for title in ("已结束的班次", "进行中的班次", "未开始的班次")
+    }
+    assert "已结束" in rows["已结束的班次"] and "已排期" not in rows["已结束的班次"]
+    assert "进行中" in rows["进行中的班次"]
+    assert "已排期" in rows["未开始的班次"]
+    inspect = client.get(reverse("courses_sessions:inspect", args=[ended.pk])).content.decode()
+    assert "已结束" in inspect and "已排期" not in inspect
+    assert "已结束" in client.get(reverse("courses_sessions:roster", args=[ended.pk])).content.decode()
+    page = client.get(reverse("courses_session", args=[ended.pk])).content.decode()
+    assert '<dd data-testid="session-status">已结束</dd>' in page

@@ -216,6 +216,22 @@ def test_the_waiting_list_stays_put_once_the_session_has_started():
     assert walk_in.status == "registered"  # the empty seat goes to whoever is in the room
 
 
+def test_a_sessions_phase_follows_the_clock_and_a_cancelled_one_stays_cancelled():
+    start = timezone.now()
+    end = start + timedelta(hours=3)
+    phase = [
+        rules.session_phase(status=status, start=start, end=end, now=now)
+        for status, now in (
+            ("scheduled", start - timedelta(seconds=1)),
+            ("scheduled", start),
+            ("scheduled", end),
+            ("cancelled", end + timedelta(days=1)),
+            ("draft", start - timedelta(days=1)),
+        )
+    ]
+    assert phase == ["scheduled", "in_progress", "ended", "cancelled", "draft"]
+
+
 def test_registering_enrols_the_trainee_in_the_course():
     session = make_session()
     trainee = UserFactory()
