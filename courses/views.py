@@ -156,6 +156,7 @@ def _trainee_state(user, course: CoursePage, data: dict) -> dict:
         "quiz_passed": passed,
         "attempts_left": attempts_left,
         "completion": completion,
+        "offline": selectors.offline_progress(user=user, courses=[course]).get(course.pk),
         # Queried whenever the trainee is enrolled, so the page's query count does not depend on completion.
         "feedback": selectors.feedback_for(user=user, course=course),
     }

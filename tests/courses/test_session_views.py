@@ -344,3 +344,32 @@ def test_a_past_session_reads_ended_and_a_running_one_in_progress_in_the_admin_a
     assert "已结束" in client.get(reverse("courses_sessions:roster", args=[ended.pk])).content.decode()
     page = client.get(reverse("courses_session", args=[ended.pk])).content.decode()
     assert '<dd data-testid="session-status">已结束</dd>' in page
+
+
+# Progress on an offline course ------------------------------------------------------------------------------
+
+
+def test_an_offline_course_shows_its_session_and_place_instead_of_zero_of_zero_lessons(client):
+    from courses.services import enrolment_create
+
+    session = make_session(capacity=1)
+    course = session.course
+    assert course.delivery_mode == "offline"
+    trainee, holder = UserFactory(), UserFactory()
+    enrolment_create(user=trainee, course=course)
+    client.force_login(trainee)
+
+    def pages():
+        return [client.get(reverse("courses_my_learning")).content.decode(), client.get(course.url).content.decode()]
+
+    for page in pages():
+        assert "0 / 0 课时" not in page
+        assert "参加其中一期线下班次即可完成本课程；您尚未报名班次。" in page
+    services.session_register(user=holder, session=session)
+    services.session_register(user=trainee, session=session)
+    for page in pages():
+        assert "0 / 0 课时" not in page
+        assert session.title in page and "候补第 1 位" in page
+    services.session_registration_cancel(user=holder, session=session)
+    for page in pages():
+        assert "已获得名额" in page
