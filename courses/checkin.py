@@ -4,8 +4,12 @@ Every 30 seconds (a *window*) the projector shows a new QR code and a new six-di
 are HMAC-SHA256 of the session id and the window number under a key derived from ``SECRET_KEY`` (Django's
 ``salted_hmac`` with a purpose of its own), so nobody without the key can make one and a code for one session
 is worthless for another. The QR token carries the session id and window in clear so that a refusal can say
-why (expired, another session, forged); the MAC decides. The current and the previous window are accepted,
-which leaves 30–60 seconds between the code appearing and the phone sending it.
+why (expired, another session, forged); the MAC decides, and 80 bits of it cannot be guessed. The current and the
+previous window are accepted, which leaves 30–60 seconds between the code appearing and the phone sending it.
+
+A six-digit code can be guessed, one in 500,000 per try, so a typed code is either right or wrong: an old code
+and a never-valid one get the same answer (telling them apart would tell a guesser which codes were once real),
+and the number of tries is limited per person and per session (``courses.services.session_check_in``).
 """
 
 import time
@@ -15,8 +19,6 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 
 WINDOW_SECONDS = 30
 ACCEPTED_WINDOWS = 2  # the current window and the one before it
-# How far back a genuine but stale token is still recognised as "expired" rather than "not valid".
-RECOGNISED_WINDOWS = 2 * 60 * 12  # twelve hours
 _SALT = "courses.checkin"
 _TOKEN_HEX = 20  # 80 bits of MAC in the QR token
 _CODE_DIGITS = 6
@@ -59,6 +61,9 @@ MALFORMED = "malformed"
 FORGED = "forged"
 EXPIRED = "expired"
 OTHER_SESSION = "other_session"
+# Typed codes: only these two answers, whatever the code once was.
+MALFORMED_CODE = "malformed_code"
+WRONG_CODE = "wrong_code"
 
 
 def verify_token(token: str, *, session_id: int, now_window: int | None = None) -> Verdict:
@@ -78,16 +83,14 @@ def verify_token(token: str, *, session_id: int, now_window: int | None = None) 
 
 
 def verify_code(code: str, *, session_id: int, now_window: int | None = None) -> Verdict:
-    """Check a six-digit code for ``session_id``: accepted in the current and previous window; a code from the
-    last twelve hours is reported as expired, anything else as not valid."""
+    """Check a typed six-digit code for ``session_id``: accepted in the current and previous window. Anything else
+    is simply wrong: whether it was valid once, or for another session, is not said."""
     now_window = window_at() if now_window is None else now_window
     code = (code or "").strip()
     if len(code) != _CODE_DIGITS or not code.isdigit():
-        return Verdict(False, MALFORMED)
-    for window in range(now_window, now_window - ACCEPTED_WINDOWS, -1):
-        if constant_time_compare(code, code_for(session_id, window)):
-            return Verdict(True)
-    for window in range(now_window - ACCEPTED_WINDOWS, now_window - RECOGNISED_WINDOWS, -1):
-        if code == code_for(session_id, window):
-            return Verdict(False, EXPIRED)
-    return Verdict(False, FORGED)
+        return Verdict(False, MALFORMED_CODE)
+    matches = [
+        constant_time_compare(code, code_for(session_id, window))
+        for window in range(now_window, now_window - ACCEPTED_WINDOWS, -1)
+    ]
+    return Verdict(True) if any(matches) else Verdict(False, WRONG_CODE)

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DeliveryMode(models.TextChoices):
@@ -25,6 +26,16 @@ class SessionStatus(models.TextChoices):
 
     DRAFT = "draft", _("Draft")
     SCHEDULED = "scheduled", _("Scheduled")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class SessionPhase(models.TextChoices):
+    """Where a session stands as a person should be told now: its stored status, with time taken into account."""
+
+    DRAFT = "draft", _("Draft")
+    SCHEDULED = "scheduled", _("Scheduled")
+    IN_PROGRESS = "in_progress", pgettext_lazy("training session", "In progress")
+    ENDED = "ended", pgettext_lazy("training session", "Ended")
     CANCELLED = "cancelled", _("Cancelled")
 
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -19,8 +20,9 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
-from .choices import AttendanceStatus, CheckInMethod, DeliveryMode, RegistrationStatus, SessionStatus
+from .choices import AttendanceStatus, CheckInMethod, DeliveryMode, RegistrationStatus, SessionPhase, SessionStatus
 from .fields import PartiesField
+from .rules import session_phase
 
 
 class Competency(index.Indexed, models.Model):
@@ -152,7 +154,9 @@ class CoursePage(RoutablePageMixin, Page):
         _("course code"),
         max_length=16,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))],
+        validators=[
+            RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))
+        ],
         help_text=_("For example FG-03."),
     )
     competency = models.ForeignKey(
@@ -181,7 +185,9 @@ class CoursePage(RoutablePageMixin, Page):
         related_name="+",
         verbose_name=_("cover image"),
     )
-    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
+    summary = models.TextField(
+        _("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue.")
+    )
     objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))
     prerequisites = ParentalManyToManyField(
         "self",
@@ -448,7 +454,9 @@ class Enrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
 
     class Meta:
@@ -489,7 +497,9 @@ class QuizAttempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course")
+    )
     quiz = models.ForeignKey(
         Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts", verbose_name=_("quiz")
     )
@@ -518,7 +528,9 @@ class CourseCompletion(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="course_completions", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course")
+    )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:
@@ -573,7 +585,9 @@ class TrainingSession(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text=_("Offline hours credited for attending; leave empty to use the session's length."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
     notes = models.TextField(_("notes for trainees"), blank=True, help_text=_("What to bring, dress code and so on."))
 
     class Meta:
@@ -592,6 +606,17 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         return f"{self.title}（{self.start:%Y-%m-%d}）" if self.start else self.title
+
+    @property
+    def phase(self) -> str:
+        """Where the session stands now (``SessionPhase``): the stored status with time taken into account."""
+        return session_phase(status=self.status, start=self.start, end=self.end, now=timezone.now())
+
+    def get_status_display(self) -> str:
+        """The status as a person should read it now: 已结束 once the session has ended, 进行中 while it runs.
+        Django's generated method would show the stored 已排期 for ever; every admin column, inspect page, export
+        and template that shows a session's status calls this one."""
+        return str(SessionPhase(self.phase).label)
 
     def clean(self):
         super().clean()
@@ -666,7 +691,10 @@ class SessionAttendance(models.Model):
         TrainingSession, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("session")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_attendances", verbose_name=_("trainee")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="session_attendances",
+        verbose_name=_("trainee"),
     )
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -690,6 +718,8 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session.title} · {self.get_status_display()}"
+
+
 # Time on task, video progress and course feedback ------------------------------------------------------------
 
 
@@ -721,9 +751,13 @@ class VideoProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress", verbose_name=_("trainee")
     )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson"))
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson")
+    )
     duration = models.FloatField(_("video length (seconds)"), validators=[MinValueValidator(0.1)])
-    intervals = models.JSONField(_("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds."))
+    intervals = models.JSONField(
+        _("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds.")
+    )
     watched_seconds = models.FloatField(_("seconds watched"), default=0)
     furthest = models.FloatField(_("furthest point reached (seconds)"), default=0)
     position = models.FloatField(_("resume position (seconds)"), default=0)
@@ -756,7 +790,9 @@ class CourseFeedback(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_feedback", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course")
+    )
     content_rating = models.PositiveSmallIntegerField(
         _("content"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

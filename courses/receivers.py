@@ -1,12 +1,25 @@
 """Keep cached catalogue and course fragments fresh: any publish, unpublish, move or delete of a course page,
-a lesson or a competency moves the cache generation on, so stale fragments are simply never read again."""
+a lesson or a competency moves the cache generation on, so stale fragments are simply never read again. And a
+session registration deleted outright moves that session's waiting list up."""
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from .models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, Quiz
+from .choices import RegistrationStatus
+from .models import (
+    Competency,
+    CourseIndexPage,
+    CoursePage,
+    Lecturer,
+    LessonPage,
+    Quiz,
+    SessionRegistration,
+    TrainingSession,
+)
 from .selectors import catalogue_generation_bump
+from .services import session_waiting_list_settle
 
 _PAGE_MODELS = (CourseIndexPage, CoursePage, LessonPage)
 
@@ -30,3 +43,20 @@ for _model in (Competency, Lecturer, Quiz):
 @receiver(post_page_move, dispatch_uid="courses-cache-move")
 def _moved(sender, **kwargs):
     catalogue_generation_bump()
+
+
+@receiver(post_delete, sender=SessionRegistration, dispatch_uid="courses-registration-deleted")
+def _registration_deleted(sender, instance, **kwargs):
+    """A seat or waiting-list place deleted rather than cancelled (a trainee's account deleted by staff) frees it
+    too: once the deletion commits, the waiting list moves up and is renumbered. Nothing happens when the whole
+    session was deleted with it."""
+    if instance.status == RegistrationStatus.CANCELLED:
+        return
+    session_id = instance.session_id
+
+    def settle():
+        session = TrainingSession.objects.filter(pk=session_id).first()
+        if session is not None:
+            session_waiting_list_settle(session=session)
+
+    transaction.on_commit(settle)

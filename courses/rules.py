@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from django.utils.translation import gettext, gettext_noop
 
-from .choices import DeliveryMode, QuestionKind, RegistrationStatus, SessionStatus
+from .choices import DeliveryMode, QuestionKind, RegistrationStatus, SessionPhase, SessionStatus
 
 
 @dataclass(frozen=True)
@@ -152,9 +152,39 @@ def registration_problem(*, now: datetime, opens: datetime, closes: datetime, st
     return None
 
 
-def place_for_new_registration(*, registered: int, capacity: int) -> str:
-    """A new registration gets a seat while seats remain, else a place on the waiting list."""
-    return RegistrationStatus.REGISTERED if registered < capacity else RegistrationStatus.WAITLISTED
+def session_phase(*, status: str, start: datetime, end: datetime, now: datetime) -> str:
+    """A session's phase now: a scheduled session is in progress from its start and ended from its end; a draft or
+    cancelled one stays so (a cancelled session never "ended")."""
+    if status != SessionStatus.SCHEDULED:
+        return SessionPhase(status)
+    if now >= end:
+        return SessionPhase.ENDED
+    if now >= start:
+        return SessionPhase.IN_PROGRESS
+    return SessionPhase.SCHEDULED
+
+
+def waiting_list_moves(*, now: datetime, start: datetime, status: str) -> bool:
+    """Whether freed seats still go to the waiting list: only for a scheduled session that has not started (nobody
+    is texted a place in a class already under way; after the start a walk-in may take an empty seat)."""
+    return status == SessionStatus.SCHEDULED and now < start
+
+
+def place_for_new_registration(*, registered: int, capacity: int, waiting: int, queue_moves: bool = True) -> str:
+    """A new registration gets a seat while seats remain and nobody is waiting for one; otherwise it joins the
+    back of the waiting list, so a newcomer never takes a place ahead of someone already waiting."""
+    if registered < capacity and (waiting == 0 or not queue_moves):
+        return RegistrationStatus.REGISTERED
+    return RegistrationStatus.WAITLISTED
+
+
+def seats_to_fill(*, registered: int, capacity: int, waiting: int, queue_moves: bool) -> int:
+    """How many trainees move up from the waiting list now: as many as there are free seats and people waiting."""
+    if not queue_moves:
+        return 0
+    return max(min(capacity - registered, waiting), 0)
+
+
 # Time on task ------------------------------------------------------------------------------------------------
 
 HEARTBEAT_SECONDS = 15  # the page reports every 15 s while it is visible

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Q
 from django.db.models.functions import Coalesce
 
 from . import rules
-from .choices import RegistrationStatus, SessionStatus
+from .choices import DeliveryMode, RegistrationStatus, SessionStatus
 from .models import (
     Competency,
     CourseCompletion,
@@ -82,7 +82,9 @@ def courses_live(index_page: CourseIndexPage | None = None) -> QuerySet[CoursePa
     return courses.annotate(lesson_count=_live_lesson_count())
 
 
-def filter_courses(courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool = True) -> QuerySet:
+def filter_courses(
+    courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool = True
+) -> QuerySet:
     """Apply the catalogue's filters to a queryset of courses."""
     if with_competency and filters.competency:
         courses = courses.filter(competency__code=filters.competency)
@@ -137,7 +139,21 @@ def competencies() -> QuerySet[Competency]:
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course, in order."""
-    return list(course.get_lessons().only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "min_reading_seconds", "required", "free_preview", "live"))
+    return list(
+        course.get_lessons().only(
+            "id",
+            "title",
+            "slug",
+            "url_path",
+            "path",
+            "depth",
+            "estimated_minutes",
+            "min_reading_seconds",
+            "required",
+            "free_preview",
+            "live",
+        )
+    )
 
 
 def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:
@@ -220,7 +236,9 @@ def quiz_public_questions(quiz: Quiz) -> list[dict]:
                 "number": number,
                 "kind": child.value["kind"],
                 "text": child.value["text"],
-                "options": [{"id": option.id, "text": option.value["text"]} for option in child.value["options"].bound_blocks],
+                "options": [
+                    {"id": option.id, "text": option.value["text"]} for option in child.value["options"].bound_blocks
+                ],
             }
         )
     return questions
@@ -231,9 +249,53 @@ def quiz_explanations(quiz: Quiz) -> dict[str, str]:
     return {child.id: child.value["explanation"] for child in quiz.questions if child.block_type == "question"}
 
 
+@dataclass(frozen=True)
+class OfflineProgress:
+    """Where a trainee stands on the class part of an offline or blended course, which completes by attendance:
+    the session they attended, else their current place at one (a seat, or on the waiting list), else nothing."""
+
+    attendance: SessionAttendance | None = None
+    registration: SessionRegistration | None = None
+
+
+def offline_progress(*, user, courses: list[CoursePage]) -> dict[int, OfflineProgress]:
+    """For each offline or blended course among ``courses``: the trainee's attendance or current registration
+    (two queries, none when there is no such course). A registration for a session that has ended or was
+    cancelled is not a current place; of several, the soonest session wins, a seat before the waiting list."""
+    from django.utils import timezone
+
+    ids = [course.pk for course in courses if course.delivery_mode in (DeliveryMode.OFFLINE, DeliveryMode.BLENDED)]
+    if not ids or not user.is_authenticated:
+        return {}
+    attended = {}
+    for attendance in (
+        SessionAttendance.objects.filter(user=user, session__course_id__in=ids)
+        .select_related("session")
+        .order_by("-checked_in_at")
+    ):
+        attended.setdefault(attendance.session.course_id, attendance)
+    places = {}
+    for registration in (
+        SessionRegistration.objects.filter(
+            user=user,
+            session__course_id__in=ids,
+            session__status=SessionStatus.SCHEDULED,
+            session__end__gte=timezone.now(),
+            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED),
+        )
+        .select_related("session")
+        .order_by("status", "session__start")  # "registered" sorts before "waitlisted"
+    ):
+        places.setdefault(registration.session.course_id, registration)
+    return {
+        course_id: OfflineProgress(attendance=attended.get(course_id), registration=places.get(course_id))
+        for course_id in ids
+    }
+
+
 @dataclass
 class LearningRow:
-    """One enrolled course on My learning."""
+    """One enrolled course on My learning; ``offline`` is set for an offline or blended course."""
 
     course: CoursePage
     enrolment: Enrolment
@@ -243,22 +305,32 @@ class LearningRow:
     next_lesson: LessonPage | None
     completion: CourseCompletion | None
     lessons: list = field(default_factory=list)
+    offline: OfflineProgress | None = None
 
 
 def my_learning(user) -> tuple[list[LearningRow], list[LearningRow]]:
-    """A trainee's courses in progress (most recently active first) and completed courses (four queries)."""
+    """A trainee's courses in progress (most recently active first) and completed courses (four queries, six with
+    an offline or blended course)."""
     enrolments = list(Enrolment.objects.filter(user=user).select_related("course", "course__competency"))
     if not enrolments:
         return [], []
     courses = [enrolment.course for enrolment in enrolments]
     lessons_by_course: dict[str, list[LessonPage]] = defaultdict(list)
     lesson_filter = reduce(or_, (Q(path__startswith=course.path, depth=course.depth + 1) for course in courses))
-    for lesson in LessonPage.objects.live().filter(lesson_filter).order_by("path").only("id", "title", "path", "depth", "url_path", "required"):
+    for lesson in (
+        LessonPage.objects.live()
+        .filter(lesson_filter)
+        .order_by("path")
+        .only("id", "title", "path", "depth", "url_path", "required")
+    ):
         lessons_by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
     done: dict[int, dict[int, object]] = defaultdict(dict)
-    for course_id, lesson_id, when in LessonProgress.objects.filter(user=user).values_list("course_id", "lesson_id", "completed_at"):
+    for course_id, lesson_id, when in LessonProgress.objects.filter(user=user).values_list(
+        "course_id", "lesson_id", "completed_at"
+    ):
         done[course_id][lesson_id] = when
     completions = {c.course_id: c for c in CourseCompletion.objects.filter(user=user)}
+    offline = offline_progress(user=user, courses=courses)
 
     in_progress, completed = [], []
     for enrolment, course in zip(enrolments, courses, strict=True):
@@ -275,6 +347,7 @@ def my_learning(user) -> tuple[list[LearningRow], list[LearningRow]]:
             next_lesson=next_lesson,
             completion=completions.get(course.pk),
             lessons=lessons,
+            offline=offline.get(course.pk),
         )
         (completed if row.completion else in_progress).append(row)
     last_active = {course_id: max(times.values()) for course_id, times in done.items() if times}
@@ -304,13 +377,14 @@ def session_for_trainee(session_id: int) -> TrainingSession | None:
 def session_seats(session: TrainingSession) -> dict:
     """Seats taken and left, and the length of the waiting list (one query)."""
     counts = dict(
-        SessionRegistration.objects.filter(session=session)
-        .order_by()
-        .values_list("status")
-        .annotate(n=Count("pk"))
+        SessionRegistration.objects.filter(session=session).order_by().values_list("status").annotate(n=Count("pk"))
     )
     taken = counts.get(RegistrationStatus.REGISTERED, 0)
-    return {"taken": taken, "left": max(session.capacity - taken, 0), "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
+    return {
+        "taken": taken,
+        "left": max(session.capacity - taken, 0),
+        "waiting": counts.get(RegistrationStatus.WAITLISTED, 0),
+    }
 
 
 def registration_for(*, user, session: TrainingSession) -> SessionRegistration | None:
@@ -326,7 +400,9 @@ def attendance_for(*, user, session: TrainingSession) -> SessionAttendance | Non
 
 
 def _sessions_with_place():
-    return TrainingSession.objects.select_related("course", "course__competency", "venue", "venue__district", "lecturer")
+    return TrainingSession.objects.select_related(
+        "course", "course__competency", "venue", "venue__district", "lecturer"
+    )
 
 
 @dataclass
@@ -382,7 +458,9 @@ def course_sessions_upcoming(course: CoursePage, *, now=None) -> list[TrainingSe
     from django.utils import timezone
 
     now = now or timezone.now()
-    return list(_sessions_with_place().filter(course=course, status=SessionStatus.SCHEDULED, end__gte=now).order_by("start"))
+    return list(
+        _sessions_with_place().filter(course=course, status=SessionStatus.SCHEDULED, end__gte=now).order_by("start")
+    )
 
 
 def sessions_for_offline_hours(user, *, now=None, audience: str = "") -> list[TrainingSession]:
@@ -446,8 +524,12 @@ def session_roster(session: TrainingSession, *, viewer) -> list[dict]:
         .select_related("user", "user__street", "registered_by")
         .order_by("status", "position", "user__real_name", "pk")
     )
-    attendance = {a.user_id: a for a in SessionAttendance.objects.filter(session=session, user__in=[r.user_id for r in registrations])}
+    attendance = {
+        a.user_id: a
+        for a in SessionAttendance.objects.filter(session=session, user__in=[r.user_id for r in registrations])
+    }
     return [{"registration": r, "user": r.user, "attendance": attendance.get(r.user_id)} for r in registrations]
+
 
 # Time on task, video progress and feedback ------------------------------------------------------------------
 
@@ -506,7 +588,10 @@ def course_feedback_summary(course: CoursePage) -> FeedbackSummary:
         row = _feedback_aggregate(CourseFeedback.objects.filter(course=course))
         summary = FeedbackSummary(
             count=row["count"],
-            **{name: round(row[name], 1) if row[name] is not None else None for name in ("content", "lecturer", "usefulness")},
+            **{
+                name: round(row[name], 1) if row[name] is not None else None
+                for name in ("content", "lecturer", "usefulness")
+            },
         )
         cache.set(key, summary, 60 * 60)
     return summary

@@ -5,6 +5,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -17,6 +18,7 @@ from wagtail.log_actions import log
 
 from academy.models import User
 from academy.phone import normalise_phone
+from academy.ratelimit import parse_rate, rate_limit_hit
 from academy.sms import sms_send
 
 from . import checkin, rules, selectors
@@ -79,9 +81,7 @@ def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
     existing = Enrolment.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing
-    missing = list(
-        selectors.course_prerequisites(course).exclude(completions__user=user).values_list("title", "code")
-    )
+    missing = list(selectors.course_prerequisites(course).exclude(completions__user=user).values_list("title", "code"))
     if missing:
         names = "、".join(f"《{title}》（{code}）" for title, code in missing)
         raise CourseActionError(
@@ -103,9 +103,7 @@ def enrolment_delete(*, user: User, course: CoursePage) -> None:
     _require_trainee(user)
     enrolment = _require_enrolment(user, course)
     if CourseCompletion.objects.filter(user=user, course=course).exists():
-        raise CourseActionError(
-            _("You have completed this course, so it stays on your record."), code="completed"
-        )
+        raise CourseActionError(_("You have completed this course, so it stays on your record."), code="completed")
     enrolment.delete()
 
 
@@ -156,7 +154,8 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
         raise CourseActionError(_("You have already passed this quiz."), code="already_passed")
     if len(previous) >= quiz.max_attempts:
         raise CourseActionError(
-            _("You have used all %(count)d attempts at this quiz.") % {"count": quiz.max_attempts}, code="no_attempts_left"
+            _("You have used all %(count)d attempts at this quiz.") % {"count": quiz.max_attempts},
+            code="no_attempts_left",
         )
     cleaned = _clean_answers(answers)
     specs = selectors.quiz_question_specs(quiz)
@@ -233,25 +232,69 @@ def _lock_session(session: TrainingSession) -> TrainingSession:
     return TrainingSession.objects.select_for_update().select_related("course").get(pk=session.pk)
 
 
+def _settle_waiting_list(session: TrainingSession) -> list[SessionRegistration]:
+    """With the session row locked by the caller: fill free seats from the waiting list in order (texting each
+    promoted trainee once the change commits), then number those still waiting 1, 2, 3 … without gaps.
+
+    Every change that frees a seat or leaves the waiting list ends here, in the same transaction and under the
+    same lock, so the stored ``position`` is always the current one: the roster, the admin list and export, the
+    personal-data archive and the trainee's own pages all read it as it is. (Computing a rank at each of those
+    reads instead would need a window annotation in every query, and one forgotten read would show a stale number.)
+    """
+    registered = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
+    waiting = list(
+        SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
+        .select_related("user")
+        .order_by("position", "registered_at", "pk")
+    )
+    fill = rules.seats_to_fill(
+        registered=registered,
+        capacity=session.capacity,
+        waiting=len(waiting),
+        queue_moves=rules.waiting_list_moves(now=timezone.now(), start=session.start, status=session.status),
+    )
+    promoted, still_waiting = waiting[:fill], waiting[fill:]
+    for registration in promoted:
+        registration.status = RegistrationStatus.REGISTERED
+        registration.position = None
+        registration.reminded_at = None
+        registration.save(update_fields=["status", "position", "reminded_at", "changed_at"])
+        if registration.user.phone:
+            text = gettext(
+                "You have a place at 《%(title)s》 on %(when)s at %(venue)s. Reply or cancel online if you cannot come."
+            ) % {
+                "title": session.title,
+                "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
+                "venue": session.venue.name,
+            }
+            phone = registration.user.phone
+            transaction.on_commit(
+                lambda phone=phone, text=text: sms_send(phone=phone, text=text, purpose="session_promoted")
+            )
+    # Ascending order only ever moves a row to a number nobody else holds any more.
+    for number, registration in enumerate(still_waiting, start=1):
+        if registration.position != number:
+            registration.position = number
+            registration.save(update_fields=["position", "changed_at"])
+    return promoted
+
+
 def _take_place(*, session: TrainingSession, user: User, registered_by: User | None) -> SessionRegistration:
     session = _lock_session(session)
     existing = SessionRegistration.objects.filter(session=session, user=user).first()
     if existing is not None and existing.status != RegistrationStatus.CANCELLED:
         return existing
-    registered = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
-    status = rules.place_for_new_registration(registered=registered, capacity=session.capacity)
-    position = None
-    if status == RegistrationStatus.WAITLISTED:
-        last = (
-            SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
-            .order_by("-position")
-            .values_list("position", flat=True)
-            .first()
-        )
-        position = (last or 0) + 1
+    _settle_waiting_list(session)  # anyone owed a freed seat gets it before the newcomer is placed
+    counts = selectors.session_seats(session)
+    status = rules.place_for_new_registration(
+        registered=counts["taken"],
+        capacity=session.capacity,
+        waiting=counts["waiting"],
+        queue_moves=rules.waiting_list_moves(now=timezone.now(), start=session.start, status=session.status),
+    )
     registration = existing or SessionRegistration(session=session, user=user)
     registration.status = status
-    registration.position = position
+    registration.position = counts["waiting"] + 1 if status == RegistrationStatus.WAITLISTED else None
     registration.registered_by = registered_by
     registration.reminded_at = None
     registration.full_clean(validate_unique=False, validate_constraints=False)
@@ -285,27 +328,11 @@ def session_registration_add(*, actor: User, user: User, session: TrainingSessio
     return _take_place(session=session, user=user, registered_by=actor)
 
 
-def _promote_waitlist(session: TrainingSession) -> list[SessionRegistration]:
-    """Fill free seats from the waiting list in order, and text each promoted trainee once the change commits."""
-    promoted = []
-    registered = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
-    waiting = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED).select_related(
-        "user"
-    ).order_by("position", "registered_at")
-    for registration in waiting[: max(session.capacity - registered, 0)]:
-        registration.status = RegistrationStatus.REGISTERED
-        registration.position = None
-        registration.save(update_fields=["status", "position", "changed_at"])
-        promoted.append(registration)
-        if registration.user.phone:
-            text = gettext("You have a place at 《%(title)s》 on %(when)s at %(venue)s. Reply or cancel online if you cannot come.") % {
-                "title": session.title,
-                "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
-                "venue": session.venue.name,
-            }
-            phone = registration.user.phone
-            transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text, purpose="session_promoted"))
-    return promoted
+@transaction.atomic
+def session_waiting_list_settle(*, session: TrainingSession) -> list[SessionRegistration]:
+    """After a change to a session that may free seats (its capacity raised, its dates moved, cancelled then
+    rescheduled): promote from the waiting list in order and renumber it. Returns the promoted registrations."""
+    return _settle_waiting_list(_lock_session(session))
 
 
 @transaction.atomic
@@ -314,9 +341,11 @@ def session_registration_cancel(*, user: User, session: TrainingSession) -> Sess
     list takes a freed seat and is told by SMS."""
     _require_trainee(user)
     session = _lock_session(session)
-    registration = SessionRegistration.objects.filter(session=session, user=user).exclude(
-        status=RegistrationStatus.CANCELLED
-    ).first()
+    registration = (
+        SessionRegistration.objects.filter(session=session, user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
     if registration is None:
         raise CourseActionError(_("You are not registered for this session."), code="not_registered")
     if timezone.now() > session.registration_closes:
@@ -326,12 +355,44 @@ def session_registration_cancel(*, user: User, session: TrainingSession) -> Sess
         )
     if SessionAttendance.objects.filter(session=session, user=user).exists():
         raise CourseActionError(_("You have already checked in at this session."), code="attended")
-    was_registered = registration.status == RegistrationStatus.REGISTERED
     registration.status = RegistrationStatus.CANCELLED
     registration.position = None
     registration.save(update_fields=["status", "position", "changed_at"])
-    if was_registered:
-        _promote_waitlist(session)
+    _settle_waiting_list(session)
+    return registration
+
+
+@transaction.atomic
+def session_registration_withdraw(*, actor: User, session: TrainingSession, user: User) -> SessionRegistration:
+    """A registrar gives up a trainee's seat or waiting-list place (they phoned to say they cannot come, or were
+    registered by mistake), at any time before they check in; the waiting list moves up in order and is told."""
+    _require_session_staff(actor)
+    session = _lock_session(session)
+    registration = (
+        SessionRegistration.objects.filter(session=session, user=user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .first()
+    )
+    if registration is None:
+        raise CourseActionError(
+            _("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered"
+        )
+    if SessionAttendance.objects.filter(session=session, user=user).exists():
+        raise CourseActionError(
+            _("%(name)s has already checked in, so the place cannot be cancelled.") % {"name": user.display_name},
+            code="attended",
+        )
+    previous = registration.status
+    registration.status = RegistrationStatus.CANCELLED
+    registration.position = None
+    registration.save(update_fields=["status", "position", "changed_at"])
+    _settle_waiting_list(session)
+    log(
+        instance=session,
+        action="courses.registration_withdraw",
+        user=actor,
+        data={"trainee": user.pk, "previous_status": previous},
+    )
     return registration
 
 
@@ -351,7 +412,9 @@ def attendance_record(
         session=session, user=user, status=RegistrationStatus.REGISTERED
     ).first()
     if registration is None:
-        raise CourseActionError(_("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered")
+        raise CourseActionError(
+            _("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered"
+        )
     existing = SessionAttendance.objects.filter(session=session, user=user).first()
     if existing is not None:
         raise CourseActionError(
@@ -377,9 +440,34 @@ def attendance_record(
 _CHECK_IN_PROBLEMS = {
     checkin.MALFORMED: _("This check-in link is incomplete. Scan the QR code on the screen again."),
     checkin.FORGED: _("This check-in code is not valid. Scan the QR code on the screen or type the code shown."),
-    checkin.EXPIRED: _("This check-in code has expired. Scan the code on the screen again: it changes every 30 seconds."),
+    checkin.EXPIRED: _(
+        "This check-in code has expired. Scan the code on the screen again: it changes every 30 seconds."
+    ),
     checkin.OTHER_SESSION: _("This check-in code belongs to another session."),
+    checkin.MALFORMED_CODE: _("Type the six digits shown under the QR code on the screen."),
+    checkin.WRONG_CODE: _(
+        "That is not the code on the screen. Type the six digits shown now: the code changes every 30 seconds."
+    ),
 }
+
+
+def _count_code_attempt(*, user: User, session: TrainingSession) -> None:
+    """Count one typed code against the trainee's and the session's limits (every try counts, a right one too, so
+    a guesser who is locked out stays locked out until the window passes); refuse when either is exceeded."""
+    for scope, key, rate in (
+        ("check-in-code-person", str(user.pk), settings.CHECK_IN_CODE_RATE_PER_PERSON),
+        ("check-in-code-session", str(session.pk), settings.CHECK_IN_CODE_RATE_PER_SESSION),
+    ):
+        if rate_limit_hit(scope=scope, key=key, rate=rate):
+            minutes = max(parse_rate(rate)[1] // 60, 1)
+            raise CourseActionError(
+                _(
+                    "Too many codes have been typed. Scan the QR code on the screen or ask the staff to mark you "
+                    "present; you can type a code again within %(minutes)d minutes."
+                )
+                % {"minutes": minutes},
+                code="rate_limited",
+            )
 
 
 @transaction.atomic
@@ -387,32 +475,43 @@ def session_check_in(
     *, user: User, session: TrainingSession, token: str = "", code: str = "", now=None
 ) -> SessionAttendance:
     """A registered trainee checks in with the projector's QR token or six-digit code, during check-in hours
-    (30 minutes before the start until the end); more than 15 minutes after the start counts as late."""
+    (30 minutes before the start until the end); more than 15 minutes after the start counts as late.
+
+    Who may check in is settled before any code is looked at, so only a registered trainee who has not checked in
+    yet can try a code at all, and each typed code counts against the limits first."""
     _require_trainee(user)
     now = now or timezone.now()
     if session.status != SessionStatus.SCHEDULED:
         raise CourseActionError(_("This session is not taking place."), code="not_scheduled")
+    problem = rules.check_in_problem(now=now, start=session.start, end=session.end)
+    if problem is not None:
+        raise CourseActionError(gettext(problem), code="outside_hours")
+    if not SessionRegistration.objects.filter(
+        session=session, user=user, status=RegistrationStatus.REGISTERED
+    ).exists():
+        raise CourseActionError(
+            _("You are not registered for this session, so you cannot check in."), code="not_registered"
+        )
+    existing = SessionAttendance.objects.filter(session=session, user=user).first()
+    if existing is not None:
+        raise CourseActionError(
+            _("You already checked in at %(time)s.")
+            % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
+            code="already_checked_in",
+        )
     window = checkin.window_at(now.timestamp())
     if token:
         verdict = checkin.verify_token(token, session_id=session.pk, now_window=window)
         method = CheckInMethod.QR
     else:
+        _count_code_attempt(user=user, session=session)
         verdict = checkin.verify_code(code, session_id=session.pk, now_window=window)
         method = CheckInMethod.CODE
     if not verdict.ok:
         raise CourseActionError(_CHECK_IN_PROBLEMS[verdict.problem], code=verdict.problem)
-    problem = rules.check_in_problem(now=now, start=session.start, end=session.end)
-    if problem is not None:
-        raise CourseActionError(gettext(problem), code="outside_hours")
-    if not SessionRegistration.objects.filter(session=session, user=user, status=RegistrationStatus.REGISTERED).exists():
-        raise CourseActionError(_("You are not registered for this session, so you cannot check in."), code="not_registered")
-    existing = SessionAttendance.objects.filter(session=session, user=user).first()
-    if existing is not None:
-        raise CourseActionError(
-            _("You already checked in at %(time)s.") % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
-            code="already_checked_in",
-        )
-    status = AttendanceStatus.LATE if rules.is_late(checked_in_at=now, start=session.start) else AttendanceStatus.PRESENT
+    status = (
+        AttendanceStatus.LATE if rules.is_late(checked_in_at=now, start=session.start) else AttendanceStatus.PRESENT
+    )
     return attendance_record(session=session, user=user, status=status, method=method, checked_in_at=now)
 
 
@@ -427,9 +526,13 @@ def attendance_mark(
         raise CourseActionError(_("Choose present or late."), code="bad_status")
     now = timezone.now()
     if now < session.start - rules.CHECK_IN_OPENS_BEFORE:
-        raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
+        raise CourseActionError(
+            _("Attendance can be recorded from 30 minutes before the session starts."), code="too_early"
+        )
     if checked_in_at is not None and rules.check_in_problem(now=checked_in_at, start=session.start, end=session.end):
-        raise CourseActionError(_("The time of arrival must fall within the session's check-in hours."), code="bad_time")
+        raise CourseActionError(
+            _("The time of arrival must fall within the session's check-in hours."), code="bad_time"
+        )
     attendance = attendance_record(
         session=session,
         user=user,
@@ -463,7 +566,9 @@ def attendance_import(*, actor: User, session: TrainingSession, file) -> Attenda
     whole file with every row's problem. Trainees already recorded (for instance by QR) are left as they are."""
     _require_session_staff(actor)
     if timezone.now() < session.start - rules.CHECK_IN_OPENS_BEFORE:
-        raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
+        raise CourseActionError(
+            _("Attendance can be recorded from 30 minutes before the session starts."), code="too_early"
+        )
     rows, errors = attendance_import_rows(file)
     phones = [phone for _number, phone, _status in rows if phone]
     users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
@@ -485,18 +590,27 @@ def attendance_import(*, actor: User, session: TrainingSession, file) -> Attenda
         if user is None:
             errors.append((number, gettext("No trainee has this phone number.")))
         elif phone not in registered:
-            errors.append((number, gettext("%(name)s is not registered for this session.") % {"name": user.display_name}))
+            errors.append(
+                (number, gettext("%(name)s is not registered for this session.") % {"name": user.display_name})
+            )
         elif phone in attended:
             already += 1
         else:
             to_record.append((user, status))
     if errors:
         errors.sort()
-        raise AttendanceImportError(_("Nothing was imported: correct these rows and upload the file again."), errors=errors)
+        raise AttendanceImportError(
+            _("Nothing was imported: correct these rows and upload the file again."), errors=errors
+        )
     when = min(timezone.now(), session.end)
     for user, status in to_record:
         attendance_record(
-            session=session, user=user, status=status, method=CheckInMethod.IMPORT, checked_in_at=when, recorded_by=actor
+            session=session,
+            user=user,
+            status=status,
+            method=CheckInMethod.IMPORT,
+            checked_in_at=when,
+            recorded_by=actor,
         )
     log(
         instance=session,
@@ -535,17 +649,19 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
     from academy.spreadsheets import inflates_too_far
 
     if inflates_too_far(file):
-        raise AttendanceImportError(_("This workbook unpacks to far more data than an attendance sheet holds."), errors=[])
+        raise AttendanceImportError(
+            _("This workbook unpacks to far more data than an attendance sheet holds."), errors=[]
+        )
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise AttendanceImportError(
-            _("This file is not an Excel workbook (.xlsx)."), errors=[]
-        ) from error
+        raise AttendanceImportError(_("This file is not an Excel workbook (.xlsx)."), errors=[]) from error
     sheet = workbook.worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     headings = [str(cell or "").strip().lower() for cell in next(lines, ())]
-    phone_column = next((i for i, h in enumerate(headings) if h in {"手机号", "手机号码", "phone", "mobile phone"}), None)
+    phone_column = next(
+        (i for i, h in enumerate(headings) if h in {"手机号", "手机号码", "phone", "mobile phone"}), None
+    )
     status_column = next((i for i, h in enumerate(headings) if h in {"状态", "出勤", "status", "attendance"}), None)
     if phone_column is None or status_column is None:
         raise AttendanceImportError(
@@ -573,7 +689,9 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
             errors.append((number, gettext("“%(value)s” is not a mobile phone number.") % {"value": raw_phone or ""}))
             continue
         if status is None:
-            errors.append((number, gettext("Status must be 出席 or 迟到, not “%(value)s”.") % {"value": raw_status or ""}))
+            errors.append(
+                (number, gettext("Status must be 出席 or 迟到, not “%(value)s”.") % {"value": raw_status or ""})
+            )
             continue
         rows.append((number, phone, status))
     workbook.close()
@@ -599,23 +717,31 @@ def session_reminders_send(*, now=None) -> int:
     count = 0
     for registration in registrations:
         session, user = registration.session, registration.user
-        text = gettext("Reminder: 《%(title)s》 starts tomorrow %(when)s at %(venue)s (%(address)s). Check in with the QR code on site.") % {
+        text = gettext(
+            "Reminder: 《%(title)s》 starts tomorrow %(when)s at %(venue)s (%(address)s). Check in with the QR code on site."
+        ) % {
             "title": session.title,
             "when": timezone.localtime(session.start).strftime("%H:%M"),
             "venue": session.venue.name,
             "address": session.venue.address,
         }
         if user.phone:
-            transaction.on_commit(lambda phone=user.phone, text=text: sms_send(phone=phone, text=text, purpose="session_reminder"))
+            transaction.on_commit(
+                lambda phone=user.phone, text=text: sms_send(phone=phone, text=text, purpose="session_reminder")
+            )
         if user.email:
             subject = gettext("Training tomorrow: %(title)s") % {"title": session.title}
             transaction.on_commit(
-                lambda email=user.email, subject=subject, text=text: send_mail(subject, text, None, [email], fail_silently=True)
+                lambda email=user.email, subject=subject, text=text: send_mail(
+                    subject, text, None, [email], fail_silently=True
+                )
             )
         registration.reminded_at = now
         registration.save(update_fields=["reminded_at"])
         count += 1
     return count
+
+
 # Time on task and video progress -----------------------------------------------------------------------------
 
 VISIT_TOKEN_SALT = "courses.lesson-visit"  # noqa: S105  (a signing salt, not a secret)
@@ -763,7 +889,12 @@ def lesson_video_report(
     except rules.VideoReportError as error:
         progress_log.warning(
             "video report refused (%s): user=%s lesson=%s duration=%s played=%s position=%s",
-            error.code, user.pk, lesson.pk, duration, played[:20], position,
+            error.code,
+            user.pk,
+            lesson.pk,
+            duration,
+            played[:20],
+            position,
         )
         raise CourseActionError(gettext(error.message), code=error.code) from error
     record = existing or VideoProgress(user=user, lesson=lesson, duration=state.duration)
@@ -797,7 +928,11 @@ def course_feedback_save(
     now = now or timezone.now()
     _require_trainee(user)
     existing = CourseFeedback.objects.select_for_update().filter(user=user, course=course).first()
-    ratings = {"content_rating": content_rating, "lecturer_rating": lecturer_rating, "usefulness_rating": usefulness_rating}
+    ratings = {
+        "content_rating": content_rating,
+        "lecturer_rating": lecturer_rating,
+        "usefulness_rating": usefulness_rating,
+    }
     problem = rules.feedback_problem(
         ratings=ratings,
         completed=CourseCompletion.objects.filter(user=user, course=course).exists(),
@@ -817,7 +952,9 @@ def course_feedback_save(
         with transaction.atomic():
             feedback.save()
     except IntegrityError as error:  # a second first answer at the same moment
-        raise CourseActionError(_("You have already given feedback on this course."), code="feedback_refused") from error
+        raise CourseActionError(
+            _("You have already given feedback on this course."), code="feedback_refused"
+        ) from error
     # Drop the cached averages now and again after commit, so a request in between cannot keep a stale copy.
     cache.delete(selectors.feedback_summary_key(course.pk))
     transaction.on_commit(lambda: cache.delete(selectors.feedback_summary_key(course.pk)))

@@ -156,6 +156,7 @@ def _trainee_state(user, course: CoursePage, data: dict) -> dict:
         "quiz_passed": passed,
         "attempts_left": attempts_left,
         "completion": completion,
+        "offline": selectors.offline_progress(user=user, courses=[course]).get(course.pk),
         # Queried whenever the trainee is enrolled, so the page's query count does not depend on completion.
         "feedback": selectors.feedback_for(user=user, course=course),
     }
@@ -311,7 +312,12 @@ def lesson_heartbeat_view(request, *, lesson: LessonPage):
         return _progress_refusal(error.message, error.code, 409 if error.code == "faster_than_real_time" else 400)
     remaining = rules.seconds_remaining(required=lesson.required_seconds, spent=record.seconds)
     return JsonResponse(
-        {"ok": True, "seconds": record.seconds, "remaining": remaining, "remaining_words": rules.duration_words(remaining)}
+        {
+            "ok": True,
+            "seconds": record.seconds,
+            "remaining": remaining,
+            "remaining_words": rules.duration_words(remaining),
+        }
     )
 
 
@@ -550,7 +556,9 @@ def session_register_view(request, session_id: int):
         else:
             messages.warning(
                 request,
-                _("The session is full. You are number %(position)d on the waiting list; we will text you if a place frees up.")
+                _(
+                    "The session is full. You are number %(position)d on the waiting list; we will text you if a place frees up."
+                )
                 % {"position": registration.position},
             )
     return redirect("courses_session", session_id=session.pk)
@@ -578,7 +586,9 @@ def session_calendar(request, session_id: int):
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         raise Http404
     url = request.build_absolute_uri(reverse("courses_session", kwargs={"session_id": session.pk}))
-    response = HttpResponse(documents.session_calendar(session=session, url=url), content_type="text/calendar; charset=utf-8")
+    response = HttpResponse(
+        documents.session_calendar(session=session, url=url), content_type="text/calendar; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="session-{session.pk}.ics"'
     return response
 
@@ -595,6 +605,7 @@ def session_check_in_view(request, session_id: int):
     code = request.POST.get("code", "") if request.method == "POST" else ""
     attendance = selectors.attendance_for(user=request.user, session=session)
     error = None
+    status = 200
     if request.method not in ("GET", "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     if attendance is None and (token or request.method == "POST"):
@@ -602,10 +613,17 @@ def session_check_in_view(request, session_id: int):
             attendance = services.session_check_in(user=request.user, session=session, token=token, code=code)
         except services.CourseActionError as refusal:
             error = refusal.message
+            status = 429 if refusal.code == "rate_limited" else 200
         else:
             return redirect(f"{reverse('courses_session_check_in', kwargs={'session_id': session.pk})}?done=1")
     return render(
         request,
         "courses/session_check_in.html",
-        {"session": session, "attendance": attendance, "error": error, "just_checked_in": request.GET.get("done") == "1"},
+        {
+            "session": session,
+            "attendance": attendance,
+            "error": error,
+            "just_checked_in": request.GET.get("done") == "1",
+        },
+        status=status,
     )

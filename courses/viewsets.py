@@ -143,7 +143,12 @@ class SessionIndexView(generic.IndexView):
         buttons = super().get_list_more_buttons(instance)
         namespace = "courses_sessions"
         buttons.append(
-            MenuItem(_("Roster and attendance"), url=reverse(f"{namespace}:roster", args=[instance.pk]), icon_name="group", priority=1)
+            MenuItem(
+                _("Roster and attendance"),
+                url=reverse(f"{namespace}:roster", args=[instance.pk]),
+                icon_name="group",
+                priority=1,
+            )
         )
         if self.permission_policy.user_has_permission(self.request.user, "run"):
             buttons.append(
@@ -156,12 +161,32 @@ class SessionIndexView(generic.IndexView):
                 )
             )
         buttons.append(
-            MenuItem(_("Sign-in sheet (PDF)"), url=reverse(f"{namespace}:sign_in_sheet", args=[instance.pk]), icon_name="doc-full", priority=40)
+            MenuItem(
+                _("Sign-in sheet (PDF)"),
+                url=reverse(f"{namespace}:sign_in_sheet", args=[instance.pk]),
+                icon_name="doc-full",
+                priority=40,
+            )
         )
         buttons.append(
-            MenuItem(_("Attendance sheet (Excel)"), url=reverse(f"{namespace}:attendance_export", args=[instance.pk]), icon_name="download", priority=41)
+            MenuItem(
+                _("Attendance sheet (Excel)"),
+                url=reverse(f"{namespace}:attendance_export", args=[instance.pk]),
+                icon_name="download",
+                priority=41,
+            )
         )
         return buttons
+
+
+class SessionEditView(generic.EditView):
+    """Editing a session: when the change frees seats (more places, or a cancelled session scheduled again), the
+    waiting list moves up in order in the same transaction as the save."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        services.session_waiting_list_settle(session=instance)
+        return instance
 
 
 class SessionStaffMixin:
@@ -174,7 +199,10 @@ class SessionStaffMixin:
         if not self.permission_policy.user_has_permission(request.user, self.action):
             raise PermissionDenied
         self.session = get_object_or_404(
-            TrainingSession.objects.select_related("course", "course__competency", "venue", "venue__district", "lecturer"), pk=pk
+            TrainingSession.objects.select_related(
+                "course", "course__competency", "venue", "venue__district", "lecturer"
+            ),
+            pk=pk,
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -218,11 +246,24 @@ class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateVi
             try:
                 if user is None:
                     raise services.CourseActionError(gettext("Choose a trainee on the roster."), code="invalid")
-                services.attendance_mark(actor=request.user, session=self.session, user=user, status=request.POST.get("status", ""))
+                services.attendance_mark(
+                    actor=request.user, session=self.session, user=user, status=request.POST.get("status", "")
+                )
             except services.CourseActionError as error:
                 messages.error(request, error.message)
             else:
                 messages.success(request, gettext("Attendance recorded for %(name)s.") % {"name": user.display_name})
+            return redirect(roster_url)
+        if action == "withdraw":
+            user = User.objects.filter(pk=request.POST.get("user")).first()
+            try:
+                if user is None:
+                    raise services.CourseActionError(gettext("Choose a trainee on the roster."), code="invalid")
+                services.session_registration_withdraw(actor=request.user, session=self.session, user=user)
+            except services.CourseActionError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, gettext("%(name)s's place is cancelled.") % {"name": user.display_name})
             return redirect(roster_url)
         if action == "add":
             form = SessionAddTraineeForm(request.POST)
@@ -246,7 +287,9 @@ class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateVi
             errors = []
             if form.is_valid():
                 try:
-                    result = services.attendance_import(actor=request.user, session=self.session, file=form.cleaned_data["file"])
+                    result = services.attendance_import(
+                        actor=request.user, session=self.session, file=form.cleaned_data["file"]
+                    )
                 except services.AttendanceImportError as error:
                     form.add_error(None, error.message)
                     errors = error.errors
@@ -351,6 +394,7 @@ class TrainingSessionViewSet(ModelViewSet):
     url_prefix = "courses/sessions"
     url_namespace = "courses_sessions"
     index_view_class = SessionIndexView
+    edit_view_class = SessionEditView
     copy_view_enabled = True
     inspect_view_enabled = True
     form_fields = [
@@ -373,7 +417,9 @@ class TrainingSessionViewSet(ModelViewSet):
             path("roster/<int:pk>/", self._staff_view(SessionRosterView), name="roster"),
             path("projector/<int:pk>/", self._staff_view(SessionProjectorView), name="projector"),
             path("projector/<int:pk>/code/", self._staff_view(SessionProjectorCodeView), name="projector_code"),
-            path("attendance/<int:pk>/export/", self._staff_view(SessionAttendanceExportView), name="attendance_export"),
+            path(
+                "attendance/<int:pk>/export/", self._staff_view(SessionAttendanceExportView), name="attendance_export"
+            ),
             path("sign-in/<int:pk>/", self._staff_view(SessionSignInSheetView), name="sign_in_sheet"),
             path("attendance/template/", self._staff_view(AttendanceTemplateView), name="attendance_template"),
         ]
@@ -383,9 +429,8 @@ class SessionRecordMixin:
     """Registrations or attendance of the trainees the viewer may see."""
 
     def get_base_queryset(self):
-        return (
-            self.model.objects.filter(user__in=users_visible_to(self.request.user))
-            .select_related("user", "session", "session__course")
+        return self.model.objects.filter(user__in=users_visible_to(self.request.user)).select_related(
+            "user", "session", "session__course"
         )
 
     def get_object(self, queryset=None):

@@ -34,7 +34,11 @@ def register_feedback_urls():
 
     return [
         path("courses/feedback/", admin_views.feedback_overview, name="courses_feedback"),
-        path("courses/feedback/course/<int:course_id>.xlsx", admin_views.feedback_export_course, name="courses_feedback_export_course"),
+        path(
+            "courses/feedback/course/<int:course_id>.xlsx",
+            admin_views.feedback_export_course,
+            name="courses_feedback_export_course",
+        ),
         path(
             "courses/feedback/lecturer/<int:lecturer_id>.xlsx",
             admin_views.feedback_export_lecturer,
@@ -57,3 +61,6 @@ def register_feedback_menu_item():
 def register_courses_log_actions(actions):
     actions.register_action("courses.attendance_import", _("Import attendance"), _("Attendance imported"))
     actions.register_action("courses.attendance_mark", _("Mark attendance"), _("Attendance marked by staff"))
+    actions.register_action(
+        "courses.registration_withdraw", _("Cancel a trainee's place"), _("Session place cancelled by staff")
+    )

@@ -426,6 +426,10 @@ CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三�
 PERSONAL_DATA_DOWNLOAD_RATE = os.environ.get("PERSONAL_DATA_DOWNLOAD_RATE", "5/h")
 EVENT_SIGNUP_RATE_PER_IP = os.environ.get("EVENT_SIGNUP_RATE_PER_IP", "30/h")
 EVENT_SIGNUP_RATE_PER_PHONE = os.environ.get("EVENT_SIGNUP_RATE_PER_PHONE", "5/h")
+# Typed six-digit check-in codes (a guess is right one time in 500,000): tries per trainee, and per session from all
+# its trainees together, "<count>/<period>". A trainee over the limit scans the QR code or is marked by staff.
+CHECK_IN_CODE_RATE_PER_PERSON = os.environ.get("CHECK_IN_CODE_RATE_PER_PERSON", "10/10m")
+CHECK_IN_CODE_RATE_PER_SESSION = os.environ.get("CHECK_IN_CODE_RATE_PER_SESSION", "300/10m")
 CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
 # Processes that render PDFs side by side during a bulk issue; 0 means one per CPU this process may use.
 CERTIFICATE_RENDER_WORKERS = int(os.environ.get("CERTIFICATE_RENDER_WORKERS", "0"))

@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from academy.sms import ConsoleSMSSender
 from courses import checkin, rules, services
-from courses.models import CourseCompletion, LessonPage, SessionAttendance, SessionRegistration
+from courses.models import CourseCompletion, LessonPage, SessionAttendance, SessionRegistration, TrainingSession
 from courses.signals import course_completed
 from credits import selectors as credit_selectors
 from credits import services as credit_services
@@ -50,6 +50,13 @@ def registered(session, *people):
     for person in people:
         services.session_registration_add(actor=registrar, user=person, session=session)
     return registrar
+
+
+def wrong_code(session, *, also_not: str = "") -> str:
+    """A well-formed six-digit code that is not valid for ``session`` now (nor in the next window)."""
+    window = checkin.window_at()
+    valid = {checkin.code_for(session.pk, w) for w in (window - 1, window, window + 1)} | {also_not}
+    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in valid)
 
 
 def current_token(session, *, shift: int = 0) -> str:
@@ -97,6 +104,132 @@ def test_cancelling_promotes_the_first_on_the_waiting_list_and_texts_them(django
     assert statuses == {first.pk: "cancelled", second.pk: "registered", third.pk: "waitlisted"}
     assert [m.phone for m in ConsoleSMSSender.outbox] == [second.phone]
     assert session.title in ConsoleSMSSender.outbox[0].text
+
+
+def waiting_list(session) -> list[tuple[int, int]]:
+    """(user id, position) of everyone waiting, in order."""
+    return list(
+        SessionRegistration.objects.filter(session=session, status="waitlisted")
+        .order_by("position")
+        .values_list("user_id", "position")
+    )
+
+
+def seated(session) -> set[int]:
+    return set(
+        SessionRegistration.objects.filter(session=session, status="registered").values_list("user_id", flat=True)
+    )
+
+
+def test_a_waiting_trainee_leaving_moves_everyone_behind_them_up_one(django_capture_on_commit_callbacks):
+    session = make_session(capacity=1)
+    first, second, third, fourth = (UserFactory() for _ in range(4))
+    for person in (first, second, third, fourth):
+        services.session_register(user=person, session=session)
+    assert waiting_list(session) == [(second.pk, 1), (third.pk, 2), (fourth.pk, 3)]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_registration_cancel(user=third, session=session)
+    assert waiting_list(session) == [(second.pk, 1), (fourth.pk, 2)]  # not "number 3 of 2"
+    assert ConsoleSMSSender.outbox == []  # nobody got a seat, so nobody is texted
+
+
+def test_a_newcomer_never_takes_a_freed_seat_ahead_of_the_waiting_list():
+    session = make_session(capacity=1)
+    holder, waiting, newcomer = UserFactory(), UserFactory(), UserFactory()
+    services.session_register(user=holder, session=session)
+    services.session_register(user=waiting, session=session)
+    # A seat frees without any service moving the list on (for instance the capacity changed in a data fix).
+    TrainingSession.objects.filter(pk=session.pk).update(capacity=2)
+    session.refresh_from_db()
+    place = services.session_register(user=newcomer, session=session)
+    assert (place.status, place.position) == ("waitlisted", 1)
+    assert seated(session) == {holder.pk, waiting.pk}
+
+
+def test_a_newcomer_joins_the_back_of_the_waiting_list():
+    session = make_session(capacity=1)
+    people = [UserFactory() for _ in range(3)]
+    for person in people:
+        services.session_register(user=person, session=session)
+    services.session_registration_cancel(user=people[1], session=session)  # number 1 leaves the list
+    late = services.session_register(user=UserFactory(), session=session)
+    assert (late.status, late.position) == ("waitlisted", 2)
+    assert waiting_list(session) == [(people[2].pk, 1), (late.user_id, 2)]
+
+
+def test_raising_the_capacity_promotes_the_waiting_list_in_order_and_texts_them(django_capture_on_commit_callbacks):
+    session = make_session(capacity=1)
+    people = [UserFactory() for _ in range(5)]
+    for person in people:
+        services.session_register(user=person, session=session)
+    session.capacity = 3
+    session.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = services.session_waiting_list_settle(session=session)
+    assert [r.user_id for r in promoted] == [people[1].pk, people[2].pk]
+    assert seated(session) == {people[0].pk, people[1].pk, people[2].pk}
+    assert waiting_list(session) == [(people[3].pk, 1), (people[4].pk, 2)]
+    assert [m.phone for m in ConsoleSMSSender.outbox] == [people[1].phone, people[2].phone]
+
+
+def test_a_registrar_cancelling_a_place_promotes_the_first_waiting_and_is_logged(django_capture_on_commit_callbacks):
+    from wagtail.models import ModelLogEntry
+
+    session = make_session(capacity=2)
+    people = [UserFactory() for _ in range(4)]
+    for person in people:
+        services.session_register(user=person, session=session)
+    registrar = make_registrar()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_registration_withdraw(actor=registrar, session=session, user=people[0])
+    assert seated(session) == {people[1].pk, people[2].pk}
+    assert waiting_list(session) == [(people[3].pk, 1)]
+    assert [m.phone for m in ConsoleSMSSender.outbox] == [people[2].phone]
+    assert ModelLogEntry.objects.filter(action="courses.registration_withdraw", user=registrar).exists()
+    with pytest.raises(services.CourseActionError):
+        services.session_registration_withdraw(actor=people[1], session=session, user=people[1])  # trainees may not
+    with pytest.raises(services.CourseActionError, match="not registered"):
+        services.session_registration_withdraw(actor=registrar, session=session, user=people[0])
+
+
+def test_a_registration_deleted_with_its_account_frees_the_seat_for_the_waiting_list(
+    django_capture_on_commit_callbacks,
+):
+    session = make_session(capacity=1)
+    holder, waiting = UserFactory(), UserFactory()
+    services.session_register(user=holder, session=session)
+    services.session_register(user=waiting, session=session)
+    with django_capture_on_commit_callbacks(execute=True):
+        holder.delete()
+    assert seated(session) == {waiting.pk}
+    assert [m.phone for m in ConsoleSMSSender.outbox] == [waiting.phone]
+
+
+def test_the_waiting_list_stays_put_once_the_session_has_started():
+    session = make_session(capacity=1, starts_in=timedelta(minutes=-5))
+    holder, waiting = UserFactory(), UserFactory()
+    registrar = registered(session, holder, waiting)
+    services.session_registration_withdraw(actor=registrar, session=session, user=holder)
+    assert seated(session) == set()  # nobody is texted a seat in a class already under way
+    assert waiting_list(session) == [(waiting.pk, 1)]
+    walk_in = services.session_registration_add(actor=registrar, user=UserFactory(), session=session)
+    assert walk_in.status == "registered"  # the empty seat goes to whoever is in the room
+
+
+def test_a_sessions_phase_follows_the_clock_and_a_cancelled_one_stays_cancelled():
+    start = timezone.now()
+    end = start + timedelta(hours=3)
+    phase = [
+        rules.session_phase(status=status, start=start, end=end, now=now)
+        for status, now in (
+            ("scheduled", start - timedelta(seconds=1)),
+            ("scheduled", start),
+            ("scheduled", end),
+            ("cancelled", end + timedelta(days=1)),
+            ("draft", start - timedelta(days=1)),
+        )
+    ]
+    assert phase == ["scheduled", "in_progress", "ended", "cancelled", "draft"]
 
 
 def test_registering_enrols_the_trainee_in_the_course():
@@ -187,15 +320,52 @@ def test_bad_tokens_are_refused_with_the_reason_and_nothing_is_saved(make_token,
     assert not OfflineHoursEntry.objects.exists()
 
 
-def test_the_six_digit_code_works_and_an_old_one_is_called_expired():
+def test_the_six_digit_code_works_and_an_old_code_is_answered_like_a_never_valid_one():
     session = running_session()
     trainee, latecomer = UserFactory(), UserFactory()
     registered(session, trainee, latecomer)
-    old = checkin.code_for(session.pk, checkin.window_at() - 5)
-    with pytest.raises(services.CourseActionError, match="expired"):
-        services.session_check_in(user=latecomer, session=session, code=old)
-    attendance = services.session_check_in(user=trainee, session=session, code=checkin.code_for(session.pk, checkin.window_at()))
+    window = checkin.window_at()
+    old = checkin.code_for(session.pk, window - 5)
+    never = wrong_code(session, also_not=old)
+    answers = []
+    for code in (old, never):
+        with pytest.raises(services.CourseActionError) as refusal:
+            services.session_check_in(user=latecomer, session=session, code=code)
+        answers.append((refusal.value.code, refusal.value.message))
+    assert answers[0] == answers[1]  # nothing tells a guesser which codes were once real
+    assert answers[0][0] == "wrong_code" and "expired" not in answers[0][1]
+    attendance = services.session_check_in(user=trainee, session=session, code=checkin.code_for(session.pk, window))
     assert attendance.method == "code"
+
+
+def test_a_malformed_typed_code_is_told_to_type_six_digits_not_to_rescan_a_link():
+    session = running_session()
+    trainee = UserFactory()
+    registered(session, trainee)
+    for typed in ("12345", "12a456", "1234567", ""):
+        with pytest.raises(services.CourseActionError) as refusal:
+            services.session_check_in(user=trainee, session=session, code=typed)
+        assert refusal.value.code == "malformed_code"
+        assert "six digits" in refusal.value.message and "link" not in refusal.value.message
+    assert not SessionAttendance.objects.exists()
+
+
+def test_typed_codes_are_limited_per_session_across_its_trainees(settings):
+    settings.CHECK_IN_CODE_RATE_PER_PERSON = "100/10m"
+    settings.CHECK_IN_CODE_RATE_PER_SESSION = "3/10m"
+    session = running_session()
+    people = [UserFactory() for _ in range(4)]
+    registered(session, *people)
+    for person in people[:3]:
+        with pytest.raises(services.CourseActionError) as refusal:
+            services.session_check_in(user=person, session=session, code=wrong_code(session))
+        assert refusal.value.code == "wrong_code"
+    with pytest.raises(services.CourseActionError) as refusal:
+        services.session_check_in(
+            user=people[3], session=session, code=checkin.code_for(session.pk, checkin.window_at())
+        )
+    assert refusal.value.code == "rate_limited"
+    assert not SessionAttendance.objects.exists()
 
 
 def test_checking_in_twice_is_refused():
@@ -227,7 +397,10 @@ def test_check_in_opens_thirty_minutes_before_and_closes_at_the_end():
     later = session.end + timedelta(minutes=1)
     with pytest.raises(services.CourseActionError, match="ended"):
         services.session_check_in(
-            user=trainee, session=session, token=checkin.token_for(session.pk, checkin.window_at(later.timestamp())), now=later
+            user=trainee,
+            session=session,
+            token=checkin.token_for(session.pk, checkin.window_at(later.timestamp())),
+            now=later,
         )
     assert not SessionAttendance.objects.exists()
 
@@ -271,10 +444,20 @@ def test_attending_completes_an_offline_course_and_awards_credits_and_hours_exac
     assert sent == [course.pk]
     assert CourseCompletion.objects.filter(user=trainee, course=course).count() == 1
     credit = CreditEntry.objects.get(trainee=trainee)
-    assert (credit.amount, credit.kind, credit.source_key) == (Decimal("1.5"), "course", f"course:{course.pk}:user:{trainee.pk}")
+    assert (credit.amount, credit.kind, credit.source_key) == (
+        Decimal("1.5"),
+        "course",
+        f"course:{course.pk}:user:{trainee.pk}",
+    )
     hours = OfflineHoursEntry.objects.get(trainee=trainee)
-    assert (hours.hours, hours.kind, hours.source_key) == (Decimal("3.0"), "attendance", f"attendance:{session.pk}:user:{trainee.pk}")
-    again = credit_services.offline_hours_record_for_attendance(user=trainee, session=session, attended_on=timezone.localdate())
+    assert (hours.hours, hours.kind, hours.source_key) == (
+        Decimal("3.0"),
+        "attendance",
+        f"attendance:{session.pk}:user:{trainee.pk}",
+    )
+    again = credit_services.offline_hours_record_for_attendance(
+        user=trainee, session=session, attended_on=timezone.localdate()
+    )
     assert again.pk == hours.pk and OfflineHoursEntry.objects.count() == 1
 
 
@@ -430,7 +613,12 @@ def test_an_attendance_file_longer_than_any_session_or_inflating_too_far_is_refu
         services.attendance_import(actor=registrar, session=session, file=bomb)
     assert not SessionAttendance.objects.exists()
     # The same file without the padding is imported.
-    assert services.attendance_import(actor=registrar, session=session, file=workbook([(trainee.phone[3:], "出席")])).recorded == 1
+    assert (
+        services.attendance_import(
+            actor=registrar, session=session, file=workbook([(trainee.phone[3:], "出席")])
+        ).recorded
+        == 1
+    )
 
 
 # Reminders and cohorts ------------------------------------------------------------------------------------

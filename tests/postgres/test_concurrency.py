@@ -16,7 +16,7 @@ from home.models import EventSignup
 from home.services import event_signup_create
 from tests.courses.factories import CompetencyFactory, make_course, make_session
 from tests.credits.factories import give_credits, make_programme
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_registrar
 
 from .conftest import run_at_once
 
@@ -74,6 +74,45 @@ def test_hundred_registrations_for_thirty_places_register_thirty_and_waitlist_se
     assert rows.filter(status="registered").count() == 30
     assert rows.filter(status="waitlisted").count() == 70
     assert sorted(rows.filter(status="waitlisted").values_list("position", flat=True)) == list(range(1, 71))
+
+
+def test_cancellations_and_newcomers_racing_keep_capacity_and_the_waiting_lists_order():
+    """Ten seats, twenty waiting; at once, six seat-holders cancel, a registrar cancels two more, the last two on
+    the list give up, and fifteen newcomers register. Exactly the first eight waiting move up, the newcomers all
+    queue behind everyone who was waiting, and the list is numbered 1..n without gaps."""
+    session = make_session(capacity=10)
+    holders = [UserFactory() for _ in range(10)]
+    waiting = [UserFactory() for _ in range(20)]
+    for person in holders + waiting:
+        course_services.session_register(user=person, session=session)
+    registrar = make_registrar()
+    newcomers = [UserFactory() for _ in range(15)]
+
+    def act(job):
+        kind, person = job
+        if kind == "cancel":
+            return course_services.session_registration_cancel(user=person, session=session)
+        if kind == "withdraw":
+            return course_services.session_registration_withdraw(actor=registrar, session=session, user=person)
+        return course_services.session_register(user=person, session=session)
+
+    jobs = (
+        [("cancel", person) for person in holders[:6]]
+        + [("withdraw", person) for person in holders[6:8]]
+        + [("cancel", person) for person in waiting[-2:]]
+        + [("register", person) for person in newcomers]
+    )
+    results, errors = run_at_once(act, jobs)
+
+    assert errors == []
+    assert len(results) == len(jobs)
+    rows = SessionRegistration.objects.filter(session=session)
+    seated = set(rows.filter(status="registered").values_list("user_id", flat=True))
+    assert seated == {person.pk for person in holders[8:] + waiting[:8]}  # capacity kept, promoted in order
+    queue = list(rows.filter(status="waitlisted").order_by("position").values_list("user_id", "position"))
+    assert [position for _user, position in queue] == list(range(1, len(queue) + 1))
+    assert [user for user, _position in queue[:10]] == [person.pk for person in waiting[8:18]]
+    assert {user for user, _position in queue[10:]} == {person.pk for person in newcomers}
 
 
 def test_twenty_simultaneous_sign_ups_for_the_last_five_places_let_exactly_five_in(make_event):
