@@ -94,8 +94,8 @@ def holder_identity(certificate) -> dict:
 
     Why not the usual ``identityHash = sha256(name + salt)``: a Chinese name is two to four characters, and the
     masked name already gives all but one or two of them, so a hash of it can be reversed by trying the ~21,000
-    common characters — with the salt published beside it (as OB3 requires, so that verifiers can recompute it; this
-    credential once used the public verification code) that took 0.07 s. A hash with a secret salt or a server-side
+    common characters — with the salt published beside it (as OB3 asks, so that verifiers can recompute it; this
+    credential once used the public verification code) that took 0.03–0.07 s. A hash with a secret salt or a server-side
     HMAC resists guessing but then no verifier can check it either, so it would carry nothing a verifier can use,
     while a leaked secret would make it as weak as before. The phone number is no better (11 digits, a known prefix).
 
