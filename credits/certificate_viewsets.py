@@ -212,10 +212,10 @@ class RequestIndexView(ScopedIndexView):
 
     def get_list_buttons(self, instance):
         """A pending row shows "Approve and issue" and "Decline" as labelled buttons, not inside the ⋯ menu."""
-        icons = {"approve": "tick", "decline": "cross"}
+        icons = {"approve": "check", "decline": "cross"}
         decisions = [
-            ListingButton(label, url=url, icon_name=icons[action], attrs={"data-testid": f"request-{action}-{instance.pk}"},
-                          priority=index)
+            ListingButton(label, url=url, icon_name=icons[action], classname="academy-decision",
+                          attrs={"data-testid": f"request-{action}-{instance.pk}"}, priority=index)
             for index, (action, label, url) in enumerate(
                 request_decisions(self.request.user, instance, permission_policy=self.permission_policy)
             )
@@ -234,7 +234,7 @@ class RequestInspectView(ScopedInspectView):
 
     @cached_property
     def header_buttons(self):
-        icons = {"approve": "tick", "decline": "cross"}
+        icons = {"approve": "check", "decline": "cross"}
         return [
             HeaderButton(label, url=url, icon_name=icons[action], priority=index)
             for index, (action, label, url) in enumerate(self.decisions)
