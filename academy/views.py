@@ -14,12 +14,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST, require_safe
 
 from .elder import ELDER_COOKIE, ELDER_COOKIE_MAX_AGE
+from .files import attachment_header
 from .forms import AccountDeleteForm, ProfileForm
 from .health import run_health_checks
 from .models import User
@@ -92,7 +93,7 @@ def personal_data_download(request):
     response = HttpResponse(archive, content_type="application/zip")
     label = _("My data")
     filename = f"{label}-{timezone.localdate():%Y%m%d}.zip"
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = attachment_header(filename)
     return response
 
 

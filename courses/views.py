@@ -21,6 +21,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from academy.absolute import absolute_url
+
 from . import documents, rules, selectors, services
 from .choices import DeliveryMode, RegistrationStatus
 from .forms import CatalogueFilterForm, CourseFeedbackForm
@@ -585,7 +587,7 @@ def session_calendar(request, session_id: int):
     registration = selectors.registration_for(user=request.user, session=session)
     if registration is None or registration.status == RegistrationStatus.CANCELLED:
         raise Http404
-    url = request.build_absolute_uri(reverse("courses_session", kwargs={"session_id": session.pk}))
+    url = absolute_url(reverse("courses_session", kwargs={"session_id": session.pk}), request)
     response = HttpResponse(
         documents.session_calendar(session=session, url=url), content_type="text/calendar; charset=utf-8"
     )

@@ -17,6 +17,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from academy.absolute import absolute_url
 from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -326,7 +327,7 @@ def projector_state(request, session: TrainingSession) -> dict:
     """What the projector shows right now: the QR code (SVG) for the check-in URL, the code, the countdown and how
     many have checked in."""
     window = checkin.window_at()
-    url = request.build_absolute_uri(reverse("courses_session_check_in", kwargs={"session_id": session.pk}))
+    url = absolute_url(reverse("courses_session_check_in", kwargs={"session_id": session.pk}), request)
     url = f"{url}?t={checkin.token_for(session.pk, window)}"
     return {
         "qr_svg": documents.qr_svg(url),

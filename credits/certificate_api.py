@@ -5,17 +5,17 @@
   (unsigned: its authority is this URL on the academy's domain; status reflects revocation at once).
 """
 
-import hashlib
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.conf import settings
 from django.http import JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from . import certificate_pdf
+from academy.absolute import page_absolute_url, site_base_url
+
+from . import certificate_pdf, certificate_rules
 from . import certificate_selectors as cert_selectors
 from .certificate_views import verification_facts
 from .choices import VerificationState
@@ -80,7 +80,7 @@ def certificate_verify(request, code: str):
         **{key: facts[key] for key in ("state", "number", "programme", "holder", "issued_on", "valid_until",
                                        "revoked_on", "revoked_reason", "verification_code")},
         "state_label": str(facts["state_label"]),
-        "verification_url": certificate_pdf.verification_url(outcome.verification_code),
+        "verification_url": certificate_pdf.verification_url(outcome.verification_code, request),
     }
 
 
@@ -89,16 +89,37 @@ def _datetime(day: date, *, end: bool = False) -> str:
     return moment.isoformat()
 
 
-def open_badge(certificate) -> dict:
-    """The certificate as an Open Badges 3.0 OpenBadgeCredential. The holder is identified only by a salted hash
-    of their name (IdentityObject), so the public JSON reveals no more than the verification page."""
-    url = certificate_pdf.verification_url(certificate.verification_code)
-    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+def holder_identity(certificate) -> dict:
+    """Who the credential is about, as an OB3 IdentityObject: the masked name (张*明) in plain text, and nothing else.
+
+    Why not the usual ``identityHash = sha256(name + salt)``: a Chinese name is two to four characters, and the
+    masked name already gives all but one or two of them, so a hash of it can be reversed by trying the ~21,000
+    common characters — with the salt published beside it (as OB3 asks, so that verifiers can recompute it; this
+    credential once used the public verification code) that took 0.03–0.07 s. A hash with a secret salt or a server-side
+    HMAC resists guessing but then no verifier can check it either, so it would carry nothing a verifier can use,
+    while a leaked secret would make it as weak as before. The phone number is no better (11 digits, a known prefix).
+
+    So the public credential says exactly what the public verification page says and no more. The holder's full name
+    is printed on the PDF, which only the holder and staff can download; whoever the holder shows it to compares that
+    name with the masked one here and with their identity card. ``identityType`` uses OB3's extension form (``ext:``)
+    because the value is not the name itself, and ``hashed`` is false because there is no hash to recompute.
+    """
+    return {
+        "type": "IdentityObject",
+        "identityType": "ext:maskedName",
+        "hashed": False,
+        "identityHash": certificate_rules.mask_name(certificate.holder_name),
+    }
+
+
+def open_badge(certificate, request=None) -> dict:
+    """The certificate as an Open Badges 3.0 OpenBadgeCredential. The holder is identified only by their masked name
+    (see ``holder_identity``), so the public JSON reveals no more than the verification page."""
+    url = certificate_pdf.verification_url(certificate.verification_code, request)
+    base = site_base_url(request)
     state = cert_selectors.verification_state(certificate)
     academy = cert_selectors.certificate_settings().academy_name
     programme = certificate.programme
-    salt = certificate.verification_code
-    identity = hashlib.sha256((certificate.holder_name + salt).encode()).hexdigest()
     status = {
         "id": f"{base}/api/v1/certificates/{certificate.verification_code_display}",
         "type": "1EdTechRevocationList",
@@ -118,17 +139,9 @@ def open_badge(certificate) -> dict:
         "validUntil": _datetime(certificate.valid_until, end=True),
         "credentialSubject": {
             "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityHash": f"sha256${identity}",
-                    "identityType": "name",
-                    "hashed": True,
-                    "salt": salt,
-                }
-            ],
+            "identifier": [holder_identity(certificate)],
             "achievement": {
-                "id": programme.get_full_url() or f"{base}/#programme-{programme.pk}",
+                "id": page_absolute_url(programme, request) or f"{base}/#programme-{programme.pk}",
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
                 "name": certificate.programme_title or programme.title,
@@ -155,4 +168,4 @@ def certificate_credential(request, code: str):
     outcome = _refusal(request, code)
     if isinstance(outcome, Status):
         return outcome
-    return JsonResponse(open_badge(outcome), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(open_badge(outcome, request), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})

@@ -3,8 +3,33 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from . import certificate_rules
 from .forms import TraineeByPhoneField
 from .models import Cohort, ProgrammePage
+
+
+class VerificationCodeForm(forms.Form):
+    """证书验证: the 16-character code printed under the QR code, typed by hand (public, GET)."""
+
+    code = forms.CharField(
+        label=_("Verification code"),
+        max_length=certificate_rules.CODE_MAX_INPUT,
+        help_text=_("16 characters, for example 7K3M-Q9PX-2HDT-VW4B; spaces, dashes and small letters are fine."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
+        error_messages={
+            "required": _("A verification code has 16 characters: check the code and type it again."),
+            "max_length": _("A verification code has 16 characters: check the code and type it again."),
+        },
+    )
+
+    def clean_code(self) -> str:
+        """The code in its stored form (upper case, no spaces or dashes), or a translated error."""
+        code = certificate_rules.verification_code_parse(self.cleaned_data["code"])
+        if code is None:
+            raise forms.ValidationError(
+                _("A verification code has 16 characters: check the code and type it again."), code="invalid"
+            )
+        return code
 
 
 class ReasonForm(forms.Form):

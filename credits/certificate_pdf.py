@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from academy.absolute import absolute_url
+
 from . import certificate_rules, pdf_render
 from .rules import quantity
 
@@ -23,10 +25,10 @@ TEMPLATE_VERSION = "2026.1"
 CERTIFICATE_TEMPLATE = "credits/pdf/certificate.html"
 TRANSCRIPT_TEMPLATE = "credits/pdf/transcript.html"
 
-def verification_url(code: str) -> str:
-    """The absolute public URL the QR code encodes, e.g. https://…/verify/ABCD-EFGH-JKMN-PQRS/."""
+def verification_url(code: str, request=None) -> str:
+    """The absolute public URL the QR code encodes, e.g. https://…/verify/ABCD-EFGH-JKMN-PQRS/ (academy.absolute)."""
     path = reverse("credits_verify", args=[certificate_rules.verification_code_display(code)])
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + path
+    return absolute_url(path, request)
 
 
 def qr_code(url: str) -> segno.QRCode:

@@ -6,15 +6,17 @@ who may see the holder (registrars; the street administrator of the holder's str
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from academy.files import private_file_response
+from academy.files import attachment_header, private_file_response, safe_filename
 
-from . import certificate_pdf, certificate_rules
+from . import certificate_pdf, certificate_rules, selectors
 from . import certificate_selectors as cert_selectors
+from .certificate_forms import VerificationCodeForm
 from .choices import VerificationState
 from .models import Certificate
 from .ratelimit import verification_rate_limited
@@ -23,6 +25,8 @@ from .ratelimit import verification_rate_limited
 def verification_facts(certificate: Certificate) -> dict:
     """Everything the public may know about a certificate: nothing personal beyond the masked name."""
     state = cert_selectors.verification_state(certificate)
+    # The day in Shanghai: a revocation at 00:30 on 7 December there is 16:30 on 6 December in UTC.
+    revoked_on = timezone.localtime(certificate.revoked_at).date() if certificate.revoked_at else None
     return {
         "state": state,
         "state_label": VerificationState(state).label,
@@ -33,10 +37,33 @@ def verification_facts(certificate: Certificate) -> dict:
         "valid_until": certificate.valid_until,
         "issued_on_text": certificate_rules.chinese_date(certificate.issued_on),
         "valid_until_text": certificate_rules.chinese_date(certificate.valid_until),
-        "revoked_on": certificate.revoked_at.date() if certificate.revoked_at else None,
+        "revoked_on": revoked_on,
+        "revoked_on_text": certificate_rules.chinese_date(revoked_on) if revoked_on else "",
         "revoked_reason": certificate.revoked_reason if state == VerificationState.REVOKED else "",
         "verification_code": certificate.verification_code_display,
     }
+
+
+def _too_many_verifications(request):
+    response = render(request, "credits/verify_limited.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+@require_GET
+@never_cache
+def verify_form(request):
+    """/verify/: type the code printed under the QR code (GET ?code=…). A well-formed code goes to its verification
+    page (which says whether it is known); a malformed one comes back with a translated error. Each submission
+    counts towards the same per-IP limit as the verification page and API."""
+    form = VerificationCodeForm(request.GET if "code" in request.GET else None)
+    if form.is_bound:
+        if verification_rate_limited(request):
+            return _too_many_verifications(request)
+        if form.is_valid():
+            display = certificate_rules.verification_code_display(form.cleaned_data["code"])
+            return redirect("credits_verify", code=display)
+    return render(request, "credits/verify_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @require_GET
@@ -44,12 +71,11 @@ def verification_facts(certificate: Certificate) -> dict:
 def verify(request, code: str):
     """证书验证: what the QR code on a certificate opens. A malformed or unknown code is a helpful 404."""
     if verification_rate_limited(request):
-        response = render(request, "credits/verify_limited.html", status=429)
-        response["Retry-After"] = "60"
-        return response
+        return _too_many_verifications(request)
     certificate = cert_selectors.certificate_by_code(code)
     if certificate is None:
-        return render(request, "credits/verify_not_found.html", {"code": code[:40]}, status=404)
+        form = VerificationCodeForm(initial={"code": code[: certificate_rules.CODE_MAX_INPUT]})
+        return render(request, "credits/verify_not_found.html", {"code": code[:40], "form": form}, status=404)
     return render(request, "credits/verify.html", {"facts": verification_facts(certificate)})
 
 
@@ -61,13 +87,15 @@ def my_certificates(request):
         (certificate, cert_selectors.verification_state(certificate))
         for certificate in cert_selectors.certificates_of(request.user)
     ]
-    return render(request, "credits/my_certificates.html", {"certificates": certificates})
+    pending = list(selectors.pending_certificate_requests(request.user))
+    return render(request, "credits/my_certificates.html", {"certificates": certificates, "pending": pending})
 
 
 def download_filename(certificate: Certificate) -> str:
-    """结业证书-小区专员岗前培训-张晓明-拱三方证〔2026〕第000001号.pdf (Django encodes it per RFC 6266/5987)."""
+    """结业证书-小区专员岗前培训-张晓明-拱三方证〔2026〕第000001号.pdf (Django encodes it per RFC 6266/5987), without
+    control, bidi or reserved characters (academy.files.safe_filename)."""
     name = f"{_('Certificate of Completion')}-{certificate.programme_title}-{certificate.holder_name}-{certificate.number}.pdf"
-    return "".join(ch for ch in name if ch not in '/\\:*?"<>|\r\n')
+    return safe_filename(name)
 
 
 @require_GET
@@ -94,9 +122,6 @@ def transcript(request):
         {"transcript": record, "academy_name": cert_selectors.certificate_settings().academy_name}
     )
     response = HttpResponse(data, content_type="application/pdf")
-    filename = f"{_('Learning record')}-{request.user.display_name}.pdf"
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=filename)
+    response["Content-Disposition"] = attachment_header(f"{_('Learning record')}-{request.user.display_name}.pdf")
     response["Cache-Control"] = "private, no-store"
     return response

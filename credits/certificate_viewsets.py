@@ -13,7 +13,7 @@ from wagtail.admin import messages
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.admin.widgets import Button, HeaderButton
+from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 
 from . import certificate_services as services
 from .certificate_forms import BulkIssueForm, CertificateIssueForm, ReasonForm
@@ -194,23 +194,54 @@ class CertificateViewSet(ModelViewSet):
 # Approval queue -----------------------------------------------------------------------------------------------
 
 
+def request_decisions(viewer, certificate_request: CertificateRequest, *, permission_policy) -> list[tuple[str, str, str]]:
+    """(action, label, URL) for what ``viewer`` may decide on a request: approve and decline while it is pending."""
+    if certificate_request.status != CertificateRequestStatus.PENDING:
+        return []
+    labels = {"approve": gettext("Approve and issue"), "decline": gettext("Decline")}
+    return [
+        (action, label, reverse(f"credits_certificate_requests:{action}", args=[certificate_request.pk]))
+        for action, label in labels.items()
+        if permission_policy.user_has_permission(viewer, action)
+    ]
+
+
 class RequestIndexView(ScopedIndexView):
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("holder", "programme", "certificate")
 
+    def get_list_buttons(self, instance):
+        """A pending row shows "Approve and issue" and "Decline" as labelled buttons, not inside the ⋯ menu."""
+        icons = {"approve": "check", "decline": "cross"}
+        decisions = [
+            ListingButton(label, url=url, icon_name=icons[action], classname="academy-decision",
+                          attrs={"data-testid": f"request-{action}-{instance.pk}"}, priority=index)
+            for index, (action, label, url) in enumerate(
+                request_decisions(self.request.user, instance, permission_policy=self.permission_policy)
+            )
+        ]
+        return decisions + super().get_list_buttons(instance)
+
 
 class RequestInspectView(ScopedInspectView):
+    """The request's details, with its decisions as labelled buttons in the header and again below the details."""
+
+    template_name = "credits/admin/certificate_request_inspect.html"
+
     @cached_property
-    def header_more_buttons(self):
-        if self.object.status != CertificateRequestStatus.PENDING:
-            return []
+    def decisions(self):
+        return request_decisions(self.request.user, self.object, permission_policy=self.permission_policy)
+
+    @cached_property
+    def header_buttons(self):
+        icons = {"approve": "check", "decline": "cross"}
         return [
-            Button(_("Approve and issue"), url=reverse("credits_certificate_requests:approve", args=[self.object.pk]), icon_name="tick", priority=10),
-            Button(_("Decline"), url=reverse("credits_certificate_requests:decline", args=[self.object.pk]), icon_name="cross", priority=20),
+            HeaderButton(label, url=url, icon_name=icons[action], priority=index)
+            for index, (action, label, url) in enumerate(self.decisions)
         ]
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "header_more_buttons": self.header_more_buttons}
+        return {**super().get_context_data(**kwargs), "decisions": self.decisions}
 
 
 class RequestDecisionView(PolicyFormView):

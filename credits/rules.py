@@ -154,6 +154,12 @@ class Eligibility:
 
     @property
     def percent(self) -> int:
+        """How far through the whole programme (see ``programme_percent``): what the progress bar shows."""
+        return programme_percent(self)
+
+    @property
+    def credits_percent(self) -> int:
+        """The total-credits requirement alone (one of the parts of ``percent``)."""
         return percent(self.total_earned, self.total_required)
 
     @property
@@ -166,6 +172,34 @@ def percent(earned: Decimal, required: Decimal) -> int:
     if required <= 0:
         return 100
     return max(0, min(100, int(earned * 100 / required)))
+
+
+def _share(done: Decimal, needed: Decimal) -> Decimal:
+    """The part of one requirement done, 0 to 1; a requirement of nothing is done."""
+    if needed <= 0:
+        return Decimal(1)
+    return max(Decimal(0), min(Decimal(1), Decimal(done) / Decimal(needed)))
+
+
+def programme_percent(eligibility: Eligibility) -> int:
+    """Progress through a whole programme, 0–100, as a trainee reads it beside "met" or "not yet met".
+
+    Every requirement the programme sets counts as one equal part: the total credits, each competency's minimum,
+    the required courses (the share completed) and the offline hours; each part is capped at done, so credit beyond
+    one requirement does not make up for another. The result is rounded down and is 100 only when the programme is
+    met: with anything still to do it stays at 99 or below, so "100%" never sits beside "not yet met". Equal parts
+    rather than weights by credits, because a required course or a few offline hours stop graduation just as
+    surely as missing credits do, and a trainee should see that they are not nearly there.
+    """
+    if eligibility.met:
+        return 100
+    parts = [_share(eligibility.total_earned, eligibility.total_required)]
+    parts += [_share(row.earned, row.required) for row in eligibility.competencies]
+    if eligibility.courses_required:
+        parts.append(_share(Decimal(eligibility.courses_done), Decimal(eligibility.courses_required)))
+    if eligibility.offline_hours_required > 0:
+        parts.append(_share(eligibility.offline_hours, eligibility.offline_hours_required))
+    return min(99, int(sum(parts, Decimal(0)) * 100 / len(parts)))
 
 
 def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:

@@ -16,11 +16,12 @@ from courses.choices import DeliveryMode
 from courses.models import Competency, CourseCompletion, CoursePage
 
 from . import rules
-from .choices import CertificateStatus
+from .choices import CertificateRequestStatus, CertificateStatus
 from .models import (
     ApiClient,
     Appointment,
     Certificate,
+    CertificateRequest,
     CreditEntry,
     OfflineHoursEntry,
     Post,
@@ -267,6 +268,8 @@ class ProgrammeProgress:
     programme: ProgrammeSummary
     eligibility: rules.Eligibility
     certificate: Certificate | None
+    # Requirements met, certificate waiting for a registrar's approval: the request in the queue.
+    pending_request: CertificateRequest | None = None
 
 
 @dataclass
@@ -308,6 +311,11 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
         hours = offline_hours_in_window(hour_rows, since=since, until=as_of)
         facts = rules.Facts(rules.credits_in_window(lines, since=since, until=as_of), completed, hours)
         progress.append(ProgrammeProgress(programme, rules.evaluate(requirements, facts), certificates.get(programme.pk)))
+    # Only a programme met without a certificate can be waiting for approval: no query for anyone else.
+    waiting = [item.programme.pk for item in progress if item.eligibility.met and item.certificate is None]
+    if waiting:
+        pending = {request.programme_id: request for request in pending_certificate_requests(trainee, programmes=waiting)}
+        progress = [replace(item, pending_request=pending.get(item.programme.pk)) for item in progress]
     return Dashboard(
         competencies=rows,
         total=sum((value for _c, value in rows), rules.ZERO),
@@ -334,6 +342,14 @@ def valid_certificates(*, trainee: User, programmes, on: date | None = None) -> 
         .select_related("programme")
         .order_by("-valid_until")
     )
+
+
+def pending_certificate_requests(trainee: User, *, programmes=None) -> QuerySet[CertificateRequest]:
+    """A trainee's certificate requests waiting for a registrar's approval (of ``programmes``, when given)."""
+    requests = CertificateRequest.objects.filter(holder=trainee, status=CertificateRequestStatus.PENDING)
+    if programmes is not None:
+        requests = requests.filter(programme__in=programmes)
+    return requests.select_related("programme").order_by("requested_at", "pk")
 
 
 def valid_certificate_for(user: User, programmes, *, on: date | None = None) -> Certificate | None:

@@ -12,4 +12,7 @@ urlpatterns = [
 ]
 
 # The public verification page lives at the site root (/verify/<code>/), where the QR code points.
-verify_urlpatterns = [path("verify/<str:code>/", certificate_views.verify, name="credits_verify")]
+verify_urlpatterns = [
+    path("verify/", certificate_views.verify_form, name="credits_verify_form"),
+    path("verify/<str:code>/", certificate_views.verify, name="credits_verify"),
+]

@@ -20,6 +20,10 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
             trainee=request.user, programme=programme, requirements=requirements
         )
         context["certificate"] = selectors.valid_certificate_for(request.user, [programme])
+        if context["eligibility"].met and context["certificate"] is None:
+            context["pending_request"] = selectors.pending_certificate_requests(
+                request.user, programmes=[programme]
+            ).first()
         if not context["eligibility"].met:
             needs_sessions = selectors.needs_offline_hours([context["eligibility"]])
             context["recommendations"] = selectors.recommendations_for(

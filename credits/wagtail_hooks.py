@@ -1,5 +1,7 @@
 """Register credits admin screens and the actions credits writes to Wagtail's audit log."""
 
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
@@ -10,6 +12,11 @@ from .viewsets import AcademyViewSetGroup
 @hooks.register("register_admin_viewset")
 def register_academy_viewsets():
     return AcademyViewSetGroup()
+
+
+@hooks.register("insert_global_admin_css")
+def credits_admin_css():
+    return format_html('<link rel="stylesheet" href="{}">', static("credits/admin.css"))
 
 
 @hooks.register("register_log_actions")

@@ -21,6 +21,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from academy.absolute import page_absolute_url
 from academy.phone import mask_phone
 
 from .blocks import BodyBlock, NavigationLinkBlock
@@ -428,7 +429,8 @@ class EventPage(RoutablePageMixin, Page):
         from .ics import event_calendar
 
         response = HttpResponse(
-            event_calendar(event=self, url=self.get_full_url(request)), content_type="text/calendar; charset=utf-8"
+            event_calendar(event=self, url=page_absolute_url(self, request)),
+            content_type="text/calendar; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="event-{self.pk}.ics"'
         return response

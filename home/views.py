@@ -10,6 +10,7 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
+from academy.absolute import absolute_url
 from academy.search.segment import MAX_QUERY_CHARS, segment_query
 
 from .models import _paginate, query_without_page
@@ -83,7 +84,7 @@ def search_autocomplete(request):
 @cache_control(max_age=3600)
 def robots_txt(request):
     """Let crawlers read the public site, keep them out of the admin and accounts, point them at the sitemap."""
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(reverse("sitemap"), request)
     lines = [
         "User-agent: *",
         "Disallow: /admin/",

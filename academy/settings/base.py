@@ -88,6 +88,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "academy.absolute.ServedAddressMiddleware",  # after CommonMiddleware: the host is already checked
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -248,7 +249,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # Wagtail
 WAGTAIL_SITE_NAME = "三方学院"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_BASE_URL", "http://127.0.0.1:8000")
+# Where the site is served, e.g. https://academy.example.org: absolute URLs (certificate QR codes, credentials,
+# calendar files) start with it. Empty means not set: URLs then follow the request's own host (academy.absolute).
+SITE_BASE_URL = (os.environ.get("SITE_BASE_URL") or "").rstrip("/")
+WAGTAILADMIN_BASE_URL = SITE_BASE_URL or "http://127.0.0.1:8000"
 # Wagtail's database backend (SQLite FTS5 or PostgreSQL) with Chinese word segmentation: see academy/search/.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search.backend"}}
 # Uploads. Documents include the lessons' videos (VideoBlock: MP4 or WebM); no HTML or SVG anywhere, so nothing

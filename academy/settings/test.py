@@ -22,6 +22,7 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # Bulk issues render in this process; the parallel path is tested on purpose with its own override.
 CERTIFICATE_RENDER_WORKERS = 1
 WAGTAILADMIN_BASE_URL = "http://testserver"
+SITE_BASE_URL = ""  # absolute URLs follow the test client's host (academy.absolute); tests set it to check it wins
 # Rate limits are tested on purpose in their own tests; everywhere else they would make tests flaky.
 ACCOUNT_RATE_LIMITS = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405

@@ -125,3 +125,44 @@ def test_the_order_of_ledger_entries_does_not_matter(lines, courses, offline, ra
     shuffled = list(lines)
     random.shuffle(shuffled)
     assert decide(shuffled, courses, offline) == decide(lines, courses, offline)
+
+
+# Progress through the whole programme (issue 15: "已完成所需学分的 100%" beside "尚未达标") ---------------------------
+
+
+def test_full_credits_with_a_required_course_and_hours_missing_is_not_shown_as_complete():
+    result = rules.evaluate(REQUIREMENTS, facts({FG: "2.0", MD: "1.0", DJ: "2.0"}))
+    assert not result.met and result.credits_percent == 100
+    # Parts: total 1, 法规运用 1, 矛盾调处 1, required courses 0, offline hours 0 → 3 of 5.
+    assert result.percent == 60
+
+
+def test_programme_progress_is_100_only_when_every_requirement_is_met():
+    almost = rules.evaluate(REQUIREMENTS, facts({FG: "2.0", MD: "1.0", DJ: "2.0"}, courses=[101], hours="1.99"))
+    assert not almost.met and almost.percent == 99
+    met = rules.evaluate(REQUIREMENTS, facts({FG: "2.0", MD: "1.0", DJ: "2.0"}, courses=[101], hours="2"))
+    assert met.met and met.percent == 100
+
+
+def test_credit_beyond_one_requirement_does_not_make_up_for_another():
+    # Ten credits in 党建引领 meet the total but neither competency minimum.
+    result = rules.evaluate(REQUIREMENTS, facts({DJ: "10"}, courses=[101], hours="2"))
+    assert result.percent == 60  # total 1, 法规运用 0, 矛盾调处 0, courses 1, hours 1
+
+
+def test_a_programme_of_credits_alone_reports_its_credit_progress():
+    requirements = rules.Requirements(total_credits=Decimal("4.0"), window_months=12)
+    assert rules.evaluate(requirements, facts({FG: "1.0"})).percent == 25
+
+
+@given(
+    fg=st.decimals(min_value=0, max_value=5, places=1),
+    md=st.decimals(min_value=0, max_value=5, places=1),
+    done=st.booleans(),
+    hours=st.decimals(min_value=0, max_value=5, places=1),
+)
+@settings(max_examples=200, deadline=None)
+def test_programme_progress_says_100_exactly_when_met(fg, md, done, hours):
+    result = rules.evaluate(REQUIREMENTS, facts({FG: fg, MD: md}, courses=[101] if done else [], hours=str(hours)))
+    assert 0 <= result.percent <= 100
+    assert (result.percent == 100) == result.met

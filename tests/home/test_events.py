@@ -180,3 +180,20 @@ def test_export_link_shown_only_to_staff(client, event, staff_groups):
     assert "signups/export" not in client.get(event.url).content.decode()
     client.force_login(make_editor())
     assert "signups/export" in client.get(event.url).content.decode()
+
+
+def test_ics_links_to_the_address_being_served_not_the_site_record(client, make_event):
+    """The demo Site is "localhost": the calendar link follows the request (or SITE_BASE_URL when set)."""
+    from django.test import override_settings
+
+    lan = "192.168.1.20:8000"
+    event = make_event()
+    response = client.get(event.url + event.reverse_subpage("ics"), HTTP_HOST=lan)
+    vevent = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert str(vevent["URL"]) == f"http://{lan}{event.url}"
+    assert "localhost" not in response.content.decode()
+    with override_settings(SITE_BASE_URL="https://academy.example.org"):
+        response = client.get(event.url + event.reverse_subpage("ics"), HTTP_HOST=lan)
+    assert (
+        str(Calendar.from_ical(response.content).walk("VEVENT")[0]["URL"]) == f"https://academy.example.org{event.url}"
+    )

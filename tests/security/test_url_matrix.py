@@ -170,6 +170,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "credits_certificate_download": OWNER_AND_REGISTRAR,
     "credits_transcript": OWN_DATA,  # always the asker's own
     "credits_verify": PUBLIC,  # masked name, status, programme
+    "credits_verify_form": PUBLIC,  # the form to type a code; reveals nothing
 }
 
 # allauth headless (browser and app clients): the same table for both
