@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from courses import services
 from tests.browser.conftest import ARTIFACTS
-from tests.browser.helpers import assert_navigation_visible, log_in
+from tests.browser.helpers import assert_navigation_visible, log_in, open_menu
 from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
 from tests.factories import UserFactory
 
@@ -67,6 +67,7 @@ def test_a_trainee_sees_the_navigation_on_their_own_pages(browser, live_server, 
         response = page.goto(path)
         assert response.status < 500, path
         assert_navigation_visible(page, expected=TRAINEE_LINKS)
+    open_menu(page)  # on a phone, to see the opened menu in the screenshot
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"navigation-trainee-{width}.png"))
     context.close()
