@@ -11,8 +11,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -78,6 +79,13 @@ def healthz(request):
     healthy = all(result.ok for result in results)
     body = {"status": "ok" if healthy else "error", "checks": {result.name: result.as_json() for result in results}}
     return JsonResponse(body, status=200 if healthy else 503, json_dumps_params={"ensure_ascii": False})
+
+
+@require_safe
+def favicon(request):
+    """Browsers ask for /favicon.ico on their own (for PDFs, JSON and pages that name no icon): send them to the
+    site's icon rather than logging a 404 on every first visit."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 @login_required

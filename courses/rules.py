@@ -247,6 +247,14 @@ def duration_words(seconds: int) -> str:
     return gettext("%(seconds)d s") % {"seconds": rest}
 
 
+def countdown_clock(seconds: int) -> str:
+    """The time still needed as a counting clock, "02:45" (or "1:02:45" from an hour): the lesson page shows it
+    and progress.js counts it down every second in the same form."""
+    hours, rest = divmod(max(0, int(seconds)), 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes:02d}:{seconds:02d}"
+
+
 # Video progress ------------------------------------------------------------------------------------------------
 
 MAX_PLAYBACK_RATE = 2.0  # the player offers up to 2× speed; played seconds may run that much faster than the clock

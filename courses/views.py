@@ -242,7 +242,7 @@ def lesson_context(*, request, lesson: LessonPage) -> dict:
             "interval": rules.HEARTBEAT_SECONDS,
             "required": required,
             "remaining": rules.seconds_remaining(required=required, spent=spent),
-            "remaining_words": rules.duration_words(rules.seconds_remaining(required=required, spent=spent)),
+            "remaining_clock": rules.countdown_clock(rules.seconds_remaining(required=required, spent=spent)),
             "video_block_id": video.id if video else "",
             "video_required_percent": lesson.video_required_percent if video else 0,
             "video_percent": progress.percent if progress else 0,

@@ -16,3 +16,10 @@ def academy_userbar(context, position="bottom-right"):
     if user is None or not may_use_admin(user):
         return ""
     return wagtailuserbar(context, position)
+
+
+@register.filter
+def can_use_admin(user) -> bool:
+    """``{% if user|can_use_admin %}``: whether the menu offers the admin (the same cached rule as the user bar).
+    Editors, registrars and street administrators reach the admin through their group's permission, not is_staff."""
+    return user is not None and may_use_admin(user)

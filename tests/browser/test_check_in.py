@@ -5,24 +5,18 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from courses import services
 from courses.models import SessionAttendance
 from credits.models import CreditEntry, OfflineHoursEntry
 from tests.browser.conftest import ARTIFACTS
+from tests.browser.helpers import log_in
 from tests.courses.factories import CompetencyFactory, make_course, make_session
 from tests.credits.factories import make_programme
 from tests.factories import UserFactory, make_registrar
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
 
 
 def test_trainee_checks_in_by_scanning_the_projector_and_sees_the_credits(browser, page, live_server, screenshot):

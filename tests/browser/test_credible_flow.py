@@ -7,21 +7,15 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from courses import services
+from tests.browser.helpers import log_in
 from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(context, live_server, user):
-    client = Client()
-    client.force_login(user)
-    context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
 
 
 class ServerClock:
@@ -53,7 +47,7 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     # Auto-waiting expectations, not wait_for_function: a string predicate that is not true at once is polled with
     # eval inside the page, which the site's CSP (no 'unsafe-eval') refuses.
     expect(button).to_be_disabled()
-    assert "45 秒" in page.locator("[data-time-remaining]").inner_text()
+    assert page.locator("[data-time-remaining]").inner_text() == "00:45"
     screenshot("credible-01-lesson-locked")
 
     # Submitting before the time is up (going round the disabled button) is refused by the server too.
@@ -63,12 +57,13 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     assert "还需" in page.locator(".message--error").inner_text()
 
     # The reloaded page's first heartbeat came at the same server instant as the last one, so it was refused;
-    # from here every 15 s on screen counts.
-    for expected in ("30 秒", "15 秒"):
+    # from here every 15 s on screen counts. Each reply sets the counting clock to the server's figure (the page's
+    # clock may have moved on by a second since the beat was sent).
+    for seconds in (30, 15):
         clock.advance(15)
         with page.expect_response(re.compile(r"heartbeat/$")):
             page.clock.run_for(15_000)
-        expect(page.locator("[data-time-remaining]")).to_have_text(expected)
+        expect(page.locator("[data-time-remaining]")).to_have_text(re.compile(rf"^00:({seconds}|{seconds - 1})$"))
         assert button.is_disabled()
     clock.advance(15)
     with page.expect_response(re.compile(r"heartbeat/$")):
@@ -78,6 +73,31 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     button.click()
     page.wait_for_url(re.compile(r"/fg-01/$"))
     expect(page.locator(".message--success")).to_be_visible()
+
+
+def test_the_time_still_needed_counts_down_every_second_without_more_requests(page, live_server, screenshot):
+    course = make_course(
+        make_catalogue(), code="FG-01", title="物业管理条例解读", lessons=1, quiz=False, min_reading_seconds=120
+    )
+    user = UserFactory()
+    services.enrolment_create(user=user, course=course)
+    log_in(page.context, live_server, user)
+    heartbeats = []
+    page.on("request", lambda request: heartbeats.append(request.url) if request.url.endswith("/heartbeat/") else None)
+    page.goto(course.get_children().first().url)
+    shown = page.locator("[data-time-remaining]")
+    seen = [shown.inner_text()]
+    assert seen[0] in {"02:00", "01:59"}
+    # Real time, no fake clock: the figure moves within about two seconds, and keeps moving once a second.
+    for _ in range(3):
+        expect(shown).not_to_have_text(seen[-1], timeout=2_500)
+        seen.append(shown.inner_text())
+    assert all(re.fullmatch(r"0[12]:\d\d", text) for text in seen), seen
+    seconds = [int(text[:2]) * 60 + int(text[3:]) for text in seen]
+    assert seconds == sorted(seconds, reverse=True) and seconds[0] - seconds[-1] <= 6, seen
+    screenshot("credible-countdown")
+    # Only the display ticks: the page still sent just the one heartbeat of its first 15 s.
+    assert len(heartbeats) == 1, heartbeats
 
 
 def _luminance(rgb):

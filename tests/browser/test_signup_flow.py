@@ -1,23 +1,13 @@
 """A new trainee signs up by phone on a phone-sized screen, verifies by SMS code, logs out and in, edits profile."""
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
 from academy.models import User
 from academy.sms import ConsoleSMSSender
+from tests.browser.helpers import last_code_sent_to, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def last_code_sent_to(phone: str) -> str:
-    message = next(m for m in reversed(ConsoleSMSSender.outbox) if m.phone == phone)
-    return re.search(r"验证码是\s*(\d{6})", message.text).group(1)
-
-
-def open_menu(page):
-    page.locator(".nav-menu summary").click()
 
 
 def test_trainee_signs_up_verifies_logs_out_logs_in_and_edits_profile(page, screenshot):

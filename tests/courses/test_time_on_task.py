@@ -59,6 +59,14 @@ def test_heartbeat_credits_only_real_time_between_beats(since, accepted, credit)
     assert (decision.accepted, decision.credit) == (accepted, credit)
 
 
+@pytest.mark.parametrize(
+    ("seconds", "shown"),
+    [(0, "00:00"), (-5, "00:00"), (45, "00:45"), (165, "02:45"), (3599, "59:59"), (3725, "1:02:05")],
+)
+def test_time_still_needed_reads_as_a_counting_clock(seconds, shown):
+    assert rules.countdown_clock(seconds) == shown
+
+
 # Services -----------------------------------------------------------------------------------------------------
 
 
@@ -125,6 +133,7 @@ def test_lesson_page_shows_time_needed_and_heartbeat_view_answers_with_remaining
     page = client.get(lesson.url)
     html = page.content.decode()
     assert "data-lesson-tracking" in html and "courses/progress.js" in html
+    assert 'data-time-remaining role="timer">01:00<' in html
     token = page.context["tracking"]["token"]
     response = client.post(lesson.url + "heartbeat/", json.dumps({"token": token}), content_type="application/json")
     assert response.status_code == 200 and response.json()["remaining"] == 60

@@ -164,6 +164,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "sitemap": PUBLIC,
     "robots_txt": PUBLIC,
     "healthz": PUBLIC,  # for the load balancer: each check's name, ok/error class and timing, no personal data
+    "favicon": everyone(REDIRECT),  # to the static icon
     # credits, certificates, transcript, verification
     "credits_my_credits": OWN_DATA,
     "credits_my_certificates": OWN_DATA,

@@ -1,7 +1,9 @@
 /* Time on task and video progress for a lesson (no libraries; works in WeChat's browser).
  * While the page is visible it sends a heartbeat every N seconds; the server measures the time itself and replies
- * with what is still needed. The "mark as done" button unlocks when the server says so; the server refuses it
- * anyway until then. The tracked video reports the intervals actually played. */
+ * with what is still needed. Between replies the time shown counts down every second from the server's last
+ * figure (display only: it sends nothing, and each reply sets it right again). The "mark as done" button unlocks
+ * when the server says so; the server refuses it anyway until then. The tracked video reports the intervals
+ * actually played. */
 (function () {
   "use strict";
   var box = document.querySelector("[data-lesson-tracking]");
@@ -31,20 +33,58 @@
     button.setAttribute("aria-disabled", ready ? "false" : "true");
   }
 
+  // The countdown: `remaining` as the server last said, counted down from `syncedAt` while the page is visible.
+  var syncedAt = null;
+  var ticker = null;
+  function pad(number) { return (number < 10 ? "0" : "") + number; }
+  function clock(seconds) {  // the same form as rules.countdown_clock: "02:45", "1:02:45"
+    var hours = Math.floor(seconds / 3600), minutes = Math.floor((seconds % 3600) / 60);
+    return (hours ? hours + ":" + pad(minutes) : pad(minutes)) + ":" + pad(seconds % 60);
+  }
+  function shown() {
+    if (syncedAt === null) { return Math.max(0, remaining); }
+    return Math.max(0, remaining - Math.floor((Date.now() - syncedAt) / 1000));
+  }
+  function tick() {
+    ticker = null;
+    if (timeNote) { timeNote.textContent = clock(shown()); }
+    if (syncedAt !== null && shown() > 0) {  // wake just after the next whole second
+      ticker = setTimeout(tick, 1000 - ((Date.now() - syncedAt) % 1000) + 20);
+    }
+  }
+  function sync(seconds, at) {
+    remaining = seconds;
+    syncedAt = at;
+    if (ticker) { clearTimeout(ticker); }
+    tick();
+  }
+  function freeze() {
+    remaining = shown();
+    syncedAt = null;
+    if (ticker) { clearTimeout(ticker); ticker = null; }
+  }
+
   // Heartbeats: only while the page is visible; hidden time never counts.
   var timer = null;
   function beat() {
+    // The server counts up to the moment it receives the beat, so the figure it replies with is counted down from
+    // when the beat was sent: on a slow network the clock then never jumps back up when the reply arrives.
+    var sentAt = Date.now();
     post(box.getAttribute("data-heartbeat-url"), { token: token }).then(function (data) {
       if (data.ok) {
-        remaining = data.remaining;
-        if (timeNote) { timeNote.textContent = remaining > 0 ? data.remaining_words : ""; }
+        if (timer) { sync(data.remaining, sentAt); } else { remaining = data.remaining; }
         if (remaining <= 0 && timeNote) { timeNote.closest("[data-time-box]").hidden = true; }
         refreshButton();
       }
     }).catch(function () {});
   }
-  function start() { if (!timer && remaining > 0) { beat(); timer = setInterval(beat, interval); } }
-  function stop() { if (timer) { clearInterval(timer); timer = null; } }
+  function start() {
+    if (!timer && remaining > 0) { sync(remaining, Date.now()); beat(); timer = setInterval(beat, interval); }
+  }
+  function stop() {
+    if (timer) { clearInterval(timer); timer = null; }
+    freeze();
+  }
   document.addEventListener("visibilitychange", function () { if (document.hidden) { stop(); } else { start(); } });
   if (!document.hidden) { start(); }
   refreshButton();
