@@ -19,6 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy.admin_views import ServiceRefusalMixin
 from academy.roster_views import RosterImportViewSet
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -135,7 +136,12 @@ class AppointmentIndexView(StreamingExportMixin, generic.IndexView):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
 
 
-class AppointmentCreateView(generic.CreateView):
+class AppointmentCreateView(ServiceRefusalMixin, generic.CreateView):
+    """Appointing goes through ``appointment_create``; its refusal (not qualified, an override without a reason)
+    shows the form again with every shortfall."""
+
+    refusal_errors = (services.CreditActionError,)
+
     def save_instance(self):
         data = self.form.cleaned_data
         return services.appointment_create(
@@ -148,15 +154,6 @@ class AppointmentCreateView(generic.CreateView):
             start_date=data["start_date"],
             override_reason=data.get("override_reason") or "",
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.CreditActionError as error:
-            form.add_error(None, error.message)
-            for shortfall in error.shortfalls:
-                form.add_error(None, shortfall)
-            return self.form_invalid(form)
 
 
 class AppointmentInspectView(generic.InspectView):
@@ -215,23 +212,29 @@ class AppointmentViewSet(ModelViewSet):
 # API clients ----------------------------------------------------------------------------------------------
 
 
-class ApiClientCreateView(generic.CreateView):
+class ApiClientCreateView(ServiceRefusalMixin, generic.CreateView):
     """Create the client, then show its token once: only its hash is stored."""
 
-    def form_valid(self, form):
-        try:
-            client, token = services.api_client_create(
-                actor=self.request.user,
-                name=form.cleaned_data["name"],
-                requests_per_minute=form.cleaned_data["requests_per_minute"],
-            )
-        except services.CreditActionError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    refusal_errors = (services.CreditActionError,)
+
+    def save_instance(self):
+        client, self.token = services.api_client_create(
+            actor=self.request.user,
+            name=self.form.cleaned_data["name"],
+            requests_per_minute=self.form.cleaned_data["requests_per_minute"],
+        )
+        return client
+
+    def save_action(self):
         return TemplateResponse(
             self.request,
             "credits/admin/api_client_created.html",
-            {"client": client, "token": token, "index_url": reverse("credits_api_clients:index"), "page_title": client.name},
+            {
+                "client": self.object,
+                "token": self.token,
+                "index_url": reverse("credits_api_clients:index"),
+                "page_title": self.object.name,
+            },
         )
 
 
