@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
@@ -20,9 +21,17 @@ from academy.spreadsheets import StreamingExportMixin
 from courses.choices import DeliveryMode
 from courses.models import Competency, CoursePage
 
-from . import reports
+from . import reports, rules
 from .models import Post, ProgrammePage
 from .selectors import programmes_live
+
+# Every screen names a post standing with these words (report columns, chart legends).
+STANDING_LABELS = {
+    rules.Standing.QUALIFIED: pgettext_lazy("post standing", "Qualified"),
+    rules.Standing.REQUIREMENTS_MET: _("Requirements met, certificate pending"),
+    rules.Standing.IN_PROGRESS: _("In progress"),
+    rules.Standing.NOT_STARTED: _("Not started"),
+}
 
 
 def may_read_reports(user) -> bool:
@@ -168,40 +177,26 @@ class QualificationFilterSet(ReportFilterSet):
 
 
 class QualificationByStreetReport(AcademyReportView):
+    """Each street's trainees for each post by ``rules.Standing``: qualified (a valid certificate), requirements met
+    with the certificate pending, in progress, not started."""
+
     page_title = _("Qualification by street")
     url_name = "qualification_by_street"
     filterset_class = QualificationFilterSet
     export_filename = "qualification-by-street"
-    columns = [
-        Column("street", label=_("Street")),
-        Column("post", label=_("Post")),
-        Column("trainees", label=_("Trainees")),
-        Column("qualified", label=_("Qualified")),
-        Column("certified", label=_("Of whom certified")),
-        Column("in_progress", label=_("In progress")),
-        Column("not_started", label=_("Not started")),
-        Column("qualified_percent", label=_("Qualified %")),
-    ]
-    list_export = [
-        "street.name",
-        "post.name",
-        "trainees",
-        "qualified",
-        "certified",
-        "in_progress",
-        "not_started",
-        "qualified_percent",
-    ]
-    export_headings = {
+    headings = {
         "street.name": _("Street"),
         "post.name": _("Post"),
         "trainees": _("Trainees"),
-        "qualified": _("Qualified"),
-        "certified": _("Of whom certified"),
-        "in_progress": _("In progress"),
-        "not_started": _("Not started"),
-        "qualified_percent": _("Qualified %"),
+        "qualified": STANDING_LABELS[rules.Standing.QUALIFIED],
+        "requirements_met": STANDING_LABELS[rules.Standing.REQUIREMENTS_MET],
+        "in_progress": STANDING_LABELS[rules.Standing.IN_PROGRESS],
+        "not_started": STANDING_LABELS[rules.Standing.NOT_STARTED],
+        "qualified_percent": pgettext_lazy("post standing", "Qualified %"),
     }
+    columns = [Column(name.removesuffix(".name"), label=label) for name, label in headings.items()]
+    list_export = list(headings)
+    export_headings = headings
 
     def rows(self, **filters):
         return reports.qualification_by_street(viewer=self.request.user, **filters)

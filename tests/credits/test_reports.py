@@ -75,21 +75,22 @@ def world(staff_groups):
 
 
 def counts(row):
-    return (row.street.name, row.trainees, row.qualified, row.certified, row.in_progress, row.not_started)
+    return (row.street.name, row.trainees, row.qualified, row.requirements_met, row.in_progress, row.not_started)
 
 
 def test_qualification_by_street_matches_the_hand_count(world):
     rows = reports.qualification_by_street(viewer=world["registrar"])
     ours = [r for r in rows if r.street in (world["a"], world["b"])]
-    assert [counts(r) for r in ours] == [("湖墅街道", 5, 2, 1, 1, 2), ("米市巷街道", 1, 1, 1, 0, 0)]
-    assert ours[0].qualified_percent == 40
+    # Qualified means a valid certificate (t2, t7); t1 met the requirements and waits for a certificate.
+    assert [counts(r) for r in ours] == [("湖墅街道", 5, 1, 1, 1, 2), ("米市巷街道", 1, 1, 0, 0, 0)]
+    assert ours[0].qualified_percent == 20
     # Every other street is listed too, with nobody in it (the staff's own street does not count them).
     assert all(r.trainees == 0 for r in rows if r not in ours)
 
 
 def test_street_administrator_sees_only_their_streets_qualification(world):
     rows = reports.qualification_by_street(viewer=world["admin_a"])
-    assert [counts(r) for r in rows] == [("湖墅街道", 5, 2, 1, 1, 2)]
+    assert [counts(r) for r in rows] == [("湖墅街道", 5, 1, 1, 1, 2)]
     assert reports.qualification_by_street(viewer=world["admin_a"], street=world["b"]) == []
 
 
@@ -108,10 +109,10 @@ def test_sql_programme_standing_filter_agrees_with_the_rules(world):
     people = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
     found = {
         standing: set(reports.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True))
-        for standing in rules.Standing.ORDER
+        for standing in rules.Standing.PROGRAMME_ORDER
     }
     assert found == {
-        "qualified": {"学员1"},
+        "requirements_met": {"学员1"},
         "in_progress": {"学员3", "学员7"},
         "not_started": {"学员2", "学员4", "学员5", "学员6"},
     }
@@ -182,12 +183,12 @@ def test_report_views_render_and_export_csv_and_xlsx(client, world):
     url = reverse("academy_reports:qualification_by_street")
     assert client.get(url).status_code == 200
     rows = _csv(client.get(url, {"export": "csv", "street": world["a"].pk}))
-    assert rows[0][:4] == ["街道", "岗位", "学员", "已达标"]
-    assert rows[1:] == [["湖墅街道", "小区专员", "5", "2", "1", "1", "2", "40"]]
+    assert rows[0] == ["街道", "岗位", "学员", "具备上岗资格", "已达结业标准，证书待发", "学习中", "未开始", "具备上岗资格占比（%）"]
+    assert rows[1:] == [["湖墅街道", "小区专员", "5", "1", "1", "1", "2", "20"]]
     response = client.get(url, {"export": "xlsx", "street": world["a"].pk})
     assert response.streaming and response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [cell.value for cell in sheet[2]] == ["湖墅街道", "小区专员", 5, 2, 1, 1, 2, 40]
+    assert [cell.value for cell in sheet[2]] == ["湖墅街道", "小区专员", 5, 1, 1, 1, 2, 20]
     for name in ("completion_by_course", "credits_by_competency", "certificates_expiring", "unqualified_post_holders"):
         assert client.get(reverse(f"academy_reports:{name}")).status_code == 200
         assert len(_csv(client.get(reverse(f"academy_reports:{name}"), {"export": "csv"}))) > 1
