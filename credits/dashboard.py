@@ -56,7 +56,7 @@ class ChartsPanel(Component):
         self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
-        months = reports.completions_per_month(viewer=self.viewer)
+        months = reports.graduations_per_month(viewer=self.viewer)
         month_bars = rules.bar_chart([(f"{month.month}月", count, "#1565c0") for month, count in months])
         competencies = reports.credits_by_competency(viewer=self.viewer)
         competency_bars = rules.bar_chart([(c.name, total, c.colour or "#546e7a") for c, total in competencies])

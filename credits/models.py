@@ -344,6 +344,12 @@ def _identity_attnames(names) -> set[str]:
 class CertificateQuerySet(models.QuerySet):
     """Certificates are never deleted, and a bulk update may touch only status, revocation and PDF fields."""
 
+    def graduations(self):
+        """Certificates that record a graduation (结业): a programme met and its certificate issued, on
+        ``issued_on``. A renewal (a certificate that ``renews`` another) continues a graduation rather than
+        being a new one, and a revoked certificate no longer stands for one."""
+        return self.filter(renews__isnull=True).exclude(status=CertificateStatus.REVOKED)
+
     def update(self, **kwargs):
         touched = _identity_attnames(kwargs) | (set(kwargs) & set(CERTIFICATE_IDENTITY_FIELDS))
         if touched:

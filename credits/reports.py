@@ -477,20 +477,19 @@ def key_figures(*, viewer: User) -> KeyFigures:
     )
 
 
-def completions_per_month(*, viewer: User, months: int = 12) -> list[tuple[dt.date, int]]:
-    """Course completions by visible trainees in each of the last ``months`` months, oldest first, zeros included."""
+def graduations_per_month(*, viewer: User, months: int = 12) -> list[tuple[dt.date, int]]:
+    """Graduations (``Certificate.objects.graduations()``: programmes met and certified, not course completions)
+    of visible trainees in each of the last ``months`` months by issue date, oldest first, zeros included."""
     this_month = today().replace(day=1)
     first = rules.months_before(this_month, months - 1)
-    counts = {
-        (month.date() if isinstance(month, dt.datetime) else month): n
-        for month, n in CourseCompletion.objects.filter(
-            user_id__in=trainees_visible_to(viewer).order_by().values("pk"), completed_at__gte=_start_of(first)
-        )
-        .annotate(month=TruncMonth("completed_at", tzinfo=timezone.get_current_timezone()))
+    counts = dict(
+        Certificate.objects.graduations()
+        .filter(holder_id__in=trainees_visible_to(viewer).order_by().values("pk"), issued_on__gte=first)
+        .annotate(month=TruncMonth("issued_on"))
         .order_by()
         .values_list("month")
         .annotate(n=Count("pk"))
-    }
+    )
     return [
         (m, counts.get(m, 0)) for m in (rules.months_before(this_month, back) for back in range(months - 1, -1, -1))
     ]

@@ -265,7 +265,7 @@ def test_admin_home_shows_figures_and_svg_charts_scoped_to_the_street(client, wo
     client.force_login(world["registrar"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'data-figure="trainees">7<' in html
-    assert 'data-chart="completions"' in html and 'data-chart="competencies"' in html and 'data-chart="qualification"' in html
+    assert 'data-chart="graduations"' in html and 'data-chart="competencies"' in html and 'data-chart="qualification"' in html
     assert "米市巷街道" in html
     client.force_login(world["admin_a"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
@@ -280,3 +280,22 @@ def test_editors_see_no_academy_panels(client, world):
     client.force_login(make_editor())
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "data-figure" not in html
+
+
+def test_graduations_per_month_counts_programmes_met_and_certified_not_course_completions(client, world):
+    """每月结业人次: t2 and t7 graduated (certificates issued ten days ago); t1's course completion this month is not a
+    graduation, nor is a renewal of t2's certificate, nor t4's certificate that was revoked."""
+    make_certificate(world["t"][2], world["programme"], number="A-2-renewed", issued_on=TODAY(), renews=world["cert_2"])
+    make_certificate(
+        world["t"][4], world["programme"], number="A-4", status="revoked", revoked_at=timezone.now(), revoked_reason="冒名顶替"
+    )
+    months = reports.graduations_per_month(viewer=world["registrar"])
+    assert len(months) == 12 and months[-1][0] == TODAY().replace(day=1)
+    graduated_in = world["cert_2"].issued_on.replace(day=1)
+    assert {month: n for month, n in months if n} == {graduated_in: 2}
+    assert dict(reports.graduations_per_month(viewer=world["admin_a"]))[graduated_in] == 1  # street A: t2 only
+    client.force_login(world["registrar"])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "每月结业人次" in html
+    assert f"<title>{graduated_in.month}月: 2</title>" in html
+    assert "课程完成记录" in html and "课程结业" not in html  # the course-completions figure does not say 结业
