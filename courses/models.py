@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -591,7 +592,8 @@ class TrainingSession(models.Model):
         indexes = [models.Index(fields=["status", "start"])]
 
     def __str__(self):
-        return f"{self.title}（{self.start:%Y-%m-%d}）" if self.start else self.title
+        # The day in Asia/Shanghai: a session at 00:30 on 7 December is stored as 16:30 UTC on the 6th.
+        return f"{self.title}（{timezone.localtime(self.start):%Y-%m-%d}）" if self.start else self.title
 
     def clean(self):
         super().clean()

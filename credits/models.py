@@ -10,6 +10,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -586,7 +587,7 @@ class BulkIssueRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.cohort or self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.cohort or self.programme} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def percent(self) -> int:

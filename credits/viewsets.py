@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -19,7 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
-from academy.admin_views import ServiceRefusalMixin
+from academy.admin_views import ReadableColumn, ReadableViewSetMixin, ServiceRefusalMixin
 from academy.roster_views import RosterImportViewSet
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -96,7 +95,7 @@ class CreditAdjustView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_ledger:index")
 
 
-class CreditLedgerViewSet(ModelViewSet):
+class CreditLedgerViewSet(ReadableViewSetMixin, ModelViewSet):
     """学分台账: every ledger row, read only; corrections are made as new rows through "Adjust credits"."""
 
     model = CreditEntry
@@ -174,7 +173,7 @@ class AppointmentHistoryView(history.HistoryView):
         return obj
 
 
-class AppointmentViewSet(ModelViewSet):
+class AppointmentViewSet(ReadableViewSetMixin, ModelViewSet):
     """上岗任命: who holds which post where, and whether they are still qualified; street administrators see and
     appoint only in their own street."""
 
@@ -192,7 +191,7 @@ class AppointmentViewSet(ModelViewSet):
     form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]
     list_display = [
         "trainee", "post", "street", "community", "compound", "start_date",
-        BooleanColumn("qualified_now", label=_("Qualified now")),
+        ReadableColumn("qualified_now", label=_("Qualified now")),
     ]  # fmt: skip
     filterset_class = AppointmentFilterSet
     list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
@@ -264,7 +263,7 @@ class ApiClientRevokeView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_api_clients:index")
 
 
-class ApiClientViewSet(ModelViewSet):
+class ApiClientViewSet(ReadableViewSetMixin, ModelViewSet):
     """Other governance systems allowed to ask the eligibility API."""
 
     model = ApiClient
@@ -294,7 +293,7 @@ class ApiClientViewSet(ModelViewSet):
 # Posts ----------------------------------------------------------------------------------------------------
 
 
-class PostViewSet(SnippetViewSet):
+class PostViewSet(ReadableViewSetMixin, SnippetViewSet):
     """岗位: each names the programmes whose certificate qualifies for it."""
 
     model = Post
@@ -385,7 +384,7 @@ class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_cohorts:index")
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
     """班次/期: a programme's intake, its roster and its sessions; registrars manage them."""
 
     model = Cohort
