@@ -369,15 +369,15 @@ def post_standing(*, trainee: User, post: Post, on: date | None = None) -> PostS
     programmes = list(programmes_live().filter(posts=post))
     certificate = valid_certificate_for(trainee, programmes, on=on) if programmes else None
     if certificate is None and not programmes:
-        return PostStanding(
-            rules.Standing.NOT_STARTED, None, [gettext("No programme qualifies for this post yet.")]
-        )
+        return PostStanding(rules.Standing.NOT_STARTED, None, [gettext("No programme qualifies for this post yet.")])
     results = []
     if certificate is None:
         for programme in programmes:
             requirements = programme_requirements(programme)
             facts = trainee_facts(trainee=trainee, requirements=requirements, as_of=on)
-            results.append((programme, rules.evaluate(requirements, facts), rules.programme_standing(requirements, facts)))
+            results.append(
+                (programme, rules.evaluate(requirements, facts), rules.programme_standing(requirements, facts))
+            )
     standing = rules.post_standing(
         certified=certificate is not None, programme_standings=[standing for *_, standing in results]
     )
@@ -388,7 +388,10 @@ def post_standing(*, trainee: User, post: Post, on: date | None = None) -> PostS
         return PostStanding(
             standing,
             None,
-            [gettext("《%(programme)s》 is complete but no certificate has been issued yet.") % {"programme": met.title}],
+            [
+                gettext("《%(programme)s》 is complete but no certificate has been issued yet.")
+                % {"programme": met.title}
+            ],
         )
     programme, eligibility, _ = min(results, key=lambda result: len(result[1].shortfalls))
     return PostStanding(standing, None, [f"《{programme.title}》：{message}" for message in eligibility.messages])

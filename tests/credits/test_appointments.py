@@ -150,7 +150,9 @@ def test_admin_appointing_someone_unqualified_shows_the_shortfalls_and_saves_not
 ):
     staff = make_registrar() if role == "registrar" else make_street_administrator(setting["street"])
     client.force_login(staff)
-    response = client.post("/admin/credits/appointments/new/", appointment_form(setting, override_reason=override_reason))
+    response = client.post(
+        "/admin/credits/appointments/new/", appointment_form(setting, override_reason=override_reason)
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert f"{setting['trainee'].display_name} 不具备小区专员的上岗资格。" in body

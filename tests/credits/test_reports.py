@@ -108,7 +108,9 @@ def test_sql_programme_standing_filter_agrees_with_the_rules(world):
     programme = world["programme"]
     people = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
     found = {
-        standing: set(reports.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True))
+        standing: set(
+            reports.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True)
+        )
         for standing in rules.Standing.PROGRAMME_ORDER
     }
     assert found == {
@@ -183,7 +185,16 @@ def test_report_views_render_and_export_csv_and_xlsx(client, world):
     url = reverse("academy_reports:qualification_by_street")
     assert client.get(url).status_code == 200
     rows = _csv(client.get(url, {"export": "csv", "street": world["a"].pk}))
-    assert rows[0] == ["街道", "岗位", "学员", "具备上岗资格", "已达结业标准，证书待发", "学习中", "未开始", "具备上岗资格占比（%）"]
+    assert rows[0] == [
+        "街道",
+        "岗位",
+        "学员",
+        "具备上岗资格",
+        "已达结业标准，证书待发",
+        "学习中",
+        "未开始",
+        "具备上岗资格占比（%）",
+    ]
     assert rows[1:] == [["湖墅街道", "小区专员", "5", "1", "1", "1", "2", "20"]]
     response = client.get(url, {"export": "xlsx", "street": world["a"].pk})
     assert response.streaming and response["Content-Type"].startswith("application/vnd.openxmlformats")
@@ -265,7 +276,11 @@ def test_admin_home_shows_figures_and_svg_charts_scoped_to_the_street(client, wo
     client.force_login(world["registrar"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'data-figure="trainees">7<' in html
-    assert 'data-chart="graduations"' in html and 'data-chart="competencies"' in html and 'data-chart="qualification"' in html
+    assert (
+        'data-chart="graduations"' in html
+        and 'data-chart="competencies"' in html
+        and 'data-chart="qualification"' in html
+    )
     assert "米市巷街道" in html
     client.force_login(world["admin_a"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
@@ -287,7 +302,12 @@ def test_graduations_per_month_counts_programmes_met_and_certified_not_course_co
     graduation, nor is a renewal of t2's certificate, nor t4's certificate that was revoked."""
     make_certificate(world["t"][2], world["programme"], number="A-2-renewed", issued_on=TODAY(), renews=world["cert_2"])
     make_certificate(
-        world["t"][4], world["programme"], number="A-4", status="revoked", revoked_at=timezone.now(), revoked_reason="冒名顶替"
+        world["t"][4],
+        world["programme"],
+        number="A-4",
+        status="revoked",
+        revoked_at=timezone.now(),
+        revoked_reason="冒名顶替",
     )
     months = reports.graduations_per_month(viewer=world["registrar"])
     assert len(months) == 12 and months[-1][0] == TODAY().replace(day=1)
