@@ -1,8 +1,10 @@
 """allauth adapter: phone numbers live on the User model and codes go out through the pluggable SMS sender."""
 
-from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import DefaultAccountAdapter, get_adapter
+from allauth.account.stages import PhoneVerificationStage
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from .forms import MainlandPhoneField
@@ -10,8 +12,36 @@ from .phone import normalise_phone
 from .sms import sms_send
 
 
+class PhoneOnRecordVerificationStage(PhoneVerificationStage):
+    """Verify the phone an account has; an account without one (staff, made by ``seed_demo`` or in the admin) has
+    nothing to verify and goes on to the next stage (MFA where it is required).
+
+    allauth's own stage treats a required sign-up phone as required of every account: with no phone it ends the
+    log-in without a word ("Login stage aborted"), so staff could not log in on the public page at all. Everyone
+    who signs up gives a phone and is still asked to verify it; so are accounts whose phone is not yet verified."""
+
+    def handle(self):
+        if self.login.user is not None and get_adapter(self.request).get_phone(self.login.user) is None:
+            return None, True
+        return super().handle()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     """Connects allauth's phone flows to ``User.phone`` / ``User.phone_verified``."""
+
+    def get_login_stages(self) -> list[str]:
+        stage = f"{PhoneOnRecordVerificationStage.__module__}.{PhoneOnRecordVerificationStage.__qualname__}"
+        return [
+            stage if path == "allauth.account.stages.PhoneVerificationStage" else path
+            for path in super().get_login_stages()
+        ]
+
+    def get_login_redirect_url(self, request) -> str:
+        """Staff who may use the admin start there, where their work is; everyone else at the site's home page.
+        An explicit ``next`` still wins (allauth only asks here when there is none)."""
+        if request.user.has_perm("wagtailadmin.access_admin"):
+            return reverse("wagtailadmin_home")
+        return super().get_login_redirect_url(request)
 
     def phone_form_field(self, **kwargs):
         return MainlandPhoneField(**kwargs)

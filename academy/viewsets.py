@@ -12,6 +12,7 @@ from wagtail.admin.views.generic import history
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import ReadableViewSetMixin
 from .filters import TraineeFilterSet
 from .models import Community, District, Street, Trainee, User, Venue
 from .phone import normalise_phone
@@ -72,7 +73,7 @@ class TraineeHistoryView(VisibleTraineeObjectMixin, history.HistoryView):
     """The base queryset of a history view is the object's log entries, so only the object is scoped here."""
 
 
-class TraineeViewSet(ModelViewSet):
+class TraineeViewSet(ReadableViewSetMixin, ModelViewSet):
     """学员: everyone who learns here, scoped to the viewer's street for street administrators."""
 
     model = Trainee
@@ -134,7 +135,7 @@ class TraineeViewSet(ModelViewSet):
     )
 
 
-class DistrictViewSet(ModelViewSet):
+class DistrictViewSet(ReadableViewSetMixin, ModelViewSet):
     model = District
     icon = "site"
     menu_label = _("Districts")
@@ -143,7 +144,7 @@ class DistrictViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class StreetViewSet(ModelViewSet):
+class StreetViewSet(ReadableViewSetMixin, ModelViewSet):
     model = Street
     icon = "site"
     menu_label = _("Streets")
@@ -154,7 +155,7 @@ class StreetViewSet(ModelViewSet):
     copy_view_enabled = False
 
 
-class CommunityViewSet(ModelViewSet):
+class CommunityViewSet(ReadableViewSetMixin, ModelViewSet):
     model = Community
     icon = "home"
     menu_label = _("Communities")
@@ -172,7 +173,7 @@ class PlacesViewSetGroup(ModelViewSetGroup):
     items = (DistrictViewSet, StreetViewSet, CommunityViewSet)
 
 
-class VenueViewSet(SnippetViewSet):
+class VenueViewSet(ReadableViewSetMixin, SnippetViewSet):
     """场地: places shared by content-site events and offline training sessions."""
 
     model = Venue

@@ -104,7 +104,7 @@ def part_street_report(args) -> dict:
     return {
         "street": street.name,
         "rows": [{"post": str(row.post), "trainees": row.trainees, "qualified": row.qualified,
-                  "certified": row.certified, "in_progress": row.in_progress, "not_started": row.not_started}
+                  "requirements_met": row.requirements_met, "in_progress": row.in_progress, "not_started": row.not_started}
                  for row in rows],  # fmt: skip
         "selector": {"median": statistics.median(selector_times), "best": min(selector_times),
                      "queries": len(selector_queries)},  # fmt: skip
@@ -207,7 +207,7 @@ def report(args, results: dict, loads: dict) -> list[str]:
             "",
             f"**Qualification by street** for {s['street']}"
             + (f" ({total['trainees']:,} trainees of the largest post's party: {total['qualified']:,} qualified,"
-               f" {total['certified']:,} certified, {total['in_progress']:,} in progress)" if total else "")
+               f" {total['requirements_met']:,} requirements met awaiting a certificate, {total['in_progress']:,} in progress)" if total else "")
             + f", {len(s['rows'])} post rows; {args.runs} runs; load average at the start {loads['street_report']}.",
             "",
             "| Measure | Median s | Best s | Queries | Bar (≤ 1 s) |",

@@ -67,8 +67,9 @@ def main() -> int:
             f"- Data: SQLite; {args.streets} streets × {args.per_street:,} trainees = {world['trainees']:,}; "
             f"{world['entries']:,} ledger rows over four years; four completions for every second trainee; a certificate "
             "for one in ten. Programme: five competency minimums, three required courses, offline hours, 24-month window.",
-            f"- Street measured: {row.street.name} — {row.trainees:,} trainees: {row.qualified:,} qualified "
-            f"({row.certified:,} certified), {row.in_progress:,} in progress, {row.not_started:,} not started.",
+            f"- Street measured: {row.street.name} — {row.trainees:,} trainees: {row.qualified:,} qualified (certified), "
+            f"{row.requirements_met:,} requirements met awaiting a certificate, {row.in_progress:,} in progress, "
+            f"{row.not_started:,} not started.",
             "",
             "| Measure | Median s | Best s | Queries | Bar (≤ 1 s) |",
             "|---|---:|---:|---:|---|",

@@ -605,7 +605,8 @@ class TrainingSession(models.Model):
         indexes = [models.Index(fields=["status", "start"])]
 
     def __str__(self):
-        return f"{self.title}（{self.start:%Y-%m-%d}）" if self.start else self.title
+        # The day in Asia/Shanghai: a session at 00:30 on 7 December is stored as 16:30 UTC on the 6th.
+        return f"{self.title}（{timezone.localtime(self.start):%Y-%m-%d}）" if self.start else self.title
 
     @property
     def phase(self) -> str:

@@ -18,6 +18,7 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academy.absolute import absolute_url
+from academy.admin_views import ReadableViewSetMixin
 from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -35,7 +36,7 @@ from .models import (
 )
 
 
-class CompetencyViewSet(SnippetViewSet):
+class CompetencyViewSet(ReadableViewSetMixin, SnippetViewSet):
     """能力模块: the five competencies; editors may rename, recolour and reorder them."""
 
     model = Competency
@@ -46,7 +47,7 @@ class CompetencyViewSet(SnippetViewSet):
     ordering = ["order"]
 
 
-class LecturerViewSet(SnippetViewSet):
+class LecturerViewSet(ReadableViewSetMixin, SnippetViewSet):
     model = Lecturer
     icon = "user"
     menu_label = _("Lecturers")
@@ -80,7 +81,7 @@ class VisibleRecordsMixin:
         return record
 
 
-class LearnerRecordViewSet(ModelViewSet):
+class LearnerRecordViewSet(ReadableViewSetMixin, ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True
@@ -386,7 +387,7 @@ class AttendanceTemplateView(View):
         return response
 
 
-class TrainingSessionViewSet(ModelViewSet):
+class TrainingSessionViewSet(ReadableViewSetMixin, ModelViewSet):
     """培训班次: offline sessions of offline and blended courses; registrars run them, street administrators look."""
 
     model = TrainingSession
@@ -441,7 +442,7 @@ class SessionRecordMixin:
         return record
 
 
-class SessionRecordViewSet(ModelViewSet):
+class SessionRecordViewSet(ReadableViewSetMixin, ModelViewSet):
     add_to_admin_menu = False
     copy_view_enabled = False
     inspect_view_enabled = True

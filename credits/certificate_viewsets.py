@@ -15,6 +15,8 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 
+from academy.admin_views import ReadableViewSetMixin
+
 from . import certificate_services as services
 from .certificate_forms import BulkIssueForm, CertificateIssueForm, ReasonForm
 from .choices import CertificateRequestStatus, CertificateStatus
@@ -154,7 +156,7 @@ class CertificateIssueView(PolicyFormView):
         return redirect("credits_certificates:inspect", certificate.pk)
 
 
-class CertificateViewSet(ModelViewSet):
+class CertificateViewSet(ReadableViewSetMixin, ModelViewSet):
     """证书: every certificate issued; revocation is a change of state, never a delete."""
 
     model = Certificate
@@ -282,7 +284,7 @@ class RequestDecisionView(PolicyFormView):
         return redirect("credits_certificate_requests:index")
 
 
-class CertificateRequestViewSet(ModelViewSet):
+class CertificateRequestViewSet(ReadableViewSetMixin, ModelViewSet):
     """待审核证书: trainees who met a programme that issues after registrar approval."""
 
     model = CertificateRequest
@@ -335,7 +337,7 @@ class BulkIssueInspectView(ScopedInspectView):
     template_name = "credits/admin/bulk_issue_progress.html"
 
 
-class BulkIssueViewSet(ModelViewSet):
+class BulkIssueViewSet(ReadableViewSetMixin, ModelViewSet):
     """批量发证: runs and their progress."""
 
     model = BulkIssueRun

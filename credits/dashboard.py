@@ -2,19 +2,22 @@
 drawn on the server as SVG (no chart library, no CDN). Every figure counts only the people the viewer may see."""
 
 from django.core.cache import cache
-from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
 from . import reports, rules
-from .report_views import may_read_reports
+from .report_views import STANDING_LABELS, may_read_reports
 
 QUALIFICATION_CACHE_SECONDS = 10 * 60
-STANDING_COLOURS = ["#2e7d32", "#f9a825", "#c62828"]
+# One colour per post standing, in rules.Standing.ORDER: qualified, requirements met (certificate pending), in
+# progress, not started.
+STANDING_COLOURS = ["#2e7d32", "#0277bd", "#f9a825", "#c62828"]
 
 
 def qualification_cache_key(viewer) -> str:
     scope = "all" if viewer.is_registrar else f"street-{viewer.managed_street_id}"
-    return f"credits:dashboard:qualification:{scope}:{reports.today().isoformat()}"
+    # v2: four standings per row (requirements met, certificate pending, is its own); rows cached in the three-count
+    # form must not be read back.
+    return f"credits:dashboard:qualification:v2:{scope}:{reports.today().isoformat()}"
 
 
 def qualification_rows(viewer) -> list[reports.QualificationRow]:
@@ -24,7 +27,7 @@ def qualification_rows(viewer) -> list[reports.QualificationRow]:
     rows = cache.get(key)
     if rows is None:
         rows = [
-            (row.street.name, row.post.name, [row.qualified, row.in_progress, row.not_started])
+            (row.street.name, row.post.name, [row.count(standing) for standing in rules.Standing.ORDER])
             for row in reports.qualification_by_street(viewer=viewer)
         ]
         cache.set(key, rows, QUALIFICATION_CACHE_SECONDS)
@@ -53,7 +56,7 @@ class ChartsPanel(Component):
         self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
-        months = reports.completions_per_month(viewer=self.viewer)
+        months = reports.graduations_per_month(viewer=self.viewer)
         month_bars = rules.bar_chart([(f"{month.month}月", count, "#1565c0") for month, count in months])
         competencies = reports.credits_by_competency(viewer=self.viewer)
         competency_bars = rules.bar_chart([(c.name, total, c.colour or "#546e7a") for c, total in competencies])
@@ -70,7 +73,9 @@ class ChartsPanel(Component):
             "competencies": competencies,
             "competency_bars": competency_bars,
             "qualification": qualification,
-            "legend": list(zip([_("Qualified"), _("In progress"), _("Not started")], STANDING_COLOURS, strict=True)),
+            "legend": list(
+                zip([STANDING_LABELS[standing] for standing in rules.Standing.ORDER], STANDING_COLOURS, strict=True)
+            ),
         }
 
 

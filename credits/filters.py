@@ -13,7 +13,7 @@ from .models import Appointment, Post, ProgrammePage
 from .selectors import programmes_live
 
 STANDING_CHOICES = [
-    (rules.Standing.QUALIFIED, _("Requirements met")),
+    (rules.Standing.REQUIREMENTS_MET, _("Requirements met")),
     (rules.Standing.IN_PROGRESS, _("In progress")),
     (rules.Standing.NOT_STARTED, _("Not started")),
 ]

@@ -10,6 +10,7 @@ from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -344,6 +345,12 @@ def _identity_attnames(names) -> set[str]:
 class CertificateQuerySet(models.QuerySet):
     """Certificates are never deleted, and a bulk update may touch only status, revocation and PDF fields."""
 
+    def graduations(self):
+        """Certificates that record a graduation (结业): a programme met and its certificate issued, on
+        ``issued_on``. A renewal (a certificate that ``renews`` another) continues a graduation rather than
+        being a new one, and a revoked certificate no longer stands for one."""
+        return self.filter(renews__isnull=True).exclude(status=CertificateStatus.REVOKED)
+
     def update(self, **kwargs):
         touched = _identity_attnames(kwargs) | (set(kwargs) & set(CERTIFICATE_IDENTITY_FIELDS))
         if touched:
@@ -580,7 +587,7 @@ class BulkIssueRun(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self):
-        return f"{self.cohort or self.programme} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.cohort or self.programme} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
 
     @property
     def percent(self) -> int:

@@ -8,21 +8,31 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views.reports import ReportView
 from wagtail.admin.viewsets.base import ViewSet
 
+from academy.admin_views import ReadableColumn
 from academy.models import Street, User
 from academy.selectors import streets_visible_to
 from academy.spreadsheets import StreamingExportMixin
 from courses.choices import DeliveryMode
 from courses.models import Competency, CoursePage
 
-from . import reports
+from . import reports, rules
 from .models import Post, ProgrammePage
 from .selectors import programmes_live
+
+# Every screen names a post standing with these words (report columns, chart legends).
+STANDING_LABELS = {
+    rules.Standing.QUALIFIED: pgettext_lazy("post standing", "Qualified"),
+    rules.Standing.REQUIREMENTS_MET: _("Requirements met, certificate pending"),
+    rules.Standing.IN_PROGRESS: _("In progress"),
+    rules.Standing.NOT_STARTED: _("Not started"),
+}
 
 
 def may_read_reports(user) -> bool:
@@ -106,11 +116,11 @@ class CompletionByCourseReport(AcademyReportView):
     filterset_class = CompletionFilterSet
     export_filename = "completion-by-course"
     columns = [
-        Column("code", label=_("Code")),
-        Column("title", label=_("Course")),
-        Column("competency", label=_("Competency")),
-        Column("enrolled", label=_("Enrolled")),
-        Column("completed", label=_("Completed")),
+        ReadableColumn("code", label=_("Code")),
+        ReadableColumn("title", label=_("Course")),
+        ReadableColumn("competency", label=_("Competency")),
+        ReadableColumn("enrolled", label=_("Enrolled")),
+        ReadableColumn("completed", label=_("Completed")),
     ]
     list_export = ["code", "title", "competency.name", "enrolled", "completed"]
     export_headings = {
@@ -143,10 +153,10 @@ class CreditsByCompetencyReport(AcademyReportView):
     filterset_class = CreditsFilterSet
     export_filename = "credits-by-competency-and-party"
     columns = [
-        Column("competency", label=_("Competency")),
-        Column("party_label", label=_("Party")),
-        Column("credits", label=_("Credits")),
-        Column("trainees", label=_("Trainees with credits")),
+        ReadableColumn("competency", label=_("Competency")),
+        ReadableColumn("party_label", label=_("Party")),
+        ReadableColumn("credits", label=_("Credits")),
+        ReadableColumn("trainees", label=_("Trainees with credits")),
     ]
     list_export = ["competency.name", "party_label", "credits", "trainees"]
     export_headings = {
@@ -168,40 +178,26 @@ class QualificationFilterSet(ReportFilterSet):
 
 
 class QualificationByStreetReport(AcademyReportView):
+    """Each street's trainees for each post by ``rules.Standing``: qualified (a valid certificate), requirements met
+    with the certificate pending, in progress, not started."""
+
     page_title = _("Qualification by street")
     url_name = "qualification_by_street"
     filterset_class = QualificationFilterSet
     export_filename = "qualification-by-street"
-    columns = [
-        Column("street", label=_("Street")),
-        Column("post", label=_("Post")),
-        Column("trainees", label=_("Trainees")),
-        Column("qualified", label=_("Qualified")),
-        Column("certified", label=_("Of whom certified")),
-        Column("in_progress", label=_("In progress")),
-        Column("not_started", label=_("Not started")),
-        Column("qualified_percent", label=_("Qualified %")),
-    ]
-    list_export = [
-        "street.name",
-        "post.name",
-        "trainees",
-        "qualified",
-        "certified",
-        "in_progress",
-        "not_started",
-        "qualified_percent",
-    ]
-    export_headings = {
+    headings = {
         "street.name": _("Street"),
         "post.name": _("Post"),
         "trainees": _("Trainees"),
-        "qualified": _("Qualified"),
-        "certified": _("Of whom certified"),
-        "in_progress": _("In progress"),
-        "not_started": _("Not started"),
-        "qualified_percent": _("Qualified %"),
+        "qualified": STANDING_LABELS[rules.Standing.QUALIFIED],
+        "requirements_met": STANDING_LABELS[rules.Standing.REQUIREMENTS_MET],
+        "in_progress": STANDING_LABELS[rules.Standing.IN_PROGRESS],
+        "not_started": STANDING_LABELS[rules.Standing.NOT_STARTED],
+        "qualified_percent": pgettext_lazy("post standing", "Qualified %"),
     }
+    columns = [ReadableColumn(name.removesuffix(".name"), label=label) for name, label in headings.items()]
+    list_export = list(headings)
+    export_headings = headings
 
     def rows(self, **filters):
         return reports.qualification_by_street(viewer=self.request.user, **filters)
@@ -233,12 +229,12 @@ class CertificatesExpiringReport(AcademyReportView):
     filterset_class = ExpiringFilterSet
     export_filename = "certificates-expiring"
     columns = [
-        Column("number", label=_("Number")),
-        Column("holder", label=_("Holder")),
-        Column("holder.phone_display", label=_("Mobile phone")),
-        Column("holder.street", label=_("Street")),
-        Column("programme", label=_("Programme")),
-        DateColumn("valid_until", label=_("Valid until")),
+        ReadableColumn("number", label=_("Number")),
+        ReadableColumn("holder", label=_("Holder")),
+        ReadableColumn("holder.phone_display", label=_("Mobile phone")),
+        ReadableColumn("holder.street", label=_("Street")),
+        ReadableColumn("programme", label=_("Programme")),
+        ReadableColumn("valid_until", label=_("Valid until")),
     ]
     list_export = [
         "number",
@@ -298,15 +294,15 @@ class AttendanceBySessionReport(AcademyReportView):
     filterset_class = AttendanceFilterSet
     export_filename = "attendance-by-session"
     columns = [
-        Column("title", label=_("Session")),
-        Column("course", label=_("Course")),
-        Column("start", label=_("Date")),
-        Column("venue", label=_("Venue")),
-        Column("capacity", label=_("Capacity")),
-        Column("registered", label=_("Registered")),
-        Column("attended", label=_("Attended")),
-        Column("late", label=_("Late")),
-        Column("no_show", label=_("No-show")),
+        ReadableColumn("title", label=_("Session")),
+        ReadableColumn("course", label=_("Course")),
+        ReadableColumn("start", label=_("Date")),
+        ReadableColumn("venue", label=_("Venue")),
+        ReadableColumn("capacity", label=_("Capacity")),
+        ReadableColumn("registered", label=_("Registered")),
+        ReadableColumn("attended", label=_("Attended")),
+        ReadableColumn("late", label=_("Late")),
+        ReadableColumn("no_show", label=_("No-show")),
         AttendanceRateColumn("attendance_rate", label=_("Attendance rate")),
     ]
     list_export = [
@@ -343,14 +339,14 @@ class UnqualifiedPostHoldersReport(AcademyReportView):
     filterset_class = UnqualifiedFilterSet
     export_filename = "unqualified-post-holders"
     columns = [
-        Column("trainee", label=_("Trainee")),
-        Column("trainee.phone_display", label=_("Mobile phone")),
-        Column("post", label=_("Post")),
-        Column("street", label=_("Street")),
-        Column("community", label=_("Community")),
-        Column("compound", label=_("Compound")),
-        DateColumn("start_date", label=_("Start date")),
-        Column("override_reason", label=_("Reason for override")),
+        ReadableColumn("trainee", label=_("Trainee")),
+        ReadableColumn("trainee.phone_display", label=_("Mobile phone")),
+        ReadableColumn("post", label=_("Post")),
+        ReadableColumn("street", label=_("Street")),
+        ReadableColumn("community", label=_("Community")),
+        ReadableColumn("compound", label=_("Compound")),
+        ReadableColumn("start_date", label=_("Start date")),
+        ReadableColumn("override_reason", label=_("Reason for override")),
     ]
     list_export = [
         "trainee.real_name", "trainee.phone_display", "post.name", "street.name", "community", "compound", "start_date",

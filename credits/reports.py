@@ -46,9 +46,8 @@ from courses.models import (
 )
 
 from . import rules
-from .choices import CertificateStatus
 from .models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
-from .selectors import appointments_visible_to, programme_requirements, programmes_live, today
+from .selectors import appointments_visible_to, programme_requirements, programmes_live, today, valid_certificate_q
 
 EXPIRING_DAYS = 90
 DECIMAL = DecimalField(max_digits=9, decimal_places=1)
@@ -117,9 +116,7 @@ def population_facts(
             facts.completed[user_id].add(course_id)
     facts.certified = set(
         Certificate.objects.filter(
-            status=CertificateStatus.VALID,
-            issued_on__lte=as_of,
-            valid_until__gte=as_of,
+            valid_certificate_q(as_of),
             holder_id__in=ids,
             programme__in=[p.pk for p in programmes],
         ).values_list("holder_id", "programme_id")
@@ -132,29 +129,34 @@ def population_facts(
 
 @dataclass
 class QualificationRow:
-    """One street's standing for one post."""
+    """One street's standing for one post: how many trainees stand where (``rules.Standing``)."""
 
     street: Street
     post: Post
     qualified: int = 0
-    certified: int = 0
+    requirements_met: int = 0
     in_progress: int = 0
     not_started: int = 0
 
     @property
     def trainees(self) -> int:
-        return self.qualified + self.in_progress + self.not_started
+        return self.qualified + self.requirements_met + self.in_progress + self.not_started
 
     @property
     def qualified_percent(self) -> int:
         return round(self.qualified * 100 / self.trainees) if self.trainees else 0
+
+    def count(self, standing: str) -> int:
+        """How many trainees of the street have ``standing`` for the post."""
+        return getattr(self, standing)
 
 
 def qualification_by_street(
     *, viewer: User, street: Street | None = None, post: Post | None = None, as_of: dt.date | None = None
 ) -> list[QualificationRow]:
     """For each visible street and each post: how many of the street's trainees of the post's party are qualified
-    (a valid certificate, or a qualifying programme's requirements met), in progress, or not started."""
+    (a valid certificate of a qualifying programme), have met a qualifying programme's requirements but have no
+    certificate yet, are in progress, or have not started; ``rules.post_standing`` decides, as for appointments."""
     as_of = as_of or today()
     streets = list(streets_visible_to(viewer).filter(pk=street.pk) if street else streets_visible_to(viewer))
     posts_qs = Post.objects.prefetch_related("programmes")
@@ -186,13 +188,7 @@ def qualification_by_street(
                 standings.append(standings_cache[pid])
             standing = rules.post_standing(certified=certified, programme_standings=standings)
             row = rows[(street_id, post_obj.pk)]
-            if standing == rules.Standing.QUALIFIED:
-                row.qualified += 1
-                row.certified += certified
-            elif standing == rules.Standing.IN_PROGRESS:
-                row.in_progress += 1
-            else:
-                row.not_started += 1
+            setattr(row, standing, row.count(standing) + 1)
     return [rows[(s.pk, p.pk)] for s in streets for p in posts]
 
 
@@ -343,8 +339,7 @@ def certificates_expiring(
     day = today()
     certificates = (
         Certificate.objects.filter(
-            status=CertificateStatus.VALID,
-            valid_until__gte=day,
+            valid_certificate_q(day),
             valid_until__lte=day + dt.timedelta(days=days),
             holder_id__in=trainees_visible_to(viewer, street_id=street.pk if street else None).order_by().values("pk"),
         )
@@ -420,7 +415,7 @@ def with_programme_standing(
 def filter_programme_standing(people: QuerySet[User], programme: ProgrammePage, standing: str) -> QuerySet[User]:
     """People whose standing for ``programme`` is ``standing`` (a ``rules.Standing`` value)."""
     people = with_programme_standing(people, programme)
-    if standing == rules.Standing.QUALIFIED:
+    if standing == rules.Standing.REQUIREMENTS_MET:
         return people.filter(programme_met=True)
     if standing == rules.Standing.IN_PROGRESS:
         return people.filter(programme_met=False, programme_started=True)
@@ -436,9 +431,7 @@ class CertificateState:
 def filter_certificate_state(people: QuerySet[User], state: str, *, days: int = EXPIRING_DAYS) -> QuerySet[User]:
     """People holding a valid certificate, one that expires within ``days`` days, or no valid certificate at all."""
     day = today()
-    valid = Certificate.objects.filter(
-        holder=OuterRef("pk"), status=CertificateStatus.VALID, issued_on__lte=day, valid_until__gte=day
-    )
+    valid = Certificate.objects.filter(valid_certificate_q(day), holder=OuterRef("pk"))
     if state == CertificateState.EXPIRING:
         return people.filter(Exists(valid.filter(valid_until__lte=day + dt.timedelta(days=days))))
     if state == CertificateState.VALID:
@@ -465,9 +458,7 @@ def key_figures(*, viewer: User) -> KeyFigures:
     """The admin home's headline numbers for the people the viewer may see (a handful of aggregate queries)."""
     population = trainees_visible_to(viewer).order_by().values("pk")
     day = today()
-    certificates = Certificate.objects.filter(
-        holder_id__in=population, status=CertificateStatus.VALID, issued_on__lte=day, valid_until__gte=day
-    ).aggregate(
+    certificates = Certificate.objects.filter(valid_certificate_q(day), holder_id__in=population).aggregate(
         valid=Count("pk"), expiring=Count("pk", filter=Q(valid_until__lte=day + dt.timedelta(days=EXPIRING_DAYS)))
     )
     appointments = appointments_visible_to(viewer).aggregate(
@@ -486,20 +477,19 @@ def key_figures(*, viewer: User) -> KeyFigures:
     )
 
 
-def completions_per_month(*, viewer: User, months: int = 12) -> list[tuple[dt.date, int]]:
-    """Course completions by visible trainees in each of the last ``months`` months, oldest first, zeros included."""
+def graduations_per_month(*, viewer: User, months: int = 12) -> list[tuple[dt.date, int]]:
+    """Graduations (``Certificate.objects.graduations()``: programmes met and certified, not course completions)
+    of visible trainees in each of the last ``months`` months by issue date, oldest first, zeros included."""
     this_month = today().replace(day=1)
     first = rules.months_before(this_month, months - 1)
-    counts = {
-        (month.date() if isinstance(month, dt.datetime) else month): n
-        for month, n in CourseCompletion.objects.filter(
-            user_id__in=trainees_visible_to(viewer).order_by().values("pk"), completed_at__gte=_start_of(first)
-        )
-        .annotate(month=TruncMonth("completed_at", tzinfo=timezone.get_current_timezone()))
+    counts = dict(
+        Certificate.objects.graduations()
+        .filter(holder_id__in=trainees_visible_to(viewer).order_by().values("pk"), issued_on__gte=first)
+        .annotate(month=TruncMonth("issued_on"))
         .order_by()
         .values_list("month")
         .annotate(n=Count("pk"))
-    }
+    )
     return [
         (m, counts.get(m, 0)) for m in (rules.months_before(this_month, back) for back in range(months - 1, -1, -1))
     ]

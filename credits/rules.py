@@ -565,13 +565,21 @@ def recommend(
 
 
 class Standing:
-    """Where a trainee stands for a programme or a post. The same three words in reports, charts and filters."""
+    """Where a trainee stands for a programme or a post: the same words in reports, charts, filters, appointments
+    and the eligibility API.
+
+    ``QUALIFIED`` is the one meaning of "qualified for a post": holding a valid certificate of a qualifying
+    programme. Meeting a programme's requirements without that certificate is ``REQUIREMENTS_MET`` ("requirements
+    met, certificate pending"), its own state, never counted as qualified. A programme's standing (requirements
+    only, ``PROGRAMME_ORDER``) is never ``QUALIFIED``: certificates are a post's business."""
 
     QUALIFIED = "qualified"
+    REQUIREMENTS_MET = "requirements_met"
     IN_PROGRESS = "in_progress"
     NOT_STARTED = "not_started"
 
-    ORDER = (QUALIFIED, IN_PROGRESS, NOT_STARTED)
+    ORDER = (QUALIFIED, REQUIREMENTS_MET, IN_PROGRESS, NOT_STARTED)
+    PROGRAMME_ORDER = (REQUIREMENTS_MET, IN_PROGRESS, NOT_STARTED)
 
 
 def has_started(requirements: Requirements, facts: Facts) -> bool:
@@ -581,19 +589,22 @@ def has_started(requirements: Requirements, facts: Facts) -> bool:
 
 
 def programme_standing(requirements: Requirements, facts: Facts) -> str:
-    """Qualified when every requirement is met, in progress once started, otherwise not started."""
+    """Requirements met when every requirement is met, in progress once started, otherwise not started."""
     if evaluate(requirements, facts).met:
-        return Standing.QUALIFIED
+        return Standing.REQUIREMENTS_MET
     return Standing.IN_PROGRESS if has_started(requirements, facts) else Standing.NOT_STARTED
 
 
 def post_standing(*, certified: bool, programme_standings: Iterable[str]) -> str:
-    """A trainee's standing for a post: qualified with a valid certificate of a qualifying programme or when one
-    qualifying programme's requirements are met; otherwise the best standing among the qualifying programmes."""
+    """A trainee's standing for a post: qualified only with a valid certificate of a qualifying programme;
+    otherwise the best of their standings for the qualifying programmes (requirements met, certificate pending;
+    in progress; not started)."""
     if certified:
         return Standing.QUALIFIED
     best = Standing.NOT_STARTED
     for standing in programme_standings:
+        # Only a certificate qualifies: a programme standing can at best be "requirements met".
+        standing = Standing.REQUIREMENTS_MET if standing == Standing.QUALIFIED else standing
         if Standing.ORDER.index(standing) < Standing.ORDER.index(best):
             best = standing
     return best

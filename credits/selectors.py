@@ -330,7 +330,8 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
 # Certificates, posts and appointments -----------------------------------------------------------------------
 
 
-def _valid_certificate_q(on: date) -> Q:
+def valid_certificate_q(on: date) -> Q:
+    """Certificates valid on ``on``: issued, not revoked, not expired. The one condition every check reads."""
     return Q(status=CertificateStatus.VALID, valid_until__gte=on, issued_on__lte=on)
 
 
@@ -338,7 +339,7 @@ def valid_certificates(*, trainee: User, programmes, on: date | None = None) -> 
     """A trainee's valid, unexpired certificates of any of ``programmes`` (one query)."""
     on = on or today()
     return (
-        Certificate.objects.filter(_valid_certificate_q(on), holder=trainee, programme__in=programmes)
+        Certificate.objects.filter(valid_certificate_q(on), holder=trainee, programme__in=programmes)
         .select_related("programme")
         .order_by("-valid_until")
     )
@@ -363,35 +364,53 @@ def post_by_slug(slug: str) -> Post | None:
 
 @dataclass
 class PostStanding:
-    """Whether a trainee qualifies for a post, on what certificate, or what they still lack."""
+    """Where a trainee stands for a post (a ``rules.Standing`` value), on what certificate, or what they still
+    lack."""
 
-    qualified: bool
+    standing: str
     certificate: Certificate | None
     shortfalls: list[str]
 
+    @property
+    def qualified(self) -> bool:
+        """Holding a valid certificate of a qualifying programme: the only meaning of "qualified"."""
+        return self.standing == rules.Standing.QUALIFIED
+
 
 def post_standing(*, trainee: User, post: Post, on: date | None = None) -> PostStanding:
-    """A trainee's standing for a post: a valid certificate of a qualifying programme, or the shortfalls of the
-    qualifying programme they are nearest to graduating from."""
+    """A trainee's standing for a post, decided by ``rules.post_standing`` as the street report decides it: a
+    valid certificate of a qualifying programme, or else the shortfalls of the qualifying programme they are
+    nearest to graduating from ("requirements met, certificate pending" when one is met)."""
     on = on or today()
     programmes = list(programmes_live().filter(posts=post))
     certificate = valid_certificate_for(trainee, programmes, on=on) if programmes else None
-    if certificate is not None:
-        return PostStanding(True, certificate, [])
-    if not programmes:
-        return PostStanding(False, None, [gettext("No programme qualifies for this post yet.")])
-    results = [(programme, eligibility_for(trainee=trainee, programme=programme, as_of=on)) for programme in programmes]
-    met = [programme for programme, eligibility in results if eligibility.met]
-    if met:
-        return PostStanding(
-            False,
-            None,
-            [gettext("《%(programme)s》 is complete but no certificate has been issued yet.") % {"programme": met[0].title}],
-        )
-    programme, eligibility = min(results, key=lambda pair: len(pair[1].shortfalls))
-    return PostStanding(
-        False, None, [f"《{programme.title}》：{message}" for message in eligibility.messages]
+    if certificate is None and not programmes:
+        return PostStanding(rules.Standing.NOT_STARTED, None, [gettext("No programme qualifies for this post yet.")])
+    results = []
+    if certificate is None:
+        for programme in programmes:
+            requirements = programme_requirements(programme)
+            facts = trainee_facts(trainee=trainee, requirements=requirements, as_of=on)
+            results.append(
+                (programme, rules.evaluate(requirements, facts), rules.programme_standing(requirements, facts))
+            )
+    standing = rules.post_standing(
+        certified=certificate is not None, programme_standings=[standing for *_, standing in results]
     )
+    if standing == rules.Standing.QUALIFIED:
+        return PostStanding(standing, certificate, [])
+    if standing == rules.Standing.REQUIREMENTS_MET:
+        met = next(programme for programme, eligibility, _ in results if eligibility.met)
+        return PostStanding(
+            standing,
+            None,
+            [
+                gettext("《%(programme)s》 is complete but no certificate has been issued yet.")
+                % {"programme": met.title}
+            ],
+        )
+    programme, eligibility, _ = min(results, key=lambda result: len(result[1].shortfalls))
+    return PostStanding(standing, None, [f"《{programme.title}》：{message}" for message in eligibility.messages])
 
 
 def appointments_visible_to(viewer: User) -> QuerySet[Appointment]:
@@ -405,7 +424,7 @@ def appointments_visible_to(viewer: User) -> QuerySet[Appointment]:
             return appointments.none()
         appointments = appointments.filter(street_id=viewer.managed_street_id)
     qualifying = Certificate.objects.filter(
-        _valid_certificate_q(today()), holder=OuterRef("trainee"), programme__posts=OuterRef("post")
+        valid_certificate_q(today()), holder=OuterRef("trainee"), programme__posts=OuterRef("post")
     )
     return appointments.annotate(qualified_now=Exists(qualifying))
 

@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
-from wagtail.admin.ui.tables import BooleanColumn
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -19,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from academy.admin_views import ReadableColumn, ReadableViewSetMixin, ServiceRefusalMixin
 from academy.roster_views import RosterImportViewSet
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -95,7 +95,7 @@ class CreditAdjustView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_ledger:index")
 
 
-class CreditLedgerViewSet(ModelViewSet):
+class CreditLedgerViewSet(ReadableViewSetMixin, ModelViewSet):
     """学分台账: every ledger row, read only; corrections are made as new rows through "Adjust credits"."""
 
     model = CreditEntry
@@ -135,7 +135,12 @@ class AppointmentIndexView(StreamingExportMixin, generic.IndexView):
         return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
 
 
-class AppointmentCreateView(generic.CreateView):
+class AppointmentCreateView(ServiceRefusalMixin, generic.CreateView):
+    """Appointing goes through ``appointment_create``; its refusal (not qualified, an override without a reason)
+    shows the form again with every shortfall."""
+
+    refusal_errors = (services.CreditActionError,)
+
     def save_instance(self):
         data = self.form.cleaned_data
         return services.appointment_create(
@@ -148,15 +153,6 @@ class AppointmentCreateView(generic.CreateView):
             start_date=data["start_date"],
             override_reason=data.get("override_reason") or "",
         )
-
-    def form_valid(self, form):
-        try:
-            return super().form_valid(form)
-        except services.CreditActionError as error:
-            form.add_error(None, error.message)
-            for shortfall in error.shortfalls:
-                form.add_error(None, shortfall)
-            return self.form_invalid(form)
 
 
 class AppointmentInspectView(generic.InspectView):
@@ -177,7 +173,7 @@ class AppointmentHistoryView(history.HistoryView):
         return obj
 
 
-class AppointmentViewSet(ModelViewSet):
+class AppointmentViewSet(ReadableViewSetMixin, ModelViewSet):
     """上岗任命: who holds which post where, and whether they are still qualified; street administrators see and
     appoint only in their own street."""
 
@@ -195,7 +191,7 @@ class AppointmentViewSet(ModelViewSet):
     form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]
     list_display = [
         "trainee", "post", "street", "community", "compound", "start_date",
-        BooleanColumn("qualified_now", label=_("Qualified now")),
+        ReadableColumn("qualified_now", label=_("Qualified now")),
     ]  # fmt: skip
     filterset_class = AppointmentFilterSet
     list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
@@ -215,23 +211,29 @@ class AppointmentViewSet(ModelViewSet):
 # API clients ----------------------------------------------------------------------------------------------
 
 
-class ApiClientCreateView(generic.CreateView):
+class ApiClientCreateView(ServiceRefusalMixin, generic.CreateView):
     """Create the client, then show its token once: only its hash is stored."""
 
-    def form_valid(self, form):
-        try:
-            client, token = services.api_client_create(
-                actor=self.request.user,
-                name=form.cleaned_data["name"],
-                requests_per_minute=form.cleaned_data["requests_per_minute"],
-            )
-        except services.CreditActionError as error:
-            form.add_error(None, error.message)
-            return self.form_invalid(form)
+    refusal_errors = (services.CreditActionError,)
+
+    def save_instance(self):
+        client, self.token = services.api_client_create(
+            actor=self.request.user,
+            name=self.form.cleaned_data["name"],
+            requests_per_minute=self.form.cleaned_data["requests_per_minute"],
+        )
+        return client
+
+    def save_action(self):
         return TemplateResponse(
             self.request,
             "credits/admin/api_client_created.html",
-            {"client": client, "token": token, "index_url": reverse("credits_api_clients:index"), "page_title": client.name},
+            {
+                "client": self.object,
+                "token": self.token,
+                "index_url": reverse("credits_api_clients:index"),
+                "page_title": self.object.name,
+            },
         )
 
 
@@ -261,7 +263,7 @@ class ApiClientRevokeView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_api_clients:index")
 
 
-class ApiClientViewSet(ModelViewSet):
+class ApiClientViewSet(ReadableViewSetMixin, ModelViewSet):
     """Other governance systems allowed to ask the eligibility API."""
 
     model = ApiClient
@@ -291,7 +293,7 @@ class ApiClientViewSet(ModelViewSet):
 # Posts ----------------------------------------------------------------------------------------------------
 
 
-class PostViewSet(SnippetViewSet):
+class PostViewSet(ReadableViewSetMixin, SnippetViewSet):
     """岗位: each names the programmes whose certificate qualifies for it."""
 
     model = Post
@@ -382,7 +384,7 @@ class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_cohorts:index")
 
 
-class CohortViewSet(ModelViewSet):
+class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
     """班次/期: a programme's intake, its roster and its sessions; registrars manage them."""
 
     model = Cohort

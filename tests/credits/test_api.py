@@ -110,3 +110,24 @@ def test_endpoint_is_in_the_openapi_schema(client):
     assert {parameter["name"] for parameter in operation["parameters"]} == {"phone", "post"}
     assert set(operation["responses"]) >= {"200", "404"}
     assert any("ApiClientToken" in requirement for requirement in operation["security"])
+
+
+def test_admin_creates_a_client_and_sees_its_token_once(client, staff_groups):
+    client.force_login(make_registrar())
+    response = client.post("/admin/credits/api-clients/new/", {"name": "街道基层治理平台", "requests_per_minute": 60})
+    assert response.status_code == 200
+    created = ApiClient.objects.get(name="街道基层治理平台")
+    assert created.token_prefix in response.content.decode()
+
+
+def test_admin_client_refused_by_the_service_shows_the_form_again_and_saves_nothing(client, staff_groups, monkeypatch):
+    def refuse(**kwargs):
+        raise services.CreditActionError("只有教务员可以管理接口客户端。", code="not_allowed")
+
+    monkeypatch.setattr(services, "api_client_create", refuse)
+    client.force_login(make_registrar())
+    response = client.post("/admin/credits/api-clients/new/", {"name": "街道基层治理平台", "requests_per_minute": 60})
+    assert response.status_code == 200
+    assert "只有教务员可以管理接口客户端。" in response.content.decode()
+    assert 'name="name"' in response.content.decode()
+    assert not ApiClient.objects.exists()

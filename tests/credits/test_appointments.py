@@ -133,3 +133,37 @@ def test_admin_post_holders_list_hides_other_streets(client, setting):
     appointment = Appointment.objects.get()
     assert client.get(f"/admin/credits/appointments/inspect/{appointment.pk}/").status_code in (403, 404)
     assert Competency.objects.exists()
+
+
+def appointment_form(setting, **changes):
+    trainee = setting["trainee"]
+    return {
+        "trainee": trainee.phone[3:], "post": setting["post"].pk, "street": setting["street"].pk, "community": "",
+        "compound": "信义坊小区", "start_date": "2026-12-07", "override_reason": "", **changes,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["registrar", "street_administrator"])
+@pytest.mark.parametrize("override_reason", ["", "   "], ids=["no-reason", "blank-reason"])
+def test_admin_appointing_someone_unqualified_shows_the_shortfalls_and_saves_nothing(
+    client, staff_groups, setting, role, override_reason
+):
+    staff = make_registrar() if role == "registrar" else make_street_administrator(setting["street"])
+    client.force_login(staff)
+    response = client.post(
+        "/admin/credits/appointments/new/", appointment_form(setting, override_reason=override_reason)
+    )
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert f"{setting['trainee'].display_name} 不具备小区专员的上岗资格。" in body
+    for shortfall in ["法规运用还差 1.5 学分", "总学分还差 2 学分"]:
+        assert shortfall in body
+    assert 'name="trainee"' in body  # the form itself comes back, filled in, to be corrected
+    assert not Appointment.objects.exists()
+
+
+def test_admin_override_with_a_reason_appoints_and_redirects(client, staff_groups, setting):
+    client.force_login(make_registrar())
+    response = client.post("/admin/credits/appointments/new/", appointment_form(setting, override_reason="街道急需"))
+    assert response.status_code == 302
+    assert Appointment.objects.get().override_reason == "街道急需"

@@ -75,21 +75,22 @@ def world(staff_groups):
 
 
 def counts(row):
-    return (row.street.name, row.trainees, row.qualified, row.certified, row.in_progress, row.not_started)
+    return (row.street.name, row.trainees, row.qualified, row.requirements_met, row.in_progress, row.not_started)
 
 
 def test_qualification_by_street_matches_the_hand_count(world):
     rows = reports.qualification_by_street(viewer=world["registrar"])
     ours = [r for r in rows if r.street in (world["a"], world["b"])]
-    assert [counts(r) for r in ours] == [("湖墅街道", 5, 2, 1, 1, 2), ("米市巷街道", 1, 1, 1, 0, 0)]
-    assert ours[0].qualified_percent == 40
+    # Qualified means a valid certificate (t2, t7); t1 met the requirements and waits for a certificate.
+    assert [counts(r) for r in ours] == [("湖墅街道", 5, 1, 1, 1, 2), ("米市巷街道", 1, 1, 0, 0, 0)]
+    assert ours[0].qualified_percent == 20
     # Every other street is listed too, with nobody in it (the staff's own street does not count them).
     assert all(r.trainees == 0 for r in rows if r not in ours)
 
 
 def test_street_administrator_sees_only_their_streets_qualification(world):
     rows = reports.qualification_by_street(viewer=world["admin_a"])
-    assert [counts(r) for r in rows] == [("湖墅街道", 5, 2, 1, 1, 2)]
+    assert [counts(r) for r in rows] == [("湖墅街道", 5, 1, 1, 1, 2)]
     assert reports.qualification_by_street(viewer=world["admin_a"], street=world["b"]) == []
 
 
@@ -107,11 +108,13 @@ def test_sql_programme_standing_filter_agrees_with_the_rules(world):
     programme = world["programme"]
     people = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
     found = {
-        standing: set(reports.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True))
-        for standing in rules.Standing.ORDER
+        standing: set(
+            reports.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True)
+        )
+        for standing in rules.Standing.PROGRAMME_ORDER
     }
     assert found == {
-        "qualified": {"学员1"},
+        "requirements_met": {"学员1"},
         "in_progress": {"学员3", "学员7"},
         "not_started": {"学员2", "学员4", "学员5", "学员6"},
     }
@@ -182,12 +185,21 @@ def test_report_views_render_and_export_csv_and_xlsx(client, world):
     url = reverse("academy_reports:qualification_by_street")
     assert client.get(url).status_code == 200
     rows = _csv(client.get(url, {"export": "csv", "street": world["a"].pk}))
-    assert rows[0][:4] == ["街道", "岗位", "学员", "已达标"]
-    assert rows[1:] == [["湖墅街道", "小区专员", "5", "2", "1", "1", "2", "40"]]
+    assert rows[0] == [
+        "街道",
+        "岗位",
+        "学员",
+        "具备上岗资格",
+        "已达结业标准，证书待发",
+        "学习中",
+        "未开始",
+        "具备上岗资格占比（%）",
+    ]
+    assert rows[1:] == [["湖墅街道", "小区专员", "5", "1", "1", "1", "2", "20"]]
     response = client.get(url, {"export": "xlsx", "street": world["a"].pk})
     assert response.streaming and response["Content-Type"].startswith("application/vnd.openxmlformats")
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [cell.value for cell in sheet[2]] == ["湖墅街道", "小区专员", 5, 2, 1, 1, 2, 40]
+    assert [cell.value for cell in sheet[2]] == ["湖墅街道", "小区专员", 5, 1, 1, 1, 2, 20]
     for name in ("completion_by_course", "credits_by_competency", "certificates_expiring", "unqualified_post_holders"):
         assert client.get(reverse(f"academy_reports:{name}")).status_code == 200
         assert len(_csv(client.get(reverse(f"academy_reports:{name}"), {"export": "csv"}))) > 1
@@ -264,7 +276,11 @@ def test_admin_home_shows_figures_and_svg_charts_scoped_to_the_street(client, wo
     client.force_login(world["registrar"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'data-figure="trainees">7<' in html
-    assert 'data-chart="completions"' in html and 'data-chart="competencies"' in html and 'data-chart="qualification"' in html
+    assert (
+        'data-chart="graduations"' in html
+        and 'data-chart="competencies"' in html
+        and 'data-chart="qualification"' in html
+    )
     assert "米市巷街道" in html
     client.force_login(world["admin_a"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
@@ -279,3 +295,27 @@ def test_editors_see_no_academy_panels(client, world):
     client.force_login(make_editor())
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "data-figure" not in html
+
+
+def test_graduations_per_month_counts_programmes_met_and_certified_not_course_completions(client, world):
+    """每月结业人次: t2 and t7 graduated (certificates issued ten days ago); t1's course completion this month is not a
+    graduation, nor is a renewal of t2's certificate, nor t4's certificate that was revoked."""
+    make_certificate(world["t"][2], world["programme"], number="A-2-renewed", issued_on=TODAY(), renews=world["cert_2"])
+    make_certificate(
+        world["t"][4],
+        world["programme"],
+        number="A-4",
+        status="revoked",
+        revoked_at=timezone.now(),
+        revoked_reason="冒名顶替",
+    )
+    months = reports.graduations_per_month(viewer=world["registrar"])
+    assert len(months) == 12 and months[-1][0] == TODAY().replace(day=1)
+    graduated_in = world["cert_2"].issued_on.replace(day=1)
+    assert {month: n for month, n in months if n} == {graduated_in: 2}
+    assert dict(reports.graduations_per_month(viewer=world["admin_a"]))[graduated_in] == 1  # street A: t2 only
+    client.force_login(world["registrar"])
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+    assert "每月结业人次" in html
+    assert f"<title>{graduated_in.month}月: 2</title>" in html
+    assert "课程完成记录" in html and "课程结业" not in html  # the course-completions figure does not say 结业
