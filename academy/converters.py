@@ -7,6 +7,8 @@ signed integer, so an id outside 1 .. 2**63-1 names nothing: this converter does
 model module (a routable page declares its sub-routes at import) or URLconf uses it.
 """
 
+import re
+
 from django.urls import register_converter
 
 MAX_ID = 2**63 - 1
@@ -16,6 +18,11 @@ class DatabaseIdConverter:
     """A positive id that fits a 64-bit signed integer column."""
 
     regex = "[0-9]{1,19}"
+
+    @classmethod
+    def is_valid(cls, text: str) -> bool:
+        """Whether ``text`` is an id this converter would accept (for ids that arrive as text, not through it)."""
+        return re.fullmatch(cls.regex, text) is not None and 1 <= int(text) <= MAX_ID
 
     def to_python(self, value: str) -> int:
         number = int(value)
