@@ -153,7 +153,7 @@ class LessonDoneOut(Schema):
 
 
 class OptionOut(Schema):
-    id: str
+    id: str = Field(description="An opaque id for this option in this trainee's next attempt only.")
     text: str
 
 
@@ -176,7 +176,9 @@ class QuizOut(Schema):
 
 
 class AttemptIn(Schema):
-    answers: dict[str, list[str]] = Field(description="Question id → the ids of the chosen options.")
+    answers: dict[str, list[str]] = Field(
+        description="Question id → the ids of the chosen options, as GET …/quiz gave them for this attempt."
+    )
 
 
 class AttemptOut(Schema):
@@ -332,7 +334,7 @@ def quiz_questions(request, course_id: int = ObjectId):
         "attempts_used": len(attempts),
         "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed),
         "passed": passed,
-        "questions": selectors.quiz_public_questions(quiz),
+        "questions": selectors.quiz_presented_questions(quiz=quiz, user=request.auth),
     }
 
 
@@ -343,8 +345,9 @@ def quiz_questions(request, course_id: int = ObjectId):
 )
 def quiz_attempt(request, payload: AttemptIn, course_id: int = ObjectId):
     course = _live_course(course_id)
-    attempt = services.quiz_attempt_submit(user=request.auth, course=course, answers=payload.answers)
     quiz = selectors.quiz_for(course)
+    answers = selectors.quiz_answers_as_authored(quiz=quiz, user=request.auth, answers=payload.answers) if quiz else {}
+    attempt = services.quiz_attempt_submit(user=request.auth, course=course, answers=answers)
     return Status(
         201,
         {
