@@ -46,14 +46,21 @@ def test_openapi_schema_and_docs_are_served(client):
 
 
 def test_openapi_schema_documents_every_status_each_endpoint_returns(client):
-    """Endpoints answer with ninja's Status (not deprecated tuples); their documented responses are unchanged."""
+    """Endpoints answer with ninja's Status (not deprecated tuples), and document every refusal they give: 401 not
+    signed in, 403 a browser's write without its CSRF token, 404 no such object, 422 a value the schema refuses
+    (issue 15; tests/test_api_schema.py has schemathesis check them against real answers)."""
     paths = client.get("/api/v1/openapi.json").json()["paths"]
+    write_by_id = {"400", "401", "403", "404", "422"}
     expected = {
-        ("/api/v1/courses/{course_id}/enrolment", "post"): {"201", "400"},
-        ("/api/v1/courses/{course_id}/enrolment", "delete"): {"204", "400"},
-        ("/api/v1/courses/{course_id}/quiz/attempts", "post"): {"201", "400"},
-        ("/api/v1/lessons/{lesson_id}/done", "post"): {"200", "400"},
-        ("/api/v1/eligibility/", "get"): {"200", "400", "404", "429"},
+        ("/api/v1/courses/", "get"): {"200", "422"},
+        ("/api/v1/courses/{course_id}", "get"): {"200", "404", "422"},
+        ("/api/v1/courses/{course_id}/enrolment", "post"): {"201", *write_by_id},
+        ("/api/v1/courses/{course_id}/enrolment", "delete"): {"204", *write_by_id},
+        ("/api/v1/courses/{course_id}/quiz", "get"): {"200", "400", "401", "404", "422"},
+        ("/api/v1/courses/{course_id}/quiz/attempts", "post"): {"201", *write_by_id},
+        ("/api/v1/lessons/{lesson_id}/done", "post"): {"200", *write_by_id},
+        ("/api/v1/me/enrolments", "get"): {"200", "401"},
+        ("/api/v1/eligibility/", "get"): {"200", "400", "401", "404", "422", "429"},
         ("/api/v1/certificates/{code}", "get"): {"200", "404", "429"},
     }
     for (path, method), statuses in expected.items():
