@@ -6,7 +6,14 @@ import pytest
 from django.test import Client
 from playwright.sync_api import expect
 
-from tests.courses.factories import CompetencyFactory, make_catalogue, make_course, presented, right_answers, wrong_answers
+from tests.courses.factories import (
+    CompetencyFactory,
+    make_catalogue,
+    make_course,
+    presented,
+    right_answers,
+    wrong_answers,
+)
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -205,4 +205,7 @@ def presented(user, course: CoursePage, answers: dict[str, list[str]]) -> dict[s
     from courses import selectors
 
     tokens = selectors.quiz_option_tokens(quiz=selectors.quiz_for(course), user=user)
-    return {question: [tokens.get((question, option), option) for option in options] for question, options in answers.items()}
+    return {
+        question: [tokens.get((question, option), option) for option in options]
+        for question, options in answers.items()
+    }

@@ -68,7 +68,9 @@ def test_the_api_presents_the_same_order_as_the_page_and_it_changes_with_the_att
     client.force_login(trainee)
     first = page_options(client, course)
     assert first == api_options(client, course) == page_options(client, course)  # a reload does not reshuffle
-    client.post(course.url + "quiz/", {f"q-{k}": v for k, v in presented(trainee, course, wrong_answers(course)).items()})
+    client.post(
+        course.url + "quiz/", {f"q-{k}": v for k, v in presented(trainee, course, wrong_answers(course)).items()}
+    )
     second = page_options(client, course)
     assert second == api_options(client, course)
     assert {option for _q, option in first}.isdisjoint({option for _q, option in second})  # new tokens each attempt
@@ -175,7 +177,9 @@ def test_always_choosing_the_first_displayed_option_passes_no_more_often_than_ch
     trainees = UserFactory.create_batch(5)
     odds = [_chance_of_passing(quiz) for quiz in quizzes] * len(trainees)
     passes = sum(
-        _passes_choosing_first(quiz, _presented_as_authored_ids(quiz, trainee)) for trainee in trainees for quiz in quizzes
+        _passes_choosing_first(quiz, _presented_as_authored_ids(quiz, trainee))
+        for trainee in trainees
+        for quiz in quizzes
     )
     assert _no_better_than_chance(passes, odds), (passes, sum(odds))
 
