@@ -72,7 +72,7 @@ def eligibility(
     phone: str = Query(
         ...,
         pattern=MAINLAND_MOBILE_INPUT_PATTERN,
-        description="A mainland mobile number, as people write it (138 0013 8000, +86 13800138000); else 422.",
+        description="A mainland mobile number as people write it: 11 digits from 1, +86 or spaces allowed; else 422.",
     ),
     post: str = Query(..., description="The post's slug."),
 ):
