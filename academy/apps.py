@@ -14,7 +14,7 @@ class AcademyConfig(AppConfig):
         from PIL import Image
         from wagtail.permissions import register_permission_policy
 
-        from . import checks, receivers  # noqa: F401  (registers system checks and the audit of group changes)
+        from . import checks, lookups, receivers  # noqa: F401  (registers system checks and the audit of group changes)
         from .models import Trainee
         from .permissions import TraineePermissionPolicy
 
@@ -23,3 +23,6 @@ class AcademyConfig(AppConfig):
         # Pillow's decompression-bomb guard, tied to the admin's pixel limit so that every use of Pillow (Wagtail's
         # renditions, PDFs, demo images) warns beyond it and refuses at twice it, never decoding a bomb.
         Image.MAX_IMAGE_PIXELS = settings.WAGTAILIMAGES_MAX_IMAGE_PIXELS
+        # Ids from a request never reach a query out of range (issue 15): `<id:pk>` in every URL that takes one
+        # (academy/converters.py), and lookups through relations bounded as Django bounds IntegerField's own.
+        lookups.register()

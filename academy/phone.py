@@ -9,6 +9,16 @@ from django.utils.translation import gettext_lazy as _
 MAINLAND_MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _SEPARATORS = re.compile(r"[\s\-()（）.]")
 
+# The numbers normalise_phone accepts, as a pattern an API schema can declare (so that a client, and schemathesis,
+# know what is valid): ASCII or full-width digits, an optional +86 / 0086 / 86, and spaces, dashes, dots or
+# brackets anywhere. Every string it matches normalises; a few odd spellings normalise_phone also accepts (a
+# full-width plus sign, say) it does not, so an API refuses them as malformed rather than guessing.
+_SEPARATOR = "[ ().（）-]*"
+_DIGIT = f"{_SEPARATOR}[0-9０-９]"
+MAINLAND_MOBILE_INPUT_PATTERN = (
+    rf"^{_SEPARATOR}(\+86|0086|86)?{_SEPARATOR}[1１]{_SEPARATOR}[3-9３-９](?:{_DIGIT}){{9}}{_SEPARATOR}$"
+)
+
 
 def normalise_phone(raw: str) -> str:
     """Return the number as +86XXXXXXXXXXX, or raise ValidationError with a message a trainee understands.

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.conf.urls.static import static
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.contrib.sitemaps.views import sitemap
@@ -31,6 +31,7 @@ urlpatterns = [
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", learner_api.urls),
     path("api/v2/", api_router.urls),
+    re_path(r"^api/(?P<path>.*)$", views.api_not_found, name="api_not_found"),  # never the page tree, never a redirect
     path("learning/", include("courses.urls")),
     path("search/", home_views.search, name="search"),
     path("search/autocomplete/", home_views.search_autocomplete, name="search_autocomplete"),

@@ -70,6 +70,14 @@ def elder_mode_switch(request):
     return response
 
 
+def api_not_found(request, path=""):
+    """Any address under /api/ that no API operation answers: a JSON 404, whatever the method.
+
+    Without it such an address fell through to the page tree, and Django's APPEND_SLASH answered a DELETE or POST
+    without a trailing slash with a RuntimeError under DEBUG (a 500) and with a redirect to an HTML page otherwise."""
+    return JsonResponse({"detail": _("No API operation answers this address."), "code": "not_found"}, status=404)
+
+
 @require_safe
 @never_cache
 def healthz(request):

@@ -56,7 +56,11 @@ def prepare(users: int, path: Path) -> dict:
         quiz = selectors.quiz_for(course)
         answers = {}
         if quiz is not None:
-            answers = {spec.id: sorted(spec.correct_option_ids) for spec in selectors.quiz_question_specs(quiz)}
+            # By text: a trainee sees options under tokens of their own attempt, so knowing the answers means
+            # knowing which texts are right.
+            texts = {(q["id"], o["id"]): o["text"] for q in selectors.quiz_public_questions(quiz) for o in q["options"]}
+            answers = {spec.id: sorted(texts[(spec.id, option)] for option in spec.correct_option_ids)
+                       for spec in selectors.quiz_question_specs(quiz)}  # fmt: skip
         lessons = [{"id": lesson.pk, "url": lesson.url, "seconds": lesson.required_seconds}
                    for lesson in course.get_lessons()]  # fmt: skip
         prerequisites = list(selectors.course_prerequisites(course).values_list("pk", flat=True))

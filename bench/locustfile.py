@@ -2,8 +2,9 @@
 their credits and verify certificates. Run by bench/locust_run.py, which prepares the scenario file it reads.
 
 The scenario file (BENCH_LOCUST_SCENARIO, JSON) names the trainees who may log in (phone, password, party), the
-online courses with their lessons, the right answers to their quizzes (a trainee who studied knows them; the
-server never sends them) and certificate verification codes to check.
+online courses with their lessons, the texts of the right answers to their quizzes (a trainee who studied knows them;
+the server never sends them, and shows each trainee options under tokens of their own) and certificate verification
+codes to check.
 """
 
 import json
@@ -79,8 +80,12 @@ class Trainee(HttpUser):
         if course["answers"]:
             quiz = self.api("get", f"/api/v1/courses/{course['id']}/quiz", name="/api/v1/courses/<id>/quiz")
             if quiz.ok and not quiz.json()["passed"]:
+                right = course["answers"]  # question id -> the texts of its right options
+                answers = {question["id"]: [option["id"] for option in question["options"]
+                                            if option["text"] in right.get(question["id"], ())]
+                           for question in quiz.json()["questions"]}  # fmt: skip
                 attempt = self.api("post", f"/api/v1/courses/{course['id']}/quiz/attempts",
-                                   name="/api/v1/courses/<id>/quiz/attempts", json={"answers": course["answers"]})  # fmt: skip
+                                   name="/api/v1/courses/<id>/quiz/attempts", json={"answers": answers})  # fmt: skip
                 completed = attempt.ok and attempt.json()["course_completed"]
         if completed:
             self.finished.add(course["id"])

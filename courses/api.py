@@ -13,13 +13,13 @@ from datetime import datetime
 from decimal import Decimal
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Field, NinjaAPI, Query, Router, Schema, Status
+from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from academy.choices import Party
+from academy.converters import MAX_ID
 
 from . import rules, selectors, services
 from .choices import DeliveryMode
@@ -57,10 +57,31 @@ def course_action_error(request, error: services.CourseActionError):
 
 
 class ErrorOut(Schema):
+    """A refusal: 400 (the action does not fit the state), 401 (not signed in), 403 (a browser's write without its
+    CSRF token), 404 (no such object), 429 (too many requests)."""
+
     detail: str
     code: str = ""
     question: str | None = None
     remaining_seconds: int | None = None
+
+
+class ValidationErrorOut(Schema):
+    """422: a path, query or body value does not fit this schema; one entry per wrong value (django-ninja's form)."""
+
+    detail: list[dict]
+
+
+# What each kind of operation may answer besides its success, so that the OpenAPI document names every status the
+# API returns (issue 15; schemathesis checks it). Combine them in ``response={...}``.
+INVALID = {422: ValidationErrorOut}  # any operation with a parameter or a body
+BY_ID = {404: ErrorOut, **INVALID}  # an operation on /…/{id}: the id names nothing (or is out of range: 422)
+SIGNED_IN = {401: ErrorOut}  # a trainee's session (cookie or X-Session-Token)
+SIGNED_IN_WRITE = {401: ErrorOut, 403: ErrorOut}  # a browser's write also needs its CSRF token
+
+
+# A path id: a positive 64-bit integer, as every id column holds; anything else is a 422 before any query runs.
+ObjectId = Path(..., ge=1, le=MAX_ID, description="The object's id.")
 
 
 class CompetencyOut(Schema):
@@ -132,7 +153,7 @@ class LessonDoneOut(Schema):
 
 
 class OptionOut(Schema):
-    id: str
+    id: str = Field(description="An opaque id for this option in this trainee's next attempt only.")
     text: str
 
 
@@ -155,7 +176,9 @@ class QuizOut(Schema):
 
 
 class AttemptIn(Schema):
-    answers: dict[str, list[str]] = Field(description="Question id → the ids of the chosen options.")
+    answers: dict[str, list[str]] = Field(
+        description="Question id → the ids of the chosen options, as GET …/quiz gave them for this attempt."
+    )
 
 
 class AttemptOut(Schema):
@@ -173,22 +196,11 @@ class AttemptOut(Schema):
 router = Router(tags=["courses"])
 
 
-# Ids beyond a 64-bit integer cannot exist; on SQLite the lookup itself would fail with OverflowError (found by
-# schemathesis), so they are simply not found.
-MAX_ID = 2**63 - 1
-
-
-def _get_by_id(queryset, pk: int):
-    if not 0 < pk <= MAX_ID:
-        raise Http404
-    return get_object_or_404(queryset, pk=pk)
-
-
 def _live_course(course_id: int) -> CoursePage:
-    return _get_by_id(selectors.courses_live(), course_id)
+    return get_object_or_404(selectors.courses_live(), pk=course_id)
 
 
-@router.get("/courses/", response=CourseListOut, auth=None, summary="List courses")
+@router.get("/courses/", response={200: CourseListOut, **INVALID}, auth=None, summary="List courses")
 def course_list(
     request,
     competency: str = "",
@@ -205,8 +217,10 @@ def course_list(
     return {"count": courses.count(), "items": list(courses[offset : offset + limit])}
 
 
-@router.get("/courses/{int:course_id}", response=CourseDetailOut, auth=None, summary="One course with its lessons")
-def course_detail(request, course_id: int):
+@router.get(
+    "/courses/{course_id}", response={200: CourseDetailOut, **BY_ID}, auth=None, summary="One course with its lessons"
+)
+def course_detail(request, course_id: int = ObjectId):
     course = _live_course(course_id)
     lessons = selectors.course_lessons(course)
     quiz = selectors.quiz_for(course)
@@ -256,31 +270,39 @@ def _enrolment_rows(user, course_id: int | None = None) -> list[dict]:
 
 
 @router.post(
-    "/courses/{int:course_id}/enrolment",
-    response={201: EnrolmentOut, 400: ErrorOut},
+    "/courses/{course_id}/enrolment",
+    response={201: EnrolmentOut, 400: ErrorOut, **SIGNED_IN_WRITE, **BY_ID},
     summary="Enrol in a course",
 )
-def enrol(request, course_id: int):
+def enrol(request, course_id: int = ObjectId):
     course = _live_course(course_id)
     services.enrolment_create(user=request.auth, course=course)
     return Status(201, _enrolment_rows(request.auth, course.pk)[0])
 
 
-@router.delete("/courses/{int:course_id}/enrolment", response={204: None, 400: ErrorOut}, summary="Leave a course")
-def unenrol(request, course_id: int):
+@router.delete(
+    "/courses/{course_id}/enrolment",
+    response={204: None, 400: ErrorOut, **SIGNED_IN_WRITE, **BY_ID},
+    summary="Leave a course",
+)
+def unenrol(request, course_id: int = ObjectId):
     course = _live_course(course_id)
     services.enrolment_delete(user=request.auth, course=course)
     return Status(204, None)
 
 
-@router.get("/me/enrolments", response=list[EnrolmentOut], summary="My enrolments with progress")
+@router.get("/me/enrolments", response={200: list[EnrolmentOut], **SIGNED_IN}, summary="My enrolments with progress")
 def my_enrolments(request):
     return _enrolment_rows(request.auth)
 
 
-@router.post("/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done")
-def lesson_done(request, lesson_id: int):
-    lesson = _get_by_id(LessonPage.objects.live(), lesson_id)
+@router.post(
+    "/lessons/{lesson_id}/done",
+    response={200: LessonDoneOut, 400: ErrorOut, **SIGNED_IN_WRITE, **BY_ID},
+    summary="Mark a lesson done",
+)
+def lesson_done(request, lesson_id: int = ObjectId):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     progress = services.lesson_mark_done(user=request.auth, lesson=lesson)
     completion = selectors.completion_for(user=request.auth, course=progress.course)
     return {
@@ -291,8 +313,12 @@ def lesson_done(request, lesson_id: int):
     }
 
 
-@router.get("/courses/{int:course_id}/quiz", response={200: QuizOut, 400: ErrorOut}, summary="Quiz questions")
-def quiz_questions(request, course_id: int):
+@router.get(
+    "/courses/{course_id}/quiz",
+    response={200: QuizOut, 400: ErrorOut, **SIGNED_IN, **BY_ID},
+    summary="Quiz questions",
+)
+def quiz_questions(request, course_id: int = ObjectId):
     course = _live_course(course_id)
     quiz = selectors.quiz_for(course)
     if quiz is None:
@@ -308,19 +334,20 @@ def quiz_questions(request, course_id: int):
         "attempts_used": len(attempts),
         "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed),
         "passed": passed,
-        "questions": selectors.quiz_public_questions(quiz),
+        "questions": selectors.quiz_presented_questions(quiz=quiz, user=request.auth),
     }
 
 
 @router.post(
-    "/courses/{int:course_id}/quiz/attempts",
-    response={201: AttemptOut, 400: ErrorOut},
+    "/courses/{course_id}/quiz/attempts",
+    response={201: AttemptOut, 400: ErrorOut, **SIGNED_IN_WRITE, **BY_ID},
     summary="Submit a quiz attempt",
 )
-def quiz_attempt(request, course_id: int, payload: AttemptIn):
+def quiz_attempt(request, payload: AttemptIn, course_id: int = ObjectId):
     course = _live_course(course_id)
-    attempt = services.quiz_attempt_submit(user=request.auth, course=course, answers=payload.answers)
     quiz = selectors.quiz_for(course)
+    answers = selectors.quiz_answers_as_authored(quiz=quiz, user=request.auth, answers=payload.answers) if quiz else {}
+    attempt = services.quiz_attempt_submit(user=request.auth, course=course, answers=answers)
     return Status(
         201,
         {

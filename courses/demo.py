@@ -80,27 +80,53 @@ def _lesson_body(lesson: dict) -> list:
     return body
 
 
-def _quiz_questions(code: str, quiz: dict) -> list[dict]:
+def _option_rotations(courses: list[dict]) -> dict[tuple[str, int], int]:
+    """(course code, question number) → how far to rotate that question's options.
+
+    The demo data is written the way authors write, with the correct option(s) first; a trainee who always picked
+    the first option passed 36 of 40 quizzes. Rotating each choice question by one more place than the last one
+    of its kind and size, in the order of the data, spreads the correct options evenly over the positions, and
+    the same way on every run (so seed_demo stays idempotent). True-or-false questions keep 正确 before 错误:
+    their answers are already mixed (40 true, 52 false)."""
+    turns: dict[tuple[str, int], int] = {}
+    rotations = {}
+    for course in courses:
+        for number, question in enumerate((course["quiz"] or {}).get("questions", ()), start=1):
+            if question["kind"] == "truefalse":
+                continue
+            size = len(question["options"])
+            turn = turns.get((question["kind"], size), 0)
+            turns[(question["kind"], size)] = turn + 1
+            rotations[(course["code"], number)] = turn % size
+    return rotations
+
+
+def _quiz_questions(code: str, quiz: dict, rotations: dict[tuple[str, int], int]) -> list[dict]:
     key = code.lower()
-    return [
-        {
-            "type": "question",
-            "id": f"{key}-q{number}",
-            "value": {
-                "kind": question["kind"],
-                "text": question["text"],
-                "explanation": question.get("explanation", ""),
-                "options": [
-                    {"type": "item", "id": f"{key}-q{number}-o{index}", "value": {"text": text, "correct": correct}}
-                    for index, (text, correct) in enumerate(question["options"], start=1)
-                ],
-            },
-        }
-        for number, question in enumerate(quiz["questions"], start=1)
-    ]
+    questions = []
+    for number, question in enumerate(quiz["questions"], start=1):
+        shift = rotations.get((code, number), 0)
+        options = question["options"][shift:] + question["options"][:shift]
+        questions.append(
+            {
+                "type": "question",
+                "id": f"{key}-q{number}",
+                "value": {
+                    "kind": question["kind"],
+                    "text": question["text"],
+                    "explanation": question.get("explanation", ""),
+                    "options": [
+                        {"type": "item", "id": f"{key}-q{number}-o{index}", "value": {"text": text, "correct": correct}}
+                        for index, (text, correct) in enumerate(options, start=1)
+                    ],
+                },
+            }
+        )
+    return questions
 
 
 def seed_courses(index: CourseIndexPage) -> dict[str, CoursePage]:
+    rotations = _option_rotations(COURSES)
     competencies = {}
     for item in COMPETENCIES:
         competency, _created = Competency.objects.get_or_create(
@@ -156,7 +182,7 @@ def seed_courses(index: CourseIndexPage) -> dict[str, CoursePage]:
                 pass_mark=item["quiz"]["pass_mark"],
                 max_attempts=item["quiz"]["max_attempts"],
                 shuffle=item["quiz"]["shuffle"],
-                questions=_quiz_questions(item["code"], item["quiz"]),
+                questions=_quiz_questions(item["code"], item["quiz"], rotations),
             )
     for item in COURSES:
         if item["prerequisites"]:

@@ -302,7 +302,7 @@ class CoursePage(RoutablePageMixin, Page):
 
         return quiz_take(request, course=self)
 
-    @path("quiz/attempts/<int:attempt_id>/")
+    @path("quiz/attempts/<id:attempt_id>/")
     def quiz_result(self, request, attempt_id):
         from .views import quiz_result
 

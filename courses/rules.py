@@ -1,8 +1,9 @@
 """Pure calculations for courses: no ORM, unit-testable without a database."""
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from django.utils.translation import gettext, gettext_noop
 
@@ -70,6 +71,21 @@ def quiz_score(questions: Sequence[QuestionSpec], answers: Mapping[str, Iterable
     correct = total - len(wrong)
     score = (correct * 100) // total if total else 0
     return QuizScore(total, correct, score, score >= pass_mark, wrong)
+
+
+Item = TypeVar("Item")
+
+
+def quiz_option_token(digest: str) -> str:
+    """The token a trainee sees for an option, from its HMAC digest (hex): short enough for a form, long enough
+    (80 bits) that nobody guesses one."""
+    return digest[:20]
+
+
+def shuffled_by_token(items: Sequence[Item], token: Callable[[Item], str]) -> list[Item]:
+    """Items in the order of their tokens: as good as a random shuffle when the tokens are HMACs, and the same
+    every time for the same tokens (so the page and the API show one order, and a reload does not reshuffle)."""
+    return sorted(items, key=token)
 
 
 def attempts_left(*, max_attempts: int, used: int, passed: bool) -> int:

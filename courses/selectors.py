@@ -9,6 +9,7 @@ from operator import or_
 from django.core.cache import cache
 from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.utils.crypto import salted_hmac
 
 from . import rules
 from .choices import DeliveryMode, RegistrationStatus, SessionStatus
@@ -242,6 +243,62 @@ def quiz_public_questions(quiz: Quiz) -> list[dict]:
             }
         )
     return questions
+
+
+def _quiz_presentation_seed(*, quiz: Quiz, user) -> str:
+    """This trainee's next attempt at this quiz: its options' tokens and its order are derived from it."""
+    attempt_number = QuizAttempt.objects.filter(user=user, course_id=quiz.course_id).count() + 1
+    return f"{user.pk}:{quiz.pk}:{attempt_number}"
+
+
+def quiz_option_tokens(*, quiz: Quiz, user) -> dict[tuple[str, str], str]:
+    """(question id, authored option id) → the opaque token that stands for that option in this trainee's next
+    attempt. Authored ids can give the answer away (the demo's ``fg-01-q1-o1`` names its position, and the
+    correct option was always first); a token is an HMAC under the site's secret key, different for each trainee
+    and attempt, and says nothing about the option. The server maps tokens back before scoring."""
+    seed = _quiz_presentation_seed(quiz=quiz, user=user)
+    return {
+        (spec.id, option_id): rules.quiz_option_token(
+            salted_hmac("courses.quiz.option", f"{seed}|{spec.id}|{option_id}").hexdigest()
+        )
+        for spec in quiz_question_specs(quiz)
+        for option_id in spec.option_ids
+    }
+
+
+def quiz_presented_questions(*, quiz: Quiz, user) -> list[dict]:
+    """The quiz as this trainee's next attempt shows it, on the page and in the API alike: options named by their
+    tokens and, when the quiz shuffles, questions and options in an order drawn from those tokens, so the same
+    for every request until the attempt is submitted, and new for the next one."""
+    tokens = quiz_option_tokens(quiz=quiz, user=user)
+    questions = quiz_public_questions(quiz)
+    for question in questions:
+        question["options"] = [
+            {"id": tokens[(question["id"], option["id"])], "text": option["text"]} for option in question["options"]
+        ]
+    if quiz.shuffle:
+        questions = rules.shuffled_by_token(questions, lambda question: question["options"][0]["id"])
+        for question in questions:
+            question["options"] = rules.shuffled_by_token(question["options"], lambda option: option["id"])
+    return questions
+
+
+def quiz_answers_as_authored(*, quiz: Quiz, user, answers):
+    """Answers given with option tokens, as the scoring service takes them (authored option ids). A value that is
+    no token of this trainee's attempt (an authored id guessed from its pattern, a token of an earlier attempt)
+    becomes an empty id, which the service refuses as an option not in the question. Answers that are not
+    {question id: [token, ...]} at all are passed on unchanged for the service to refuse."""
+    if not isinstance(answers, dict):
+        return answers
+    by_token = {token: option_id for (_question, option_id), token in quiz_option_tokens(quiz=quiz, user=user).items()}
+    translated = {}
+    for question_id, chosen in answers.items():
+        values = [chosen] if isinstance(chosen, str) else chosen
+        if not isinstance(values, list | tuple) or not all(isinstance(value, str) for value in values):
+            translated[question_id] = chosen
+            continue
+        translated[question_id] = [by_token.get(value, "") for value in values]
+    return translated
 
 
 def quiz_explanations(quiz: Quiz) -> dict[str, str]:

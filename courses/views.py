@@ -4,7 +4,6 @@ Page models call into this module; every view decides here who may see what.
 """
 
 import json
-import random
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -404,15 +403,16 @@ def quiz_take(request, *, course: CoursePage):
     if not selectors.is_enrolled(user=request.user, course=course):
         messages.warning(request, _("Enrol in this course to take its quiz."))
         return redirect(course.url)
-    questions = selectors.quiz_public_questions(quiz)
+    questions = selectors.quiz_presented_questions(quiz=quiz, user=request.user)
     attempts = selectors.quiz_attempts(user=request.user, course=course)
     passed = any(attempt.passed for attempt in attempts)
     left = rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed)
     error, chosen, status = None, {}, 200
     if request.method == "POST":
         answers = _answers_from_post(request.POST, questions)
+        authored = selectors.quiz_answers_as_authored(quiz=quiz, user=request.user, answers=answers)
         try:
-            attempt = services.quiz_attempt_submit(user=request.user, course=course, answers=answers)
+            attempt = services.quiz_attempt_submit(user=request.user, course=course, answers=authored)
         except services.CourseActionError as problem:
             error, chosen, status = problem, answers, 400
         else:
@@ -421,11 +421,6 @@ def quiz_take(request, *, course: CoursePage):
             return redirect(course.url + course.reverse_subpage("quiz_result", kwargs={"attempt_id": attempt.pk}))
     elif request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
-    if quiz.shuffle and status == 200:
-        shuffler = random.Random()  # noqa: S311  (order of questions, not security)
-        shuffler.shuffle(questions)
-        for question in questions:
-            shuffler.shuffle(question["options"])
     return render(
         request,
         "courses/quiz.html",

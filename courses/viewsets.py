@@ -416,13 +416,11 @@ class TrainingSessionViewSet(ReadableViewSetMixin, ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("roster/<int:pk>/", self._staff_view(SessionRosterView), name="roster"),
-            path("projector/<int:pk>/", self._staff_view(SessionProjectorView), name="projector"),
-            path("projector/<int:pk>/code/", self._staff_view(SessionProjectorCodeView), name="projector_code"),
-            path(
-                "attendance/<int:pk>/export/", self._staff_view(SessionAttendanceExportView), name="attendance_export"
-            ),
-            path("sign-in/<int:pk>/", self._staff_view(SessionSignInSheetView), name="sign_in_sheet"),
+            path("roster/<id:pk>/", self._staff_view(SessionRosterView), name="roster"),
+            path("projector/<id:pk>/", self._staff_view(SessionProjectorView), name="projector"),
+            path("projector/<id:pk>/code/", self._staff_view(SessionProjectorCodeView), name="projector_code"),
+            path("attendance/<id:pk>/export/", self._staff_view(SessionAttendanceExportView), name="attendance_export"),
+            path("sign-in/<id:pk>/", self._staff_view(SessionSignInSheetView), name="sign_in_sheet"),
             path("attendance/template/", self._staff_view(AttendanceTemplateView), name="attendance_template"),
         ]
 

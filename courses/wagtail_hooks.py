@@ -35,12 +35,12 @@ def register_feedback_urls():
     return [
         path("courses/feedback/", admin_views.feedback_overview, name="courses_feedback"),
         path(
-            "courses/feedback/course/<int:course_id>.xlsx",
+            "courses/feedback/course/<id:course_id>.xlsx",
             admin_views.feedback_export_course,
             name="courses_feedback_export_course",
         ),
         path(
-            "courses/feedback/lecturer/<int:lecturer_id>.xlsx",
+            "courses/feedback/lecturer/<id:lecturer_id>.xlsx",
             admin_views.feedback_export_lecturer,
             name="courses_feedback_export_lecturer",
         ),

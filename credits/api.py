@@ -10,11 +10,12 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from academy.models import User
-from academy.phone import normalise_phone
+from academy.phone import MAINLAND_MOBILE_INPUT_PATTERN, normalise_phone
+from courses.api import INVALID, ErrorOut
 
 from . import selectors, services
 
@@ -61,12 +62,20 @@ def _rate_limited(client) -> bool:
 
 @router.get(
     "/eligibility/",
-    response={200: EligibilityOut, 400: ApiErrorOut, 404: ApiErrorOut, 429: ApiErrorOut},
+    response={200: EligibilityOut, 400: ApiErrorOut, 401: ErrorOut, 404: ApiErrorOut, 429: ApiErrorOut, **INVALID},
     summary="Post eligibility of one person",
     description="Whether the person with this mobile number may take up the post, on what certificate, "
     "or what they still lack.",
 )
-def eligibility(request, phone: str, post: str):
+def eligibility(
+    request,
+    phone: str = Query(
+        ...,
+        pattern=MAINLAND_MOBILE_INPUT_PATTERN,
+        description="A mainland mobile number as people write it: 11 digits from 1, +86 or spaces allowed; else 422.",
+    ),
+    post: str = Query(..., description="The post's slug."),
+):
     client = request.auth
     if _rate_limited(client):
         return Status(429, {"detail": _("Too many requests; try again in a minute."), "code": "rate_limited"})

@@ -187,9 +187,9 @@ class CertificateViewSet(ReadableViewSetMixin, ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("issue/", CertificateIssueView.as_view(permission_policy=self.permission_policy), name="issue"),
-            path("revoke/<int:pk>/", self._reason_view("revoke"), name="revoke"),
-            path("reinstate/<int:pk>/", self._reason_view("reinstate"), name="reinstate"),
-            path("render/<int:pk>/", CertificateRenderView.as_view(permission_policy=self.permission_policy), name="render"),
+            path("revoke/<id:pk>/", self._reason_view("revoke"), name="revoke"),
+            path("reinstate/<id:pk>/", self._reason_view("reinstate"), name="reinstate"),
+            path("render/<id:pk>/", CertificateRenderView.as_view(permission_policy=self.permission_policy), name="render"),
         ]
 
 
@@ -308,8 +308,8 @@ class CertificateRequestViewSet(ReadableViewSetMixin, ModelViewSet):
     def get_urlpatterns(self):
         return [
             *super().get_urlpatterns(),
-            path("approve/<int:pk>/", self._decision_view("approve"), name="approve"),
-            path("decline/<int:pk>/", self._decision_view("decline"), name="decline"),
+            path("approve/<id:pk>/", self._decision_view("approve"), name="approve"),
+            path("decline/<id:pk>/", self._decision_view("decline"), name="decline"),
         ]
 
 

@@ -7,7 +7,7 @@ from . import certificate_views, views
 urlpatterns = [
     path("", views.my_credits, name="credits_my_credits"),
     path("certificates/", certificate_views.my_certificates, name="credits_my_certificates"),
-    path("certificates/<int:pk>/download/", certificate_views.download, name="credits_certificate_download"),
+    path("certificates/<id:pk>/download/", certificate_views.download, name="credits_certificate_download"),
     path("transcript.pdf", certificate_views.transcript, name="credits_transcript"),
 ]
 

@@ -287,7 +287,7 @@ class ApiClientViewSet(ReadableViewSetMixin, ModelViewSet):
         return ApiClientRevokeView.as_view(permission_policy=self.permission_policy)
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("revoke/<int:pk>/", self.revoke_view, name="revoke")]
+        return [*super().get_urlpatterns(), path("revoke/<id:pk>/", self.revoke_view, name="revoke")]
 
 
 # Posts ----------------------------------------------------------------------------------------------------
@@ -409,7 +409,7 @@ class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
         return CohortRegisterView.as_view(permission_policy=self.permission_policy)
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("register/<int:pk>/", self.register_view, name="register")]
+        return [*super().get_urlpatterns(), path("register/<id:pk>/", self.register_view, name="register")]
 
 
 # The "三方学院" menu group ----------------------------------------------------------------------------------

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "academy.middleware.StaffMFARequiredMiddleware",
+    "academy.middleware.ObjectIdInPathMiddleware",  # an admin object id that cannot exist: 404 before the view
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

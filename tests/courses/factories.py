@@ -197,3 +197,15 @@ def make_session(
     session.full_clean()
     session.save()
     return session
+
+
+def presented(user, course: CoursePage, answers: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Authored answers as a trainee submits them on the page or through the API: each option by the token it has
+    in that trainee's next attempt (an id that is no option of the quiz stays as it is, to be refused)."""
+    from courses import selectors
+
+    tokens = selectors.quiz_option_tokens(quiz=selectors.quiz_for(course), user=user)
+    return {
+        question: [tokens.get((question, option), option) for option in options]
+        for question, options in answers.items()
+    }

@@ -9,7 +9,7 @@ from courses import services
 from courses.models import CourseCompletion, Enrolment, LessonPage, LessonProgress, QuizAttempt
 from tests.factories import UserFactory
 
-from .factories import make_course, right_answers, wrong_answers
+from .factories import make_course, presented, right_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -46,14 +46,21 @@ def test_openapi_schema_and_docs_are_served(client):
 
 
 def test_openapi_schema_documents_every_status_each_endpoint_returns(client):
-    """Endpoints answer with ninja's Status (not deprecated tuples); their documented responses are unchanged."""
+    """Endpoints answer with ninja's Status (not deprecated tuples), and document every refusal they give: 401 not
+    signed in, 403 a browser's write without its CSRF token, 404 no such object, 422 a value the schema refuses
+    (issue 15; tests/test_api_schema.py has schemathesis check them against real answers)."""
     paths = client.get("/api/v1/openapi.json").json()["paths"]
+    write_by_id = {"400", "401", "403", "404", "422"}
     expected = {
-        ("/api/v1/courses/{course_id}/enrolment", "post"): {"201", "400"},
-        ("/api/v1/courses/{course_id}/enrolment", "delete"): {"204", "400"},
-        ("/api/v1/courses/{course_id}/quiz/attempts", "post"): {"201", "400"},
-        ("/api/v1/lessons/{lesson_id}/done", "post"): {"200", "400"},
-        ("/api/v1/eligibility/", "get"): {"200", "400", "404", "429"},
+        ("/api/v1/courses/", "get"): {"200", "422"},
+        ("/api/v1/courses/{course_id}", "get"): {"200", "404", "422"},
+        ("/api/v1/courses/{course_id}/enrolment", "post"): {"201", *write_by_id},
+        ("/api/v1/courses/{course_id}/enrolment", "delete"): {"204", *write_by_id},
+        ("/api/v1/courses/{course_id}/quiz", "get"): {"200", "400", "401", "404", "422"},
+        ("/api/v1/courses/{course_id}/quiz/attempts", "post"): {"201", *write_by_id},
+        ("/api/v1/lessons/{lesson_id}/done", "post"): {"200", *write_by_id},
+        ("/api/v1/me/enrolments", "get"): {"200", "401"},
+        ("/api/v1/eligibility/", "get"): {"200", "400", "401", "404", "422", "429"},
         ("/api/v1/certificates/{code}", "get"): {"200", "404", "429"},
     }
     for (path, method), statuses in expected.items():
@@ -148,10 +155,10 @@ def test_submit_attempt_scores_on_the_server_and_completes_the_course(api, train
     for lesson in LessonPage.objects.child_of(course):
         services.lesson_mark_done(user=trainee, lesson=lesson)
     url = f"/api/v1/courses/{course.pk}/quiz/attempts"
-    failed = post_json(api, url, {"answers": wrong_answers(course)})
+    failed = post_json(api, url, {"answers": presented(trainee, course, wrong_answers(course))})
     assert failed.status_code == 201 and failed.json()["score"] == 0 and len(failed.json()["wrong_questions"]) == 3
     assert_no_answer_flags(failed)
-    passed = post_json(api, url, {"answers": right_answers(course)}).json()
+    passed = post_json(api, url, {"answers": presented(trainee, course, right_answers(course))}).json()
     assert passed["passed"] and passed["course_completed"] and passed["attempts_left"] == 0
     assert CourseCompletion.objects.filter(user=trainee, course=course).count() == 1
 
@@ -174,16 +181,16 @@ def test_malformed_attempt_is_refused_and_nothing_recorded(api, trainee, course,
 
 def test_attempt_with_unknown_option_missing_answer_or_not_enrolled_is_400(api, trainee, course):
     url = f"/api/v1/courses/{course.pk}/quiz/attempts"
-    response = post_json(api, url, {"answers": right_answers(course)})
+    response = post_json(api, url, {"answers": presented(trainee, course, right_answers(course))})
     assert response.status_code == 400 and response.json()["code"] == "not_enrolled"
     services.enrolment_create(user=trainee, course=course)
     answers = right_answers(course)
     answers[f"c{course.pk}q3"] = ["forged-option"]
-    response = post_json(api, url, {"answers": answers})
+    response = post_json(api, url, {"answers": presented(trainee, course, answers)})
     assert response.status_code == 400 and response.json()["question"] == f"c{course.pk}q3"
     answers = right_answers(course)
     del answers[f"c{course.pk}q2"]
-    response = post_json(api, url, {"answers": answers})
+    response = post_json(api, url, {"answers": presented(trainee, course, answers)})
     assert response.status_code == 400 and response.json()["detail"]
     assert not QuizAttempt.objects.exists()
 
@@ -192,8 +199,8 @@ def test_attempt_after_the_last_allowed_is_400(api, trainee, course):
     services.enrolment_create(user=trainee, course=course)
     url = f"/api/v1/courses/{course.pk}/quiz/attempts"
     for _ in range(2):
-        assert post_json(api, url, {"answers": wrong_answers(course)}).status_code == 201
-    response = post_json(api, url, {"answers": right_answers(course)})
+        assert post_json(api, url, {"answers": presented(trainee, course, wrong_answers(course))}).status_code == 201
+    response = post_json(api, url, {"answers": presented(trainee, course, right_answers(course))})
     assert response.status_code == 400 and response.json()["code"] == "no_attempts_left"
     assert QuizAttempt.objects.count() == 2
 

@@ -12,7 +12,7 @@ from courses.models import CourseIndexPage, CoursePage, LessonPage, LessonProgre
 from home.models import HomePage
 from tests.factories import UserFactory
 
-from .factories import CompetencyFactory, make_catalogue, make_course, right_answers, wrong_answers
+from .factories import CompetencyFactory, make_catalogue, make_course, presented, right_answers, wrong_answers
 
 
 class PageTreeTests(WagtailPageTestCase):
@@ -171,7 +171,7 @@ def test_quiz_form_with_missing_answer_is_a_400_and_records_nothing(client, cour
     services.enrolment_create(user=user, course=course)
     answers = right_answers(course)
     answers.pop(next(iter(answers)))
-    response = client.post(course.url + "quiz/", {f"q-{k}": v for k, v in answers.items()})
+    response = client.post(course.url + "quiz/", {f"q-{k}": v for k, v in presented(user, course, answers).items()})
     assert response.status_code == 400
     assert "alert--error" in response.content.decode()
     assert not QuizAttempt.objects.exists()
@@ -180,7 +180,7 @@ def test_quiz_form_with_missing_answer_is_a_400_and_records_nothing(client, cour
 def test_quiz_form_with_unknown_option_is_a_400(client, course):
     user = login(client)
     services.enrolment_create(user=user, course=course)
-    answers = {f"q-{k}": v for k, v in right_answers(course).items()}
+    answers = {f"q-{k}": v for k, v in presented(user, course, right_answers(course)).items()}
     answers[f"q-c{course.pk}q3"] = ["forged"]
     assert client.post(course.url + "quiz/", answers).status_code == 400
     assert not QuizAttempt.objects.exists()
@@ -196,7 +196,8 @@ def test_quiz_requires_enrolment(client, course):
 def test_result_shows_which_questions_were_wrong_but_not_the_right_option(client, course):
     user = login(client)
     services.enrolment_create(user=user, course=course)
-    response = client.post(course.url + "quiz/", {f"q-{k}": v for k, v in wrong_answers(course).items()}, follow=True)
+    answers = presented(user, course, wrong_answers(course))
+    response = client.post(course.url + "quiz/", {f"q-{k}": v for k, v in answers.items()}, follow=True)
     html = response.content.decode()
     assert "0%" in html and html.count("result-list__item--wrong") == 3
     assert "正确甲" not in html and "正确丙" not in html

@@ -140,6 +140,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "api-v1:eligibility": everyone(DENIED, api_revoked=DENIED),  # integration clients only, never people
     "api-v1:certificate_verify": PUBLIC_API,  # masked name only
     "api-v1:certificate_credential": PUBLIC_API,
+    "api_not_found": everyone(MISSING, api_revoked=MISSING),  # any other /api/ address: a JSON 404, never a page
     # Wagtail's read-only content API: /api/v2/
     "wagtailapi:pages:listing": PUBLIC_API,
     "wagtailapi:pages:detail": PUBLIC_API,
@@ -358,6 +359,7 @@ def url_for(key: str, route: str, world) -> str:
         "restriction_id": 999999,
         "page_view_restriction_id": 999999,
         "page_id": world["pages"]["home.HomePage"].pk,
+        "path": "v1/no-such-operation",
     }
     if key.startswith("wagtailapi:pages:detail"):
         return reverse(key, kwargs={"pk": world["pages"]["home.StandardPage"].pk})
