@@ -19,6 +19,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academy.absolute import absolute_url
 from academy.admin_views import ReadableViewSetMixin
+from academy.converters import DatabaseIdConverter
 from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -238,13 +239,19 @@ class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateVi
             "index_url": reverse("courses_sessions:index"),
         }
 
+    @staticmethod
+    def _roster_user(request):
+        """The trainee a roster action names, or None when the posted id is not an id at all ("abc", 23 digits)."""
+        user_id = request.POST.get("user", "")
+        return User.objects.filter(pk=user_id).first() if DatabaseIdConverter.is_valid(user_id) else None
+
     def post(self, request, *args, **kwargs):
         if not self.permission_policy.user_has_permission(request.user, "run"):
             raise PermissionDenied
         action = request.POST.get("action")
         roster_url = reverse("courses_sessions:roster", args=[self.session.pk])
         if action == "mark":
-            user = User.objects.filter(pk=request.POST.get("user")).first()
+            user = self._roster_user(request)
             try:
                 if user is None:
                     raise services.CourseActionError(gettext("Choose a trainee on the roster."), code="invalid")
@@ -257,7 +264,7 @@ class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateVi
                 messages.success(request, gettext("Attendance recorded for %(name)s.") % {"name": user.display_name})
             return redirect(roster_url)
         if action == "withdraw":
-            user = User.objects.filter(pk=request.POST.get("user")).first()
+            user = self._roster_user(request)
             try:
                 if user is None:
                     raise services.CourseActionError(gettext("Choose a trainee on the roster."), code="invalid")

@@ -373,3 +373,22 @@ def test_an_offline_course_shows_its_session_and_place_instead_of_zero_of_zero_l
     services.session_registration_cancel(user=holder, session=session)
     for page in pages():
         assert "已获得名额" in page
+
+
+@pytest.mark.parametrize("posted", ["abc", "99999999999999999999999", "-1", "1.5", ""])
+@pytest.mark.parametrize("action", ["mark", "withdraw"])
+def test_a_roster_action_naming_no_trainee_explains_and_changes_nothing(client, action, posted):
+    session = running_session()
+    trainee = UserFactory()
+    registrar = staff(make_registrar())
+    services.session_registration_add(actor=registrar, user=trainee, session=session)
+    client.force_login(registrar)
+    response = client.post(
+        reverse("courses_sessions:roster", args=[session.pk]),
+        {"action": action, "user": posted, "status": "present"},
+        follow=True,
+    )
+    assert response.status_code == 200
+    assert "请选择名单上的学员" in response.content.decode()
+    assert not SessionAttendance.objects.exists()
+    assert SessionRegistration.objects.get(user=trainee).status == "registered"
