@@ -174,12 +174,13 @@ LOGIN_REDIRECT_URL = "/"
 # Cache: local memory by default; Redis when REDIS_URL is set, shared by every web host for the cache, the rate
 # limits (certificate verification, the integration API, allauth) and sessions. Sessions are cached_db: read from
 # Redis, written through to the database, so a Redis restart logs nobody out. Short socket timeouts: a Redis that
-# hangs must fail a request (and /healthz) quickly rather than tie up every gunicorn worker.
+# hangs must fail a request (and /healthz) quickly rather than tie up every gunicorn worker. An unreachable Redis
+# degrades the site instead of stopping it: academy.cache_backends serves misses and drops writes until it answers.
 REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "academy.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", "academy"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},

@@ -91,7 +91,7 @@ class TestSettingsFromTheEnvironment:
     def test_redis_url_serves_cache_sessions_and_rate_limits(self, settings_for_env):
         conf = settings_for_env(REDIS_URL=SCALE_OUT["REDIS_URL"])
         cache = conf["CACHES"]["default"]
-        assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+        assert cache["BACKEND"] == "academy.cache_backends.ResilientRedisCache"
         assert cache["LOCATION"] == SCALE_OUT["REDIS_URL"]
         assert cache["OPTIONS"]["socket_timeout"] <= 2
         assert conf["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
@@ -189,7 +189,7 @@ def test_production_settings_with_everything_switched_on_pass_the_deployment_che
     chosen = json.loads(result.stdout.strip().splitlines()[-1])
     assert chosen == {
         "db": "django.db.backends.postgresql",
-        "cache": "django.core.cache.backends.redis.RedisCache",
+        "cache": "academy.cache_backends.ResilientRedisCache",
         "sessions": "django.contrib.sessions.backends.cached_db",
         "tasks": "django_tasks_db.DatabaseBackend",
         "media": "storages.backends.s3.S3Storage",
