@@ -1,11 +1,13 @@
 """Middleware: staff who can reach personal data must set up TOTP, and use it in the session, before anything else."""
 
+import ipaddress
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -52,6 +54,18 @@ class StaffMFARequiredMiddleware:
         return None
 
 
+def trusted_proxy_networks(entries) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """TRUSTED_PROXIES as networks: single addresses (``127.0.0.1``) and CIDR ranges (``10.0.0.0/8``, a cloud load
+    balancer's subnet) alike; an entry that is neither stops the site at start-up rather than trusting nobody."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an address or a CIDR range.") from error
+    return networks
+
+
 class TrustedProxyMiddleware:
     """Behind nginx (or a load balancer) every request comes from the proxy's address, and gunicorn does not
     change that: REMOTE_ADDR would be 127.0.0.1 for everyone, and the per-IP rate limits (certificate verification,
@@ -63,14 +77,21 @@ class TrustedProxyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.trusted = set(settings.TRUSTED_PROXIES)
+        self.trusted = trusted_proxy_networks(settings.TRUSTED_PROXIES)
+
+    def is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:  # "unknown", a port, anything a client typed: never a proxy of ours
+            return False
+        return any(ip in network for network in self.trusted)
 
     def __call__(self, request):
         peer = request.META.get("REMOTE_ADDR", "")
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if peer in self.trusted and forwarded:
+        if forwarded and self.is_trusted(peer):
             hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-            client = next((hop for hop in reversed(hops) if hop not in self.trusted), None)
+            client = next((hop for hop in reversed(hops) if not self.is_trusted(hop)), None)
             if client is not None:
                 request.META["REMOTE_ADDR"] = client
         return self.get_response(request)
