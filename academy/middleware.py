@@ -1,6 +1,7 @@
 """Middleware: staff who can reach personal data must set up TOTP, and use it in the session, before anything else."""
 
 import ipaddress
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -14,6 +15,23 @@ from django.utils.translation import gettext as _
 
 # Paths a member of staff without MFA may still open: the MFA set-up itself, logging out, assets.
 _ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/_allauth/", "/i18n/")
+
+
+def staff_second_factor_missing(*, user, session) -> str | None:
+    """The staff MFA rule, for browser sessions (StaffMFARequiredMiddleware) and app session tokens (the learner
+    API) alike: None when ``user`` may go on; "set_up" when a member of staff has no TOTP; "verify" when the
+    ``session`` was not authenticated with it."""
+    if not settings.ACADEMY_REQUIRE_STAFF_MFA:
+        return None
+    if user is None or not user.is_authenticated or not user.is_academy_staff:
+        return None
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return "set_up"
+    # allauth reads the records from ``request.session``; an app's token names a session without a request.
+    records = get_authentication_records(SimpleNamespace(session=session), user)
+    if not any(record.get("method") == "mfa" for record in records):
+        return "verify"
+    return None
 
 
 class StaffMFARequiredMiddleware:
@@ -38,20 +56,9 @@ class StaffMFARequiredMiddleware:
 
     @staticmethod
     def _missing_factor(request) -> str | None:
-        """None when the request may go on; "set_up" when the account has no TOTP; "verify" when this session
-        was not authenticated with it."""
-        if not settings.ACADEMY_REQUIRE_STAFF_MFA:
-            return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_academy_staff:
-            return None
         if request.path.startswith(_ALWAYS_ALLOWED_PREFIXES):
             return None
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            return "set_up"
-        if not any(record.get("method") == "mfa" for record in get_authentication_records(request, user)):
-            return "verify"
-        return None
+        return staff_second_factor_missing(user=getattr(request, "user", None), session=request.session)
 
 
 def trusted_proxy_networks(entries) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

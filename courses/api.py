@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +22,7 @@ from ninja import Field, NinjaAPI, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from academy.choices import Party
+from academy.middleware import staff_second_factor_missing
 
 from . import rules, selectors, services
 from .choices import DeliveryMode
@@ -28,10 +31,23 @@ from .models import CoursePage, LessonPage
 
 class DocumentedXSessionTokenAuth(XSessionTokenAuth):
     """allauth's app-session token, declared in the OpenAPI schema as the header it is (allauth's class declares
-    an apiKey without ``in`` and ``name``, which is not valid OpenAPI; schemathesis refused the schema)."""
+    an apiKey without ``in`` and ``name``, which is not valid OpenAPI; schemathesis refused the schema).
+
+    Staff MFA holds here as in the browser: a registrar, street administrator or superuser whose app session was
+    not authenticated with TOTP (none set up, or a log-in that skipped it) is not let in (401), whatever the
+    password. allauth's own app endpoints (/_allauth/app/v1/) stay open to them, so an app can set TOTP up."""
 
     openapi_in = "header"
     openapi_name = "X-Session-Token"
+
+    def __call__(self, request):
+        user = super().__call__(request)
+        if user is not None and getattr(user, "is_academy_staff", False):
+            result = authenticate_by_x_session_token(self.get_session_token(request))
+            if result is None or staff_second_factor_missing(user=user, session=result.session):
+                request.user = AnonymousUser()  # nor may the session-cookie check after this one see them
+                return None
+        return user
 
 
 session_auth = SessionAuth(csrf=True)
@@ -221,7 +237,9 @@ def course_detail(request, course_id: int):
                 "title": lesson.title,
                 "estimated_minutes": lesson.estimated_minutes,
                 "required": lesson.required,
-                "free_preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
+                "free_preview": rules.free_preview_allowed(
+                    free_preview=lesson.free_preview, is_first_lesson=index == 0
+                ),
                 "url": lesson.url,
             }
             for index, lesson in enumerate(lessons)
@@ -278,7 +296,9 @@ def my_enrolments(request):
     return _enrolment_rows(request.auth)
 
 
-@router.post("/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done")
+@router.post(
+    "/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done"
+)
 def lesson_done(request, lesson_id: int):
     lesson = _get_by_id(LessonPage.objects.live(), lesson_id)
     progress = services.lesson_mark_done(user=request.auth, lesson=lesson)
@@ -331,7 +351,9 @@ def quiz_attempt(request, course_id: int, payload: AttemptIn):
             "question_count": attempt.question_count,
             "correct_count": attempt.correct_count,
             "wrong_questions": attempt.wrong_questions,
-            "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed),
+            "attempts_left": rules.attempts_left(
+                max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed
+            ),
             "course_completed": selectors.completion_for(user=request.auth, course=course) is not None,
         },
     )
