@@ -152,7 +152,9 @@ class CoursePage(RoutablePageMixin, Page):
         _("course code"),
         max_length=16,
         unique=True,
-        validators=[RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))],
+        validators=[
+            RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))
+        ],
         help_text=_("For example FG-03."),
     )
     competency = models.ForeignKey(
@@ -181,7 +183,9 @@ class CoursePage(RoutablePageMixin, Page):
         related_name="+",
         verbose_name=_("cover image"),
     )
-    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
+    summary = models.TextField(
+        _("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue.")
+    )
     objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))
     prerequisites = ParentalManyToManyField(
         "self",
@@ -448,7 +452,9 @@ class Enrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
+    )
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
 
     class Meta:
@@ -489,7 +495,9 @@ class QuizAttempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course")
+    )
     quiz = models.ForeignKey(
         Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts", verbose_name=_("quiz")
     )
@@ -518,7 +526,9 @@ class CourseCompletion(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="course_completions", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course")
+    )
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:
@@ -573,7 +583,9 @@ class TrainingSession(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text=_("Offline hours credited for attending; leave empty to use the session's length."),
     )
-    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
     notes = models.TextField(_("notes for trainees"), blank=True, help_text=_("What to bring, dress code and so on."))
 
     class Meta:
@@ -666,7 +678,10 @@ class SessionAttendance(models.Model):
         TrainingSession, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("session")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_attendances", verbose_name=_("trainee")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="session_attendances",
+        verbose_name=_("trainee"),
     )
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -690,6 +705,8 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session.title} · {self.get_status_display()}"
+
+
 # Time on task, video progress and course feedback ------------------------------------------------------------
 
 
@@ -715,15 +732,39 @@ class LessonTime(models.Model):
         return f"{self.user} · {self.lesson.title}: {self.seconds}s"
 
 
+class VideoLength(models.Model):
+    """A video document's length, read once from its file by a background task when it is uploaded or replaced."""
+
+    document = models.OneToOneField(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    file_name = models.CharField(_("file"), max_length=255, help_text=_("The file the length was read from."))
+    seconds = models.FloatField(
+        _("video length (seconds)"), null=True, blank=True, help_text=_("Empty when the file's length cannot be read.")
+    )
+    measured_at = models.DateTimeField(_("measured at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("video length")
+        verbose_name_plural = _("video lengths")
+
+    def __str__(self):
+        return f"{self.file_name}: {self.seconds}"
+
+
 class VideoProgress(models.Model):
     """What a trainee has played of a lesson's video: merged intervals, the furthest point and where to resume."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress", verbose_name=_("trainee")
     )
-    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson"))
+    lesson = models.ForeignKey(
+        LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson")
+    )
     duration = models.FloatField(_("video length (seconds)"), validators=[MinValueValidator(0.1)])
-    intervals = models.JSONField(_("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds."))
+    intervals = models.JSONField(
+        _("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds.")
+    )
     watched_seconds = models.FloatField(_("seconds watched"), default=0)
     furthest = models.FloatField(_("furthest point reached (seconds)"), default=0)
     position = models.FloatField(_("resume position (seconds)"), default=0)
@@ -756,7 +797,9 @@ class CourseFeedback(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_feedback", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course"))
+    course = models.ForeignKey(
+        CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course")
+    )
     content_rating = models.PositiveSmallIntegerField(
         _("content"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

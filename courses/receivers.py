@@ -1,8 +1,10 @@
 """Keep cached catalogue and course fragments fresh: any publish, unpublish, move or delete of a course page,
-a lesson or a competency moves the cache generation on, so stale fragments are simply never read again."""
+a lesson or a competency moves the cache generation on, so stale fragments are simply never read again. A video
+document's length is measured once, in the background, when it is uploaded or replaced."""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, Quiz
@@ -30,3 +32,19 @@ for _model in (Competency, Lecturer, Quiz):
 @receiver(post_page_move, dispatch_uid="courses-cache-move")
 def _moved(sender, **kwargs):
     catalogue_generation_bump()
+
+
+VIDEO_SUFFIXES = (".mp4", ".webm")
+
+
+def _measure_video(sender, instance, **kwargs):
+    """A document saved with a video file (uploaded or replaced) has its length read by a worker, once. Enqueued in
+    the saving transaction: with the database queue the task row commits with the document, so no worker can run
+    it before the file's row exists."""
+    from .tasks import video_length_task
+
+    if instance.file and instance.file.name.lower().endswith(VIDEO_SUFFIXES):
+        video_length_task.enqueue(instance.pk)
+
+
+post_save.connect(_measure_video, sender=get_document_model(), dispatch_uid="courses-video-length")
