@@ -152,9 +152,7 @@ class CoursePage(RoutablePageMixin, Page):
         _("course code"),
         max_length=16,
         unique=True,
-        validators=[
-            RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))
-        ],
+        validators=[RegexValidator(r"^[A-Z]{2,8}-\d{2,3}$", _("Use the competency code, a hyphen and a number, e.g. FG-03."))],
         help_text=_("For example FG-03."),
     )
     competency = models.ForeignKey(
@@ -183,9 +181,7 @@ class CoursePage(RoutablePageMixin, Page):
         related_name="+",
         verbose_name=_("cover image"),
     )
-    summary = models.TextField(
-        _("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue.")
-    )
+    summary = models.TextField(_("summary"), max_length=500, help_text=_("One or two sentences shown in the catalogue."))
     objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective per line."))
     prerequisites = ParentalManyToManyField(
         "self",
@@ -452,9 +448,7 @@ class Enrolment(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course")
-    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("course"))
     enrolled_at = models.DateTimeField(_("enrolled at"), auto_now_add=True)
 
     class Meta:
@@ -495,9 +489,7 @@ class QuizAttempt(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course")
-    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="quiz_attempts", verbose_name=_("course"))
     quiz = models.ForeignKey(
         Quiz, on_delete=models.SET_NULL, null=True, blank=True, related_name="attempts", verbose_name=_("quiz")
     )
@@ -526,9 +518,7 @@ class CourseCompletion(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="course_completions", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course")
-    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="completions", verbose_name=_("course"))
     completed_at = models.DateTimeField(_("completed at"), auto_now_add=True)
 
     class Meta:
@@ -583,9 +573,7 @@ class TrainingSession(models.Model):
         validators=[MinValueValidator(Decimal("0.1"))],
         help_text=_("Offline hours credited for attending; leave empty to use the session's length."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED)
     notes = models.TextField(_("notes for trainees"), blank=True, help_text=_("What to bring, dress code and so on."))
 
     class Meta:
@@ -678,10 +666,7 @@ class SessionAttendance(models.Model):
         TrainingSession, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("session")
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        related_name="session_attendances",
-        verbose_name=_("trainee"),
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="session_attendances", verbose_name=_("trainee")
     )
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
     checked_in_at = models.DateTimeField(_("checked in at"))
@@ -705,8 +690,6 @@ class SessionAttendance(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.session.title} · {self.get_status_display()}"
-
-
 # Time on task, video progress and course feedback ------------------------------------------------------------
 
 
@@ -758,13 +741,9 @@ class VideoProgress(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="video_progress", verbose_name=_("trainee")
     )
-    lesson = models.ForeignKey(
-        LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson")
-    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="video_records", verbose_name=_("lesson"))
     duration = models.FloatField(_("video length (seconds)"), validators=[MinValueValidator(0.1)])
-    intervals = models.JSONField(
-        _("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds.")
-    )
+    intervals = models.JSONField(_("played intervals"), default=list, help_text=_("Merged [start, end] pairs in seconds."))
     watched_seconds = models.FloatField(_("seconds watched"), default=0)
     furthest = models.FloatField(_("furthest point reached (seconds)"), default=0)
     position = models.FloatField(_("resume position (seconds)"), default=0)
@@ -797,9 +776,7 @@ class CourseFeedback(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="course_feedback", verbose_name=_("trainee")
     )
-    course = models.ForeignKey(
-        CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course")
-    )
+    course = models.ForeignKey(CoursePage, on_delete=models.PROTECT, related_name="feedback_answers", verbose_name=_("course"))
     content_rating = models.PositiveSmallIntegerField(
         _("content"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )

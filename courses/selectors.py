@@ -83,9 +83,7 @@ def courses_live(index_page: CourseIndexPage | None = None) -> QuerySet[CoursePa
     return courses.annotate(lesson_count=_live_lesson_count())
 
 
-def filter_courses(
-    courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool = True
-) -> QuerySet:
+def filter_courses(courses: QuerySet[CoursePage], filters: CatalogueFilters, *, with_competency: bool = True) -> QuerySet:
     """Apply the catalogue's filters to a queryset of courses."""
     if with_competency and filters.competency:
         courses = courses.filter(competency__code=filters.competency)
@@ -140,21 +138,7 @@ def competencies() -> QuerySet[Competency]:
 
 def course_lessons(course: CoursePage) -> list[LessonPage]:
     """The live lessons of a course, in order."""
-    return list(
-        course.get_lessons().only(
-            "id",
-            "title",
-            "slug",
-            "url_path",
-            "path",
-            "depth",
-            "estimated_minutes",
-            "min_reading_seconds",
-            "required",
-            "free_preview",
-            "live",
-        )
-    )
+    return list(course.get_lessons().only("id", "title", "slug", "url_path", "path", "depth", "estimated_minutes", "min_reading_seconds", "required", "free_preview", "live"))
 
 
 def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:
@@ -237,9 +221,7 @@ def quiz_public_questions(quiz: Quiz) -> list[dict]:
                 "number": number,
                 "kind": child.value["kind"],
                 "text": child.value["text"],
-                "options": [
-                    {"id": option.id, "text": option.value["text"]} for option in child.value["options"].bound_blocks
-                ],
+                "options": [{"id": option.id, "text": option.value["text"]} for option in child.value["options"].bound_blocks],
             }
         )
     return questions
@@ -272,17 +254,10 @@ def my_learning(user) -> tuple[list[LearningRow], list[LearningRow]]:
     courses = [enrolment.course for enrolment in enrolments]
     lessons_by_course: dict[str, list[LessonPage]] = defaultdict(list)
     lesson_filter = reduce(or_, (Q(path__startswith=course.path, depth=course.depth + 1) for course in courses))
-    for lesson in (
-        LessonPage.objects.live()
-        .filter(lesson_filter)
-        .order_by("path")
-        .only("id", "title", "path", "depth", "url_path", "required")
-    ):
+    for lesson in LessonPage.objects.live().filter(lesson_filter).order_by("path").only("id", "title", "path", "depth", "url_path", "required"):
         lessons_by_course[lesson.path[: -LessonPage.steplen]].append(lesson)
     done: dict[int, dict[int, object]] = defaultdict(dict)
-    for course_id, lesson_id, when in LessonProgress.objects.filter(user=user).values_list(
-        "course_id", "lesson_id", "completed_at"
-    ):
+    for course_id, lesson_id, when in LessonProgress.objects.filter(user=user).values_list("course_id", "lesson_id", "completed_at"):
         done[course_id][lesson_id] = when
     completions = {c.course_id: c for c in CourseCompletion.objects.filter(user=user)}
 
@@ -330,14 +305,13 @@ def session_for_trainee(session_id: int) -> TrainingSession | None:
 def session_seats(session: TrainingSession) -> dict:
     """Seats taken and left, and the length of the waiting list (one query)."""
     counts = dict(
-        SessionRegistration.objects.filter(session=session).order_by().values_list("status").annotate(n=Count("pk"))
+        SessionRegistration.objects.filter(session=session)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("pk"))
     )
     taken = counts.get(RegistrationStatus.REGISTERED, 0)
-    return {
-        "taken": taken,
-        "left": max(session.capacity - taken, 0),
-        "waiting": counts.get(RegistrationStatus.WAITLISTED, 0),
-    }
+    return {"taken": taken, "left": max(session.capacity - taken, 0), "waiting": counts.get(RegistrationStatus.WAITLISTED, 0)}
 
 
 def registration_for(*, user, session: TrainingSession) -> SessionRegistration | None:
@@ -353,9 +327,7 @@ def attendance_for(*, user, session: TrainingSession) -> SessionAttendance | Non
 
 
 def _sessions_with_place():
-    return TrainingSession.objects.select_related(
-        "course", "course__competency", "venue", "venue__district", "lecturer"
-    )
+    return TrainingSession.objects.select_related("course", "course__competency", "venue", "venue__district", "lecturer")
 
 
 @dataclass
@@ -411,9 +383,7 @@ def course_sessions_upcoming(course: CoursePage, *, now=None) -> list[TrainingSe
     from django.utils import timezone
 
     now = now or timezone.now()
-    return list(
-        _sessions_with_place().filter(course=course, status=SessionStatus.SCHEDULED, end__gte=now).order_by("start")
-    )
+    return list(_sessions_with_place().filter(course=course, status=SessionStatus.SCHEDULED, end__gte=now).order_by("start"))
 
 
 def sessions_for_offline_hours(user, *, now=None, audience: str = "") -> list[TrainingSession]:
@@ -477,12 +447,8 @@ def session_roster(session: TrainingSession, *, viewer) -> list[dict]:
         .select_related("user", "user__street", "registered_by")
         .order_by("status", "position", "user__real_name", "pk")
     )
-    attendance = {
-        a.user_id: a
-        for a in SessionAttendance.objects.filter(session=session, user__in=[r.user_id for r in registrations])
-    }
+    attendance = {a.user_id: a for a in SessionAttendance.objects.filter(session=session, user__in=[r.user_id for r in registrations])}
     return [{"registration": r, "user": r.user, "attendance": attendance.get(r.user_id)} for r in registrations]
-
 
 # Time on task, video progress and feedback ------------------------------------------------------------------
 
@@ -541,10 +507,7 @@ def course_feedback_summary(course: CoursePage) -> FeedbackSummary:
         row = _feedback_aggregate(CourseFeedback.objects.filter(course=course))
         summary = FeedbackSummary(
             count=row["count"],
-            **{
-                name: round(row[name], 1) if row[name] is not None else None
-                for name in ("content", "lecturer", "usefulness")
-            },
+            **{name: round(row[name], 1) if row[name] is not None else None for name in ("content", "lecturer", "usefulness")},
         )
         cache.set(key, summary, 60 * 60)
     return summary

@@ -80,7 +80,9 @@ def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
     existing = Enrolment.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing
-    missing = list(selectors.course_prerequisites(course).exclude(completions__user=user).values_list("title", "code"))
+    missing = list(
+        selectors.course_prerequisites(course).exclude(completions__user=user).values_list("title", "code")
+    )
     if missing:
         names = "、".join(f"《{title}》（{code}）" for title, code in missing)
         raise CourseActionError(
@@ -102,7 +104,9 @@ def enrolment_delete(*, user: User, course: CoursePage) -> None:
     _require_trainee(user)
     enrolment = _require_enrolment(user, course)
     if CourseCompletion.objects.filter(user=user, course=course).exists():
-        raise CourseActionError(_("You have completed this course, so it stays on your record."), code="completed")
+        raise CourseActionError(
+            _("You have completed this course, so it stays on your record."), code="completed"
+        )
     enrolment.delete()
 
 
@@ -153,8 +157,7 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
         raise CourseActionError(_("You have already passed this quiz."), code="already_passed")
     if len(previous) >= quiz.max_attempts:
         raise CourseActionError(
-            _("You have used all %(count)d attempts at this quiz.") % {"count": quiz.max_attempts},
-            code="no_attempts_left",
+            _("You have used all %(count)d attempts at this quiz.") % {"count": quiz.max_attempts}, code="no_attempts_left"
         )
     cleaned = _clean_answers(answers)
     specs = selectors.quiz_question_specs(quiz)
@@ -287,28 +290,22 @@ def _promote_waitlist(session: TrainingSession) -> list[SessionRegistration]:
     """Fill free seats from the waiting list in order, and text each promoted trainee once the change commits."""
     promoted = []
     registered = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.REGISTERED).count()
-    waiting = (
-        SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED)
-        .select_related("user")
-        .order_by("position", "registered_at")
-    )
+    waiting = SessionRegistration.objects.filter(session=session, status=RegistrationStatus.WAITLISTED).select_related(
+        "user"
+    ).order_by("position", "registered_at")
     for registration in waiting[: max(session.capacity - registered, 0)]:
         registration.status = RegistrationStatus.REGISTERED
         registration.position = None
         registration.save(update_fields=["status", "position", "changed_at"])
         promoted.append(registration)
         if registration.user.phone:
-            text = gettext(
-                "You have a place at 《%(title)s》 on %(when)s at %(venue)s. Reply or cancel online if you cannot come."
-            ) % {
+            text = gettext("You have a place at 《%(title)s》 on %(when)s at %(venue)s. Reply or cancel online if you cannot come.") % {
                 "title": session.title,
                 "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
                 "venue": session.venue.name,
             }
             phone = registration.user.phone
-            transaction.on_commit(
-                lambda phone=phone, text=text: sms_send(phone=phone, text=text, purpose="session_promoted")
-            )
+            transaction.on_commit(lambda phone=phone, text=text: sms_send(phone=phone, text=text, purpose="session_promoted"))
     return promoted
 
 
@@ -318,11 +315,9 @@ def session_registration_cancel(*, user: User, session: TrainingSession) -> Sess
     list takes a freed seat and is told by SMS."""
     _require_trainee(user)
     session = _lock_session(session)
-    registration = (
-        SessionRegistration.objects.filter(session=session, user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .first()
-    )
+    registration = SessionRegistration.objects.filter(session=session, user=user).exclude(
+        status=RegistrationStatus.CANCELLED
+    ).first()
     if registration is None:
         raise CourseActionError(_("You are not registered for this session."), code="not_registered")
     if timezone.now() > session.registration_closes:
@@ -357,9 +352,7 @@ def attendance_record(
         session=session, user=user, status=RegistrationStatus.REGISTERED
     ).first()
     if registration is None:
-        raise CourseActionError(
-            _("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered"
-        )
+        raise CourseActionError(_("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered")
     existing = SessionAttendance.objects.filter(session=session, user=user).first()
     if existing is not None:
         raise CourseActionError(
@@ -385,9 +378,7 @@ def attendance_record(
 _CHECK_IN_PROBLEMS = {
     checkin.MALFORMED: _("This check-in link is incomplete. Scan the QR code on the screen again."),
     checkin.FORGED: _("This check-in code is not valid. Scan the QR code on the screen or type the code shown."),
-    checkin.EXPIRED: _(
-        "This check-in code has expired. Scan the code on the screen again: it changes every 30 seconds."
-    ),
+    checkin.EXPIRED: _("This check-in code has expired. Scan the code on the screen again: it changes every 30 seconds."),
     checkin.OTHER_SESSION: _("This check-in code belongs to another session."),
 }
 
@@ -414,22 +405,15 @@ def session_check_in(
     problem = rules.check_in_problem(now=now, start=session.start, end=session.end)
     if problem is not None:
         raise CourseActionError(gettext(problem), code="outside_hours")
-    if not SessionRegistration.objects.filter(
-        session=session, user=user, status=RegistrationStatus.REGISTERED
-    ).exists():
-        raise CourseActionError(
-            _("You are not registered for this session, so you cannot check in."), code="not_registered"
-        )
+    if not SessionRegistration.objects.filter(session=session, user=user, status=RegistrationStatus.REGISTERED).exists():
+        raise CourseActionError(_("You are not registered for this session, so you cannot check in."), code="not_registered")
     existing = SessionAttendance.objects.filter(session=session, user=user).first()
     if existing is not None:
         raise CourseActionError(
-            _("You already checked in at %(time)s.")
-            % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
+            _("You already checked in at %(time)s.") % {"time": timezone.localtime(existing.checked_in_at).strftime("%H:%M")},
             code="already_checked_in",
         )
-    status = (
-        AttendanceStatus.LATE if rules.is_late(checked_in_at=now, start=session.start) else AttendanceStatus.PRESENT
-    )
+    status = AttendanceStatus.LATE if rules.is_late(checked_in_at=now, start=session.start) else AttendanceStatus.PRESENT
     return attendance_record(session=session, user=user, status=status, method=method, checked_in_at=now)
 
 
@@ -444,13 +428,9 @@ def attendance_mark(
         raise CourseActionError(_("Choose present or late."), code="bad_status")
     now = timezone.now()
     if now < session.start - rules.CHECK_IN_OPENS_BEFORE:
-        raise CourseActionError(
-            _("Attendance can be recorded from 30 minutes before the session starts."), code="too_early"
-        )
+        raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
     if checked_in_at is not None and rules.check_in_problem(now=checked_in_at, start=session.start, end=session.end):
-        raise CourseActionError(
-            _("The time of arrival must fall within the session's check-in hours."), code="bad_time"
-        )
+        raise CourseActionError(_("The time of arrival must fall within the session's check-in hours."), code="bad_time")
     attendance = attendance_record(
         session=session,
         user=user,
@@ -484,9 +464,7 @@ def attendance_import(*, actor: User, session: TrainingSession, file) -> Attenda
     whole file with every row's problem. Trainees already recorded (for instance by QR) are left as they are."""
     _require_session_staff(actor)
     if timezone.now() < session.start - rules.CHECK_IN_OPENS_BEFORE:
-        raise CourseActionError(
-            _("Attendance can be recorded from 30 minutes before the session starts."), code="too_early"
-        )
+        raise CourseActionError(_("Attendance can be recorded from 30 minutes before the session starts."), code="too_early")
     rows, errors = attendance_import_rows(file)
     phones = [phone for _number, phone, _status in rows if phone]
     users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
@@ -508,27 +486,18 @@ def attendance_import(*, actor: User, session: TrainingSession, file) -> Attenda
         if user is None:
             errors.append((number, gettext("No trainee has this phone number.")))
         elif phone not in registered:
-            errors.append(
-                (number, gettext("%(name)s is not registered for this session.") % {"name": user.display_name})
-            )
+            errors.append((number, gettext("%(name)s is not registered for this session.") % {"name": user.display_name}))
         elif phone in attended:
             already += 1
         else:
             to_record.append((user, status))
     if errors:
         errors.sort()
-        raise AttendanceImportError(
-            _("Nothing was imported: correct these rows and upload the file again."), errors=errors
-        )
+        raise AttendanceImportError(_("Nothing was imported: correct these rows and upload the file again."), errors=errors)
     when = min(timezone.now(), session.end)
     for user, status in to_record:
         attendance_record(
-            session=session,
-            user=user,
-            status=status,
-            method=CheckInMethod.IMPORT,
-            checked_in_at=when,
-            recorded_by=actor,
+            session=session, user=user, status=status, method=CheckInMethod.IMPORT, checked_in_at=when, recorded_by=actor
         )
     log(
         instance=session,
@@ -567,19 +536,17 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
     from academy.spreadsheets import inflates_too_far
 
     if inflates_too_far(file):
-        raise AttendanceImportError(
-            _("This workbook unpacks to far more data than an attendance sheet holds."), errors=[]
-        )
+        raise AttendanceImportError(_("This workbook unpacks to far more data than an attendance sheet holds."), errors=[])
     try:
         workbook = load_workbook(file, read_only=True, data_only=True)
     except (BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        raise AttendanceImportError(_("This file is not an Excel workbook (.xlsx)."), errors=[]) from error
+        raise AttendanceImportError(
+            _("This file is not an Excel workbook (.xlsx)."), errors=[]
+        ) from error
     sheet = workbook.worksheets[0]
     lines = sheet.iter_rows(values_only=True)
     headings = [str(cell or "").strip().lower() for cell in next(lines, ())]
-    phone_column = next(
-        (i for i, h in enumerate(headings) if h in {"手机号", "手机号码", "phone", "mobile phone"}), None
-    )
+    phone_column = next((i for i, h in enumerate(headings) if h in {"手机号", "手机号码", "phone", "mobile phone"}), None)
     status_column = next((i for i, h in enumerate(headings) if h in {"状态", "出勤", "status", "attendance"}), None)
     if phone_column is None or status_column is None:
         raise AttendanceImportError(
@@ -607,9 +574,7 @@ def attendance_import_rows(file) -> tuple[list[tuple[int, str, str]], list[tuple
             errors.append((number, gettext("“%(value)s” is not a mobile phone number.") % {"value": raw_phone or ""}))
             continue
         if status is None:
-            errors.append(
-                (number, gettext("Status must be 出席 or 迟到, not “%(value)s”.") % {"value": raw_status or ""})
-            )
+            errors.append((number, gettext("Status must be 出席 or 迟到, not “%(value)s”.") % {"value": raw_status or ""}))
             continue
         rows.append((number, phone, status))
     workbook.close()
@@ -635,31 +600,23 @@ def session_reminders_send(*, now=None) -> int:
     count = 0
     for registration in registrations:
         session, user = registration.session, registration.user
-        text = gettext(
-            "Reminder: 《%(title)s》 starts tomorrow %(when)s at %(venue)s (%(address)s). Check in with the QR code on site."
-        ) % {
+        text = gettext("Reminder: 《%(title)s》 starts tomorrow %(when)s at %(venue)s (%(address)s). Check in with the QR code on site.") % {
             "title": session.title,
             "when": timezone.localtime(session.start).strftime("%H:%M"),
             "venue": session.venue.name,
             "address": session.venue.address,
         }
         if user.phone:
-            transaction.on_commit(
-                lambda phone=user.phone, text=text: sms_send(phone=phone, text=text, purpose="session_reminder")
-            )
+            transaction.on_commit(lambda phone=user.phone, text=text: sms_send(phone=phone, text=text, purpose="session_reminder"))
         if user.email:
             subject = gettext("Training tomorrow: %(title)s") % {"title": session.title}
             transaction.on_commit(
-                lambda email=user.email, subject=subject, text=text: send_mail(
-                    subject, text, None, [email], fail_silently=True
-                )
+                lambda email=user.email, subject=subject, text=text: send_mail(subject, text, None, [email], fail_silently=True)
             )
         registration.reminded_at = now
         registration.save(update_fields=["reminded_at"])
         count += 1
     return count
-
-
 # Time on task and video progress -----------------------------------------------------------------------------
 
 VISIT_TOKEN_SALT = "courses.lesson-visit"  # noqa: S105  (a signing salt, not a secret)
@@ -808,12 +765,7 @@ def lesson_video_report(
     except rules.VideoReportError as error:
         progress_log.warning(
             "video report refused (%s): user=%s lesson=%s duration=%s played=%s position=%s",
-            error.code,
-            user.pk,
-            lesson.pk,
-            duration,
-            played[:20],
-            position,
+            error.code, user.pk, lesson.pk, duration, played[:20], position,
         )
         raise CourseActionError(gettext(error.message), code=error.code) from error
     record = existing or VideoProgress(user=user, lesson=lesson, duration=state.duration)
@@ -847,11 +799,7 @@ def course_feedback_save(
     now = now or timezone.now()
     _require_trainee(user)
     existing = CourseFeedback.objects.select_for_update().filter(user=user, course=course).first()
-    ratings = {
-        "content_rating": content_rating,
-        "lecturer_rating": lecturer_rating,
-        "usefulness_rating": usefulness_rating,
-    }
+    ratings = {"content_rating": content_rating, "lecturer_rating": lecturer_rating, "usefulness_rating": usefulness_rating}
     problem = rules.feedback_problem(
         ratings=ratings,
         completed=CourseCompletion.objects.filter(user=user, course=course).exists(),
@@ -871,9 +819,7 @@ def course_feedback_save(
         with transaction.atomic():
             feedback.save()
     except IntegrityError as error:  # a second first answer at the same moment
-        raise CourseActionError(
-            _("You have already given feedback on this course."), code="feedback_refused"
-        ) from error
+        raise CourseActionError(_("You have already given feedback on this course."), code="feedback_refused") from error
     # Drop the cached averages now and again after commit, so a request in between cannot keep a stale copy.
     cache.delete(selectors.feedback_summary_key(course.pk))
     transaction.on_commit(lambda: cache.delete(selectors.feedback_summary_key(course.pk)))
