@@ -237,9 +237,7 @@ def course_detail(request, course_id: int):
                 "title": lesson.title,
                 "estimated_minutes": lesson.estimated_minutes,
                 "required": lesson.required,
-                "free_preview": rules.free_preview_allowed(
-                    free_preview=lesson.free_preview, is_first_lesson=index == 0
-                ),
+                "free_preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
                 "url": lesson.url,
             }
             for index, lesson in enumerate(lessons)
@@ -296,9 +294,7 @@ def my_enrolments(request):
     return _enrolment_rows(request.auth)
 
 
-@router.post(
-    "/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done"
-)
+@router.post("/lessons/{int:lesson_id}/done", response={200: LessonDoneOut, 400: ErrorOut}, summary="Mark a lesson done")
 def lesson_done(request, lesson_id: int):
     lesson = _get_by_id(LessonPage.objects.live(), lesson_id)
     progress = services.lesson_mark_done(user=request.auth, lesson=lesson)
@@ -351,9 +347,7 @@ def quiz_attempt(request, course_id: int, payload: AttemptIn):
             "question_count": attempt.question_count,
             "correct_count": attempt.correct_count,
             "wrong_questions": attempt.wrong_questions,
-            "attempts_left": rules.attempts_left(
-                max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed
-            ),
+            "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed),
             "course_completed": selectors.completion_for(user=request.auth, course=course) is not None,
         },
     )
