@@ -20,10 +20,16 @@ test: setup
 
 # The same suite again on a real database: a throw-away PostgreSQL and Redis on loopback (scripts/with-postgres-redis.sh;
 # the system packages come from `make setup`, run as root). Adds the tests marked `postgres`, which SQLite skips.
+# Between its two phases, the concurrency and streamed-export tests run once more through pgbouncer in transaction
+# mode, set up as deploy/README.md says. They reuse the test database the first phase kept (--reuse-db; its rows were
+# all rolled back), so there is no second migrate; the transactional phase then creates its databases afresh.
 test-postgres: setup
-	scripts/with-postgres-redis.sh sh -c '\
-	  $(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not transactional" && \
+	PGBOUNCER=1 scripts/with-postgres-redis.sh sh -c '\
+	  $(BIN)/python -m pytest -q -n 2 --dist loadfile --reuse-db -m "not transactional" && \
+	  DATABASE_URL="$$PGBOUNCER_DATABASE_URL" DISABLE_SERVER_SIDE_CURSORS=true DATABASE_CONN_MAX_AGE=0 \
+	    $(BIN)/python -m pytest -q -n 1 --reuse-db $(PGBOUNCER_TESTS) && \
 	  $(BIN)/python -m pytest -q -n 2 --dist loadfile -m transactional'
+PGBOUNCER_TESTS := tests/postgres/test_concurrency.py tests/postgres/test_streamed_export_between_transactions.py
 
 setup: system-packages $(STAMP) messages
 

@@ -16,6 +16,40 @@ from typing import Any
 from django.core.cache import cache
 
 
+def get_or_build_once(key: str, build: Callable[[], Any], timeout: int, *, wait_seconds: float = 10.0) -> Any:
+    """``cache.get_or_set`` without the stampede: when the value is missing, one caller builds it while the others
+    wait for it, instead of every request that misses at that moment building the same thing (50 trainees arriving
+    on a cold home page counted the district's completions 50 times over, p95 about 1 s).
+
+    The builder is whoever claims ``<key>:building`` with ``cache.add`` (atomic in local memory and in Redis, so it
+    holds across threads, processes and hosts). The others poll for the value; if none appears within
+    ``wait_seconds`` (the builder died, or is that slow) they build it themselves rather than fail. ``build`` must not
+    return None. Without Redis (an outage, academy.cache_backends) everyone builds, as before."""
+    value = cache.get(key)
+    if value is not None:
+        return value
+    lock_key = f"{key}:building"
+    deadline = time.monotonic() + wait_seconds
+    holding = cache.add(lock_key, True, timeout=int(wait_seconds) + 1)
+    while not holding:
+        time.sleep(0.02)
+        value = cache.get(key)
+        if value is not None:
+            return value
+        if time.monotonic() > deadline:
+            break
+        holding = cache.add(lock_key, True, timeout=int(wait_seconds) + 1)
+    try:
+        value = cache.get(key) if holding else None  # finished by another between our miss and our claim
+        if value is None:
+            value = build()
+            cache.set(key, value, timeout)
+        return value
+    finally:
+        if holding:
+            cache.delete(lock_key)
+
+
 class VersionedCache:
     def __init__(self, name: str, *, timeout: int):
         self.name = name
@@ -30,13 +64,9 @@ class VersionedCache:
         return version
 
     def get_or_build(self, suffix: str, build: Callable[[], Any]) -> Any:
-        """The cached value for ``suffix``, built (and stored) when missing; ``build`` must not return None."""
-        key = f"{self.name}:{self._version()}:{suffix}"
-        value = cache.get(key)
-        if value is None:
-            value = build()
-            cache.set(key, value, self.timeout)
-        return value
+        """The cached value for ``suffix``, built (once, see get_or_build_once) when missing; ``build`` must not
+        return None."""
+        return get_or_build_once(f"{self.name}:{self._version()}:{suffix}", build, self.timeout)
 
     def forget(self, **_signal_kwargs) -> None:
         """Drop every entry (usable as a signal receiver)."""

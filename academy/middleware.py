@@ -1,5 +1,7 @@
 """Middleware: ids in admin URLs checked before any query; staff who can reach personal data must set up TOTP, and use it in the session, before anything else."""
 
+import ipaddress
+from types import SimpleNamespace
 from urllib.parse import urlencode
 
 from allauth.account.authentication import get_authentication_records
@@ -8,6 +10,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import IntegerField
 from django.http import Http404
 from django.shortcuts import redirect
@@ -18,6 +21,23 @@ from .converters import DatabaseIdConverter
 
 # Paths a member of staff without MFA may still open: the MFA set-up itself, logging out, assets.
 _ALWAYS_ALLOWED_PREFIXES = ("/accounts/", "/static/", "/_allauth/", "/i18n/")
+
+
+def staff_second_factor_missing(*, user, session) -> str | None:
+    """The staff MFA rule, for browser sessions (StaffMFARequiredMiddleware) and app session tokens (the learner
+    API) alike: None when ``user`` may go on; "set_up" when a member of staff has no TOTP; "verify" when the
+    ``session`` was not authenticated with it."""
+    if not settings.ACADEMY_REQUIRE_STAFF_MFA:
+        return None
+    if user is None or not user.is_authenticated or not user.is_academy_staff:
+        return None
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        return "set_up"
+    # allauth reads the records from ``request.session``; an app's token names a session without a request.
+    records = get_authentication_records(SimpleNamespace(session=session), user)
+    if not any(record.get("method") == "mfa" for record in records):
+        return "verify"
+    return None
 
 
 class StaffMFARequiredMiddleware:
@@ -42,20 +62,21 @@ class StaffMFARequiredMiddleware:
 
     @staticmethod
     def _missing_factor(request) -> str | None:
-        """None when the request may go on; "set_up" when the account has no TOTP; "verify" when this session
-        was not authenticated with it."""
-        if not settings.ACADEMY_REQUIRE_STAFF_MFA:
-            return None
-        user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not user.is_academy_staff:
-            return None
         if request.path.startswith(_ALWAYS_ALLOWED_PREFIXES):
             return None
-        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-            return "set_up"
-        if not any(record.get("method") == "mfa" for record in get_authentication_records(request, user)):
-            return "verify"
-        return None
+        return staff_second_factor_missing(user=getattr(request, "user", None), session=request.session)
+
+
+def trusted_proxy_networks(entries) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """TRUSTED_PROXIES as networks: single addresses (``127.0.0.1``) and CIDR ranges (``10.0.0.0/8``, a cloud load
+    balancer's subnet) alike; an entry that is neither stops the site at start-up rather than trusting nobody."""
+    networks = []
+    for entry in entries:
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError as error:
+            raise ImproperlyConfigured(f"TRUSTED_PROXIES: {entry!r} is not an address or a CIDR range.") from error
+    return networks
 
 
 class TrustedProxyMiddleware:
@@ -69,14 +90,21 @@ class TrustedProxyMiddleware:
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.trusted = set(settings.TRUSTED_PROXIES)
+        self.trusted = trusted_proxy_networks(settings.TRUSTED_PROXIES)
+
+    def is_trusted(self, address: str) -> bool:
+        try:
+            ip = ipaddress.ip_address(address)
+        except ValueError:  # "unknown", a port, anything a client typed: never a proxy of ours
+            return False
+        return any(ip in network for network in self.trusted)
 
     def __call__(self, request):
         peer = request.META.get("REMOTE_ADDR", "")
         forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if peer in self.trusted and forwarded:
+        if forwarded and self.is_trusted(peer):
             hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-            client = next((hop for hop in reversed(hops) if hop not in self.trusted), None)
+            client = next((hop for hop in reversed(hops) if not self.is_trusted(hop)), None)
             if client is not None:
                 request.META["REMOTE_ADDR"] = client
         return self.get_response(request)

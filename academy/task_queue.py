@@ -23,6 +23,7 @@ list, so each new task gets this decision). The ones there are, and why each is 
   reminder again (at least once, never more than that one extra).
 - ``courses.tasks.send_session_reminders``: one transaction marks ``reminded_at`` and the SMS and emails go out
   on commit, so a registration is reminded at most once (a kill right after the commit loses its reminders).
+- ``courses.tasks.video_length_task``: reads the file again and overwrites the one length row of its document.
 - Wagtail's ``update_reference_index_task``, ``delete_file_from_storage_task`` (deleting a deleted file is a
   no-op), ``set_image_focal_point_task``, ``purge_urls_from_cache_task`` and modelsearch's
   ``insert_or_update_object_task``: each recomputes or re-applies the same state.
@@ -46,6 +47,7 @@ logger = logging.getLogger(__name__)
 REQUEUE_SAFE_TASKS = frozenset(
     {
         "courses.tasks.send_session_reminders",
+        "courses.tasks.video_length_task",
         "credits.tasks.certificates_check_task",
         "credits.tasks.bulk_issue_task",
         "credits.tasks.certificate_reminders_task",

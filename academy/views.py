@@ -102,8 +102,10 @@ def favicon(request):
 def personal_data_download(request):
     """我的数据: everything the academy holds about the signed-in person, as a zip (JSON plus PDFs). Only ever
     their own: the view takes no id. Building the archive renders a transcript PDF and reads every certificate
-    file, so each person may ask only ``PERSONAL_DATA_DOWNLOAD_RATE`` times (default 5 an hour)."""
-    if rate_limit_hit(scope="personal-data", key=str(request.user.pk), rate=settings.PERSONAL_DATA_DOWNLOAD_RATE):
+    file, so each person may ask only ``PERSONAL_DATA_DOWNLOAD_RATE`` times (default 5 an hour); without Redis the
+    count cannot be kept and the download waits for it (fail closed: it is costly, and nobody needs it this minute)."""
+    rate = settings.PERSONAL_DATA_DOWNLOAD_RATE
+    if rate_limit_hit(scope="personal-data", key=str(request.user.pk), rate=rate, fail_closed=True):
         return render(request, "academy/personal_data_limited.html", status=429)
     archive = personal_data_archive(user=request.user)
     response = HttpResponse(archive, content_type="application/zip")

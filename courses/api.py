@@ -13,6 +13,8 @@ from datetime import datetime
 from decimal import Decimal
 
 from allauth.headless.contrib.ninja.security import XSessionTokenAuth
+from allauth.headless.internal.sessionkit import authenticate_by_x_session_token
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, NinjaAPI, Path, Query, Router, Schema, Status
@@ -20,6 +22,7 @@ from ninja.security import SessionAuth
 
 from academy.choices import Party
 from academy.converters import MAX_ID
+from academy.middleware import staff_second_factor_missing
 
 from . import rules, selectors, services
 from .choices import DeliveryMode
@@ -28,10 +31,23 @@ from .models import CoursePage, LessonPage
 
 class DocumentedXSessionTokenAuth(XSessionTokenAuth):
     """allauth's app-session token, declared in the OpenAPI schema as the header it is (allauth's class declares
-    an apiKey without ``in`` and ``name``, which is not valid OpenAPI; schemathesis refused the schema)."""
+    an apiKey without ``in`` and ``name``, which is not valid OpenAPI; schemathesis refused the schema).
+
+    Staff MFA holds here as in the browser: a registrar, street administrator or superuser whose app session was
+    not authenticated with TOTP (none set up, or a log-in that skipped it) is not let in (401), whatever the
+    password. allauth's own app endpoints (/_allauth/app/v1/) stay open to them, so an app can set TOTP up."""
 
     openapi_in = "header"
     openapi_name = "X-Session-Token"
+
+    def __call__(self, request):
+        user = super().__call__(request)
+        if user is not None and getattr(user, "is_academy_staff", False):
+            result = authenticate_by_x_session_token(self.get_session_token(request))
+            if result is None or staff_second_factor_missing(user=user, session=result.session):
+                request.user = AnonymousUser()  # nor may the session-cookie check after this one see them
+                return None
+        return user
 
 
 session_auth = SessionAuth(csrf=True)

@@ -746,6 +746,26 @@ class LessonTime(models.Model):
         return f"{self.user} · {self.lesson.title}: {self.seconds}s"
 
 
+class VideoLength(models.Model):
+    """A video document's length, read once from its file by a background task when it is uploaded or replaced."""
+
+    document = models.OneToOneField(
+        "wagtaildocs.Document", on_delete=models.CASCADE, related_name="+", verbose_name=_("document")
+    )
+    file_name = models.CharField(_("file"), max_length=255, help_text=_("The file the length was read from."))
+    seconds = models.FloatField(
+        _("video length (seconds)"), null=True, blank=True, help_text=_("Empty when the file's length cannot be read.")
+    )
+    measured_at = models.DateTimeField(_("measured at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("video length")
+        verbose_name_plural = _("video lengths")
+
+    def __str__(self):
+        return f"{self.file_name}: {self.seconds}"
+
+
 class VideoProgress(models.Model):
     """What a trainee has played of a lesson's video: merged intervals, the furthest point and where to resume."""
 

@@ -1,10 +1,12 @@
 """Keep cached catalogue and course fragments fresh: any publish, unpublish, move or delete of a course page,
-a lesson or a competency moves the cache generation on, so stale fragments are simply never read again. And a
-session registration deleted outright moves that session's waiting list up."""
+a lesson or a competency moves the cache generation on, so stale fragments are simply never read again. A
+session registration deleted outright moves that session's waiting list up. A video document's length is measured
+once, in the background, when it is uploaded or replaced."""
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from wagtail.documents import get_document_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from .choices import RegistrationStatus
@@ -60,3 +62,17 @@ def _registration_deleted(sender, instance, **kwargs):
             session_waiting_list_settle(session=session)
 
     transaction.on_commit(settle)
+VIDEO_SUFFIXES = (".mp4", ".webm")
+
+
+def _measure_video(sender, instance, **kwargs):
+    """A document saved with a video file (uploaded or replaced) has its length read by a worker, once. Enqueued in
+    the saving transaction: with the database queue the task row commits with the document, so no worker can run
+    it before the file's row exists."""
+    from .tasks import video_length_task
+
+    if instance.file and instance.file.name.lower().endswith(VIDEO_SUFFIXES):
+        video_length_task.enqueue(instance.pk)
+
+
+post_save.connect(_measure_video, sender=get_document_model(), dispatch_uid="courses-video-length")

@@ -29,6 +29,7 @@ from .models import (
     SessionAttendance,
     SessionRegistration,
     TrainingSession,
+    VideoLength,
     VideoProgress,
 )
 
@@ -718,3 +719,13 @@ def feedback_overview() -> tuple[list[FeedbackRow], list[FeedbackRow]]:
         for item in Lecturer.objects.order_by("name").annotate(**lecturer_averages).filter(count__gt=0)
     ]
     return courses, lecturers
+
+
+def video_length_seconds(*, document) -> float | None:
+    """The stored length of a video document's current file (tasks.video_length_task), or None when it has not
+    been measured yet, could not be read (WebM), or was measured from a file since replaced."""
+    return (
+        VideoLength.objects.filter(document_id=document.pk, file_name=document.file.name)
+        .values_list("seconds", flat=True)
+        .first()
+    )

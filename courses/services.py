@@ -35,6 +35,7 @@ from .models import (
     SessionAttendance,
     SessionRegistration,
     TrainingSession,
+    VideoLength,
     VideoProgress,
 )
 from .signals import course_completed, session_attended
@@ -868,10 +869,11 @@ def lesson_video_report(
     played = [[_number(v, "played") for v in item] if isinstance(item, list | tuple) else [] for item in played]
     duration, position = _number(duration, "duration"), _number(position, "position")
 
-    from .video import video_duration_seconds
+    from .selectors import video_length_seconds
 
     existing = VideoProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
-    known = video_duration_seconds(video.value["video"]) or (existing.duration if existing else None)
+    # The stored length (a row, not the file: reading the file here downloaded it from S3 under the row lock).
+    known = video_length_seconds(document=video.value["video"]) or (existing.duration if existing else None)
     tolerance = rules.VIDEO_TOLERANCE_SECONDS
     try:
         if not 0 < duration <= rules.MAX_VIDEO_SECONDS or (known is not None and abs(duration - known) > tolerance):
@@ -959,3 +961,23 @@ def course_feedback_save(
     cache.delete(selectors.feedback_summary_key(course.pk))
     transaction.on_commit(lambda: cache.delete(selectors.feedback_summary_key(course.pk)))
     return feedback
+
+
+def video_length_record(*, document_id: int) -> VideoLength | None:
+    """Read a video document's length from its file and store it (run by tasks.video_length_task after an upload).
+
+    The file is read outside any transaction (on S3 it is a download); only the write is atomic. Safe to run twice.
+    """
+    from wagtail.documents import get_document_model
+
+    from .video import video_file_duration_seconds
+
+    document = get_document_model().objects.filter(pk=document_id).first()
+    if document is None or not document.file:
+        return None
+    seconds = video_file_duration_seconds(document)
+    with transaction.atomic():
+        length, _created = VideoLength.objects.update_or_create(
+            document_id=document.pk, defaults={"file_name": document.file.name, "seconds": seconds}
+        )
+    return length

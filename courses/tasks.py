@@ -9,3 +9,10 @@ from . import services
 def send_session_reminders() -> int:
     """Remind everyone registered for a session that starts tomorrow (each registration once)."""
     return services.session_reminders_send()
+
+
+@task()
+def video_length_task(document_id: int) -> float | None:
+    """Read an uploaded video document's length from its file and store it (enqueued when a document is saved)."""
+    length = services.video_length_record(document_id=document_id)
+    return length.seconds if length else None

@@ -1,10 +1,9 @@
 """The length of an uploaded video, read on the server from its MP4 header so that a browser cannot claim a
 shorter video than it is. WebM and other containers are not parsed: their length is then pinned to the first
-report received for each trainee (see services.lesson_video_report)."""
+report received for each trainee (see services.lesson_video_report). The length is read once per uploaded file, by
+a background task (tasks.video_length_task), and stored (models.VideoLength)."""
 
 import struct
-
-from django.core.cache import cache
 
 _CONTAINERS = {b"moov"}
 
@@ -52,17 +51,11 @@ def mp4_duration_seconds(handle) -> float | None:
     return None
 
 
-def video_duration_seconds(document) -> float | None:
-    """The video document's length in seconds when it can be read from the file (cached per file)."""
-    key = f"courses:video-duration:{document.pk}:{document.file_hash or document.file.name}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached or None
-    duration = None
+def video_file_duration_seconds(document) -> float | None:
+    """The video document's length in seconds read from its file, or None when it cannot be read. This reads the
+    file (on S3, a download): only the background task calls it (services.video_length_record)."""
     try:
         with document.file.open("rb") as handle:
-            duration = mp4_duration_seconds(handle)
+            return mp4_duration_seconds(handle)
     except (OSError, ValueError, struct.error, IndexError):
-        duration = None
-    cache.set(key, duration or 0, 24 * 60 * 60)
-    return duration
+        return None

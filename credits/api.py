@@ -6,15 +6,14 @@ revoked by registrars in the admin (credits → API clients); each client is rat
 
 from datetime import date
 
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from academy.models import User
 from academy.phone import MAINLAND_MOBILE_INPUT_PATTERN, normalise_phone
+from academy.ratelimit import rate_limit_hit
 from courses.api import INVALID, ErrorOut
 
 from . import selectors, services
@@ -49,15 +48,8 @@ router = Router(tags=["integration"], auth=[ApiClientToken()])
 
 
 def _rate_limited(client) -> bool:
-    """Count this client's requests in the current minute in the shared cache; True when over its limit."""
-    key = f"credits:api:{client.pk}:{timezone.now():%Y%m%d%H%M}"
-    cache.add(key, 0, timeout=70)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=70)
-        count = 1
-    return count > client.requests_per_minute
+    """Count this client's requests in the current minute; True when over its limit (open without Redis)."""
+    return rate_limit_hit(scope="credits:api", key=str(client.pk), rate=f"{client.requests_per_minute}/m")
 
 
 @router.get(

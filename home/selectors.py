@@ -4,7 +4,6 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -12,7 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from wagtail.models import Site
 
-from academy.cache import VersionedCache
+from academy.cache import VersionedCache, get_or_build_once
 from courses.models import CourseCompletion, CoursePage
 from credits.models import Certificate
 
@@ -75,8 +74,9 @@ def compute_site_figures() -> dict[str, int | None]:
 
 
 def site_figures() -> dict[str, int | None]:
-    """The home page's live figures, cached for ten minutes so a busy front page costs no counting."""
-    return cache.get_or_set(FIGURES_CACHE_KEY, compute_site_figures, FIGURES_CACHE_SECONDS)
+    """The home page's live figures, cached for ten minutes so a busy front page costs no counting; on a cold cache
+    they are counted once, however many visitors arrive together."""
+    return get_or_build_once(FIGURES_CACHE_KEY, compute_site_figures, FIGURES_CACHE_SECONDS)
 
 
 # The home page's cards ------------------------------------------------------------------------------------------
@@ -91,6 +91,7 @@ HOME_CARDS = VersionedCache("home:cards", timeout=60)
 def home_cards_html(home, request) -> str:
     """The home page's featured courses, upcoming events and latest news, rendered; an editor's preview is never
     cached (it shows the draft's choices)."""
+
     def build() -> str:
         context = {
             "page": home,

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Install the Debian packages the academy needs: Pango and HarfBuzz-subset for WeasyPrint, CJK fonts for
 # Chinese certificates, gettext for translations, Chromium for browser tests, poppler for PDF checks, and
-# PostgreSQL and Redis for `make test-postgres` (they are not started here: scripts/with-postgres-redis.sh starts
-# throw-away servers on loopback; the Debian packages' own services are left as the machine has them).
+# PostgreSQL, Redis and PgBouncer for `make test-postgres`, nginx and openssl for the proxy tests (none is started
+# here: scripts/with-postgres-redis.sh and the tests start throw-away servers on loopback; the Debian packages' own
+# services are left as the machine has them).
 # As root it installs what is missing; otherwise it prints the exact command and carries on.
 set -u
-PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium poppler-utils postgresql redis-server)
+PACKAGES=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk gettext chromium poppler-utils postgresql redis-server nginx pgbouncer openssl)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -10,21 +10,36 @@ from django.core.exceptions import ImproperlyConfigured
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 
+def env(name: str, default: str | None = "") -> str | None:
+    """Read an environment variable; empty or blank counts as not set, as `.env.example` promises.
+
+    A copied `.env.example` exports `DATABASE_URL=` and `STATIC_ROOT=` as empty strings: taken literally they
+    would mean "no database" and "the working directory". Every other reader below goes through this one.
+    """
+    value = os.environ.get(name, "").strip()
+    return value or default
+
+
+def env_int(name: str, default: int) -> int:
+    """Read an integer environment variable (empty: the default)."""
+    return int(env(name) or default)
+
+
 def env_bool(name: str, default: bool = False) -> bool:
-    """Read a boolean environment variable written as 1/0, true/false or yes/no."""
-    value = os.environ.get(name)
-    if value is None:
+    """Read a boolean environment variable written as 1/0, true/false or yes/no (empty: the default)."""
+    value = env(name)
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value.lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    """Read a comma-separated environment variable into a list, dropping blanks."""
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    """Read a comma-separated environment variable into a list, dropping blanks (empty: the default)."""
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
 DEBUG = False
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env("SECRET_KEY")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # Proxies (nginx on this host by default) whose X-Forwarded-For names the client: see TrustedProxyMiddleware.
@@ -126,10 +141,9 @@ TEMPLATES = [
 # Persistent connections (CONN_MAX_AGE seconds) with a health check before reuse, so a connection dropped by a
 # PostgreSQL restart or a pooler costs one reconnect instead of one failed request.
 DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    "default": dj_database_url.parse(
+        env("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=env_bool("DATABASE_CONN_HEALTH_CHECKS", True),
     )
 }
@@ -142,9 +156,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # psycopg 3. Fail fast when the server is unreachable (a ?connect_timeout= in DATABASE_URL wins).
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT") or "5")
-    )
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", env_int("DATABASE_CONNECT_TIMEOUT", 5))
+    # Behind PgBouncer in transaction mode each transaction may run on another server connection, so the cursor a
+    # streamed export (.iterator()) declared is gone by its next fetch: fetch on the client instead.
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = env_bool("DISABLE_SERVER_SIDE_CURSORS")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "academy.User"
@@ -164,14 +179,15 @@ LOGIN_REDIRECT_URL = "/"
 # Cache: local memory by default; Redis when REDIS_URL is set, shared by every web host for the cache, the rate
 # limits (certificate verification, the integration API, allauth) and sessions. Sessions are cached_db: read from
 # Redis, written through to the database, so a Redis restart logs nobody out. Short socket timeouts: a Redis that
-# hangs must fail a request (and /healthz) quickly rather than tie up every gunicorn worker.
-REDIS_URL = os.environ.get("REDIS_URL", "")
+# hangs must fail a request (and /healthz) quickly rather than tie up every gunicorn worker. An unreachable Redis
+# degrades the site instead of stopping it: academy.cache_backends serves misses and drops writes until it answers.
+REDIS_URL = env("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "academy.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX") or "academy",
+            "KEY_PREFIX": env("CACHE_KEY_PREFIX", "academy"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
@@ -191,12 +207,12 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 
 # Static and media. WhiteNoise serves static files: the machines have no internet, so there is no CDN.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "static"))
+STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "academy" / "static"]
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
 # Certificates and other private files live outside MEDIA_ROOT so no URL can reach them directly.
-PRIVATE_MEDIA_ROOT = Path(os.environ.get("PRIVATE_MEDIA_ROOT", BASE_DIR / "private"))
+PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT") or BASE_DIR / "private")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "private": {
@@ -208,17 +224,17 @@ STORAGES = {
 # S3-compatible object storage (AWS S3, MinIO, Aliyun OSS, Tencent COS …) when S3_BUCKET is set: media under one
 # prefix, private files (certificate PDFs) under another prefix or in their own bucket, never public. Credentials
 # come from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, read by boto3 itself (or an instance role).
-S3_BUCKET = os.environ.get("S3_BUCKET", "")
+S3_BUCKET = env("S3_BUCKET")
 # How a private file reaches its holder once the view has checked who is asking: streamed through Django, or a
 # redirect to a signed URL that expires after PRIVATE_FILE_URL_SECONDS (S3 only; then no worker is tied up).
-PRIVATE_FILE_DELIVERY = os.environ.get("PRIVATE_FILE_DELIVERY") or ("signed-url" if S3_BUCKET else "django")
-PRIVATE_FILE_URL_SECONDS = int(os.environ.get("PRIVATE_FILE_URL_SECONDS") or "60")
+PRIVATE_FILE_DELIVERY = env("PRIVATE_FILE_DELIVERY", "signed-url" if S3_BUCKET else "django")
+PRIVATE_FILE_URL_SECONDS = env_int("PRIVATE_FILE_URL_SECONDS", 60)
 if S3_BUCKET:
     _s3_options = {
         "bucket_name": S3_BUCKET,
-        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-        "region_name": os.environ.get("S3_REGION") or None,
-        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,  # "path" for MinIO
+        "endpoint_url": env("S3_ENDPOINT_URL", None),
+        "region_name": env("S3_REGION", None),
+        "addressing_style": env("S3_ADDRESSING_STYLE", None),  # "path" for MinIO
         "signature_version": "s3v4",
         "file_overwrite": False,
     }
@@ -226,8 +242,8 @@ if S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **_s3_options,
-            "location": os.environ.get("S3_MEDIA_PREFIX") or "media",
-            "custom_domain": os.environ.get("S3_MEDIA_CUSTOM_DOMAIN") or None,
+            "location": env("S3_MEDIA_PREFIX", "media"),
+            "custom_domain": env("S3_MEDIA_CUSTOM_DOMAIN", None),
             "querystring_auth": env_bool("S3_MEDIA_QUERYSTRING_AUTH", False),
         },
     }
@@ -235,8 +251,8 @@ if S3_BUCKET:
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             **_s3_options,
-            "bucket_name": os.environ.get("S3_PRIVATE_BUCKET") or S3_BUCKET,
-            "location": os.environ.get("S3_PRIVATE_PREFIX") or "private",
+            "bucket_name": env("S3_PRIVATE_BUCKET", S3_BUCKET),
+            "location": env("S3_PRIVATE_PREFIX", "private"),
             "default_acl": "private",
             "custom_domain": None,
             "querystring_auth": True,
@@ -252,7 +268,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAIL_SITE_NAME = "三方学院"
 # Where the site is served, e.g. https://academy.example.org: absolute URLs (certificate QR codes, credentials,
 # calendar files) start with it. Empty means not set: URLs then follow the request's own host (academy.absolute).
-SITE_BASE_URL = (os.environ.get("SITE_BASE_URL") or "").rstrip("/")
+SITE_BASE_URL = env("SITE_BASE_URL", "").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL or "http://127.0.0.1:8000"
 # Wagtail's database backend (SQLite FTS5 or PostgreSQL) with Chinese word segmentation: see academy/search/.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search.backend"}}
@@ -260,7 +276,7 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search.backend"}}
 # uploaded can run script on the site's origin. Wagtail serves documents with their own restrictive CSP.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip", "mp4", "webm"]
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "academy.uploads.DocumentForm"
-ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE = int(os.environ.get("ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE", str(500 * 1024 * 1024)))
+ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE = env_int("ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Also Pillow's own decompression-bomb limit (academy/apps.py): it refuses outright at twice this many pixels.
@@ -318,27 +334,27 @@ HEADLESS_FRONTEND_URLS = {
 ACADEMY_REQUIRE_STAFF_MFA = env_bool("ACADEMY_REQUIRE_STAFF_MFA", True)
 
 # SMS: a pluggable sender (see academy/sms.py). The console sender logs codes; set a provider's class here.
-ACADEMY_SMS_SENDER = os.environ.get("ACADEMY_SMS_SENDER", "academy.sms.ConsoleSMSSender")
-ACADEMY_SMS_SIGN_NAME = os.environ.get("ACADEMY_SMS_SIGN_NAME", "三方学院")
+ACADEMY_SMS_SENDER = env("ACADEMY_SMS_SENDER", "academy.sms.ConsoleSMSSender")
+ACADEMY_SMS_SIGN_NAME = env("ACADEMY_SMS_SIGN_NAME", "三方学院")
 
 # Email
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "三方学院 <noreply@example.org>")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "三方学院 <noreply@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Tasks: run immediately in the embedded default; the database backend with db_worker processes when asked (the
 # default in production.py). Workers claim tasks with SELECT … FOR UPDATE SKIP LOCKED, so any number of them on
 # any number of hosts share one queue. /healthz fails when the oldest ready task waits longer than the lag below.
-TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or "immediate"
-HEALTHZ_TASK_LAG_SECONDS = int(os.environ.get("HEALTHZ_TASK_LAG_SECONDS") or "300")
+TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+HEALTHZ_TASK_LAG_SECONDS = env_int("HEALTHZ_TASK_LAG_SECONDS", 300)
 # A task RUNNING longer than this is taken to be orphaned by a dead worker: /healthz counts such rows and
 # `manage.py requeue_stale_tasks` puts them back in the queue (see academy/task_queue.py).
-TASKS_STALE_AFTER_MINUTES = int(os.environ.get("TASKS_STALE_AFTER_MINUTES") or "30")
+TASKS_STALE_AFTER_MINUTES = env_int("TASKS_STALE_AFTER_MINUTES", 30)
 if TASKS_BACKEND == "database":
     TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 else:
@@ -403,7 +419,7 @@ WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # LOG_FORMAT=json writes one JSON object per line (academy/jsonlog.py) for a log collector; plain text otherwise.
-LOG_FORMAT = os.environ.get("LOG_FORMAT") or "plain"
+LOG_FORMAT = env("LOG_FORMAT", "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -414,7 +430,7 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "json" if LOG_FORMAT == "json" else "plain"}
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {
         "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # WeasyPrint and fontTools narrate every step of every PDF at INFO.
@@ -424,21 +440,21 @@ LOGGING = {
 }
 
 # Certificates: the number printed on each ({year} and {serial} are filled in) and the public verification rate.
-CERTIFICATE_NUMBER_FORMAT = os.environ.get("CERTIFICATE_NUMBER_FORMAT", "拱三方证〔{year}〕第{serial:06d}号")
+CERTIFICATE_NUMBER_FORMAT = env("CERTIFICATE_NUMBER_FORMAT", "拱三方证〔{year}〕第{serial:06d}号")
 # Event sign-up without an account (home events): per client address and per mobile number, "<count>/<s|m|h|d>".
 # A community desk may sign many neighbours up from one address, so the per-address limit is the looser one.
 # 我的数据 (my-data.zip) renders a transcript and reads every certificate file: a few downloads an hour per person.
-PERSONAL_DATA_DOWNLOAD_RATE = os.environ.get("PERSONAL_DATA_DOWNLOAD_RATE", "5/h")
-EVENT_SIGNUP_RATE_PER_IP = os.environ.get("EVENT_SIGNUP_RATE_PER_IP", "30/h")
-EVENT_SIGNUP_RATE_PER_PHONE = os.environ.get("EVENT_SIGNUP_RATE_PER_PHONE", "5/h")
+PERSONAL_DATA_DOWNLOAD_RATE = env("PERSONAL_DATA_DOWNLOAD_RATE", "5/h")
+EVENT_SIGNUP_RATE_PER_IP = env("EVENT_SIGNUP_RATE_PER_IP", "30/h")
+EVENT_SIGNUP_RATE_PER_PHONE = env("EVENT_SIGNUP_RATE_PER_PHONE", "5/h")
 # Typed six-digit check-in codes (a guess is right one time in 500,000): tries per trainee, and per session from all
 # its trainees together, "<count>/<period>". A trainee over the limit scans the QR code or is marked by staff.
-CHECK_IN_CODE_RATE_PER_PERSON = os.environ.get("CHECK_IN_CODE_RATE_PER_PERSON", "10/10m")
-CHECK_IN_CODE_RATE_PER_SESSION = os.environ.get("CHECK_IN_CODE_RATE_PER_SESSION", "300/10m")
-CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = int(os.environ.get("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", "30"))
+CHECK_IN_CODE_RATE_PER_PERSON = env("CHECK_IN_CODE_RATE_PER_PERSON", "10/10m")
+CHECK_IN_CODE_RATE_PER_SESSION = env("CHECK_IN_CODE_RATE_PER_SESSION", "300/10m")
+CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE = env_int("CERTIFICATE_VERIFY_REQUESTS_PER_MINUTE", 30)
 # Processes that render PDFs side by side during a bulk issue; 0 means one per CPU this process may use.
-CERTIFICATE_RENDER_WORKERS = int(os.environ.get("CERTIFICATE_RENDER_WORKERS", "0"))
+CERTIFICATE_RENDER_WORKERS = env_int("CERTIFICATE_RENDER_WORKERS", 0)
 
 # Personal data: sign-ups made without an account (a name and a phone) are deleted this many days after their
 # event ends, by `manage.py purge_event_signups` run daily from cron (see docs/security.md).
-EVENT_SIGNUP_RETENTION_DAYS = int(os.environ.get("EVENT_SIGNUP_RETENTION_DAYS", "90"))
+EVENT_SIGNUP_RETENTION_DAYS = env_int("EVENT_SIGNUP_RETENTION_DAYS", 90)

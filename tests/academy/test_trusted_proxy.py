@@ -3,6 +3,7 @@ but only when a trusted proxy sent it, so per-IP rate limits count each client a
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpResponse
 from django.test import RequestFactory, override_settings
 
@@ -32,6 +33,21 @@ def test_entries_a_client_made_up_are_ignored():
 def test_a_chain_of_trusted_proxies_is_walked_back_to_the_client():
     trusted = ("127.0.0.1", "10.0.0.2")  # nginx here, a load balancer in front of it
     assert client_address("127.0.0.1", "9.9.9.9, 203.0.113.7, 10.0.0.2", trusted) == "203.0.113.7"
+
+
+def test_cidr_ranges_trust_every_proxy_inside_them():
+    trusted = ("127.0.0.1", "10.0.0.0/8", "2001:db8:1::/48")  # nginx here, load balancers sending from ranges
+    assert client_address("10.20.30.40", "203.0.113.7") == "10.20.30.40"  # not trusted by default
+    assert client_address("10.20.30.40", "203.0.113.7", trusted) == "203.0.113.7"
+    assert client_address("127.0.0.1", "9.9.9.9, 203.0.113.7, 10.1.2.3, 10.200.0.9", trusted) == "203.0.113.7"
+    assert client_address("2001:db8:1:ffff::1", "2001:db8:99::5", trusted) == "2001:db8:99::5"
+    assert client_address("11.0.0.1", "203.0.113.7", trusted) == "11.0.0.1"  # just outside the range
+    assert client_address("127.0.0.1", "10.0.0.1, unknown", trusted) == "unknown"  # garbage is never a proxy
+
+
+def test_an_entry_that_is_neither_an_address_nor_a_range_stops_the_site():
+    with override_settings(TRUSTED_PROXIES=["10.0.0.0/8", "nginx.internal"]), pytest.raises(ImproperlyConfigured):
+        TrustedProxyMiddleware(lambda r: HttpResponse())
 
 
 def test_a_request_not_from_a_trusted_proxy_keeps_its_own_address():

@@ -210,3 +210,32 @@ def test_video_progress_view_answers_json(client, trainee, video_lesson):
         content_type="application/json",
     )
     assert bad.status_code == 400
+
+
+# The length is read once, in the background, and never during a report --------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_uploaded_video_has_its_length_measured_once_by_the_background_task(video_lesson):
+    from courses.models import VideoLength
+
+    document = video_lesson.tracked_video.value["video"]
+    length = VideoLength.objects.get(document=document)
+    assert length.seconds == 100 and length.file_name == document.file.name
+    document.file.save("shorter.mp4", ContentFile(mp4_bytes(60)), save=True)  # the file replaced: measured again
+    assert VideoLength.objects.get(document=document).seconds == 60
+
+
+@pytest.mark.django_db
+def test_a_video_report_never_reads_the_video_file(trainee, video_lesson, monkeypatch):
+    """Reading the length from the file inside the report's locked transaction downloaded the whole video from S3
+    with the trainee's progress row locked; the report reads the stored length instead."""
+
+    def no_file_reads(handle):
+        raise AssertionError("the video file was read during a progress report")
+
+    monkeypatch.setattr("courses.video.mp4_duration_seconds", no_file_reads)
+    report(trainee, video_lesson, [[0, 40]], when=40)
+    with pytest.raises(services.CourseActionError) as error:  # the stored length still checks the claim
+        report(trainee, video_lesson, [[40, 50]], when=60, duration=50.0)
+    assert error.value.code == "wrong_duration"
