@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "academy.errors.DatabaseUnavailableMiddleware",
     "academy.headers.AcademyCSPMiddleware",
-    "academy.headers.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -403,7 +403,9 @@ ACADEMY_ADMIN_CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
-# Features no page uses are switched off; fullscreen stays for the lesson videos' own player.
+# Permissions-Policy (django-permissions-policy, which refuses a misspelt feature at start-up). Features no page uses
+# are switched off; fullscreen stays for the lesson videos' own player. Nothing on the site uses the camera: trainees
+# check in by scanning the projector's QR code with their phone's own camera app or WeChat's scanner, which opens a URL.
 PERMISSIONS_POLICY = {
     "camera": [],
     "microphone": [],
