@@ -1,8 +1,10 @@
-"""System checks for what certificate PDFs need from the operating system."""
+"""System checks: what certificate PDFs need from the operating system, and (under ``check --deploy``) the address
+every absolute URL starts with."""
 
 import ctypes.util
 import subprocess
 
+from django.conf import settings
 from django.core.checks import Warning, register
 
 
@@ -47,3 +49,31 @@ def pdf_system_packages_check(app_configs, **kwargs):
             )
         )
     return problems
+
+
+@register(deploy=True)
+def site_base_url_check(app_configs, **kwargs):
+    """Warn when SITE_BASE_URL is empty or not an https:// address: without it a certificate rendered by a background
+    worker prints ``http://127.0.0.1:8000`` (WAGTAILADMIN_BASE_URL's fallback) into its QR code and address, and
+    calendar links and credentials follow whatever host a request came to (academy.absolute)."""
+    value = (getattr(settings, "SITE_BASE_URL", "") or "").strip()
+    if not value:
+        return [
+            Warning(
+                "SITE_BASE_URL is not set.",
+                hint="Set it to the address the site is served at (e.g. https://academy.example.org): certificate "
+                "QR codes and addresses, credentials and calendar links start with it; without it a background "
+                "worker prints http://127.0.0.1:8000 into certificates.",
+                id="academy.W003",
+            )
+        ]
+    if not value.startswith("https://"):
+        return [
+            Warning(
+                f"SITE_BASE_URL ({value}) is not an https:// address.",
+                hint="Write the scheme and host the site is served at, e.g. https://academy.example.org: absolute "
+                "URLs in certificates, credentials and calendar files start with it as written.",
+                id="academy.W004",
+            )
+        ]
+    return []

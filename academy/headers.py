@@ -1,5 +1,5 @@
-"""Security headers beyond Django's own: one Content-Security-Policy for the public site and a looser one scoped to
-the Wagtail admin, and a Permissions-Policy.
+"""The Content-Security-Policy beyond django-csp's own: one policy for the public site and a looser one scoped to the
+Wagtail admin. (The Permissions-Policy comes from django-permissions-policy's middleware and ``PERMISSIONS_POLICY``.)
 
 The public site runs no inline script or style at all (per-element colours and widths are set from data-
 attributes by academy/static/js/site.js through the CSSOM, which a CSP allows). Wagtail's admin still writes
@@ -26,22 +26,3 @@ class AcademyCSPMiddleware(CSPMiddleware):
         if not report_only and parts.config is None and is_admin_path(request.path_info):
             parts.config = default_config(settings.ACADEMY_ADMIN_CONTENT_SECURITY_POLICY["DIRECTIVES"])
         return parts
-
-
-class PermissionsPolicyMiddleware:
-    """Add a Permissions-Policy header built from ``settings.PERMISSIONS_POLICY`` (feature → allowed origins).
-
-    Django has no setting for it. Nothing on the site uses the camera: trainees check in by scanning the
-    projector's QR code with their phone's own camera app or WeChat's scanner, which opens a URL."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-        self.header = ", ".join(
-            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
-        )
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        if self.header:
-            response.headers.setdefault("Permissions-Policy", self.header)
-        return response

@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "academy.errors.DatabaseUnavailableMiddleware",
     "academy.headers.AcademyCSPMiddleware",
-    "academy.headers.PermissionsPolicyMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -275,8 +275,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search.backend"}}
 # Uploads. Documents include the lessons' videos (VideoBlock: MP4 or WebM); no HTML or SVG anywhere, so nothing
 # uploaded can run script on the site's origin. Wagtail serves documents with their own restrictive CSP.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip", "mp4", "webm"]
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "academy.uploads.DocumentForm"
-ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE = env_int("ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
+# Wagtail checks the documents' size itself (single and multiple upload, and in the browser before a multiple
+# upload starts), with its own translated message. Lesson videos are the big ones, hence far above the images'.
+WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("WAGTAILDOCS_MAX_UPLOAD_SIZE", 500 * 1024 * 1024)
 WAGTAILIMAGES_EXTENSIONS = ["gif", "jpg", "jpeg", "png", "webp"]
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # Also Pillow's own decompression-bomb limit (academy/apps.py): it refuses outright at twice this many pixels.
@@ -402,7 +403,9 @@ ACADEMY_ADMIN_CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [SELF],
     },
 }
-# Features no page uses are switched off; fullscreen stays for the lesson videos' own player.
+# Permissions-Policy (django-permissions-policy, which refuses a misspelt feature at start-up). Features no page uses
+# are switched off; fullscreen stays for the lesson videos' own player. Nothing on the site uses the camera: trainees
+# check in by scanning the projector's QR code with their phone's own camera app or WeChat's scanner, which opens a URL.
 PERMISSIONS_POLICY = {
     "camera": [],
     "microphone": [],

@@ -1,6 +1,10 @@
-"""The system check for what certificate PDFs need: HarfBuzz-subset (speed) and Noto Serif CJK SC (glyphs)."""
+"""System checks: what certificate PDFs need (HarfBuzz-subset for speed, Noto Serif CJK SC for glyphs), and under
+`check --deploy` the SITE_BASE_URL every absolute URL starts with."""
 
 import subprocess
+
+import pytest
+from django.core.checks import run_checks
 
 from academy import checks
 
@@ -42,3 +46,24 @@ def test_weasyprint_really_loaded_harfbuzz_subset():
     from weasyprint.text import ffi
 
     assert checks.harfbuzz_subset_available() is (ffi.harfbuzz_subset is not None)
+
+
+@pytest.mark.parametrize(
+    ("value", "ids"),
+    [
+        ("", {"academy.W003"}),
+        ("   ", {"academy.W003"}),
+        ("academy.example.org", {"academy.W004"}),
+        ("http://academy.example.org", {"academy.W004"}),
+        ("https://academy.example.org", set()),
+    ],
+)
+def test_site_base_url_must_be_the_https_address(settings, value, ids):
+    settings.SITE_BASE_URL = value
+    assert {problem.id for problem in checks.site_base_url_check(None)} == ids
+
+
+def test_site_base_url_is_checked_only_under_check_deploy(settings):
+    settings.SITE_BASE_URL = ""
+    assert "academy.W003" not in {problem.id for problem in run_checks(include_deployment_checks=False)}
+    assert "academy.W003" in {problem.id for problem in run_checks(include_deployment_checks=True)}

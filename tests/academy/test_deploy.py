@@ -40,6 +40,22 @@ def test_check_deploy_passes_under_production_settings_with_the_example_environm
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_check_deploy_fails_when_site_base_url_is_empty(tmp_path):
+    """Without SITE_BASE_URL a background worker prints http://127.0.0.1:8000 into certificates' QR codes."""
+    env = {**env_example(), "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}", "SITE_BASE_URL": ""}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "academy.W003" in result.stderr and "SITE_BASE_URL is not set" in result.stderr
+
+
 def test_production_settings_refuse_to_start_without_a_secret_key():
     env = {**env_example(), "SECRET_KEY": ""}
     result = subprocess.run(

@@ -100,7 +100,7 @@ def test_upload_limits_in_nginx_cover_the_settings_limits():
     text = CONF.read_text(encoding="utf-8")
     documents = re.search(r"location /admin/documents/ \{(.*?)\n    \}", text, re.DOTALL).group(1)
     mebibytes = int(re.search(r"client_max_body_size (\d+)m;", documents).group(1))
-    assert mebibytes * 1024 * 1024 > settings.ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE
+    assert mebibytes * 1024 * 1024 > settings.WAGTAILDOCS_MAX_UPLOAD_SIZE
     general = int(re.search(r"(?m)^    client_max_body_size (\d+)m;", text).group(1))
     assert general * 1024 * 1024 > settings.WAGTAILIMAGES_MAX_UPLOAD_SIZE
 

@@ -63,11 +63,15 @@ def test_readme_production_steps_work_when_followed_literally(fresh_copy):
     assert commands[0] == "cp .env.example .env"
     assert commands[1] == "set -a; . ./.env; set +a"
     subprocess.run(commands[0], shell=True, cwd=fresh_copy, check=True)  # noqa: S602 (the README's own line)
-    # "then set SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, …": a fresh secret and the host; DATABASE_URL stays empty
-    # (SQLite, the default .env.example names), as do the file directories (their defaults under the checkout).
+    # "then set SECRET_KEY, ALLOWED_HOSTS, SITE_BASE_URL, DATABASE_URL, …": a fresh secret, the host and its address
+    # (check --deploy warns without it); DATABASE_URL stays empty (SQLite, the default .env.example names), as do
+    # the file directories (their defaults under the checkout).
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert re.search(r"^cp \.env\.example \.env +# then set [^\n]*\bSITE_BASE_URL\b", readme, re.MULTILINE)
     env_file = fresh_copy / ".env"
     set_variable(env_file, "SECRET_KEY", secrets.token_urlsafe(50))
     set_variable(env_file, "ALLOWED_HOSTS", "academy.example.org")
+    set_variable(env_file, "SITE_BASE_URL", "https://academy.example.org")
     for empty in ("DATABASE_URL", "STATIC_ROOT", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT"):
         assert re.search(rf"^{empty}=$", env_file.read_text(encoding="utf-8"), re.MULTILINE), empty
 

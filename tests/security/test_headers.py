@@ -115,3 +115,23 @@ def test_wagtail_preview_may_still_be_framed_by_the_admin(client, production, ho
         response = client.get(reverse("wagtailadmin_pages:preview_on_edit", args=[home.pk]), **HTTPS)
     assert response["X-Frame-Options"] == "SAMEORIGIN"
     assert directives(response)["frame-ancestors"] == ["'self'"]
+
+
+@pytest.mark.django_db
+def test_permissions_policy_is_the_whole_setting_and_refuses_a_misspelt_feature(client, production, settings):
+    """django-permissions-policy writes the header from PERMISSIONS_POLICY (every feature, `self` unquoted) and,
+    unlike the hand-written middleware it replaced, refuses a feature name no browser knows instead of sending a
+    policy that silently switches nothing off."""
+    from django.core.exceptions import ImproperlyConfigured
+    from django.http import HttpResponse
+    from django.utils.module_loading import import_string
+
+    response = client.get("/accounts/login/", **HTTPS)
+    assert response["Permissions-Policy"] == (
+        "bluetooth=(), camera=(), display-capture=(), fullscreen=(self), geolocation=(), microphone=(), payment=(), "
+        "serial=(), usb=()"
+    )
+    middleware_path = next(path for path in settings.MIDDLEWARE if path.endswith("PermissionsPolicyMiddleware"))
+    settings.PERMISSIONS_POLICY = {"camera": [], "microphones": []}
+    with pytest.raises(ImproperlyConfigured, match="microphones"):
+        import_string(middleware_path)(lambda request: HttpResponse())

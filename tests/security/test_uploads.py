@@ -86,13 +86,41 @@ def add_document(admin_client, name: str, content: bytes):
     )
 
 
+def test_the_document_size_limit_is_wagtails_own_setting():
+    assert settings.WAGTAILDOCS_MAX_UPLOAD_SIZE == 500 * 1024 * 1024
+    assert not hasattr(settings, "WAGTAILDOCS_DOCUMENT_FORM_BASE")  # no form of ours in between
+
+
 def test_a_document_over_the_size_limit_is_refused(admin_client, settings):
-    settings.ACADEMY_DOCUMENT_MAX_UPLOAD_SIZE = 1024
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024
     response = add_document(admin_client, "notice.pdf", b"%PDF-1.7\n" + b"0" * 2048)
     assert response.status_code == 200
-    assert "文件大小为" in form_errors(response) and "最大" in form_errors(response)
+    assert "文件过大" in form_errors(response) and "上限为 1.0\xa0KB" in form_errors(response)
     assert not get_document_model().objects.exists()
     assert add_document(admin_client, "notice.pdf", b"%PDF-1.7\n").status_code == 302  # under the limit: saved
+    assert get_document_model().objects.count() == 1
+
+
+def test_a_document_over_the_size_limit_is_refused_by_the_multiple_upload_too(admin_client, settings):
+    from wagtail.models import Collection
+
+    settings.WAGTAILDOCS_MAX_UPLOAD_SIZE = 1024
+
+    def add_multiple(content: bytes):
+        return admin_client.post(
+            reverse("wagtaildocs:add_multiple"),
+            {"collection": Collection.get_first_root_node().pk, "files[]": SimpleUploadedFile("lesson.mp4", content)},
+        )
+
+    page = admin_client.get(reverse("wagtaildocs:add_multiple"))
+    assert page.context["max_filesize"] == 1024  # the browser refuses it before sending, with this message:
+    assert "文件过大" in str(page.context["error_max_file_size"])
+    response = add_multiple(b"\0\0\0\x18ftypmp42" + b"0" * 2048)
+    assert response.status_code == 200
+    assert response.json()["success"] is False
+    assert "文件过大" in response.json()["error_message"]
+    assert not get_document_model().objects.exists()
+    assert add_multiple(b"\0\0\0\x18ftypmp42").json()["success"] is True  # under the limit: saved
     assert get_document_model().objects.count() == 1
 
 
