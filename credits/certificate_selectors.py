@@ -82,18 +82,6 @@ def certificate_tip(*, holder: User, programme: ProgrammePage) -> Certificate | 
     )
 
 
-def current_certificate(*, holder: User, programme: ProgrammePage, on: date | None = None) -> Certificate | None:
-    """A valid, unexpired certificate of this programme that has not been renewed yet."""
-    on = on or today()
-    return (
-        Certificate.objects.filter(
-            holder=holder, programme=programme, status=CertificateStatus.VALID, valid_until__gte=on
-        )
-        .order_by("-valid_until")
-        .first()
-    )
-
-
 def continuing_credits(*, certificate: Certificate) -> dict[int, Decimal]:
     """Credits the holder earned after the certificate was issued, per competency id (one query)."""
     return credit_balance_by_competency(
@@ -111,9 +99,8 @@ def certificates_for_reminders(*, on: date) -> QuerySet[Certificate]:
     """Valid certificates expiring within the longest reminder period, not yet renewed, with reminders sent."""
     horizon = on + timedelta(days=max(certificate_rules.REMINDER_DAYS))
     return (
-        Certificate.objects.filter(
-            status=CertificateStatus.VALID, valid_until__gte=on, valid_until__lte=horizon, renewed_by__isnull=True
-        )
+        Certificate.objects.valid_on(on)
+        .filter(valid_until__lte=horizon, renewed_by__isnull=True)
         .select_related("holder", "programme")
         .prefetch_related("reminders")
     )
@@ -129,9 +116,7 @@ def bulk_issue_candidates(programme: ProgrammePage, *, cohort=None, on: date | N
         people = User.objects.filter(is_active=True, credit_entries__isnull=False)
         if programme.party:
             people = people.filter(party=programme.party)
-    current = Certificate.objects.filter(
-        programme=programme, status=CertificateStatus.VALID, valid_until__gte=on
-    ).values("holder_id")
+    current = Certificate.objects.valid_on(on).filter(programme=programme).values("holder_id")
     return people.exclude(pk__in=current).distinct().order_by("pk")
 
 

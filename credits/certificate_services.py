@@ -92,6 +92,21 @@ class IssuePlan:
     renews: Certificate | None
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """A holder's record for one programme as read today, and what the rules make of it: read once, then passed
+    from the automatic check to the issue so eligibility is not evaluated twice."""
+
+    facts: rules.Facts
+    eligibility: rules.Eligibility
+
+
+def judge(*, holder: User, requirements: rules.Requirements) -> Judgement:
+    """Read a holder's record against a programme's requirements today and evaluate it (two queries)."""
+    facts = selectors.trainee_facts(trainee=holder, requirements=requirements, as_of=selectors.today())
+    return Judgement(facts=facts, eligibility=rules.evaluate(requirements, facts))
+
+
 def _credits_snapshot(by_competency: dict[int, rules.Decimal], competencies: list[Competency]) -> list[dict]:
     return [
         {"competency": c.name, "code": c.code, "credits": rules.quantity(by_competency[c.pk])}
@@ -121,13 +136,19 @@ def _already_issued(holder: User, programme: ProgrammePage) -> CreditActionError
 
 
 def _issue_plan(
-    *, holder: User, programme: ProgrammePage, issued_on: date, requirements: rules.Requirements
+    *,
+    holder: User,
+    programme: ProgrammePage,
+    issued_on: date,
+    requirements: rules.Requirements,
+    judgement: Judgement | None = None,
 ) -> IssuePlan:
     """Decide whether a holder gets a programme's certificate (refused with a message: no real name, not met with
-    the shortfalls, or already holding a current one) and what it will say. Reads only."""
+    the shortfalls, or already holding a current one) and what it will say. Reads only; ``judgement`` is today's
+    reading of the holder against ``requirements`` when the caller already has it."""
     _require_real_name(holder)
-    facts = selectors.trainee_facts(trainee=holder, requirements=requirements)
-    eligibility = rules.evaluate(requirements, facts)
+    judgement = judgement or judge(holder=holder, requirements=requirements)
+    facts, eligibility = judgement.facts, judgement.eligibility
     if not eligibility.met:
         raise CreditActionError(
             _("%(name)s does not yet meet 《%(programme)s》.") % {"name": holder.display_name, "programme": programme.title},
@@ -270,13 +291,15 @@ def certificate_issue(
     requirements: rules.Requirements | None = None,
     competencies: list[Competency] | None = None,
     certificate_settings: CertificateSettings | None = None,
+    judgement: Judgement | None = None,
 ) -> Certificate:
     """Issue a programme's certificate to a holder who meets it, numbered, with snapshots and its PDF.
 
     ``actor`` is the registrar issuing it (None when the system issues automatically). Refused, with a message,
     when the holder has no real name, does not meet the programme (the shortfalls are listed) or already holds
     a current certificate of it. A holder whose previous certificate has expired gets a new one that ``renews``
-    it. ``issued_on`` backdates the certificate (imports, demo data); eligibility is always judged today.
+    it. ``issued_on`` backdates the certificate (imports, demo data); eligibility is always judged today
+    (``judgement``, when the caller has just judged the holder against ``requirements``, is not read again).
     """
     if actor is not None:
         _require_registrar(actor)
@@ -285,6 +308,7 @@ def certificate_issue(
         programme=programme,
         issued_on=issued_on or selectors.today(),
         requirements=requirements or selectors.programme_requirements(programme),
+        judgement=judgement,
     )
     return _create(plan, actor=actor, competencies=competencies, certificate_settings=certificate_settings)
 
@@ -481,13 +505,17 @@ def certificates_check_for(*, holder: User) -> list[Certificate]:
                 with contextlib.suppress(CreditActionError):  # not met yet: the reminders say what is missing
                     issued.append(certificate_renew(certificate=tip, on=on))
             continue
-        if not selectors.eligibility_for(trainee=holder, programme=programme, as_of=on).met:
+        requirements = selectors.programme_requirements(programme)
+        judgement = judge(holder=holder, requirements=requirements)
+        if not judgement.eligibility.met:
             continue
         if programme.issue_mode == IssueMode.APPROVAL:
             certificate_request_create(holder=holder, programme=programme)
             continue
         try:
-            issued.append(certificate_issue(holder=holder, programme=programme))
+            issued.append(
+                certificate_issue(holder=holder, programme=programme, requirements=requirements, judgement=judgement)
+            )
         except CreditActionError as error:
             logger.info("Certificate not issued automatically to %s: %s", holder.pk, error.message)
     return issued

@@ -351,6 +351,11 @@ class CertificateQuerySet(models.QuerySet):
         being a new one, and a revoked certificate no longer stands for one."""
         return self.filter(renews__isnull=True).exclude(status=CertificateStatus.REVOKED)
 
+    def valid_on(self, day: date):
+        """Certificates valid on ``day``: issued on or before it, not revoked, not expired (``valid_until`` is the
+        last valid day). The one definition every check, report and appointment reads."""
+        return self.filter(status=CertificateStatus.VALID, issued_on__lte=day, valid_until__gte=day)
+
     def update(self, **kwargs):
         touched = _identity_attnames(kwargs) | (set(kwargs) & set(CERTIFICATE_IDENTITY_FIELDS))
         if touched:
@@ -482,9 +487,6 @@ class Certificate(models.Model):
             return  # the account-deletion exception: the name may only become its own masked form
         if changed:
             raise CertificateIsImmutable(f"An issued certificate's {', '.join(changed)} cannot be changed.")
-
-    def is_valid_on(self, day: date) -> bool:
-        return self.status == CertificateStatus.VALID and self.valid_until >= day
 
     @property
     def verification_code_display(self) -> str:

@@ -47,7 +47,7 @@ from courses.models import (
 
 from . import rules
 from .models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
-from .selectors import appointments_visible_to, programme_requirements, programmes_live, today, valid_certificate_q
+from .selectors import appointments_visible_to, programme_requirements, programmes_live, today
 
 EXPIRING_DAYS = 90
 DECIMAL = DecimalField(max_digits=9, decimal_places=1)
@@ -115,8 +115,7 @@ def population_facts(
         ):
             facts.completed[user_id].add(course_id)
     facts.certified = set(
-        Certificate.objects.filter(
-            valid_certificate_q(as_of),
+        Certificate.objects.valid_on(as_of).filter(
             holder_id__in=ids,
             programme__in=[p.pk for p in programmes],
         ).values_list("holder_id", "programme_id")
@@ -338,8 +337,7 @@ def certificates_expiring(
     """Valid certificates of visible holders that expire within ``days`` days from today, soonest first."""
     day = today()
     certificates = (
-        Certificate.objects.filter(
-            valid_certificate_q(day),
+        Certificate.objects.valid_on(day).filter(
             valid_until__lte=day + dt.timedelta(days=days),
             holder_id__in=trainees_visible_to(viewer, street_id=street.pk if street else None).order_by().values("pk"),
         )
@@ -431,7 +429,7 @@ class CertificateState:
 def filter_certificate_state(people: QuerySet[User], state: str, *, days: int = EXPIRING_DAYS) -> QuerySet[User]:
     """People holding a valid certificate, one that expires within ``days`` days, or no valid certificate at all."""
     day = today()
-    valid = Certificate.objects.filter(valid_certificate_q(day), holder=OuterRef("pk"))
+    valid = Certificate.objects.valid_on(day).filter(holder=OuterRef("pk"))
     if state == CertificateState.EXPIRING:
         return people.filter(Exists(valid.filter(valid_until__lte=day + dt.timedelta(days=days))))
     if state == CertificateState.VALID:
@@ -458,7 +456,7 @@ def key_figures(*, viewer: User) -> KeyFigures:
     """The admin home's headline numbers for the people the viewer may see (a handful of aggregate queries)."""
     population = trainees_visible_to(viewer).order_by().values("pk")
     day = today()
-    certificates = Certificate.objects.filter(valid_certificate_q(day), holder_id__in=population).aggregate(
+    certificates = Certificate.objects.valid_on(day).filter(holder_id__in=population).aggregate(
         valid=Count("pk"), expiring=Count("pk", filter=Q(valid_until__lte=day + dt.timedelta(days=EXPIRING_DAYS)))
     )
     appointments = appointments_visible_to(viewer).aggregate(

@@ -16,7 +16,7 @@ from courses.choices import DeliveryMode
 from courses.models import Competency, CourseCompletion, CoursePage
 
 from . import rules
-from .choices import CertificateRequestStatus, CertificateStatus
+from .choices import CertificateRequestStatus
 from .models import (
     ApiClient,
     Appointment,
@@ -330,16 +330,12 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
 # Certificates, posts and appointments -----------------------------------------------------------------------
 
 
-def valid_certificate_q(on: date) -> Q:
-    """Certificates valid on ``on``: issued, not revoked, not expired. The one condition every check reads."""
-    return Q(status=CertificateStatus.VALID, valid_until__gte=on, issued_on__lte=on)
-
-
 def valid_certificates(*, trainee: User, programmes, on: date | None = None) -> QuerySet[Certificate]:
     """A trainee's valid, unexpired certificates of any of ``programmes`` (one query)."""
     on = on or today()
     return (
-        Certificate.objects.filter(valid_certificate_q(on), holder=trainee, programme__in=programmes)
+        Certificate.objects.valid_on(on)
+        .filter(holder=trainee, programme__in=programmes)
         .select_related("programme")
         .order_by("-valid_until")
     )
@@ -423,8 +419,8 @@ def appointments_visible_to(viewer: User) -> QuerySet[Appointment]:
         if not viewer.is_street_administrator:
             return appointments.none()
         appointments = appointments.filter(street_id=viewer.managed_street_id)
-    qualifying = Certificate.objects.filter(
-        valid_certificate_q(today()), holder=OuterRef("trainee"), programme__posts=OuterRef("post")
+    qualifying = Certificate.objects.valid_on(today()).filter(
+        holder=OuterRef("trainee"), programme__posts=OuterRef("post")
     )
     return appointments.annotate(qualified_now=Exists(qualifying))
 

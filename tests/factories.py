@@ -1,7 +1,10 @@
 """Factories shared by the whole suite. Apps add their own factories in tests/<app>/factories.py."""
 
+import io
+import zipfile
+
 import factory
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 
 from academy.choices import Party
 from academy.models import Community, District, Street, User
@@ -62,6 +65,12 @@ def _in_group(user: User, name: str) -> User:
     return user
 
 
+def with_admin_access(user: User) -> User:
+    """Let ``user`` into the Wagtail admin (the permission the admin's log-in checks)."""
+    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    return user
+
+
 def make_registrar(**kwargs) -> User:
     return _in_group(UserFactory(is_staff=False, **kwargs), REGISTRARS)
 
@@ -72,3 +81,14 @@ def make_editor(**kwargs) -> User:
 
 def make_street_administrator(street: Street, **kwargs) -> User:
     return _in_group(UserFactory(managed_street=street, **kwargs), STREET_ADMINISTRATORS)
+
+
+def inflated(buffer: io.BytesIO, megabytes: int = 70) -> io.BytesIO:
+    """The same workbook with one more member of ``megabytes`` of zeros: a few hundred KB on disk, far more inside."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for member in source.infolist():
+            target.writestr(member, source.read(member))
+        target.writestr("xl/padding.bin", b"\0" * (megabytes * 1024 * 1024))
+    out.seek(0)
+    return out

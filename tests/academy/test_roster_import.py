@@ -130,7 +130,7 @@ def test_wrong_type_oversized_or_headingless_files_are_refused(registrar_client,
 
 
 def test_a_roster_that_inflates_far_beyond_its_size_is_refused(registrar_client, places):
-    from tests.courses.test_sessions import inflated
+    from tests.factories import inflated
 
     before = User.objects.count()
     content = inflated(io.BytesIO(workbook_bytes([["13800000031", "钱七", "居委会", "湖墅街道", "信义坊社区", ""]])))

@@ -7,6 +7,7 @@ import factory
 from wagtail.models import Site
 from wagtail.rich_text import RichText
 
+from courses import checkin, services
 from courses.models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, Quiz
 
 
@@ -209,3 +210,18 @@ def presented(user, course: CoursePage, answers: dict[str, list[str]]) -> dict[s
         question: [tokens.get((question, option), option) for option in options]
         for question, options in answers.items()
     }
+
+
+def complete(user, course: CoursePage) -> None:
+    """Take ``user`` through ``course`` as a trainee would: enrol, mark every live lesson done, pass the quiz."""
+    services.enrolment_create(user=user, course=course)
+    for lesson in LessonPage.objects.child_of(course):
+        services.lesson_mark_done(user=user, lesson=lesson)
+    services.quiz_attempt_submit(user=user, course=course, answers=right_answers(course))
+
+
+def wrong_code(session, *, also_not: str = "") -> str:
+    """A well-formed six-digit code that is not valid for ``session`` now (nor in the next window)."""
+    window = checkin.window_at()
+    valid = {checkin.code_for(session.pk, w) for w in (window - 1, window, window + 1)} | {also_not}
+    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in valid)

@@ -9,19 +9,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from courses import rules, services
-from courses.models import CourseFeedback, LessonPage
+from courses.models import CourseFeedback
 from tests.factories import UserFactory, make_registrar
 
-from .factories import LecturerFactory, make_course, right_answers
+from .factories import LecturerFactory, complete, make_course
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(user, course):
-    services.enrolment_create(user=user, course=course)
-    for lesson in LessonPage.objects.child_of(course):
-        services.lesson_mark_done(user=user, lesson=lesson)
-    services.quiz_attempt_submit(user=user, course=course, answers=right_answers(course))
 
 
 def rate(user, course, ratings=(5, 4, 3), comment="", now=None):

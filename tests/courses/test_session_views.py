@@ -4,7 +4,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 from icalendar import Calendar
 from openpyxl import load_workbook
@@ -12,16 +11,11 @@ from pypdf import PdfReader
 
 from courses import checkin, services
 from courses.models import SessionAttendance, SessionRegistration
-from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator
+from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator, with_admin_access
 
-from .factories import make_session
+from .factories import make_session, wrong_code
 
 pytestmark = pytest.mark.django_db
-
-
-def staff(user):
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
 
 
 def running_session(**kwargs):
@@ -98,7 +92,7 @@ def test_drafts_are_hidden_from_trainees(client):
 
 def test_trainees_cannot_reach_the_staff_screens(client):
     session = make_session()
-    client.force_login(staff(UserFactory()))
+    client.force_login(with_admin_access(UserFactory()))
     for name in ("roster", "projector", "projector_code", "attendance_export", "sign_in_sheet"):
         assert client.get(reverse(f"courses_sessions:{name}", args=[session.pk])).status_code in (302, 403)
     assert client.get(reverse("courses_sessions:index")).status_code in (302, 403)
@@ -110,7 +104,7 @@ def test_a_street_administrator_sees_only_their_streets_trainees_and_cannot_run_
     near, far = UserFactory(real_name="湖墅学员", street=hushu), UserFactory(real_name="米市巷学员", street=other)
     services.session_registration_add(actor=make_registrar(), user=near, session=session)
     services.session_registration_add(actor=make_registrar(), user=far, session=session)
-    client.force_login(staff(make_street_administrator(hushu)))
+    client.force_login(with_admin_access(make_street_administrator(hushu)))
     roster = client.get(reverse("courses_sessions:roster", args=[session.pk])).content.decode()
     assert "湖墅学员" in roster and "米市巷学员" not in roster
     assert 'name="action" value="mark"' not in roster
@@ -130,7 +124,7 @@ def test_a_street_administrator_sees_only_their_streets_trainees_and_cannot_run_
 def test_the_registrar_runs_the_projector_marks_attendance_and_exports(client):
     session = running_session()
     trainee = UserFactory(real_name='=HYPERLINK("http://evil")')
-    registrar = staff(make_registrar())
+    registrar = with_admin_access(make_registrar())
     services.session_registration_add(actor=registrar, user=trainee, session=session)
     client.force_login(registrar)
     index = client.get(reverse("courses_sessions:index")).content.decode()
@@ -162,7 +156,7 @@ def test_the_roster_import_with_a_bad_row_lists_it_and_imports_nothing(client):
 
     session = running_session()
     trainee = UserFactory()
-    registrar = staff(make_registrar())
+    registrar = with_admin_access(make_registrar())
     services.session_registration_add(actor=registrar, user=trainee, session=session)
     book = Workbook()
     book.active.append(["手机号", "状态"])
@@ -181,7 +175,7 @@ def test_the_roster_import_with_a_bad_row_lists_it_and_imports_nothing(client):
 
 def test_the_sign_in_sheet_is_an_a4_pdf_with_the_registered_names(client):
     session = make_session()
-    registrar = staff(make_registrar())
+    registrar = with_admin_access(make_registrar())
     for name in ("张晓明", "李秀英"):
         services.session_registration_add(actor=registrar, user=UserFactory(real_name=name), session=session)
     client.force_login(registrar)
@@ -231,7 +225,7 @@ def test_a_registrar_raising_the_capacity_in_the_admin_promotes_the_waiting_list
     people = [UserFactory() for _ in range(4)]
     for person in people:
         services.session_register(user=person, session=session)
-    client.force_login(staff(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
             reverse("courses_sessions:edit", args=[session.pk]), _edit_form_data(session, capacity=3)
@@ -268,7 +262,7 @@ def test_a_registrar_cancels_a_place_from_the_roster_and_the_first_waiting_moves
     holder, waiting = UserFactory(real_name="张晓明"), UserFactory(real_name="李秀英")
     services.session_register(user=holder, session=session)
     services.session_register(user=waiting, session=session)
-    client.force_login(staff(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     url = reverse("courses_sessions:roster", args=[session.pk])
     assert f'data-testid="withdraw-{holder.pk}"' in client.get(url).content.decode()
     response = client.post(url, {"action": "withdraw", "user": holder.pk}, follow=True)
@@ -287,7 +281,6 @@ def test_typed_codes_are_limited_per_person_at_the_limit_and_a_right_code_stays_
     from types import SimpleNamespace
 
     from academy import ratelimit
-    from tests.courses.test_sessions import wrong_code
 
     settings.CHECK_IN_CODE_RATE_PER_PERSON = "10/10m"
     session = running_session()
@@ -330,7 +323,7 @@ def test_a_past_session_reads_ended_and_a_running_one_in_progress_in_the_admin_a
     running = running_session(title="进行中的班次")
     coming = make_session(title="未开始的班次")
     assert [s.status for s in (ended, running, coming)] == ["scheduled"] * 3  # what is stored does not change
-    client.force_login(staff(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     listing = client.get(reverse("courses_sessions:index")).content.decode().split("<tr")
     rows = {
         title: next(row for row in listing if title in row)
@@ -380,7 +373,7 @@ def test_an_offline_course_shows_its_session_and_place_instead_of_zero_of_zero_l
 def test_a_roster_action_naming_no_trainee_explains_and_changes_nothing(client, action, posted):
     session = running_session()
     trainee = UserFactory()
-    registrar = staff(make_registrar())
+    registrar = with_admin_access(make_registrar())
     services.session_registration_add(actor=registrar, user=trainee, session=session)
     client.force_login(registrar)
     response = client.post(

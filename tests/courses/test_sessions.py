@@ -20,9 +20,9 @@ from credits import selectors as credit_selectors
 from credits import services as credit_services
 from credits.models import Cohort, CreditEntry, OfflineHoursEntry
 from tests.credits.factories import make_programme
-from tests.factories import UserFactory, make_registrar
+from tests.factories import UserFactory, inflated, make_registrar
 
-from .factories import CompetencyFactory, make_course, make_session
+from .factories import CompetencyFactory, make_course, make_session, wrong_code
 
 pytestmark = pytest.mark.django_db
 
@@ -50,13 +50,6 @@ def registered(session, *people):
     for person in people:
         services.session_registration_add(actor=registrar, user=person, session=session)
     return registrar
-
-
-def wrong_code(session, *, also_not: str = "") -> str:
-    """A well-formed six-digit code that is not valid for ``session`` now (nor in the next window)."""
-    window = checkin.window_at()
-    valid = {checkin.code_for(session.pk, w) for w in (window - 1, window, window + 1)} | {also_not}
-    return next(code for code in (f"{n:06d}" for n in range(1_000_000)) if code not in valid)
 
 
 def current_token(session, *, shift: int = 0) -> str:
@@ -585,19 +578,6 @@ def test_an_import_without_the_expected_headings_or_not_excel_is_refused():
         services.attendance_import(actor=registrar, session=session, file=workbook([], headings=("姓名", "签到")))
     with pytest.raises(services.AttendanceImportError, match="not an Excel"):
         services.attendance_import(actor=registrar, session=session, file=io.BytesIO(b"phone,status\n"))
-
-
-def inflated(buffer: io.BytesIO, megabytes: int = 70) -> io.BytesIO:
-    """The same workbook with one more member of ``megabytes`` of zeros: a few hundred KB on disk, far more inside."""
-    import zipfile
-
-    out = io.BytesIO()
-    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for member in source.infolist():
-            target.writestr(member, source.read(member))
-        target.writestr("xl/padding.bin", b"\0" * (megabytes * 1024 * 1024))
-    out.seek(0)
-    return out
 
 
 def test_an_attendance_file_longer_than_any_session_or_inflating_too_far_is_refused_unread():

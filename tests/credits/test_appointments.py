@@ -12,7 +12,7 @@ from credits import selectors, services
 from credits.choices import CertificateStatus
 from credits.models import Appointment
 from tests.courses.factories import CompetencyFactory
-from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator
+from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator, with_admin_access
 
 from .factories import make_certificate, make_post, make_programme
 
@@ -123,9 +123,7 @@ def test_admin_post_holders_list_hides_other_streets(client, setting):
     appoint(registrar, setting)
     other_street = StreetFactory(name="米市巷街道")
     admin = make_street_administrator(other_street)
-    from django.contrib.auth.models import Permission
-
-    admin.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    with_admin_access(admin)
     client.force_login(admin)
     response = client.get("/admin/credits/appointments/")
     assert response.status_code == 200

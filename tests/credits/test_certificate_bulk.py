@@ -12,7 +12,7 @@ from pypdf import PdfReader
 from credits import certificate_services as services
 from credits.choices import BulkIssueStatus
 from credits.models import BulkIssueRun, Certificate, CertificateNumberCounter, Cohort
-from tests.factories import UserFactory, make_registrar
+from tests.factories import UserFactory, make_registrar, with_admin_access
 
 from .factories import give_credits
 
@@ -198,16 +198,9 @@ def test_a_cohort_run_refuses_a_programme_that_is_not_the_cohorts(certified_worl
 # The admin form ------------------------------------------------------------------------------------------------
 
 
-def _admin(user):
-    from django.contrib.auth.models import Permission
-
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
-
-
 def test_bulk_issue_form_offers_a_programme_or_a_cohort(client, certified_world):
     Cohort.objects.create(name="2026年第3期小区专员岗前培训班", programme=certified_world["programme"])
-    client.force_login(_admin(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     page = client.get(reverse("credits_bulk_issues:add")).content.decode()
     assert "2026年第3期小区专员岗前培训班（小区专员岗前培训）" in page
     assert 'value="cohort"' in page and 'value="programme"' in page
@@ -220,7 +213,7 @@ def test_registrar_runs_a_bulk_issue_for_a_cohort_from_the_admin(
     members = _holders(certified_world, 2, prefix="一期")
     cohort = Cohort.objects.create(name="一期", programme=certified_world["programme"])
     cohort.roster.set(members)
-    client.force_login(_admin(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "cohort": cohort.pk})
     run = BulkIssueRun.objects.get()
@@ -232,7 +225,7 @@ def test_registrar_runs_a_bulk_issue_for_a_cohort_from_the_admin(
 
 
 def test_bulk_issue_form_without_the_chosen_cohort_shows_an_error_and_starts_nothing(client, certified_world):
-    client.force_login(_admin(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     response = client.post(
         reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "programme": certified_world["programme"].pk}
     )
@@ -244,7 +237,7 @@ def test_street_administrators_cannot_start_a_bulk_issue(client, certified_world
     from tests.factories import StreetFactory, make_street_administrator
 
     cohort = Cohort.objects.create(name="一期", programme=certified_world["programme"])
-    admin = _admin(make_street_administrator(StreetFactory()))
+    admin = with_admin_access(make_street_administrator(StreetFactory()))
     client.force_login(admin)
     assert client.get(reverse("credits_bulk_issues:add")).status_code in (302, 403)
     response = client.post(reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "cohort": cohort.pk})

@@ -3,23 +3,17 @@ approve buttons, and the text message once it is issued. Also the dashboard's pr
 programme (issue 15)."""
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from academy.sms import ConsoleSMSSender
 from credits import certificate_services as services
 from credits.choices import CertificateRequestStatus, IssueMode
 from credits.models import CertificateRequest
-from tests.factories import UserFactory, make_registrar
+from tests.factories import UserFactory, make_registrar, with_admin_access
 
 from .factories import give_credits, make_programme
 
 pytestmark = pytest.mark.django_db
-
-
-def admin_user(user):
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def test_someone_else_sees_no_pending_state(client, waiting):
 
 def test_approval_texts_the_holder_after_the_commit(client, waiting, django_capture_on_commit_callbacks):
     ConsoleSMSSender.outbox.clear()
-    client.force_login(admin_user(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(reverse("credits_certificate_requests:approve", args=[waiting["request"].pk]))
     assert response.status_code == 302
@@ -92,7 +86,7 @@ def test_a_declined_request_sends_no_text(waiting, django_capture_on_commit_call
 
 
 def test_queue_rows_show_labelled_approve_and_decline_buttons(client, waiting):
-    client.force_login(admin_user(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     body = client.get(reverse("credits_certificate_requests:index")).content.decode()
     pk = waiting["request"].pk
     approve = reverse("credits_certificate_requests:approve", args=[pk])
@@ -107,14 +101,14 @@ def test_queue_rows_show_labelled_approve_and_decline_buttons(client, waiting):
 def test_decided_rows_show_no_decision_buttons(client, waiting):
     request = waiting["request"]
     services.certificate_request_decline(actor=make_registrar(), request=request, reason="资料不全")
-    client.force_login(admin_user(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     body = client.get(reverse("credits_certificate_requests:index")).content.decode()
     assert f"request-approve-{request.pk}" not in body
     assert CertificateRequest.objects.get().status == CertificateRequestStatus.DECLINED
 
 
 def test_inspect_page_shows_labelled_approve_button_in_the_header_and_below(client, waiting):
-    client.force_login(admin_user(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     pk = waiting["request"].pk
     body = client.get(reverse("credits_certificate_requests:inspect", args=[pk])).content.decode()
     approve = reverse("credits_certificate_requests:approve", args=[pk])

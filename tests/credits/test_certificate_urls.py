@@ -9,9 +9,7 @@ from django.urls import reverse
 
 from credits import certificate_pdf
 from credits.models import Certificate
-from tests.factories import make_registrar
-
-from .test_certificate_pending import admin_user
+from tests.factories import make_registrar, with_admin_access
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +18,7 @@ LAN = "192.168.1.20:8000"
 
 def issue_through_the_admin(client, certified_world, **extra):
     """Issue through the registrar's form; return the URLs given to the QR code and to the printed page."""
-    client.force_login(admin_user(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     printed = []
     original = certificate_pdf.certificate_context
 

@@ -123,6 +123,31 @@ def test_automatic_issue_after_credits_change(certified_world):
     assert len(issued) == 1 and issued[0].issued_by is None
 
 
+def test_automatic_issue_reads_the_holders_record_once_and_issues_what_it_read(certified_world, monkeypatch):
+    """The check judges eligibility, then the issue uses that judgement: the record is read once per programme."""
+    from credits import selectors
+
+    reads = []
+    original = selectors.trainee_facts
+
+    def counted(**kwargs):
+        reads.append(kwargs["trainee"].pk)
+        return original(**kwargs)
+
+    monkeypatch.setattr(selectors, "trainee_facts", counted)
+    issued = services.certificates_check_for(holder=certified_world["trainee"])
+    assert len(issued) == 1
+    assert reads == [certified_world["trainee"].pk]
+    assert issued[0].credits_snapshot == [{"competency": "法规运用", "code": "FG", "credits": "3"}]
+
+
+def test_a_manual_issue_still_judges_the_holder_itself(certified_world):
+    trainee = UserFactory(real_name="李秀英")
+    with pytest.raises(CreditActionError) as refused:
+        services.certificate_issue(holder=trainee, programme=certified_world["programme"])
+    assert refused.value.code == "not_eligible"
+
+
 def test_approval_programme_queues_a_request_instead(certified_world):
     programme = certified_world["programme"]
     programme.issue_mode = IssueMode.APPROVAL

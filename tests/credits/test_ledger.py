@@ -8,21 +8,14 @@ from django.db import connection
 from wagtail.models import ModelLogEntry
 
 from courses import services as course_services
-from courses.models import CourseCompletion, LessonPage
+from courses.models import CourseCompletion
 from credits import selectors, services
 from credits.choices import CreditKind
 from credits.models import CreditEntry, LedgerIsAppendOnly
-from tests.courses.factories import make_course, right_answers
+from tests.courses.factories import complete, make_course
 from tests.factories import UserFactory, make_registrar
 
 pytestmark = pytest.mark.django_db
-
-
-def complete(user, course):
-    course_services.enrolment_create(user=user, course=course)
-    for lesson in LessonPage.objects.child_of(course):
-        course_services.lesson_mark_done(user=user, lesson=lesson)
-    course_services.quiz_attempt_submit(user=user, course=course, answers=right_answers(course))
 
 
 @pytest.fixture

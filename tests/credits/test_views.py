@@ -3,16 +3,14 @@
 from decimal import Decimal
 
 import pytest
-from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from credits import selectors
 from credits.models import CreditEntry
-from tests.courses.factories import CompetencyFactory, make_course
-from tests.factories import UserFactory, make_registrar, make_street_administrator
+from tests.courses.factories import CompetencyFactory, complete, make_course
+from tests.factories import UserFactory, make_registrar, make_street_administrator, with_admin_access
 
 from .factories import make_programme
-from .test_ledger import complete
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +22,6 @@ def world():
     md_course = make_course(code="MD-01", title="矛盾调处实务", competency=md, credits="1.5")
     programme = make_programme(total="3.0", minimums={fg: "2.0", md: "1.0"}, required=[md_course])
     return {"fg": fg, "md": md, "fg_course": fg_course, "md_course": md_course, "programme": programme}
-
-
-def admin_user(user):
-    user.user_permissions.add(Permission.objects.get(codename="access_admin"))
-    return user
 
 
 def test_programme_page_shows_requirements_to_everyone_and_progress_only_to_the_trainee(client, world):
@@ -106,7 +99,7 @@ def test_dashboard_query_count_does_not_grow_with_the_ledger(client, world, djan
 
 def test_registrar_adjusts_credits_in_the_admin_and_bad_input_writes_nothing(client, world):
     trainee = UserFactory(phone="+8613955556666")
-    registrar = admin_user(make_registrar())
+    registrar = with_admin_access(make_registrar())
     client.force_login(registrar)
     url = reverse("credits_ledger:adjust")
     bad = client.post(url, {"trainee": "13955556666", "competency": world["fg"].pk, "amount": "-1.0", "reason": "误录"})
@@ -124,13 +117,13 @@ def test_ledger_admin_is_read_only_and_street_administrators_cannot_adjust(clien
     trainee = UserFactory()
     complete(trainee, world["fg_course"])
     entry = CreditEntry.objects.get()
-    client.force_login(admin_user(make_registrar()))
+    client.force_login(with_admin_access(make_registrar()))
     assert client.get(reverse("credits_ledger:index")).status_code == 200
     assert client.get(reverse("credits_ledger:inspect", args=[entry.pk])).status_code == 200
     assert client.get(reverse("credits_ledger:edit", args=[entry.pk])).status_code == 302  # permission denied
     assert client.post(reverse("credits_ledger:delete", args=[entry.pk])).status_code == 302
     assert client.get(reverse("credits_ledger:add")).status_code == 302
     assert CreditEntry.objects.get(pk=entry.pk).amount == Decimal("1.0")
-    client.force_login(admin_user(make_street_administrator(trainee.street)))
+    client.force_login(with_admin_access(make_street_administrator(trainee.street)))
     assert client.get(reverse("credits_ledger:adjust")).status_code in (302, 403)
     assert trainee.real_name in client.get(reverse("credits_ledger:index")).content.decode()
