@@ -111,3 +111,29 @@ def test_the_admin_menu_says_pages_and_places_and_not_pagination(client):
     menu = json_escaped  # the sidebar's labels are JSON in the page
     assert menu("页面") in html and menu("地区管理") in html
     assert menu("分页") not in html
+
+
+@pytest.mark.parametrize(
+    ("msgid", "chinese"),
+    [
+        ("Saved", "已保存"),
+        ("The page could not be saved due to validation errors.", "有内容未通过校验，页面未能保存。"),
+        ("There are validation errors, click save to highlight them.", "有内容未通过校验，点击“保存”即可标出。"),
+    ],
+)
+def test_wagtails_editor_strings_read_in_chinese(msgid, chinese):
+    with translation.override("zh-hans"):
+        assert translation.gettext(msgid) == chinese
+
+
+def test_approve_and_publish_reads_as_one_phrase():
+    with translation.override("zh-hans"):
+        assert translation.gettext("%(label)s and Publish") % {"label": "批准"} == "批准并发布"
+
+
+@pytest.mark.django_db
+def test_wagtails_javascript_catalogue_has_the_block_pickers_words(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    script = client.get(reverse("wagtailadmin_javascript_catalog"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    for chinese in ("插入内容块", "正在自动保存…", "修改已自动保存。"):
+        assert chinese in script or json_escaped(chinese) in script

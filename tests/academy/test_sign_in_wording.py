@@ -76,3 +76,16 @@ def test_the_log_in_greeting_uses_the_persons_name_not_the_username(client):
     )
     said = [str(message) for message in get_messages(response.wsgi_request)]
     assert said == ["张晓明，您已成功登录。"]
+
+
+def test_password_rules_and_a_nul_byte_are_refused_in_chinese(client):
+    short = client.post(
+        reverse("account_signup"),
+        {**SIGNUP, "password1": "Ab-1", "password2": "Ab-1"},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert "密码太短，至少需要 8 个字符。" in short.content.decode()
+    assert "too short" not in short.content.decode()
+    nul = client.post(reverse("account_signup"), {**SIGNUP, "real_name": "林\x00小雨"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "不允许包含空字符。" in nul.content.decode()
+    assert "不允许是用空字符串" not in nul.content.decode()
