@@ -94,3 +94,9 @@ class AccountAdapter(DefaultAccountAdapter):
         if commit:
             user.save()
         return user
+
+
+def user_display(user) -> str:
+    """How allauth names someone ("signed in as …", "already logged in as …"): the name they go by, never the
+    generated username (trainee-0001) they never chose and do not know."""
+    return user.display_name

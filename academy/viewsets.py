@@ -5,6 +5,7 @@ import uuid
 from django import forms
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
 from wagtail.admin.views import generic
@@ -167,7 +168,7 @@ class CommunityViewSet(ReadableViewSetMixin, ModelViewSet):
 
 
 class PlacesViewSetGroup(ModelViewSetGroup):
-    menu_label = _("Places")
+    menu_label = pgettext_lazy("place registry", "Places")
     menu_icon = "site"
     menu_order = 210
     items = (DistrictViewSet, StreetViewSet, CommunityViewSet)

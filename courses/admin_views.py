@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from academy.spreadsheets import workbook_bytes, xlsx_response
 
@@ -35,7 +36,16 @@ def feedback_overview(request):
 
 
 def _heading() -> list[str]:
-    return [_("Course code"), _("Course"), _("Trainee"), _("Content"), _("Lecturer"), _("Usefulness"), _("Comment"), _("Given at")]
+    return [
+        _("Course code"),
+        _("Course"),
+        _("Trainee"),
+        _("Content"),
+        _("Lecturer"),
+        _("Usefulness"),
+        pgettext("feedback", "Comment"),
+        _("Given at"),
+    ]
 
 
 def _rows(feedback):

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from academy.choices import Party
 
@@ -16,9 +17,7 @@ class CatalogueFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Search courses"), required=False, max_length=50)
     competency = forms.ChoiceField(label=_("Competency"), required=False)
-    audience = forms.ChoiceField(
-        label=_("For"), required=False, choices=[("", _("All parties")), *Party.choices]
-    )
+    audience = forms.ChoiceField(label=_("For"), required=False, choices=[("", _("All parties")), *Party.choices])
     mode = forms.ChoiceField(
         label=_("Delivery mode"), required=False, choices=[("", _("All modes")), *DeliveryMode.choices]
     )
@@ -80,6 +79,8 @@ class AttendanceImportForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
@@ -96,7 +97,7 @@ class CourseFeedbackForm(forms.Form):
         label=_("How useful is it for your work?"), choices=RATING_CHOICES, coerce=int, widget=forms.RadioSelect
     )
     comment = forms.CharField(
-        label=_("Comment"),
+        label=pgettext_lazy("feedback", "Comment"),
         required=False,
         max_length=1000,
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from rest_framework import serializers
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -316,7 +317,9 @@ class LessonPage(RoutablePageMixin, Page):
         _("estimated minutes"), default=15, validators=[MinValueValidator(1), MaxValueValidator(600)]
     )
     required = models.BooleanField(
-        _("required"), default=True, help_text=_("Required lessons must be done to complete the course.")
+        pgettext_lazy("course", "required"),
+        default=True,
+        help_text=_("Required lessons must be done to complete the course."),
     )
     free_preview = models.BooleanField(
         _("free preview"),
@@ -823,7 +826,7 @@ class CourseFeedback(models.Model):
     usefulness_rating = models.PositiveSmallIntegerField(
         _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
-    comment = models.TextField(_("comment"), max_length=1000, blank=True)
+    comment = models.TextField(pgettext_lazy("feedback", "comment"), max_length=1000, blank=True)
     created_at = models.DateTimeField(_("given at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 

@@ -5,7 +5,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
@@ -108,7 +108,7 @@ class EnrolmentViewSet(LearnerRecordViewSet):
 
     model = Enrolment
     icon = "list-ul"
-    menu_label = _("Enrolments")
+    menu_label = pgettext_lazy("admin menu", "Enrolments")
     url_prefix = "courses/enrolments"
     url_namespace = "courses_enrolments"
     list_display = ["user", "course", "enrolled_at"]
@@ -123,7 +123,7 @@ class CourseCompletionViewSet(LearnerRecordViewSet):
 
     model = CourseCompletion
     icon = "success"
-    menu_label = _("Course completions")
+    menu_label = pgettext_lazy("admin menu", "Course completions")
     url_prefix = "courses/completions"
     url_namespace = "courses_completions"
     list_display = ["user", "course", "completed_at"]

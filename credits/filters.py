@@ -3,6 +3,7 @@ subquery or an annotation on the one list query, so filtering costs no query per
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
 
 from academy.filters import StreetScopedFilterSetMixin, TraineeFilterSet
@@ -14,7 +15,7 @@ from .selectors import programmes_live
 
 STANDING_CHOICES = [
     (rules.Standing.REQUIREMENTS_MET, _("Requirements met")),
-    (rules.Standing.IN_PROGRESS, _("In progress")),
+    (rules.Standing.IN_PROGRESS, pgettext_lazy("post standing", "In progress")),
     (rules.Standing.NOT_STARTED, _("Not started")),
 ]
 CERTIFICATE_CHOICES = [

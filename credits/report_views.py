@@ -30,7 +30,7 @@ from .selectors import programmes_live
 STANDING_LABELS = {
     rules.Standing.QUALIFIED: pgettext_lazy("post standing", "Qualified"),
     rules.Standing.REQUIREMENTS_MET: _("Requirements met, certificate pending"),
-    rules.Standing.IN_PROGRESS: _("In progress"),
+    rules.Standing.IN_PROGRESS: pgettext_lazy("post standing", "In progress"),
     rules.Standing.NOT_STARTED: _("Not started"),
 }
 
@@ -116,19 +116,19 @@ class CompletionByCourseReport(AcademyReportView):
     filterset_class = CompletionFilterSet
     export_filename = "completion-by-course"
     columns = [
-        ReadableColumn("code", label=_("Code")),
+        ReadableColumn("code", label=pgettext_lazy("course code", "Code")),
         ReadableColumn("title", label=_("Course")),
         ReadableColumn("competency", label=_("Competency")),
         ReadableColumn("enrolled", label=_("Enrolled")),
-        ReadableColumn("completed", label=_("Completed")),
+        ReadableColumn("completed", label=pgettext_lazy("report column", "Completed")),
     ]
     list_export = ["code", "title", "competency.name", "enrolled", "completed"]
     export_headings = {
-        "code": _("Code"),
+        "code": pgettext_lazy("course code", "Code"),
         "title": _("Course"),
         "competency.name": _("Competency"),
         "enrolled": _("Enrolled"),
-        "completed": _("Completed"),
+        "completed": pgettext_lazy("report column", "Completed"),
     }
 
     def rows(self, **filters):
@@ -229,7 +229,7 @@ class CertificatesExpiringReport(AcademyReportView):
     filterset_class = ExpiringFilterSet
     export_filename = "certificates-expiring"
     columns = [
-        ReadableColumn("number", label=_("Number")),
+        ReadableColumn("number", label=pgettext_lazy("certificate number", "Number")),
         ReadableColumn("holder", label=_("Holder")),
         ReadableColumn("holder.phone_display", label=_("Mobile phone")),
         ReadableColumn("holder.street", label=_("Street")),
@@ -245,7 +245,7 @@ class CertificatesExpiringReport(AcademyReportView):
         "valid_until",
     ]
     export_headings = {
-        "number": _("Number"),
+        "number": pgettext_lazy("certificate number", "Number"),
         "holder.real_name": _("Holder"),
         "holder.phone_display": _("Mobile phone"),
         "holder.street.name": _("Street"),

@@ -286,6 +286,7 @@ WAGTAIL_PASSWORD_RESET_ENABLED = False  # staff reset through allauth like every
 
 # Accounts: django-allauth, phone or email with a password, SMS codes, MFA, headless API for apps.
 ACCOUNT_ADAPTER = "academy.adapters.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "academy.adapters.user_display"
 ACCOUNT_LOGIN_METHODS = {"phone", "email"}
 ACCOUNT_SIGNUP_FIELDS = ["phone*", "email", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"

@@ -131,7 +131,7 @@ def test_first_day_of_a_trainee_and_each_member_of_staff(browser, live_server, a
     ConsoleSMSSender.outbox.clear()
     walk.goto("/").look(links=("首页", "课程", "登录", "注册"))
     walk.nav("注册").look()
-    page.get_by_label("电话号码").fill(phone_digits)
+    page.get_by_label("手机号", exact=True).fill(phone_digits)
     page.get_by_label("真实姓名").fill("钱晓燕")
     page.get_by_label("所属方").select_option("rc")
     page.get_by_label("密码", exact=True).fill("Qian-Xiaoyan-2026")

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_trainee_signs_up_verifies_logs_out_logs_in_and_edits_profile(page, screenshot):
     ConsoleSMSSender.outbox.clear()
     page.goto("/accounts/signup/")
-    page.get_by_label("电话号码").fill("139 8765 4321")
+    page.get_by_label("手机号", exact=True).fill("139 8765 4321")
     page.get_by_label("真实姓名").fill("钱晓燕")
     page.get_by_label("所属方").select_option("oc")
     page.get_by_label("密码", exact=True).fill("Qian-Xiaoyan-2026")
