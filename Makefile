@@ -15,6 +15,8 @@ run: setup
 
 test: setup
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not transactional"
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m transactional
 

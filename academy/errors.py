@@ -17,9 +17,13 @@ def database_unavailable_response(request: HttpRequest) -> HttpResponse:
     """The 503 page (JSON for API clients). Rendered without a request context: the context processors and the
     site header read the database, which is what just failed."""
     if request.path.startswith(("/api/", "/_allauth/")):
-        response = JsonResponse({"detail": _("The service is briefly unavailable. Please try again shortly.")}, status=503)
+        response = JsonResponse(
+            {"detail": _("The service is briefly unavailable. Please try again shortly.")}, status=503
+        )
     else:
-        response = HttpResponse(loader.get_template("503.html").render({"retry_url": request.get_full_path()}), status=503)
+        response = HttpResponse(
+            loader.get_template("503.html").render({"retry_url": request.get_full_path()}), status=503
+        )
     response["Retry-After"] = RETRY_AFTER_SECONDS
     response["Cache-Control"] = "no-store"
     return response

@@ -134,7 +134,9 @@ def account_anonymise(*, user: User) -> User:
     if account_is_anonymised(fresh):
         raise AccountDeletionRefused(_("This account has already been deleted."))
     summary: dict[str, Any] = {}
-    for _receiver, counts in account_anonymising.send(sender=User, user=fresh, phone=fresh.phone or "", email=fresh.email):
+    for _receiver, counts in account_anonymising.send(
+        sender=User, user=fresh, phone=fresh.phone or "", email=fresh.email
+    ):
         if isinstance(counts, dict):
             summary.update(counts)
     fresh.username = f"{ANONYMISED_USERNAME_PREFIX}{uuid.uuid4().hex}"

@@ -36,7 +36,9 @@ def audit_group_change(sender, instance, action, reverse, pk_set, **kwargs):
     key = "added" if action == "post_add" else "removed"
     if reverse:
         for person in User.objects.filter(pk__in=pk_set):
-            log(instance=person, action="academy.groups_change", data={"added": [], "removed": [], key: [instance.name]})
+            log(
+                instance=person, action="academy.groups_change", data={"added": [], "removed": [], key: [instance.name]}
+            )
     else:
         names = sorted(Group.objects.filter(pk__in=pk_set).values_list("name", flat=True))
         log(instance=instance, action="academy.groups_change", data={"added": [], "removed": [], key: names})

@@ -139,7 +139,9 @@ def check_upload(upload) -> bytes:
 def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
     if inflates_too_far(content):
-        raise RosterFileError(gettext("This workbook unpacks to far more data than a roster holds; save it again as .xlsx."))
+        raise RosterFileError(
+            gettext("This workbook unpacks to far more data than a roster holds; save it again as .xlsx.")
+        )
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged file

@@ -19,9 +19,10 @@ def may_use_admin(user) -> bool:
     if user.is_superuser:
         return True
     # Stored as "yes"/"no": the cache cannot tell a stored False from a miss.
-    return ADMIN_ACCESS.get_or_build(
-        str(user.pk), lambda: "yes" if user.has_perm("wagtailadmin.access_admin") else "no"
-    ) == "yes"
+    return (
+        ADMIN_ACCESS.get_or_build(str(user.pk), lambda: "yes" if user.has_perm("wagtailadmin.access_admin") else "no")
+        == "yes"
+    )
 
 
 def users_visible_to(viewer: User, *, model: type[User] = User) -> QuerySet[User]:

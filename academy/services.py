@@ -33,6 +33,8 @@ def user_set_elder_mode(*, user: User, enabled: bool) -> User:
     fresh.elder_mode = bool(enabled)
     fresh.save(update_fields=["elder_mode"])
     return fresh
+
+
 class RosterImportError(Exception):
     """The roster still has problems when it is confirmed; nothing was imported."""
 
@@ -81,7 +83,9 @@ def roster_import(*, actor: User, records: list[tuple[int, dict[str, str]]]) -> 
             user.organisation = row.employer
         # street and community were looked up while checking; excluding them saves two queries per row.
         user.full_clean(
-            exclude=["password", "street", "community", "managed_street"], validate_unique=False, validate_constraints=False
+            exclude=["password", "street", "community", "managed_street"],
+            validate_unique=False,
+            validate_constraints=False,
         )
     User.objects.bulk_create(created, batch_size=500)
     User.objects.bulk_update(updated, ROSTER_UPDATE_FIELDS, batch_size=500)

@@ -71,6 +71,8 @@ def xlsx_response(content: bytes, *, filename: str) -> HttpResponse:
     response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
 def cell_value(value):
     """A Python value as a spreadsheet cell: numbers and dates kept, aware datetimes made local and naive, text
     neutralised, anything else (model instances, lazy strings) turned into neutralised text."""

@@ -146,9 +146,16 @@ def stale_tasks_requeue(
     for stale in result.requeued if not dry_run else []:
         logger.warning(
             "Requeued task %s (%s) left RUNNING since %s by worker(s) %s",
-            stale.id, stale.task_path, stale.started_at.isoformat(), ",".join(stale.worker_ids),
+            stale.id,
+            stale.task_path,
+            stale.started_at.isoformat(),
+            ",".join(stale.worker_ids),
         )
     for stale in result.not_safe:
-        logger.error("Task %s (%s) stuck RUNNING since %s is not known to be safe to run twice: left as it is",
-                     stale.id, stale.task_path, stale.started_at.isoformat())
+        logger.error(
+            "Task %s (%s) stuck RUNNING since %s is not known to be safe to run twice: left as it is",
+            stale.id,
+            stale.task_path,
+            stale.started_at.isoformat(),
+        )
     return result

@@ -60,7 +60,9 @@ def elder_mode_switch(request):
     if request.user.is_authenticated:
         user_set_elder_mode(user=request.user, enabled=enabled)
     target = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
     response = redirect(target)
     if enabled:

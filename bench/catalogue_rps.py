@@ -39,7 +39,11 @@ DASHBOARD = "dashboard 我的学分 (/credits/), logged in"
 
 # Each page is compared with a bare page at the same depth of the tree, because Wagtail's own routing costs
 # one or two queries per level whatever the page is; the site root is reported too for reference.
-BARE_ROOT, BARE_1, BARE_2 = "home page, the site root (/)", "bare page, depth 1 (/bare/)", "bare page, depth 2 (/bare/inner/)"
+BARE_ROOT, BARE_1, BARE_2 = (
+    "home page, the site root (/)",
+    "bare page, depth 1 (/bare/)",
+    "bare page, depth 2 (/bare/inner/)",
+)
 PAGES = [
     (BARE_ROOT, "/", None),
     (BARE_1, "/bare/", None),
@@ -239,8 +243,16 @@ def main() -> int:
         cookie = login_cookie(env)
         port = args.port or free_port()
         server = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "academy.wsgi", "--workers", str(args.workers), "--bind",
-             f"127.0.0.1:{port}", "--log-level", "warning"],
+            [
+                str(Path(PYTHON).parent / "gunicorn"),
+                "academy.wsgi",
+                "--workers",
+                str(args.workers),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--log-level",
+                "warning",
+            ],
             cwd=ROOT,
             env=env,
         )
@@ -256,7 +268,9 @@ def main() -> int:
         samples: dict[str, list[float]] = {label: [] for label, _path, _baseline in PAGES}
         for _ in range(args.rounds):
             for label, path, _baseline in PAGES:
-                samples[label].append(hammer(base + path, args.seconds, args.concurrency, cookie if label in LOGGED_IN else ""))
+                samples[label].append(
+                    hammer(base + path, args.seconds, args.concurrency, cookie if label in LOGGED_IN else "")
+                )
         results = {label: statistics.median(values) for label, values in samples.items()}
         loads.append(os.getloadavg())
         print(write_report(results, args, loads))

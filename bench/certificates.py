@@ -73,13 +73,20 @@ def build(trainees: int) -> dict:
     codes = [("DJ", "党建引领"), ("ZZ", "组织管理"), ("FG", "法规运用"), ("MD", "矛盾调处"), ("FW", "服务提升")]
     competencies = [Competency.objects.create(code=code, name=name, order=i) for i, (code, name) in enumerate(codes)]
     index = site.root_page.add_child(instance=ProgrammeIndexPage(title="培训项目", slug="programmes"))
-    programme = ProgrammePage(title="小区专员岗前培训", slug="community-specialist", party="rc", total_credits=Decimal("10"))
-    programme.competency_minimums = [ProgrammeCompetencyMinimum(competency=c, credits=Decimal("1.5")) for c in competencies]
+    programme = ProgrammePage(
+        title="小区专员岗前培训", slug="community-specialist", party="rc", total_credits=Decimal("10")
+    )
+    programme.competency_minimums = [
+        ProgrammeCompetencyMinimum(competency=c, credits=Decimal("1.5")) for c in competencies
+    ]
     index.add_child(instance=programme)
     # The same requirements again: the serial bulk run issues it to the same people, so both runs do the same work.
-    control = ProgrammePage(title="小区专员岗前培训（对照）", slug="community-specialist-control", party="rc",
-                            total_credits=Decimal("10"))
-    control.competency_minimums = [ProgrammeCompetencyMinimum(competency=c, credits=Decimal("1.5")) for c in competencies]
+    control = ProgrammePage(
+        title="小区专员岗前培训（对照）", slug="community-specialist-control", party="rc", total_credits=Decimal("10")
+    )
+    control.competency_minimums = [
+        ProgrammeCompetencyMinimum(competency=c, credits=Decimal("1.5")) for c in competencies
+    ]
     index.add_child(instance=control)
     seal = get_image_model()(title="公章")
     seal.file = ImageFile(io.BytesIO(draw_seal(name="杭州市拱墅区三方学院")), name="seal.png")
@@ -89,20 +96,37 @@ def build(trainees: int) -> dict:
     )
     surnames, given = "张王李赵刘陈杨黄吴周欧", "晓明秀英建国美华志强丽娟𠮷䶮"
     people = [
-        User(username=f"t{i}", phone=f"+86137{i:08d}", real_name=surnames[i % 11] + given[i % 14] + given[(i * 7) % 14],
-             party="rc")
+        User(
+            username=f"t{i}",
+            phone=f"+86137{i:08d}",
+            real_name=surnames[i % 11] + given[i % 14] + given[(i * 7) % 14],
+            party="rc",
+        )
         for i in range(trainees)
     ]
     User.objects.bulk_create(people, batch_size=1000)
     people = list(User.objects.filter(username__startswith="t"))
     today = datetime.date.today()
     CreditEntry.objects.bulk_create(
-        [CreditEntry(trainee=p, competency=c, amount=Decimal("2.5"), kind=CreditKind.IMPORT, earned_on=today,
-                     source_key=f"bench:{p.pk}:{c.pk}") for p in people for c in competencies],
+        [
+            CreditEntry(
+                trainee=p,
+                competency=c,
+                amount=Decimal("2.5"),
+                kind=CreditKind.IMPORT,
+                earned_on=today,
+                source_key=f"bench:{p.pk}:{c.pk}",
+            )
+            for p in people
+            for c in competencies
+        ],
         batch_size=5000,
     )
-    return {"programme": ProgrammePage.objects.get(pk=programme.pk), "control": ProgrammePage.objects.get(pk=control.pk),
-            "people": people}
+    return {
+        "programme": ProgrammePage.objects.get(pk=programme.pk),
+        "control": ProgrammePage.objects.get(pk=control.pk),
+        "people": people,
+    }
 
 
 def bench_one(world: dict, samples: int) -> dict:
@@ -125,8 +149,13 @@ def bench_one(world: dict, samples: int) -> dict:
         started = time.perf_counter()
         weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()
         bare.append(time.perf_counter() - started)
-    return {"ours": statistics.median(ours), "ours_p95": sorted(ours)[int(0.95 * len(ours)) - 1],
-            "bare": statistics.median(bare), "size": len(data), "samples": samples}
+    return {
+        "ours": statistics.median(ours),
+        "ours_p95": sorted(ours)[int(0.95 * len(ours)) - 1],
+        "bare": statistics.median(bare),
+        "size": len(data),
+        "samples": samples,
+    }
 
 
 def bench_bulk(world: dict, *, programme, workers: int) -> dict:
@@ -149,8 +178,14 @@ def bench_bulk(world: dict, *, programme, workers: int) -> dict:
     numbers = sorted(int(n[-7:-1]) for n in Certificate.objects.values_list("number", flat=True))
     assert numbers == list(range(1, len(numbers) + 1)), "numbers have gaps or duplicates"
     assert not Certificate.objects.filter(programme=programme, pdf_sha256="").exists(), "a certificate has no PDF"
-    return {"seconds": elapsed, "cpu": cpu, "issued": run.issued, "processed": run.processed, "failed": run.failed,
-            "workers": workers or pdf_render.default_workers()}
+    return {
+        "seconds": elapsed,
+        "cpu": cpu,
+        "issued": run.issued,
+        "processed": run.processed,
+        "failed": run.failed,
+        "workers": workers or pdf_render.default_workers(),
+    }
 
 
 def _cpu_seconds() -> float:
@@ -171,9 +206,11 @@ def write_report(one: dict, bulk: dict, serial: dict | None) -> str:
         verdict = ("met" if per * 1000 <= 120 else "NOT met") if bar else ""
         # The parallel run finds one trainee already certified (by the single-PDF samples above): 1,000 of 1,000
         # candidates; the serial run's programme is untouched: 1,001 of 1,001.
-        return (f"| {label}: {result['issued']:,} certificates (of {result['processed']:,} checked) | {result['seconds']:.1f} s "
-                f"({per * 1000:.0f} ms each; {result['cpu']:.0f} CPU-s) | {'≤ 120 s for 1,000' if bar else ''} | "
-                f"{verdict} |")
+        return (
+            f"| {label}: {result['issued']:,} certificates (of {result['processed']:,} checked) | {result['seconds']:.1f} s "
+            f"({per * 1000:.0f} ms each; {result['cpu']:.0f} CPU-s) | {'≤ 120 s for 1,000' if bar else ''} | "
+            f"{verdict} |"
+        )
 
     lines = [
         START,
@@ -199,8 +236,11 @@ def write_report(one: dict, bulk: dict, serial: dict | None) -> str:
         f"| Ratio ours / bare | {ratio:.2f} | ≤ 1.3 | {'met' if ratio <= 1.3 else 'NOT met'} |",
         f"| PDF size | {one['size'] / 1024:.0f} KB | ≤ 300 KB | {'met' if one['size'] <= 300 * 1024 else 'NOT met'} |",
         bulk_row(f"Bulk issue, PDFs rendered by {bulk['workers']} worker processes", bulk, True),
-        *([bulk_row("Same bulk issue, PDFs rendered serially in one process (for comparison)", serial, False)]
-          if serial else []),
+        *(
+            [bulk_row("Same bulk issue, PDFs rendered serially in one process (for comparison)", serial, False)]
+            if serial
+            else []
+        ),
         "",
         "Each bulk certificate: eligibility check, number, snapshot, PDF, private file, audit log; progress saved per "
         "batch. Batches (4 certificates per render worker) are numbered, rendered by `CERTIFICATE_RENDER_WORKERS` "

@@ -103,11 +103,22 @@ def part_street_report(args) -> dict:
         assert response.status_code == 200, response.status_code
     return {
         "street": street.name,
-        "rows": [{"post": str(row.post), "trainees": row.trainees, "qualified": row.qualified,
-                  "requirements_met": row.requirements_met, "in_progress": row.in_progress, "not_started": row.not_started}
-                 for row in rows],  # fmt: skip
-        "selector": {"median": statistics.median(selector_times), "best": min(selector_times),
-                     "queries": len(selector_queries)},  # fmt: skip
+        "rows": [
+            {
+                "post": str(row.post),
+                "trainees": row.trainees,
+                "qualified": row.qualified,
+                "requirements_met": row.requirements_met,
+                "in_progress": row.in_progress,
+                "not_started": row.not_started,
+            }
+            for row in rows
+        ],  # fmt: skip
+        "selector": {
+            "median": statistics.median(selector_times),
+            "best": min(selector_times),
+            "queries": len(selector_queries),
+        },  # fmt: skip
         "page": {"median": statistics.median(page_times), "best": min(page_times), "queries": len(page_queries)},
     }
 

@@ -110,14 +110,21 @@ def _catalogue(cur) -> dict:
     """Ids the generated rows refer to, read from the seeded catalogue."""
     cur.execute("SELECT id FROM academy_district WHERE name = %s", [GONGSHU])
     district_id = cur.fetchone()[0]
-    cur.execute("SELECT id FROM academy_street WHERE district_id = %s ORDER BY \"order\", id", [district_id])
+    cur.execute('SELECT id FROM academy_street WHERE district_id = %s ORDER BY "order", id', [district_id])
     streets = [row[0] for row in cur.fetchall()]
     cur.execute(
         "SELECT c.page_ptr_id, c.competency_id, c.credits, c.code, p.title, p.path FROM courses_coursepage c "
         "JOIN wagtailcore_page p ON p.id = c.page_ptr_id WHERE p.live ORDER BY p.path"
     )
     courses = [
-        {"id": cid, "competency": comp, "credits": credits, "note": f"{code} {title}"[:255], "path": path, "lessons": []}
+        {
+            "id": cid,
+            "competency": comp,
+            "credits": credits,
+            "note": f"{code} {title}"[:255],
+            "path": path,
+            "lessons": [],
+        }
         for cid, comp, credits, code, title, path in cur.fetchall()
     ]
     by_path = {course["path"]: course for course in courses}
@@ -133,7 +140,7 @@ def _catalogue(cur) -> dict:
     with_quiz = {row[0] for row in cur.fetchall()}
     for course in courses:
         course["quiz"] = course["id"] in with_quiz
-    cur.execute("SELECT id FROM courses_competency ORDER BY \"order\", id")
+    cur.execute('SELECT id FROM courses_competency ORDER BY "order", id')
     competencies = [row[0] for row in cur.fetchall()]
     cur.execute(
         "SELECT pp.page_ptr_id, p.title FROM credits_programmepage pp JOIN wagtailcore_page p ON p.id = pp.page_ptr_id "
@@ -198,7 +205,9 @@ def generate(url: str, *, trainees: int, certificates: int, rng: random.Random) 
         world = _catalogue(cur)
         streets, courses, competencies = world["streets"], world["courses"], world["competencies"]
         if len(streets) != 18 or len(courses) != 60:
-            raise SystemExit(f"expected the demo catalogue (18 streets, 60 courses), found {len(streets)}, {len(courses)}")
+            raise SystemExit(
+                f"expected the demo catalogue (18 streets, 60 courses), found {len(streets)}, {len(courses)}"
+            )
 
         step = time.perf_counter()
         parties = ["rc", "rc", "oc", "pc"]
@@ -208,7 +217,9 @@ def generate(url: str, *, trainees: int, certificates: int, rng: random.Random) 
             " elder_mode) FROM STDIN"
         ) as copy:
             for i in range(trainees):
-                name = "=cmd|' /C calc'!A0" if i % 997 == 0 else SURNAMES[i % 20] + GIVEN[(i // 20) % 16] + GIVEN[i % 16]
+                name = (
+                    "=cmd|' /C calc'!A0" if i % 997 == 0 else SURNAMES[i % 20] + GIVEN[(i // 20) % 16] + GIVEN[i % 16]
+                )
                 copy.write_row((
                     FIRST_ID + i, password if i < LOGIN_TRAINEES else "!", False, f"bench{i}", "", "", "", False, True,
                     now - datetime.timedelta(days=rng.randrange(0, 1500)), f"+86158{i:08d}", True, name, parties[i % 4],

@@ -82,7 +82,9 @@ def main() -> int:
             "|---|---:|---:|---:|---:|---:|---:|",
         ]
         for fmt, (seconds, size, chunks, peak, rss) in results.items():
-            lines.append(f"| {fmt.upper()} | {rows:,} | {seconds:.1f} | {size / 2**20:.1f} | {chunks:,} | {peak:.1f} | {rss:.0f} |")
+            lines.append(
+                f"| {fmt.upper()} | {rows:,} | {seconds:.1f} | {size / 2**20:.1f} | {chunks:,} | {peak:.1f} | {rss:.0f} |"
+            )
         lines += ["", f"Max RSS before the exports (data built, one page served): {rss_before:.0f} MiB.",
                   f"Generation: {', '.join(f'{k} {v:.1f} s' for k, v in world['timings'].items())}."]  # fmt: skip
         print(write_section(START, END, lines))

@@ -87,7 +87,9 @@ def prepare(users: int, path: Path) -> dict:
     codes = list(Certificate.objects.filter(status="valid").values_list("verification_code", flat=True)[:5000])
     scenario = {
         "password": TRAINEE_PASSWORD,
-        "trainees": [{"phone": str(t.phone), "party": t.party, "session": key} for t, key in zip(trainees, sessions, strict=True)],
+        "trainees": [
+            {"phone": str(t.phone), "party": t.party, "session": key} for t, key in zip(trainees, sessions, strict=True)
+        ],
         "courses": courses,
         "competencies": list(Competency.objects.values_list("code", flat=True)),
         "certificates": random.Random(5).sample(codes, min(500, len(codes))),

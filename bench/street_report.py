@@ -31,7 +31,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-street-") as tmp:
         setup_django(Path(tmp) / "bench.sqlite3")
-        world = build(streets=args.streets, per_street=args.per_street, entries_per_trainee=args.entries, rng=random.Random(7))
+        world = build(
+            streets=args.streets, per_street=args.per_street, entries_per_trainee=args.entries, rng=random.Random(7)
+        )
         from django.db import connection
         from django.test import Client
         from django.test.utils import CaptureQueriesContext

@@ -63,7 +63,9 @@ def catalogue_and_programme() -> dict:
     from credits.models import ProgrammeCompetencyMinimum, ProgrammeIndexPage, ProgrammePage, ProgrammeRequiredCourse
 
     root = Site.objects.get(is_default_site=True).root_page
-    competencies = [Competency.objects.create(code=code, name=name, order=i) for i, (code, name) in enumerate(COMPETENCIES)]
+    competencies = [
+        Competency.objects.create(code=code, name=name, order=i) for i, (code, name) in enumerate(COMPETENCIES)
+    ]
     catalogue = root.add_child(instance=CourseIndexPage(title="课程中心", slug="courses"))
     courses = []
     for competency in competencies:
@@ -83,7 +85,9 @@ def catalogue_and_programme() -> dict:
         title="小区专员岗前培训", slug="community-specialist", party="rc", total_credits=Decimal("12.0"),
         min_offline_hours=Decimal("4.0"), window_months=24,
     )  # fmt: skip
-    programme.competency_minimums = [ProgrammeCompetencyMinimum(competency=c, credits=Decimal("2.0")) for c in competencies]
+    programme.competency_minimums = [
+        ProgrammeCompetencyMinimum(competency=c, credits=Decimal("2.0")) for c in competencies
+    ]
     programme.required_courses = [ProgrammeRequiredCourse(course=course) for course in courses[::4][:3]]
     index.add_child(instance=programme)
     return {
@@ -118,7 +122,9 @@ def insert_trainees(
     )  # fmt: skip
 
 
-def insert_ledger(cursor, trainee_indexes: Iterable[int], *, competency_ids, rng, today: datetime.date, now: str) -> None:
+def insert_ledger(
+    cursor, trainee_indexes: Iterable[int], *, competency_ids, rng, today: datetime.date, now: str
+) -> None:
     """One imported ledger row per trainee index given (repeat an index for more rows): a random competency and
     amount, earned on a random day of the last four years."""
     insert(
@@ -159,8 +165,10 @@ def machine() -> str:
         ram = f"{kib / 2**20:.1f} GiB RAM"
     except (OSError, IndexError, ValueError):
         pass
-    return (f"{cpu}, {os.cpu_count()} CPUs, {ram}, {platform.system()} {platform.release()},"
-            f" Python {platform.python_version()}")
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {ram}, {platform.system()} {platform.release()},"
+        f" Python {platform.python_version()}"
+    )
 
 
 def write_section(start: str, end: str, lines: list[str]) -> str:

@@ -251,7 +251,9 @@ def course_detail(request, course_id: int = ObjectId):
                 "title": lesson.title,
                 "estimated_minutes": lesson.estimated_minutes,
                 "required": lesson.required,
-                "free_preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
+                "free_preview": rules.free_preview_allowed(
+                    free_preview=lesson.free_preview, is_first_lesson=index == 0
+                ),
                 "url": lesson.url,
             }
             for index, lesson in enumerate(lessons)
@@ -374,7 +376,9 @@ def quiz_attempt(request, payload: AttemptIn, course_id: int = ObjectId):
             "question_count": attempt.question_count,
             "correct_count": attempt.correct_count,
             "wrong_questions": attempt.wrong_questions,
-            "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed),
+            "attempts_left": rules.attempts_left(
+                max_attempts=quiz.max_attempts, used=attempt.number, passed=attempt.passed
+            ),
             "course_completed": selectors.completion_for(user=request.auth, course=course) is not None,
         },
     )

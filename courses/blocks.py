@@ -26,7 +26,9 @@ class ImageBlock(blocks.StructBlock):
 class VideoBlock(blocks.StructBlock):
     """An uploaded video file played with the browser's own player (no third-party embeds: no internet)."""
 
-    video = DocumentChooserBlock(label=_("video file"), help_text=_("Upload an MP4 (H.264) or WebM file as a document."))
+    video = DocumentChooserBlock(
+        label=_("video file"), help_text=_("Upload an MP4 (H.264) or WebM file as a document.")
+    )
     caption = blocks.CharBlock(label=_("caption"), required=False, max_length=200)
 
     class Meta:
@@ -87,7 +89,9 @@ class CourseBodyBlock(blocks.StreamBlock):
 class LessonBodyBlock(blocks.StreamBlock):
     """What a lesson teaches."""
 
-    paragraph = blocks.RichTextBlock(label=_("Text"), features=RICH_TEXT_FEATURES, template="courses/blocks/paragraph.html")
+    paragraph = blocks.RichTextBlock(
+        label=_("Text"), features=RICH_TEXT_FEATURES, template="courses/blocks/paragraph.html"
+    )
     image = ImageBlock()
     video = VideoBlock()
     document = DocumentBlock()

@@ -213,7 +213,9 @@ def seed_workflow(index: CourseIndexPage) -> None:
     registrars = Group.objects.filter(name=REGISTRARS).first()
     if registrars is not None:
         registrars.permissions.add(
-            *Permission.objects.filter(content_type__app_label="courses", codename__in=["view_enrolment", "view_coursecompletion"])
+            *Permission.objects.filter(
+                content_type__app_label="courses", codename__in=["view_enrolment", "view_coursecompletion"]
+            )
         )
 
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
@@ -247,7 +249,9 @@ def read_lesson(user: User, lesson: LessonPage) -> None:
         start = timezone.now() - timedelta(seconds=required + 10 * interval)
         token = services.lesson_visit_token_issue(user=user, lesson=lesson, now=start)
         for beat in range(required // interval + 2):
-            services.lesson_heartbeat_record(user=user, lesson=lesson, token=token, now=start + timedelta(seconds=beat * interval))
+            services.lesson_heartbeat_record(
+                user=user, lesson=lesson, token=token, now=start + timedelta(seconds=beat * interval)
+            )
     services.lesson_mark_done(user=user, lesson=lesson)
 
 

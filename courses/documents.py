@@ -58,7 +58,9 @@ def attendance_workbook(*, session: TrainingSession, roster: list[dict]) -> byte
     against formula injection."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Attendance"))
-    sheet.append([neutralise(f"{session.title} · {timezone.localtime(session.start):%Y-%m-%d %H:%M} · {session.venue.name}")])
+    sheet.append(
+        [neutralise(f"{session.title} · {timezone.localtime(session.start):%Y-%m-%d %H:%M} · {session.venue.name}")]
+    )
     sheet.append(
         [_("No."), _("Name"), _("Mobile phone"), _("Party"), _("Street"), _("Organisation"), _("Registration"),
          _("Attendance"), _("Checked in at"), _("Method")]

@@ -35,21 +35,41 @@ def personal_data(sender, *, user, **kwargs) -> PersonalDataPart:
         ],
         "lesson_progress": [
             {"course": p.course.code, "lesson": p.lesson.title, "done_at": p.completed_at}
-            for p in LessonProgress.objects.filter(user=user).select_related("course", "lesson").order_by("completed_at")
+            for p in LessonProgress.objects.filter(user=user)
+            .select_related("course", "lesson")
+            .order_by("completed_at")
         ],
         "time_on_lessons": [
-            {"course": t.course.code, "lesson": t.lesson.title, "seconds": t.seconds, "last_heartbeat_at": t.last_beat_at}
+            {
+                "course": t.course.code,
+                "lesson": t.lesson.title,
+                "seconds": t.seconds,
+                "last_heartbeat_at": t.last_beat_at,
+            }
             for t in LessonTime.objects.filter(user=user).select_related("course", "lesson").order_by("pk")
         ],
         "video_progress": [
-            {"lesson": v.lesson.title, "duration": v.duration, "watched_seconds": v.watched_seconds,
-             "intervals": v.intervals, "position": v.position, "last_report_at": v.last_report_at}
+            {
+                "lesson": v.lesson.title,
+                "duration": v.duration,
+                "watched_seconds": v.watched_seconds,
+                "intervals": v.intervals,
+                "position": v.position,
+                "last_report_at": v.last_report_at,
+            }
             for v in VideoProgress.objects.filter(user=user).select_related("lesson").order_by("pk")
         ],
         "quiz_attempts": [
-            {"course": _course(a.course), "number": a.number, "answers": a.answers, "score": a.score,
-             "passed": a.passed, "correct": a.correct_count, "questions": a.question_count,
-             "submitted_at": a.submitted_at}
+            {
+                "course": _course(a.course),
+                "number": a.number,
+                "answers": a.answers,
+                "score": a.score,
+                "passed": a.passed,
+                "correct": a.correct_count,
+                "questions": a.question_count,
+                "submitted_at": a.submitted_at,
+            }
             for a in QuizAttempt.objects.filter(user=user).select_related("course").order_by("submitted_at")
         ],
         "course_completions": [
@@ -57,18 +77,36 @@ def personal_data(sender, *, user, **kwargs) -> PersonalDataPart:
             for c in CourseCompletion.objects.filter(user=user).select_related("course").order_by("completed_at")
         ],
         "session_registrations": [
-            {"session": r.session.title, "course": r.session.course.code, "start": r.session.start,
-             "status": r.get_status_display(), "waiting_list_position": r.position, "registered_at": r.registered_at}
-            for r in SessionRegistration.objects.filter(user=user).select_related("session__course").order_by("registered_at")
+            {
+                "session": r.session.title,
+                "course": r.session.course.code,
+                "start": r.session.start,
+                "status": r.get_status_display(),
+                "waiting_list_position": r.position,
+                "registered_at": r.registered_at,
+            }
+            for r in SessionRegistration.objects.filter(user=user)
+            .select_related("session__course")
+            .order_by("registered_at")
         ],
         "session_attendance": [
-            {"session": a.session.title, "status": a.get_status_display(), "checked_in_at": a.checked_in_at,
-             "method": a.get_method_display()}
+            {
+                "session": a.session.title,
+                "status": a.get_status_display(),
+                "checked_in_at": a.checked_in_at,
+                "method": a.get_method_display(),
+            }
             for a in SessionAttendance.objects.filter(user=user).select_related("session").order_by("checked_in_at")
         ],
         "course_feedback": [
-            {"course": _course(f.course), "content": f.content_rating, "lecturer": f.lecturer_rating,
-             "usefulness": f.usefulness_rating, "comment": f.comment, "given_at": f.created_at}
+            {
+                "course": _course(f.course),
+                "content": f.content_rating,
+                "lecturer": f.lecturer_rating,
+                "usefulness": f.usefulness_rating,
+                "comment": f.comment,
+                "given_at": f.created_at,
+            }
             for f in CourseFeedback.objects.filter(user=user).select_related("course").order_by("created_at")
         ],
     }

@@ -62,6 +62,8 @@ def _registration_deleted(sender, instance, **kwargs):
             session_waiting_list_settle(session=session)
 
     transaction.on_commit(settle)
+
+
 VIDEO_SUFFIXES = (".mp4", ".webm")
 
 

@@ -50,7 +50,9 @@ class CertificateErrorOut(Schema):
 
 def _refusal(request, code: str):
     if verification_rate_limited(request):
-        return Status(429, {"detail": _("Too many verification requests; try again in a minute."), "code": "rate_limited"})
+        return Status(
+            429, {"detail": _("Too many verification requests; try again in a minute."), "code": "rate_limited"}
+        )
     certificate = cert_selectors.certificate_by_code(code)
     if certificate is None:
         return Status(
@@ -77,8 +79,20 @@ def certificate_verify(request, code: str):
         return outcome
     facts = verification_facts(outcome)
     return {
-        **{key: facts[key] for key in ("state", "number", "programme", "holder", "issued_on", "valid_until",
-                                       "revoked_on", "revoked_reason", "verification_code")},
+        **{
+            key: facts[key]
+            for key in (
+                "state",
+                "number",
+                "programme",
+                "holder",
+                "issued_on",
+                "valid_until",
+                "revoked_on",
+                "revoked_reason",
+                "verification_code",
+            )
+        },
         "state_label": str(facts["state_label"]),
         "verification_url": certificate_pdf.verification_url(outcome.verification_code, request),
     }
@@ -147,8 +161,10 @@ def open_badge(certificate, request=None) -> dict:
                 "name": certificate.programme_title or programme.title,
                 "description": _("Completion of the programme %(programme)s at %(academy)s.")
                 % {"programme": certificate.programme_title or programme.title, "academy": academy},
-                "criteria": {"narrative": _("Earn %(credits)s credits as the programme's requirements set out.")
-                             % {"credits": programme.total_credits}},
+                "criteria": {
+                    "narrative": _("Earn %(credits)s credits as the programme's requirements set out.")
+                    % {"credits": programme.total_credits}
+                },
                 "creditsAvailable": float(Decimal(programme.total_credits)),
             },
         },
@@ -168,4 +184,6 @@ def certificate_credential(request, code: str):
     outcome = _refusal(request, code)
     if isinstance(outcome, Status):
         return outcome
-    return JsonResponse(open_badge(outcome, request), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        open_badge(outcome, request), content_type="application/ld+json", json_dumps_params={"ensure_ascii": False}
+    )

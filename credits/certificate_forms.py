@@ -71,7 +71,9 @@ class BulkIssueForm(forms.Form):
         label=_("Programme"),
         queryset=ProgrammePage.objects.live().order_by("path"),
         required=False,
-        help_text=_("Everyone of the programme's party who meets it and holds no current certificate of it is issued one."),
+        help_text=_(
+            "Everyone of the programme's party who meets it and holds no current certificate of it is issued one."
+        ),
     )
     cohort = CohortChoiceField(
         label=_("Cohort"),

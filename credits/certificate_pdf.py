@@ -25,6 +25,7 @@ TEMPLATE_VERSION = "2026.1"
 CERTIFICATE_TEMPLATE = "credits/pdf/certificate.html"
 TRANSCRIPT_TEMPLATE = "credits/pdf/transcript.html"
 
+
 def verification_url(code: str, request=None) -> str:
     """The absolute public URL the QR code encodes, e.g. https://…/verify/ABCD-EFGH-JKMN-PQRS/ (academy.absolute)."""
     path = reverse("credits_verify", args=[certificate_rules.verification_code_display(code)])
@@ -101,7 +102,9 @@ def base_url() -> str:
 
 def certificate_pdf(certificate, *, certificate_settings) -> tuple[bytes, str]:
     """The certificate's PDF and its SHA-256 (hex)."""
-    return pdf_render.render_with_digest(certificate_html(certificate, certificate_settings=certificate_settings), base_url())
+    return pdf_render.render_with_digest(
+        certificate_html(certificate, certificate_settings=certificate_settings), base_url()
+    )
 
 
 def transcript_pdf(context: dict) -> bytes:

@@ -233,7 +233,6 @@ def transcript_for(trainee: User, *, on: date | None = None) -> Transcript:
     )
 
 
-
 # Stored PDF files ---------------------------------------------------------------------------------------------
 
 
@@ -266,7 +265,9 @@ def certificate_stored_names(storage=None) -> Iterator[list[str]]:
         yield [f"{directory}/{name}" for name in sorted(files)]
 
 
-def certificate_orphan_files(*, older_than: timedelta, now: datetime | None = None, storage=None) -> Iterator[StoredFile]:
+def certificate_orphan_files(
+    *, older_than: timedelta, now: datetime | None = None, storage=None
+) -> Iterator[StoredFile]:
     """Files under the certificates' directory that no ``Certificate.pdf`` names and that were last modified longer
     ago than ``older_than``: left by a worker killed between storing a PDF and committing its row, or by a
     replaced or deleted PDF whose removal after commit never ran. A younger file may belong to an issue still in

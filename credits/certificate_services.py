@@ -151,7 +151,8 @@ def _issue_plan(
     facts, eligibility = judgement.facts, judgement.eligibility
     if not eligibility.met:
         raise CreditActionError(
-            _("%(name)s does not yet meet 《%(programme)s》.") % {"name": holder.display_name, "programme": programme.title},
+            _("%(name)s does not yet meet 《%(programme)s》.")
+            % {"name": holder.display_name, "programme": programme.title},
             code="not_eligible",
             shortfalls=eligibility.messages,
         )
@@ -234,7 +235,9 @@ def _after_insert(certificate: Certificate, *, actor: User | None) -> None:
     holder who was waiting for approval is texted once the transaction commits."""
     closed = CertificateRequest.objects.filter(
         holder=certificate.holder, programme=certificate.programme, status=CertificateRequestStatus.PENDING
-    ).update(status=CertificateRequestStatus.ISSUED, certificate=certificate, decided_at=timezone.now(), decided_by=actor)
+    ).update(
+        status=CertificateRequestStatus.ISSUED, certificate=certificate, decided_at=timezone.now(), decided_by=actor
+    )
     if closed:
         transaction.on_commit(lambda: _tell_holder_issued(certificate))
     renews = certificate.renews
@@ -242,8 +245,12 @@ def _after_insert(certificate: Certificate, *, actor: User | None) -> None:
         instance=certificate,
         action="credits.certificate_renew" if renews else "credits.certificate_issue",
         user=actor,
-        data={"number": certificate.number, "holder": certificate.holder_id, "programme": certificate.programme_id,
-              "renews": renews.number if renews else None},
+        data={
+            "number": certificate.number,
+            "holder": certificate.holder_id,
+            "programme": certificate.programme_id,
+            "renews": renews.number if renews else None,
+        },
     )
 
 
@@ -327,13 +334,12 @@ def certificate_renew(*, certificate: Certificate, actor: User | None = None, on
         raise CreditActionError(_("This certificate has already been renewed."), code="already_renewed")
     if programme.renewal_credits <= 0:
         raise CreditActionError(
-            _("《%(programme)s》 has no renewal rule: graduate from it again instead.") % {"programme": programme.title},
+            _("《%(programme)s》 has no renewal rule: graduate from it again instead.")
+            % {"programme": programme.title},
             code="no_renewal",
         )
     if not certificate_rules.renewal_window_open(valid_until=certificate.valid_until, today=on):
-        raise CreditActionError(
-            _("Renewal opens 90 days before the certificate expires."), code="too_early"
-        )
+        raise CreditActionError(_("Renewal opens 90 days before the certificate expires."), code="too_early")
     _require_real_name(certificate.holder)
     earned = cert_selectors.continuing_credits(certificate=certificate)
     total = sum(earned.values(), rules.ZERO)
@@ -363,7 +369,9 @@ def certificate_renew(*, certificate: Certificate, actor: User | None = None, on
 def _pdf_replace(certificate: Certificate) -> None:
     """Render a saved certificate's PDF again and store it beside the old file; the row points at the new file
     and the old one is removed only once that commits (a rollback leaves the row and its file as they were)."""
-    data, digest = certificate_pdf.certificate_pdf(certificate, certificate_settings=cert_selectors.certificate_settings())
+    data, digest = certificate_pdf.certificate_pdf(
+        certificate, certificate_settings=cert_selectors.certificate_settings()
+    )
     old_name = certificate.pdf.name if certificate.pdf else ""
     storage = certificate.pdf.storage
     certificate.pdf.save(f"{certificate.verification_code}.pdf", ContentFile(data), save=False)
@@ -386,8 +394,12 @@ def certificate_render_pdf(*, certificate: Certificate, actor: User) -> Certific
     _require_registrar(actor)
     old = certificate.pdf_sha256
     _pdf_replace(certificate)
-    log(instance=certificate, action="credits.certificate_render", user=actor,
-        data={"old_sha256": old, "sha256": certificate.pdf_sha256})
+    log(
+        instance=certificate,
+        action="credits.certificate_render",
+        user=actor,
+        data={"old_sha256": old, "sha256": certificate.pdf_sha256},
+    )
     return certificate
 
 
@@ -408,8 +420,12 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     certificate.revoked_by = actor
     certificate.full_clean(validate_unique=False)
     certificate.save(update_fields=["status", "revoked_at", "revoked_reason", "revoked_by"])
-    log(instance=certificate, action="credits.certificate_revoke", user=actor,
-        data={"number": certificate.number, "reason": reason})
+    log(
+        instance=certificate,
+        action="credits.certificate_revoke",
+        user=actor,
+        data={"number": certificate.number, "reason": reason},
+    )
     return certificate
 
 
@@ -436,8 +452,12 @@ def certificate_reinstate(*, actor: User, certificate: Certificate, reason: str)
             _("The holder has since been issued another certificate of this programme; it cannot be reinstated."),
             code="already_issued",
         ) from error
-    log(instance=certificate, action="credits.certificate_reinstate", user=actor,
-        data={"number": certificate.number, "reason": reason, **previous})
+    log(
+        instance=certificate,
+        action="credits.certificate_reinstate",
+        user=actor,
+        data={"number": certificate.number, "reason": reason, **previous},
+    )
     return certificate
 
 
@@ -456,7 +476,9 @@ def certificate_request_create(*, holder: User, programme: ProgrammePage) -> Cer
         with transaction.atomic():
             request.save()
     except IntegrityError:
-        return CertificateRequest.objects.get(holder=holder, programme=programme, status=CertificateRequestStatus.PENDING)
+        return CertificateRequest.objects.get(
+            holder=holder, programme=programme, status=CertificateRequestStatus.PENDING
+        )
     return request
 
 
@@ -467,8 +489,12 @@ def certificate_request_approve(*, actor: User, request: CertificateRequest) -> 
     if request.status != CertificateRequestStatus.PENDING:
         raise CreditActionError(_("This request has already been decided."), code="decided")
     certificate = certificate_issue(holder=request.holder, programme=request.programme, actor=actor)
-    log(instance=request, action="credits.certificate_approve", user=actor,
-        data={"number": certificate.number, "holder": request.holder_id, "programme": request.programme_id})
+    log(
+        instance=request,
+        action="credits.certificate_approve",
+        user=actor,
+        data={"number": certificate.number, "holder": request.holder_id, "programme": request.programme_id},
+    )
     return certificate
 
 
@@ -501,7 +527,9 @@ def certificates_check_for(*, holder: User) -> list[Certificate]:
         if tip is not None and tip.status == CertificateStatus.REVOKED:
             continue
         if tip is not None and tip.valid_until >= on:
-            if programme.renewal_credits > 0 and certificate_rules.renewal_window_open(valid_until=tip.valid_until, today=on):
+            if programme.renewal_credits > 0 and certificate_rules.renewal_window_open(
+                valid_until=tip.valid_until, today=on
+            ):
                 with contextlib.suppress(CreditActionError):  # not met yet: the reminders say what is missing
                     issued.append(certificate_renew(certificate=tip, on=on))
             continue
@@ -546,8 +574,12 @@ def bulk_issue_run_start(
     run = BulkIssueRun(programme=programme, cohort=cohort, requested_by=actor)
     run.full_clean()
     run.save()
-    log(instance=run, action="credits.bulk_issue", user=actor,
-        data={"programme": programme.pk, "cohort": cohort.pk if cohort else None})
+    log(
+        instance=run,
+        action="credits.bulk_issue",
+        user=actor,
+        data={"programme": programme.pk, "cohort": cohort.pk if cohort else None},
+    )
     transaction.on_commit(lambda: bulk_issue_task.enqueue(run_id=run.pk))
     return run
 
@@ -586,8 +618,11 @@ class _BulkProgress:
         return (self.action_needed + self.other)[:MAX_RUN_MESSAGES]
 
     def save(self, *, issued: int = 0, **fields) -> None:
-        counts = {**self.counts, "issued": self.counts["issued"] + issued,
-                  "processed": self.counts["processed"] + issued}
+        counts = {
+            **self.counts,
+            "issued": self.counts["issued"] + issued,
+            "processed": self.counts["processed"] + issued,
+        }
         BulkIssueRun.objects.filter(pk=self.run_pk).update(messages=self.messages(), **counts, **fields)
 
     def issued(self, count: int) -> None:
@@ -596,7 +631,11 @@ class _BulkProgress:
 
 
 def _bulk_plans(
-    holders: list[User], *, programme: ProgrammePage, requirements: rules.Requirements, on: date,
+    holders: list[User],
+    *,
+    programme: ProgrammePage,
+    requirements: rules.Requirements,
+    on: date,
     progress: _BulkProgress,
 ) -> list[IssuePlan]:
     """Who in a batch gets a certificate; everyone else is counted as skipped (or failed) with a message."""
@@ -664,7 +703,9 @@ def _bulk_issue_batch(
                     _certificate_build(plan, number=number, actor=actor, competencies=competencies)
                     for plan, number in zip(current, numbers, strict=True)
                 ]
-                htmls = [certificate_pdf.certificate_html(c, certificate_settings=certificate_settings) for c in certificates]
+                htmls = [
+                    certificate_pdf.certificate_html(c, certificate_settings=certificate_settings) for c in certificates
+                ]
                 for certificate, (data, digest) in zip(certificates, renderer.render(htmls), strict=True):
                     _pdf_attach(certificate, data, digest)
                 for certificate in certificates:
@@ -679,8 +720,13 @@ def _bulk_issue_batch(
 
 
 def _bulk_issue_one_by_one(
-    plans: list[IssuePlan], *, actor: User, requirements: rules.Requirements, competencies: list[Competency],
-    certificate_settings: CertificateSettings, progress: _BulkProgress,
+    plans: list[IssuePlan],
+    *,
+    actor: User,
+    requirements: rules.Requirements,
+    competencies: list[Competency],
+    certificate_settings: CertificateSettings,
+    progress: _BulkProgress,
 ) -> None:
     """Issue each plan in its own transaction, deciding again from scratch (after a batch met a conflict)."""
     for plan in plans:
@@ -721,8 +767,12 @@ def bulk_issue_run_execute(*, run: BulkIssueRun) -> BulkIssueRun:
     candidates = list(cert_selectors.bulk_issue_candidates(programme, cohort=run.cohort))
     carried = run.issued if run.started_at else 0
     progress = _BulkProgress(run, carried=carried)
-    progress.save(status=BulkIssueStatus.RUNNING, total=carried + len(candidates),
-                  started_at=run.started_at or timezone.now(), finished_at=None)
+    progress.save(
+        status=BulkIssueStatus.RUNNING,
+        total=carried + len(candidates),
+        started_at=run.started_at or timezone.now(),
+        finished_at=None,
+    )
     workers = settings.CERTIFICATE_RENDER_WORKERS or pdf_render.default_workers()
     batch_size = max(1, workers) * BULK_BATCH_PER_WORKER
     try:
@@ -730,14 +780,21 @@ def bulk_issue_run_execute(*, run: BulkIssueRun) -> BulkIssueRun:
             for start in range(0, len(candidates), batch_size):
                 on = selectors.today()
                 plans = _bulk_plans(
-                    candidates[start : start + batch_size], programme=programme, requirements=requirements, on=on,
+                    candidates[start : start + batch_size],
+                    programme=programme,
+                    requirements=requirements,
+                    on=on,
                     progress=progress,
                 )
                 if not plans:
                     progress.save()
                     continue
-                kwargs = {"actor": actor, "competencies": competencies, "certificate_settings": settings_obj,
-                          "progress": progress}
+                kwargs = {
+                    "actor": actor,
+                    "competencies": competencies,
+                    "certificate_settings": settings_obj,
+                    "progress": progress,
+                }
                 try:
                     changed = _bulk_issue_batch(plans, renderer=renderer, **kwargs)
                 except Exception:
@@ -799,9 +856,10 @@ def _send_reminder(certificate: Certificate, *, days_before: int) -> None:
             "credits to have it renewed; see My certificates."
         ) % {**params, "credits": rules.quantity(programme.renewal_credits)}
     else:
-        text = gettext(
-            "Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s; see My certificates."
-        ) % params
+        text = (
+            gettext("Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s; see My certificates.")
+            % params
+        )
     channels = []
     if holder.phone:
         sms_send(phone=holder.phone, text=text, purpose="certificate_expiry")
@@ -839,8 +897,12 @@ def certificates_revoke_for_deleted_account(*, holder: User) -> dict:
             certificate.revoked_by = None
             fields += ["status", "revoked_at", "revoked_reason", "revoked_by"]
             revoked += 1
-            log(instance=certificate, action="credits.certificate_revoke", user=holder,
-                data={"number": certificate.number, "reason": reason, "account_deleted": True})
+            log(
+                instance=certificate,
+                action="credits.certificate_revoke",
+                user=holder,
+                data={"number": certificate.number, "reason": reason, "account_deleted": True},
+            )
         certificate.holder_name = certificate_rules.mask_name(certificate.holder_name)
         if certificate.pdf:
             # Deleted only once the transaction commits, so that a rolled-back deletion keeps its PDFs.
@@ -854,7 +916,11 @@ def certificates_revoke_for_deleted_account(*, holder: User) -> dict:
     declined = CertificateRequest.objects.filter(holder=holder, status=CertificateRequestStatus.PENDING).update(
         status=CertificateRequestStatus.DECLINED, decline_reason=reason, decided_at=timezone.now()
     )
-    return {"certificates_revoked": revoked, "certificate_names_masked": masked, "certificate_requests_declined": declined}
+    return {
+        "certificates_revoked": revoked,
+        "certificate_names_masked": masked,
+        "certificate_requests_declined": declined,
+    }
 
 
 # Orphaned PDF files -------------------------------------------------------------------------------------------
@@ -894,7 +960,11 @@ def certificate_orphan_files_sweep(
             logger.exception("Could not delete the orphaned certificate file %s", stored.name)
             result.failed.append(stored.name)
             continue
-        logger.info("Deleted orphaned certificate file %s (%d bytes, modified %s)", stored.name, stored.size,
-                    stored.modified.isoformat())
+        logger.info(
+            "Deleted orphaned certificate file %s (%d bytes, modified %s)",
+            stored.name,
+            stored.size,
+            stored.modified.isoformat(),
+        )
         result.files.append(stored)
     return result

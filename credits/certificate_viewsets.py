@@ -58,8 +58,12 @@ class CertificateIndexView(ScopedIndexView):
     def header_buttons(self):
         buttons = super().header_buttons
         if self.permission_policy.user_has_permission(self.request.user, "issue"):
-            buttons.append(HeaderButton(_("Issue a certificate"), url=reverse("credits_certificates:issue"), icon_name="plus"))
-            buttons.append(HeaderButton(_("Issue in bulk"), url=reverse("credits_bulk_issues:add"), icon_name="doc-full"))
+            buttons.append(
+                HeaderButton(_("Issue a certificate"), url=reverse("credits_certificates:issue"), icon_name="plus")
+            )
+            buttons.append(
+                HeaderButton(_("Issue in bulk"), url=reverse("credits_bulk_issues:add"), icon_name="doc-full")
+            )
         return buttons
 
 
@@ -69,13 +73,41 @@ class CertificateInspectView(ScopedInspectView):
         user, certificate, policy = self.request.user, self.object, self.permission_policy
         buttons = []
         if certificate.pdf and policy.user_has_permission(user, "download"):
-            buttons.append(Button(_("Download PDF"), url=reverse("credits_certificate_download", args=[certificate.pk]), icon_name="download", priority=10))
+            buttons.append(
+                Button(
+                    _("Download PDF"),
+                    url=reverse("credits_certificate_download", args=[certificate.pk]),
+                    icon_name="download",
+                    priority=10,
+                )
+            )
         if policy.user_has_permission(user, "revoke") and certificate.status == CertificateStatus.VALID:
-            buttons.append(Button(_("Revoke"), url=reverse("credits_certificates:revoke", args=[certificate.pk]), icon_name="cross", priority=20))
+            buttons.append(
+                Button(
+                    _("Revoke"),
+                    url=reverse("credits_certificates:revoke", args=[certificate.pk]),
+                    icon_name="cross",
+                    priority=20,
+                )
+            )
         if policy.user_has_permission(user, "reinstate") and certificate.status == CertificateStatus.REVOKED:
-            buttons.append(Button(_("Reinstate"), url=reverse("credits_certificates:reinstate", args=[certificate.pk]), icon_name="undo", priority=20))
+            buttons.append(
+                Button(
+                    _("Reinstate"),
+                    url=reverse("credits_certificates:reinstate", args=[certificate.pk]),
+                    icon_name="undo",
+                    priority=20,
+                )
+            )
         if policy.user_has_permission(user, "render"):
-            buttons.append(Button(_("Render the PDF again"), url=reverse("credits_certificates:render", args=[certificate.pk]), icon_name="repeat", priority=30))
+            buttons.append(
+                Button(
+                    _("Render the PDF again"),
+                    url=reverse("credits_certificates:render", args=[certificate.pk]),
+                    icon_name="repeat",
+                    priority=30,
+                )
+            )
         return buttons
 
     def get_context_data(self, **kwargs):
@@ -105,7 +137,11 @@ class CertificateReasonView(PolicyFormView):
         except CreditActionError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
-        done = gettext("Certificate %(number)s revoked.") if self.action == "revoke" else gettext("Certificate %(number)s reinstated.")
+        done = (
+            gettext("Certificate %(number)s revoked.")
+            if self.action == "revoke"
+            else gettext("Certificate %(number)s reinstated.")
+        )
         messages.success(self.request, done % {"number": self.certificate.number})
         return redirect("credits_certificates:inspect", self.certificate.pk)
 
@@ -127,7 +163,9 @@ class CertificateRenderView(PolicyFormView):
 
     def post(self, request, *args, **kwargs):
         services.certificate_render_pdf(certificate=self.certificate, actor=request.user)
-        messages.success(request, gettext("The PDF of %(number)s was rendered again.") % {"number": self.certificate.number})
+        messages.success(
+            request, gettext("The PDF of %(number)s was rendered again.") % {"number": self.certificate.number}
+        )
         return redirect("credits_certificates:inspect", self.certificate.pk)
 
 
@@ -170,7 +208,17 @@ class CertificateViewSet(ReadableViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     list_display = ["number", "holder", "programme", "issued_on", "valid_until", "status"]
     list_filter = ["programme", "status", "issued_on", "valid_until"]
-    list_export = ["number", "holder_name", "programme_title", "issued_on", "valid_until", "status", "revoked_at", "revoked_reason", "pdf_sha256"]
+    list_export = [
+        "number",
+        "holder_name",
+        "programme_title",
+        "issued_on",
+        "valid_until",
+        "status",
+        "revoked_at",
+        "revoked_reason",
+        "pdf_sha256",
+    ]
     export_filename = "certificates"
     search_fields = ["number", "holder_name", "holder__phone"]
     inspect_view_fields = [
@@ -189,14 +237,20 @@ class CertificateViewSet(ReadableViewSetMixin, ModelViewSet):
             path("issue/", CertificateIssueView.as_view(permission_policy=self.permission_policy), name="issue"),
             path("revoke/<id:pk>/", self._reason_view("revoke"), name="revoke"),
             path("reinstate/<id:pk>/", self._reason_view("reinstate"), name="reinstate"),
-            path("render/<id:pk>/", CertificateRenderView.as_view(permission_policy=self.permission_policy), name="render"),
+            path(
+                "render/<id:pk>/",
+                CertificateRenderView.as_view(permission_policy=self.permission_policy),
+                name="render",
+            ),
         ]
 
 
 # Approval queue -----------------------------------------------------------------------------------------------
 
 
-def request_decisions(viewer, certificate_request: CertificateRequest, *, permission_policy) -> list[tuple[str, str, str]]:
+def request_decisions(
+    viewer, certificate_request: CertificateRequest, *, permission_policy
+) -> list[tuple[str, str, str]]:
     """(action, label, URL) for what ``viewer`` may decide on a request: approve and decline while it is pending."""
     if certificate_request.status != CertificateRequestStatus.PENDING:
         return []
@@ -216,8 +270,14 @@ class RequestIndexView(ScopedIndexView):
         """A pending row shows "Approve and issue" and "Decline" as labelled buttons, not inside the ⋯ menu."""
         icons = {"approve": "check", "decline": "cross"}
         decisions = [
-            ListingButton(label, url=url, icon_name=icons[action], classname="academy-decision",
-                          attrs={"data-testid": f"request-{action}-{instance.pk}"}, priority=index)
+            ListingButton(
+                label,
+                url=url,
+                icon_name=icons[action],
+                classname="academy-decision",
+                attrs={"data-testid": f"request-{action}-{instance.pk}"},
+                priority=index,
+            )
             for index, (action, label, url) in enumerate(
                 request_decisions(self.request.user, instance, permission_policy=self.permission_policy)
             )
@@ -252,7 +312,9 @@ class RequestDecisionView(PolicyFormView):
     template_name = "credits/admin/certificate_request_decision.html"
 
     def dispatch(self, request, *args, pk, **kwargs):
-        self.certificate_request = get_object_or_404(CertificateRequest.objects.select_related("holder", "programme"), pk=pk)
+        self.certificate_request = get_object_or_404(
+            CertificateRequest.objects.select_related("holder", "programme"), pk=pk
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_class(self):
@@ -264,13 +326,21 @@ class RequestDecisionView(PolicyFormView):
         return gettext("Approve and issue") if self.action == "approve" else gettext("Decline")
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "certificate_request": self.certificate_request, "action": self.action}
+        return {
+            **super().get_context_data(**kwargs),
+            "certificate_request": self.certificate_request,
+            "action": self.action,
+        }
 
     def form_valid(self, form):
         try:
             if self.action == "approve":
-                certificate = services.certificate_request_approve(actor=self.request.user, request=self.certificate_request)
-                messages.success(self.request, gettext("Certificate %(number)s issued.") % {"number": certificate.number})
+                certificate = services.certificate_request_approve(
+                    actor=self.request.user, request=self.certificate_request
+                )
+                messages.success(
+                    self.request, gettext("Certificate %(number)s issued.") % {"number": certificate.number}
+                )
             else:
                 services.certificate_request_decline(
                     actor=self.request.user, request=self.certificate_request, reason=form.cleaned_data["reason"]
@@ -299,7 +369,16 @@ class CertificateRequestViewSet(ReadableViewSetMixin, ModelViewSet):
     list_display = ["holder", "programme", "status", "requested_at", "decided_by", "certificate"]
     list_filter = ["status", "programme"]
     search_fields = ["holder__real_name", "holder__phone"]
-    inspect_view_fields = ["holder", "programme", "status", "requested_at", "decided_at", "decided_by", "decline_reason", "certificate"]
+    inspect_view_fields = [
+        "holder",
+        "programme",
+        "status",
+        "requested_at",
+        "decided_at",
+        "decided_by",
+        "decline_reason",
+        "certificate",
+    ]
     form_fields = ["decline_reason"]  # never used: the policy refuses add/edit/delete
 
     def _decision_view(self, action):
@@ -349,8 +428,32 @@ class BulkIssueViewSet(ReadableViewSetMixin, ModelViewSet):
     inspect_view_class = BulkIssueInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = ["programme", "cohort", "status", "total", "processed", "issued", "skipped", "failed", "created_at", "requested_by"]
-    inspect_view_fields = ["programme", "cohort", "status", "total", "processed", "issued", "skipped", "failed", "requested_by", "created_at", "started_at", "finished_at"]
+    list_display = [
+        "programme",
+        "cohort",
+        "status",
+        "total",
+        "processed",
+        "issued",
+        "skipped",
+        "failed",
+        "created_at",
+        "requested_by",
+    ]
+    inspect_view_fields = [
+        "programme",
+        "cohort",
+        "status",
+        "total",
+        "processed",
+        "issued",
+        "skipped",
+        "failed",
+        "requested_by",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]
     form_fields = ["programme"]
 
     @property

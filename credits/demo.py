@@ -88,7 +88,13 @@ SEAL_TITLE = "三方学院公章（演示）"
 POSTS = [
     ("小区专员", "community-specialist", "rc", "社区居委会派驻小区、统筹三方协同的专职人员。", "community-specialist"),
     ("业委会委员", "owners-committee-member", "oc", "经业主大会选举产生的业主委员会委员。", "owners-committee-member"),
-    ("物业项目经理", "property-project-manager", "pc", "物业服务企业派驻小区的项目负责人。", "property-project-manager"),
+    (
+        "物业项目经理",
+        "property-project-manager",
+        "pc",
+        "物业服务企业派驻小区的项目负责人。",
+        "property-project-manager",
+    ),
 ]
 
 # Courses each demo trainee completes here, on top of what courses.demo already had them finish.
@@ -370,5 +376,7 @@ def finish() -> None:
     already = Certificate.objects.filter(holder=holder, status=CertificateStatus.REVOKED).exists()
     if certificate is not None and not already:
         certificate_services.certificate_revoke(
-            actor=registrar, certificate=certificate, reason="经核查，线下实训签到记录系他人代签，撤销证书并责令重新参加实训。"
+            actor=registrar,
+            certificate=certificate,
+            reason="经核查，线下实训签到记录系他人代签，撤销证书并责令重新参加实训。",
         )

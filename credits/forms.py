@@ -92,7 +92,8 @@ class CohortForm(WagtailAdminModelForm):
         self.fields["sessions"].queryset = TrainingSession.objects.select_related("venue").order_by("-start")
         if self.instance.pk:
             self.fields["roster_phones"].initial = "\n".join(
-                phone[3:] for phone in self.instance.roster.exclude(phone=None).order_by("pk").values_list("phone", flat=True)
+                phone[3:]
+                for phone in self.instance.roster.exclude(phone=None).order_by("pk").values_list("phone", flat=True)
             )
 
     def clean_roster_phones(self):
@@ -103,10 +104,14 @@ class CohortForm(WagtailAdminModelForm):
             try:
                 phones.append(normalise_phone(line))
             except ValidationError:
-                problems.append(_("Line %(line)d: “%(value)s” is not a mobile number.") % {"line": number, "value": line.strip()})
+                problems.append(
+                    _("Line %(line)d: “%(value)s” is not a mobile number.") % {"line": number, "value": line.strip()}
+                )
         users = {user.phone: user for user in User.objects.filter(phone__in=phones)}
         problems += [
-            _("No trainee has the number %(phone)s.") % {"phone": phone[3:]} for phone in dict.fromkeys(phones) if phone not in users
+            _("No trainee has the number %(phone)s.") % {"phone": phone[3:]}
+            for phone in dict.fromkeys(phones)
+            if phone not in users
         ]
         if problems:
             raise ValidationError(problems)

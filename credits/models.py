@@ -208,7 +208,9 @@ class ProgrammePage(Page):
         FieldPanel("description"),
         MultiFieldPanel(
             [
-                FieldRowPanel([FieldPanel("total_credits"), FieldPanel("min_offline_hours"), FieldPanel("window_months")]),
+                FieldRowPanel(
+                    [FieldPanel("total_credits"), FieldPanel("min_offline_hours"), FieldPanel("window_months")]
+                ),
                 InlinePanel("competency_minimums", label=_("Minimum per competency")),
                 InlinePanel("required_courses", label=_("Required courses")),
             ],
@@ -445,7 +447,9 @@ class Certificate(models.Model):
         verbose_name_plural = _("certificates")
         ordering = ["-issued_on", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_valid_after_issue"),
+            models.CheckConstraint(
+                condition=Q(valid_until__gt=models.F("issued_on")), name="certificate_valid_after_issue"
+            ),
             models.CheckConstraint(
                 condition=(Q(status=CertificateStatus.VALID) & Q(revoked_at__isnull=True))
                 | (Q(status=CertificateStatus.REVOKED) & Q(revoked_at__isnull=False) & ~Q(revoked_reason="")),
@@ -473,9 +477,13 @@ class Certificate(models.Model):
         raise CertificateIsImmutable("Certificates cannot be deleted; revoke them instead.")
 
     def _refuse_identity_change(self, update_fields) -> None:
-        names = CERTIFICATE_IDENTITY_FIELDS if update_fields is None else [
-            name for name in CERTIFICATE_IDENTITY_FIELDS if name in update_fields or f"{name}_id" in update_fields
-        ]
+        names = (
+            CERTIFICATE_IDENTITY_FIELDS
+            if update_fields is None
+            else [
+                name for name in CERTIFICATE_IDENTITY_FIELDS if name in update_fields or f"{name}_id" in update_fields
+            ]
+        )
         if not names:
             return
         attnames = [self._meta.get_field(name).attname for name in names]
@@ -515,7 +523,10 @@ class CertificateRequest(models.Model):
     """A trainee met a programme that issues only after registrar approval: a row in the approval queue."""
 
     holder = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificate_requests", verbose_name=_("trainee")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="certificate_requests",
+        verbose_name=_("trainee"),
     )
     programme = models.ForeignKey(
         ProgrammePage, on_delete=models.PROTECT, related_name="certificate_requests", verbose_name=_("programme")
@@ -526,11 +537,21 @@ class CertificateRequest(models.Model):
     requested_at = models.DateTimeField(_("requirements met at"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("decided by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decline_reason = models.TextField(_("reason for declining"), blank=True)
     certificate = models.OneToOneField(
-        Certificate, on_delete=models.PROTECT, null=True, blank=True, related_name="request", verbose_name=_("certificate")
+        Certificate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="request",
+        verbose_name=_("certificate"),
     )
 
     class Meta:
@@ -572,7 +593,9 @@ class BulkIssueRun(models.Model):
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
     )
-    status = models.CharField(_("status"), max_length=10, choices=BulkIssueStatus.choices, default=BulkIssueStatus.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=10, choices=BulkIssueStatus.choices, default=BulkIssueStatus.QUEUED
+    )
     total = models.PositiveIntegerField(_("trainees to check"), default=0)
     processed = models.PositiveIntegerField(_("checked"), default=0)
     issued = models.PositiveIntegerField(_("issued"), default=0)
@@ -609,9 +632,7 @@ class CertificateReminder(models.Model):
     class Meta:
         verbose_name = _("expiry reminder")
         verbose_name_plural = _("expiry reminders")
-        constraints = [
-            models.UniqueConstraint(fields=["certificate", "days_before"], name="certificate_reminder_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["certificate", "days_before"], name="certificate_reminder_once")]
 
     def __str__(self):
         return f"{self.certificate} · {self.days_before}"
@@ -666,7 +687,9 @@ class Appointment(models.Model):
         related_name="appointments",
         verbose_name=_("community"),
     )
-    compound = models.CharField(_("compound"), max_length=100, blank=True, help_text=_("The residential compound (小区)."))
+    compound = models.CharField(
+        _("compound"), max_length=100, blank=True, help_text=_("The residential compound (小区).")
+    )
     start_date = models.DateField(_("start date"))
     certificate = models.ForeignKey(
         Certificate,
@@ -790,7 +813,9 @@ class OfflineHoursEntry(models.Model):
 class Cohort(models.Model):
     """A cohort (班次/期) such as 2026年第3期小区专员岗前培训班: a programme, its roster and its sessions."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example 2026年第3期小区专员岗前培训班."))
+    name = models.CharField(
+        _("name"), max_length=100, unique=True, help_text=_("For example 2026年第3期小区专员岗前培训班.")
+    )
     programme = models.ForeignKey(
         ProgrammePage, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")
     )

@@ -17,36 +17,71 @@ def personal_data(sender, *, user, **kwargs) -> PersonalDataPart:
     certificates = list(Certificate.objects.filter(holder=user).select_related("programme").order_by("issued_on", "pk"))
     sections = {
         "credit_ledger": [
-            {"competency": e.competency.name, "amount": e.amount, "kind": e.get_kind_display(), "earned_on": e.earned_on,
-             "recorded_at": e.recorded_at, "note": e.note, "course": e.course.code if e.course_id else ""}
-            for e in CreditEntry.objects.filter(trainee=user).select_related("competency", "course").order_by("earned_on", "pk")
+            {
+                "competency": e.competency.name,
+                "amount": e.amount,
+                "kind": e.get_kind_display(),
+                "earned_on": e.earned_on,
+                "recorded_at": e.recorded_at,
+                "note": e.note,
+                "course": e.course.code if e.course_id else "",
+            }
+            for e in CreditEntry.objects.filter(trainee=user)
+            .select_related("competency", "course")
+            .order_by("earned_on", "pk")
         ],
         "offline_hours": [
             {"session": h.session.title, "course": h.course.code, "hours": h.hours, "earned_on": h.earned_on}
-            for h in OfflineHoursEntry.objects.filter(trainee=user).select_related("session", "course").order_by("earned_on", "pk")
+            for h in OfflineHoursEntry.objects.filter(trainee=user)
+            .select_related("session", "course")
+            .order_by("earned_on", "pk")
         ],
         "certificates": [
-            {"number": c.number, "programme": c.programme_title or c.programme.title, "name_on_certificate": c.holder_name,
-             "credits": c.credits_snapshot, "issued_on": c.issued_on, "valid_until": c.valid_until,
-             "status": c.get_status_display(), "revoked_at": c.revoked_at, "revoked_reason": c.revoked_reason,
-             "verification_code": c.verification_code_display, "pdf_sha256": c.pdf_sha256}
+            {
+                "number": c.number,
+                "programme": c.programme_title or c.programme.title,
+                "name_on_certificate": c.holder_name,
+                "credits": c.credits_snapshot,
+                "issued_on": c.issued_on,
+                "valid_until": c.valid_until,
+                "status": c.get_status_display(),
+                "revoked_at": c.revoked_at,
+                "revoked_reason": c.revoked_reason,
+                "verification_code": c.verification_code_display,
+                "pdf_sha256": c.pdf_sha256,
+            }
             for c in certificates
         ],
         "certificate_requests": [
-            {"programme": r.programme.title, "status": r.get_status_display(), "requested_at": r.requested_at,
-             "decided_at": r.decided_at, "decline_reason": r.decline_reason}
+            {
+                "programme": r.programme.title,
+                "status": r.get_status_display(),
+                "requested_at": r.requested_at,
+                "decided_at": r.decided_at,
+                "decline_reason": r.decline_reason,
+            }
             for r in CertificateRequest.objects.filter(holder=user).select_related("programme").order_by("requested_at")
         ],
         "appointments": [
-            {"post": a.post.name, "street": a.street.name, "community": a.community.name if a.community_id else "",
-             "compound": a.compound, "start_date": a.start_date,
-             "certificate": a.certificate.number if a.certificate_id else ""}
-            for a in Appointment.objects.filter(trainee=user).select_related("post", "street", "community", "certificate")
+            {
+                "post": a.post.name,
+                "street": a.street.name,
+                "community": a.community.name if a.community_id else "",
+                "compound": a.compound,
+                "start_date": a.start_date,
+                "certificate": a.certificate.number if a.certificate_id else "",
+            }
+            for a in Appointment.objects.filter(trainee=user).select_related(
+                "post", "street", "community", "certificate"
+            )
         ],
         "cohorts": list(Cohort.objects.filter(roster=user).values_list("name", flat=True)),
     }
     transcript = certificate_pdf.transcript_pdf(
-        {"transcript": cert_selectors.transcript_for(user), "academy_name": cert_selectors.certificate_settings().academy_name}
+        {
+            "transcript": cert_selectors.transcript_for(user),
+            "academy_name": cert_selectors.certificate_settings().academy_name,
+        }
     )
     files = {"transcript.pdf": transcript}
     for certificate in certificates:

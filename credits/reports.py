@@ -115,10 +115,12 @@ def population_facts(
         ):
             facts.completed[user_id].add(course_id)
     facts.certified = set(
-        Certificate.objects.valid_on(as_of).filter(
+        Certificate.objects.valid_on(as_of)
+        .filter(
             holder_id__in=ids,
             programme__in=[p.pk for p in programmes],
-        ).values_list("holder_id", "programme_id")
+        )
+        .values_list("holder_id", "programme_id")
     )
     return facts
 
@@ -337,7 +339,8 @@ def certificates_expiring(
     """Valid certificates of visible holders that expire within ``days`` days from today, soonest first."""
     day = today()
     certificates = (
-        Certificate.objects.valid_on(day).filter(
+        Certificate.objects.valid_on(day)
+        .filter(
             valid_until__lte=day + dt.timedelta(days=days),
             holder_id__in=trainees_visible_to(viewer, street_id=street.pk if street else None).order_by().values("pk"),
         )
@@ -456,8 +459,12 @@ def key_figures(*, viewer: User) -> KeyFigures:
     """The admin home's headline numbers for the people the viewer may see (a handful of aggregate queries)."""
     population = trainees_visible_to(viewer).order_by().values("pk")
     day = today()
-    certificates = Certificate.objects.valid_on(day).filter(holder_id__in=population).aggregate(
-        valid=Count("pk"), expiring=Count("pk", filter=Q(valid_until__lte=day + dt.timedelta(days=EXPIRING_DAYS)))
+    certificates = (
+        Certificate.objects.valid_on(day)
+        .filter(holder_id__in=population)
+        .aggregate(
+            valid=Count("pk"), expiring=Count("pk", filter=Q(valid_until__lte=day + dt.timedelta(days=EXPIRING_DAYS)))
+        )
     )
     appointments = appointments_visible_to(viewer).aggregate(
         total=Count("pk"), unqualified=Count("pk", filter=Q(qualified_now=False))

@@ -337,11 +337,13 @@ class Recommendation:
 
     @property
     def message(self) -> str:
-        """"法规运用还差 1.5 学分 — 《…》(1) +《…》(0.5)", translated when read."""
+        """ "法规运用还差 1.5 学分 — 《…》(1) +《…》(0.5)", translated when read."""
         if self.measure == "hours":
             return self._hours_message()
         if not self.courses and self.closes:
-            return gettext("%(shortfall)s — the courses recommended above close it") % {"shortfall": self.shortfall.message}
+            return gettext("%(shortfall)s — the courses recommended above close it") % {
+                "shortfall": self.shortfall.message
+            }
         if not self.courses:
             return gettext("%(shortfall)s — no course in the catalogue can close it yet") % {
                 "shortfall": self.shortfall.message
@@ -350,7 +352,7 @@ class Recommendation:
         return gettext("%(shortfall)s — %(courses)s") % {"shortfall": self.shortfall.message, "courses": listed}
 
     def _hours_message(self) -> str:
-        """"线下学习还差 4 学时 — 《…》(3) + 《…》(1)"; sessions already booked are named as such."""
+        """ "线下学习还差 4 学时 — 《…》(3) + 《…》(1)"; sessions already booked are named as such."""
         listed = " + ".join(f"《{session.title}》({quantity(session.hours)})" for session in self.sessions)
         if listed:
             return gettext("%(shortfall)s — %(courses)s") % {"shortfall": self.shortfall.message, "courses": listed}
@@ -401,9 +403,7 @@ def smallest_closing_set(
         return _ordered(pool), False
     if len(pool) <= EXACT_SEARCH_LIMIT:
         for size in range(1, len(pool) + 1):
-            closing = [
-                subset for subset in combinations(pool, size) if sum((amount(c) for c in subset), ZERO) >= need
-            ]
+            closing = [subset for subset in combinations(pool, size) if sum((amount(c) for c in subset), ZERO) >= need]
             if closing:
                 return _ordered(min(closing, key=lambda subset: _preference(subset, need, amount))), True
     chosen, total = [], ZERO

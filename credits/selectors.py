@@ -40,7 +40,9 @@ def today() -> date:
 # Balances ---------------------------------------------------------------------------------------------------
 
 
-def credit_balance_by_competency(*, trainee: User, since: date | None = None, until: date | None = None) -> dict[int, Decimal]:
+def credit_balance_by_competency(
+    *, trainee: User, since: date | None = None, until: date | None = None
+) -> dict[int, Decimal]:
     """A trainee's credits per competency id, optionally only those earned from ``since`` to ``until`` (one query)."""
     entries = CreditEntry.objects.filter(trainee=trainee)
     if since is not None:
@@ -162,7 +164,11 @@ def trainee_facts(*, trainee: User, requirements: rules.Requirements, as_of: dat
 
 
 def eligibility_for(
-    *, trainee: User, programme: ProgrammePage, as_of: date | None = None, requirements: rules.Requirements | None = None
+    *,
+    trainee: User,
+    programme: ProgrammePage,
+    as_of: date | None = None,
+    requirements: rules.Requirements | None = None,
 ) -> rules.Eligibility:
     """Whether a trainee meets a programme's requirements today, with every shortfall (at most four queries)."""
     requirements = requirements or programme_requirements(programme)
@@ -310,11 +316,15 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
         since = rules.window_start(as_of=as_of, months=requirements.window_months)
         hours = offline_hours_in_window(hour_rows, since=since, until=as_of)
         facts = rules.Facts(rules.credits_in_window(lines, since=since, until=as_of), completed, hours)
-        progress.append(ProgrammeProgress(programme, rules.evaluate(requirements, facts), certificates.get(programme.pk)))
+        progress.append(
+            ProgrammeProgress(programme, rules.evaluate(requirements, facts), certificates.get(programme.pk))
+        )
     # Only a programme met without a certificate can be waiting for approval: no query for anyone else.
     waiting = [item.programme.pk for item in progress if item.eligibility.met and item.certificate is None]
     if waiting:
-        pending = {request.programme_id: request for request in pending_certificate_requests(trainee, programmes=waiting)}
+        pending = {
+            request.programme_id: request for request in pending_certificate_requests(trainee, programmes=waiting)
+        }
         progress = [replace(item, pending_request=pending.get(item.programme.pk)) for item in progress]
     return Dashboard(
         competencies=rows,

@@ -180,8 +180,10 @@ def appointment_create(
 ) -> Appointment:
     """Appoint a trainee to a post. Refused, with the shortfalls, unless they hold a valid certificate of a
     qualifying programme; a registrar may override with a written reason, which is audited."""
-    allowed = actor.is_authenticated and actor.is_active and (
-        actor.is_registrar or (actor.is_street_administrator and street.pk == actor.managed_street_id)
+    allowed = (
+        actor.is_authenticated
+        and actor.is_active
+        and (actor.is_registrar or (actor.is_street_administrator and street.pk == actor.managed_street_id))
     )
     if not allowed:
         raise CreditActionError(_("You may only appoint people to posts in your own street."), code="not_allowed")
@@ -192,13 +194,15 @@ def appointment_create(
     if not standing.qualified:
         if not override_reason:
             raise CreditActionError(
-                _("%(name)s does not qualify for the post %(post)s.") % {"name": trainee.display_name, "post": post.name},
+                _("%(name)s does not qualify for the post %(post)s.")
+                % {"name": trainee.display_name, "post": post.name},
                 code="not_qualified",
                 shortfalls=standing.shortfalls,
             )
         if not actor.is_registrar:
             raise CreditActionError(
-                _("Only registrars may appoint someone who does not qualify."), code="not_allowed",
+                _("Only registrars may appoint someone who does not qualify."),
+                code="not_allowed",
                 shortfalls=standing.shortfalls,
             )
     elif override_reason:
@@ -222,14 +226,24 @@ def appointment_create(
             instance=appointment,
             action="credits.appointment_override",
             user=actor,
-            data={"trainee": trainee.pk, "post": post.slug, "reason": override_reason, "shortfalls": standing.shortfalls},
+            data={
+                "trainee": trainee.pk,
+                "post": post.slug,
+                "reason": override_reason,
+                "shortfalls": standing.shortfalls,
+            },
         )
     else:
         log(
             instance=appointment,
             action="credits.appointment_create",
             user=actor,
-            data={"trainee": trainee.pk, "post": post.slug, "street": street.pk, "certificate": standing.certificate.number},
+            data={
+                "trainee": trainee.pk,
+                "post": post.slug,
+                "street": street.pk,
+                "certificate": standing.certificate.number,
+            },
         )
     return appointment
 
@@ -253,7 +267,11 @@ def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) 
         instance=client,
         action="credits.api_client_create",
         user=actor,
-        data={"name": client.name, "token_prefix": client.token_prefix, "requests_per_minute": client.requests_per_minute},
+        data={
+            "name": client.name,
+            "token_prefix": client.token_prefix,
+            "requests_per_minute": client.requests_per_minute,
+        },
     )
     return client, token
 
@@ -268,7 +286,12 @@ def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
     client.revoked_at = timezone.now()
     client.full_clean()
     client.save(update_fields=["is_active", "revoked_at"])
-    log(instance=client, action="credits.api_client_revoke", user=actor, data={"name": client.name, "token_prefix": client.token_prefix})
+    log(
+        instance=client,
+        action="credits.api_client_revoke",
+        user=actor,
+        data={"name": client.name, "token_prefix": client.token_prefix},
+    )
     return client
 
 
@@ -287,7 +310,9 @@ def attendance_source_key(*, session_id: int, user_id: int) -> str:
 
 
 @transaction.atomic
-def offline_hours_record_for_attendance(*, user: User, session: TrainingSession, attended_on: date) -> OfflineHoursEntry:
+def offline_hours_record_for_attendance(
+    *, user: User, session: TrainingSession, attended_on: date
+) -> OfflineHoursEntry:
     """Record the offline hours a session earned, exactly once per trainee and session (the unique source key
     decides, as for credit awards)."""
     key = attendance_source_key(session_id=session.pk, user_id=user.pk)
@@ -295,7 +320,12 @@ def offline_hours_record_for_attendance(*, user: User, session: TrainingSession,
     if existing is not None:
         return existing
     entry = OfflineHoursEntry(
-        trainee=user, session=session, course_id=session.course_id, hours=session.hours, source_key=key, earned_on=attended_on
+        trainee=user,
+        session=session,
+        course_id=session.course_id,
+        hours=session.hours,
+        source_key=key,
+        earned_on=attended_on,
     )
     entry.full_clean(validate_unique=False, validate_constraints=False)
     try:

@@ -109,7 +109,17 @@ class CreditLedgerViewSet(ReadableViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     list_display = ["trainee", "competency", "amount", "kind", "earned_on", "recorded_by", "note"]
     list_filter = ["kind", "competency", "earned_on"]
-    list_export = ["trainee", "competency", "amount", "kind", "source_key", "earned_on", "recorded_at", "recorded_by", "note"]
+    list_export = [
+        "trainee",
+        "competency",
+        "amount",
+        "kind",
+        "source_key",
+        "earned_on",
+        "recorded_at",
+        "recorded_by",
+        "note",
+    ]
     export_filename = "credit-ledger"
     search_fields = ["trainee__real_name", "trainee__phone", "note", "source_key"]
     inspect_view_fields = [
@@ -117,7 +127,6 @@ class CreditLedgerViewSet(ReadableViewSetMixin, ModelViewSet):
         "note", "reverses",
     ]  # fmt: skip
     form_fields = ["note"]  # never used: add, edit and delete are refused by the permission policy
-
 
     @property
     def adjust_view(self):
@@ -194,7 +203,17 @@ class AppointmentViewSet(ReadableViewSetMixin, ModelViewSet):
         ReadableColumn("qualified_now", label=_("Qualified now")),
     ]  # fmt: skip
     filterset_class = AppointmentFilterSet
-    list_export = ["trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason", "qualified_now"]
+    list_export = [
+        "trainee",
+        "post",
+        "street",
+        "community",
+        "compound",
+        "start_date",
+        "certificate",
+        "override_reason",
+        "qualified_now",
+    ]
     export_filename = "post-holders"
     export_headings = {"qualified_now": _("Qualified now")}
     search_fields = ["trainee__real_name", "compound"]
@@ -205,7 +224,6 @@ class AppointmentViewSet(ReadableViewSetMixin, ModelViewSet):
 
     def get_form_class(self, for_update=False):
         return AppointmentForm
-
 
 
 # API clients ----------------------------------------------------------------------------------------------
@@ -275,12 +293,28 @@ class ApiClientViewSet(ReadableViewSetMixin, ModelViewSet):
     copy_view_enabled = False
     inspect_view_enabled = True
     form_fields = ["name", "requests_per_minute"]
-    list_display = ["name", "token_prefix", "is_active", "requests_per_minute", "created_at", "last_used_at", "revoked_at"]
-    inspect_view_fields = ["name", "token_prefix", "is_active", "requests_per_minute", "created_by", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "token_prefix",
+        "is_active",
+        "requests_per_minute",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    inspect_view_fields = [
+        "name",
+        "token_prefix",
+        "is_active",
+        "requests_per_minute",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+    ]
 
     def get_form_class(self, for_update=False):
         return ApiClientForm
-
 
     @property
     def revoke_view(self):

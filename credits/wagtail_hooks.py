@@ -34,7 +34,9 @@ def register_credits_log_actions(actions):
     actions.register_action("credits.certificate_renew", _("Renew certificate"), _("Certificate renewed"))
     actions.register_action("credits.certificate_revoke", _("Revoke certificate"), _("Certificate revoked"))
     actions.register_action("credits.certificate_reinstate", _("Reinstate certificate"), _("Certificate reinstated"))
-    actions.register_action("credits.certificate_render", _("Render certificate PDF"), _("Certificate PDF rendered again"))
+    actions.register_action(
+        "credits.certificate_render", _("Render certificate PDF"), _("Certificate PDF rendered again")
+    )
     actions.register_action("credits.certificate_decline", _("Decline certificate"), _("Certificate request declined"))
     actions.register_action("credits.bulk_issue", _("Issue certificates in bulk"), _("Bulk issue started"))
 

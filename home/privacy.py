@@ -26,8 +26,14 @@ def personal_data(sender, *, user, **kwargs) -> PersonalDataPart:
     return PersonalDataPart(
         sections={
             "event_signups": [
-                {"event": s.event.title, "starts": s.event.start, "name": s.name, "phone": s.phone,
-                 "signed_up_at": s.created_at, "with_account": s.user_id == user.pk}
+                {
+                    "event": s.event.title,
+                    "starts": s.event.start,
+                    "name": s.name,
+                    "phone": s.phone,
+                    "signed_up_at": s.created_at,
+                    "with_account": s.user_id == user.pk,
+                }
                 for s in signups
             ]
         }

@@ -35,7 +35,9 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("postgres") is not None and not on_postgresql:
             # `make test-postgres` (called by .ci/run after `make test`) runs them on a throw-away PostgreSQL.
-            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: run `make test-postgres` (DATABASE_URL=postgres://…)"))
+            item.add_marker(
+                pytest.mark.skip(reason="needs PostgreSQL: run `make test-postgres` (DATABASE_URL=postgres://…)")
+            )
         if not _is_transactional(item):
             continue
         item.add_marker(pytest.mark.transactional)

@@ -166,23 +166,39 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     # the approval queue and bulk issues: registrars only
     **{
         f"credits_certificate_requests:{view}": e
-        for view, e in {**dict.fromkeys(READ_ONLY_RECORDS, NOBODY), "index": REGISTRAR_ONLY,
-                        "index_results": REGISTRAR_ONLY, "inspect": REGISTRAR_ONLY}.items()
+        for view, e in {
+            **dict.fromkeys(READ_ONLY_RECORDS, NOBODY),
+            "index": REGISTRAR_ONLY,
+            "index_results": REGISTRAR_ONLY,
+            "inspect": REGISTRAR_ONLY,
+        }.items()
     },  # fmt: skip
     "credits_certificate_requests:approve": REGISTRAR_ONLY,
     "credits_certificate_requests:decline": REGISTRAR_ONLY,
     **{
         f"credits_bulk_issues:{view}": e
-        for view, e in {**dict.fromkeys(READ_ONLY_RECORDS, NOBODY), "index": REGISTRAR_ONLY,
-                        "index_results": REGISTRAR_ONLY, "inspect": REGISTRAR_ONLY, "add": REGISTRAR_ONLY,
-                        "history": REGISTRAR_ONLY, "history_results": REGISTRAR_ONLY}.items()
+        for view, e in {
+            **dict.fromkeys(READ_ONLY_RECORDS, NOBODY),
+            "index": REGISTRAR_ONLY,
+            "index_results": REGISTRAR_ONLY,
+            "inspect": REGISTRAR_ONLY,
+            "add": REGISTRAR_ONLY,
+            "history": REGISTRAR_ONLY,
+            "history_results": REGISTRAR_ONLY,
+        }.items()
     },  # fmt: skip
     # course feedback names the trainee who wrote it: registrars only
     "courses_feedback": REGISTRAR_ONLY,
     "courses_feedback_export_course": REGISTRAR_ONLY,
     "courses_feedback_export_lecturer": REGISTRAR_ONLY,
     # Wagtail's deliberate server error, for trying the error page: only that outsiders never reach it
-    "wagtailadmin_error_test": {"anonymous": LOGIN, "trainee": NO, "editor": SKIP, "registrar": SKIP, "street_admin": SKIP},
+    "wagtailadmin_error_test": {
+        "anonymous": LOGIN,
+        "trainee": NO,
+        "editor": SKIP,
+        "registrar": SKIP,
+        "street_admin": SKIP,
+    },
     # the admin home: every member of staff
     "wagtailadmin_home": staff(OK, OK, OK),
 }
@@ -244,7 +260,9 @@ def admin_patterns():
 
 
 def test_every_admin_url_has_an_expectation():
-    missing = [f"{name or '(unnamed)'} {route}" for route, name, _p in admin_patterns() if expectation_for(name, route) is None]
+    missing = [
+        f"{name or '(unnamed)'} {route}" for route, name, _p in admin_patterns() if expectation_for(name, route) is None
+    ]
     assert not missing, "Admin URLs without an expectation in tests/test_admin_matrix.py:\n" + "\n".join(missing)
 
 

@@ -53,7 +53,9 @@ def _running_session_with(w):
 
 
 def adjust(w):
-    return credit_services.credit_adjust(actor=w["actor"], trainee=w["trainee"], competency=w["fg"], amount="1.0", reason="补录")
+    return credit_services.credit_adjust(
+        actor=w["actor"], trainee=w["trainee"], competency=w["fg"], amount="1.0", reason="补录"
+    )
 
 
 def reverse(w):

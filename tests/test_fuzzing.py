@@ -137,7 +137,9 @@ def test_quiz_rules_never_fail_on_cleaned_answers(answers):
     """The pure scoring rules, given whatever survives cleaning, report a problem or a score in 0..100."""
     specs = [
         course_rules.QuestionSpec(id="q1", kind="single", option_ids=("a", "b"), correct_option_ids=frozenset({"a"})),
-        course_rules.QuestionSpec(id="q2", kind="multiple", option_ids=("c", "d", "e"), correct_option_ids=frozenset({"c", "d"})),
+        course_rules.QuestionSpec(
+            id="q2", kind="multiple", option_ids=("c", "d", "e"), correct_option_ids=frozenset({"c", "d"})
+        ),
     ]
     try:
         cleaned = course_services._clean_answers(answers)

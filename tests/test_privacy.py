@@ -56,7 +56,9 @@ def world(make_event):  # noqa: F811
 
 
 def read_archive(response) -> tuple[dict, set[str]]:
-    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
     return json.loads(archive.read("personal-data.json")), set(archive.namelist())
 
 
@@ -168,7 +170,9 @@ def test_trainee_deletes_their_account_end_to_end_and_is_signed_out(client, worl
     assert gone.real_name == ANONYMISED_NAME and not gone.is_active
 
 
-@pytest.mark.parametrize("make_staff", [make_registrar, make_editor, lambda: make_street_administrator(UserFactory().street)])
+@pytest.mark.parametrize(
+    "make_staff", [make_registrar, make_editor, lambda: make_street_administrator(UserFactory().street)]
+)
 def test_staff_cannot_delete_their_own_account(client, make_staff):
     staff = make_staff()
     client.force_login(staff)

@@ -12,7 +12,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def settings_for_env(monkeypatch):
     """Evaluate academy/settings/base.py afresh with the given environment variables (and no scale-out variables
     from the real environment), returning its globals: exactly the settings such a process would get."""
-    scale_out = ("DATABASE_URL", "REDIS_URL", "S3_BUCKET", "S3_PRIVATE_BUCKET", "PRIVATE_FILE_DELIVERY", "TASKS_BACKEND")
+    scale_out = (
+        "DATABASE_URL",
+        "REDIS_URL",
+        "S3_BUCKET",
+        "S3_PRIVATE_BUCKET",
+        "PRIVATE_FILE_DELIVERY",
+        "TASKS_BACKEND",
+    )
 
     def evaluate(**env: str) -> dict:
         for name in scale_out:

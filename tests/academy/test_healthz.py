@@ -56,7 +56,16 @@ def test_answer_holds_no_personal_data(client):
     response, _ = healthz(client)
     text = response.content.decode()
     assert "张晓明" not in text and "13911112222" not in text
-    allowed = {"ok", "ms", "error", "backend", "lag_seconds", "threshold_seconds", "stale_running", "stale_after_minutes"}
+    allowed = {
+        "ok",
+        "ms",
+        "error",
+        "backend",
+        "lag_seconds",
+        "threshold_seconds",
+        "stale_running",
+        "stale_after_minutes",
+    }
     assert all(set(check) <= allowed for check in json.loads(text)["checks"].values())
 
 
@@ -74,7 +83,11 @@ def test_database_failure_gives_503_naming_only_the_error_class(client):
     with connection.execute_wrapper(refuse):
         response, body = healthz(client)
     assert response.status_code == 503 and body["status"] == "error"
-    assert body["checks"]["database"] == {"ok": False, "ms": body["checks"]["database"]["ms"], "error": "OperationalError"}
+    assert body["checks"]["database"] == {
+        "ok": False,
+        "ms": body["checks"]["database"]["ms"],
+        "error": "OperationalError",
+    }
     assert "10.0.0.5" not in response.content.decode() and "password" not in response.content.decode()
     assert body["checks"]["cache"]["ok"] is True
 

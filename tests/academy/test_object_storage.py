@@ -113,7 +113,10 @@ def test_holder_gets_a_short_lived_signed_url_that_downloads_the_pdf(client, s3_
     assert status == 200 and data.startswith(b"%PDF")
     assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256
     assert headers["Content-Type"] == "application/pdf"
-    assert headers["Content-Disposition"].startswith("attachment;") and "filename*=utf-8''" in headers["Content-Disposition"]
+    assert (
+        headers["Content-Disposition"].startswith("attachment;")
+        and "filename*=utf-8''" in headers["Content-Disposition"]
+    )
 
 
 @pytest.mark.parametrize("who", ["anonymous", "other_trainee"])

@@ -51,7 +51,9 @@ def test_profile_lists_only_the_chosen_streets_communities_and_all_of_them_for_t
     client.force_login(user)
     html = client.get(reverse("academy_profile")).content.decode()
     assert community_options(html) == ["信义坊社区", "湖墅南社区"]
-    data = json.loads(re.search(r'<script id="street-communities" type="application/json">(.*?)</script>', html).group(1))
+    data = json.loads(
+        re.search(r'<script id="street-communities" type="application/json">(.*?)</script>', html).group(1)
+    )
     assert data[str(streets["mishixiang"].pk)] == [[streets["xiangyuan"].pk, "祥园社区"]]
     assert 'data-community-chooser="street-communities"' in html and "community_chooser.js" in html
 
@@ -98,7 +100,9 @@ def test_without_javascript_a_new_street_re_renders_with_its_own_communities(cli
 def test_a_garbled_street_is_refused_with_no_communities_offered(client, streets):
     user = UserFactory(street=streets["hushu"])
     client.force_login(user)
-    response = client.post(reverse("academy_profile"), profile_data(user, street="湖墅", community=streets["xinyifang"].pk))
+    response = client.post(
+        reverse("academy_profile"), profile_data(user, street="湖墅", community=streets["xinyifang"].pk)
+    )
     assert response.status_code == 200 and community_options(response.content.decode()) == []
     user.refresh_from_db()
     assert user.community is None

@@ -70,7 +70,10 @@ def test_old_running_row_goes_back_to_ready_exactly_as_a_fresh_row_keeping_its_w
     assert {name: after[name] for name in kept} == {name: before[name] for name in kept}
     # Its wait is counted from now, so /healthz does not see a half-hour-old ready task.
     assert abs(timezone.now() - after["run_after"]) < timedelta(minutes=1)
-    assert f"requeued: {stale.pk} {REMINDERS} started_at={before['started_at'].isoformat()} workers=dead-worker-1" in output
+    assert (
+        f"requeued: {stale.pk} {REMINDERS} started_at={before['started_at'].isoformat()} workers=dead-worker-1"
+        in output
+    )
     assert "1 task(s) requeued" in output
 
 
@@ -79,8 +82,9 @@ def test_requeued_row_is_run_to_successful_by_a_live_worker():
     stale = running_row(minutes_ago=45)
     requeue("--older-than", "30")
 
-    call_command("db_worker", batch=True, startup_delay=False, interval=0, reload=False, worker_id="live-worker-2",
-                 verbosity=0)
+    call_command(
+        "db_worker", batch=True, startup_delay=False, interval=0, reload=False, worker_id="live-worker-2", verbosity=0
+    )
 
     stale.refresh_from_db()
     assert stale.status == TaskResultStatus.SUCCESSFUL and stale.return_value == 0
@@ -199,8 +203,13 @@ def test_every_task_in_the_project_has_been_judged_safe_to_run_twice():
     """A new @task fails this until someone checks it is idempotent and adds it to REQUEUE_SAFE_TASKS (with a line
     in academy/task_queue.py's docstring saying why), or decides it must not be requeued."""
     tasks = _project_tasks()
-    assert {REMINDERS, "credits.tasks.certificates_check_task", "credits.tasks.bulk_issue_task",
-            "credits.tasks.certificate_reminders_task", "wagtail.tasks.update_reference_index_task"} <= tasks
+    assert {
+        REMINDERS,
+        "credits.tasks.certificates_check_task",
+        "credits.tasks.bulk_issue_task",
+        "credits.tasks.certificate_reminders_task",
+        "wagtail.tasks.update_reference_index_task",
+    } <= tasks
     assert tasks - task_queue.REQUEUE_SAFE_TASKS == set()
 
 

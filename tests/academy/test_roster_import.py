@@ -73,7 +73,10 @@ def test_registrar_imports_a_roster_and_an_existing_phone_is_updated_not_duplica
     assert not zhang.has_usable_password()
     existing.refresh_from_db()
     assert (existing.real_name, existing.party, existing.street, existing.organisation) == (
-        "李秀英", "oc", hushu, "德胜新村业主委员会"
+        "李秀英",
+        "oc",
+        hushu,
+        "德胜新村业主委员会",
     )
     assert User.objects.get(phone="+8613800000003").community.name == "星都社区"
 
@@ -142,7 +145,9 @@ def test_a_roster_that_inflates_far_beyond_its_size_is_refused(registrar_client,
 
 def test_a_street_changed_between_preview_and_confirmation_stops_the_import(registrar_client, places):
     before = User.objects.count()
-    response = upload(registrar_client, workbook_bytes([["13800000021", "赵六", "居委会", "湖墅街道", "信义坊社区", ""]]))
+    response = upload(
+        registrar_client, workbook_bytes([["13800000021", "赵六", "居委会", "湖墅街道", "信义坊社区", ""]])
+    )
     Community.objects.filter(name="信义坊社区").update(name="改名社区")
     registrar_client.post(response["Location"])
     assert User.objects.count() == before

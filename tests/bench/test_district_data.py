@@ -19,7 +19,14 @@ COURSES = [
     {"id": 12, "competency": 3, "credits": None, "note": "XX-00", "lessons": [], "quiz": False},
     {"id": 13, "competency": 1, "credits": "0.5", "note": "DJ-01", "lessons": [131, 132], "quiz": False},
 ] + [
-    {"id": 20 + n, "competency": 4, "credits": "1.0", "note": f"FW-{n:02d}", "lessons": [200 + n, 300 + n], "quiz": n % 2 == 0}
+    {
+        "id": 20 + n,
+        "competency": 4,
+        "credits": "1.0",
+        "note": f"FW-{n:02d}",
+        "lessons": [200 + n, 300 + n],
+        "quiz": n % 2 == 0,
+    }
     for n in range(16)
 ]
 

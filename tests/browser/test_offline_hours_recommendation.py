@@ -28,7 +28,9 @@ def test_trainee_registers_for_a_recommended_session_from_my_credits(page, live_
     required = make_course(
         code="MD-07", title="矛盾调处情景模拟", competency=md, lessons=0, quiz=False, delivery_mode="offline"
     )
-    other = make_course(code="MD-08", title="议事协商工作坊", competency=md, lessons=0, quiz=False, delivery_mode="blended")
+    other = make_course(
+        code="MD-08", title="议事协商工作坊", competency=md, lessons=0, quiz=False, delivery_mode="blended"
+    )
     programme = make_programme(total="0.0", required=[required], offline_hours="4.0")
     wanted = make_session(required, starts_in=timedelta(days=5), hours=4, title="情景模拟（第3期）", capacity=20)
     make_session(other, starts_in=timedelta(days=2), hours=2, title="议事协商（第1期）")

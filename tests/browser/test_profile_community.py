@@ -18,7 +18,9 @@ def test_changing_the_street_offers_only_its_communities(page, live_server, scre
     user = UserFactory(street=hushu, real_name="王桂芳")
     client = Client()
     client.force_login(user)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
 
     page.goto("/accounts/profile/")
     options = page.locator("#id_community option")

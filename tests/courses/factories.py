@@ -18,7 +18,9 @@ class CompetencyFactory(factory.django.DjangoModelFactory):
 
     code = factory.Iterator(["DJ", "ZZ", "FG", "MD", "FW"])
     name = factory.LazyAttribute(
-        lambda o: {"DJ": "党建引领", "ZZ": "组织管理", "FG": "法规运用", "MD": "矛盾调处", "FW": "服务提升"}.get(o.code, o.code)
+        lambda o: {"DJ": "党建引领", "ZZ": "组织管理", "FG": "法规运用", "MD": "矛盾调处", "FW": "服务提升"}.get(
+            o.code, o.code
+        )
     )
     colour = "#1d4ed8"
     order = factory.Sequence(lambda n: n)
@@ -175,8 +177,10 @@ def make_session(
 
     from courses.models import TrainingSession
 
-    course = course or CoursePage.objects.filter(code="MD-07").first() or make_course(
-        code="MD-07", lessons=0, quiz=False, delivery_mode="offline", credits="1.0", hours="4.0"
+    course = (
+        course
+        or CoursePage.objects.filter(code="MD-07").first()
+        or make_course(code="MD-07", lessons=0, quiz=False, delivery_mode="offline", credits="1.0", hours="4.0")
     )
     now = timezone.now()
     start = now + (starts_in if starts_in is not None else timedelta(days=1))

@@ -54,7 +54,9 @@ def test_nobody_can_add_enrolments_in_the_admin(client, staff_groups, enrolments
 def test_superuser_edits_competencies_as_snippets(admin_client):
     competency = Competency.objects.create(name="党建引领", code="DJ", colour="#b91c1c")
     url = reverse("wagtailsnippets_courses_competency:edit", args=[competency.pk])
-    response = admin_client.post(url, {"name": "党建引领（新）", "code": "DJ", "colour": "#123456", "order": 1, "description": ""})
+    response = admin_client.post(
+        url, {"name": "党建引领（新）", "code": "DJ", "colour": "#123456", "order": 1, "description": ""}
+    )
     assert response.status_code == 302
     competency.refresh_from_db()
     assert competency.name == "党建引领（新）"
@@ -83,15 +85,18 @@ def test_demo_seed_builds_the_catalogue_once_and_completes_through_the_service(s
         course_completed.disconnect(dispatch_uid="demo-test")
     assert CoursePage.objects.count() == 60
     assert CoursePage.objects.filter(delivery_mode="online").count() == 40
-    assert all(2 <= LessonPage.objects.child_of(c).count() <= 5 for c in CoursePage.objects.filter(delivery_mode="online"))
+    assert all(
+        2 <= LessonPage.objects.child_of(c).count() <= 5 for c in CoursePage.objects.filter(delivery_mode="online")
+    )
     completions = CourseCompletion.objects.count()
     assert completions >= 5 and len(received) == completions  # each once, through the service
-    in_progress = [e for e in Enrolment.objects.all() if not CourseCompletion.objects.filter(user=e.user, course=e.course).exists()]
+    in_progress = [
+        e for e in Enrolment.objects.all() if not CourseCompletion.objects.filter(user=e.user, course=e.course).exists()
+    ]
     assert in_progress  # some trainees are part-way
     from wagtail.models import WorkflowPage
 
     assert WorkflowPage.objects.get(page__slug="courses").workflow.name == "课程审核"
-
 
 
 def test_course_changes_go_through_the_review_workflow(staff_groups):

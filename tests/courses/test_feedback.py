@@ -99,10 +99,13 @@ def test_survey_form_for_a_trainee_who_completed_the_course(client, course):
     complete(user, course)
     client.force_login(user)
     assert "评价本课程" in client.get(course.url).content.decode()
-    bad = client.post(course.url + "feedback/", {"content_rating": "9", "lecturer_rating": "4", "usefulness_rating": "4"})
+    bad = client.post(
+        course.url + "feedback/", {"content_rating": "9", "lecturer_rating": "4", "usefulness_rating": "4"}
+    )
     assert bad.status_code == 400 and not CourseFeedback.objects.exists()
     good = client.post(
-        course.url + "feedback/", {"content_rating": "5", "lecturer_rating": "4", "usefulness_rating": "4", "comment": "好"}
+        course.url + "feedback/",
+        {"content_rating": "5", "lecturer_rating": "4", "usefulness_rating": "4", "comment": "好"},
     )
     assert good.status_code == 302 and CourseFeedback.objects.get().comment == "好"
 
@@ -112,16 +115,21 @@ def test_survey_form_sends_a_trainee_who_has_not_completed_back(client, course):
     assert client.get(course.url + "feedback/").status_code == 302
 
 
-def test_registrar_sees_comments_and_exports_per_course_and_lecturer_with_formulas_neutralised(client, course, staff_groups):
+def test_registrar_sees_comments_and_exports_per_course_and_lecturer_with_formulas_neutralised(
+    client, course, staff_groups
+):
     user = UserFactory(real_name="张晓明")
     complete(user, course)
-    rate(user, course, comment="=HYPERLINK(\"http://evil\")")
+    rate(user, course, comment='=HYPERLINK("http://evil")')
     client.force_login(make_registrar())
     overview = client.get("/admin/courses/feedback/")
     assert overview.status_code == 200 and "FG-01" in overview.content.decode()
     comments = client.get(f"/admin/courses/feedback/?course={course.pk}").content.decode()
     assert "HYPERLINK" in comments
-    for url in (f"/admin/courses/feedback/course/{course.pk}.xlsx", f"/admin/courses/feedback/lecturer/{course.lecturers.get().pk}.xlsx"):
+    for url in (
+        f"/admin/courses/feedback/course/{course.pk}.xlsx",
+        f"/admin/courses/feedback/lecturer/{course.lecturers.get().pk}.xlsx",
+    ):
         response = client.get(url)
         assert response.status_code == 200
         rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))

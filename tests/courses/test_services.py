@@ -145,7 +145,16 @@ def test_wrong_answers_are_scored_and_listed(trainee, course):
         (lambda a, p: a.update({f"{p}q1": [f"{p}q1a", f"{p}q1a"]}), "bad_answers"),
         (lambda a, p: a.update({f"{p}q1": [1, 2]}), "bad_answers"),
     ],
-    ids=["unknown-question", "unknown-option", "other-questions-option", "missing", "empty", "two-on-single", "duplicate", "not-strings"],
+    ids=[
+        "unknown-question",
+        "unknown-option",
+        "other-questions-option",
+        "missing",
+        "empty",
+        "two-on-single",
+        "duplicate",
+        "not-strings",
+    ],
 )
 def test_bad_answers_are_refused_and_nothing_is_recorded(trainee, course, mutate, code):
     services.enrolment_create(user=trainee, course=course)

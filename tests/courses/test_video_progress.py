@@ -176,7 +176,9 @@ def test_mark_done_needs_the_required_share_watched(trainee, video_lesson):
         ([[-5, 10]], 60, 100.0, "negative"),
     ],
 )
-def test_tampered_reports_are_refused_logged_and_record_nothing(trainee, video_lesson, played, when, duration, code, caplog):
+def test_tampered_reports_are_refused_logged_and_record_nothing(
+    trainee, video_lesson, played, when, duration, code, caplog
+):
     with pytest.raises(services.CourseActionError) as error:
         report(trainee, video_lesson, played, when=when, duration=duration)
     assert error.value.code == code

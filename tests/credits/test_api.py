@@ -58,7 +58,10 @@ def test_ineligible_person_gets_the_shortfalls(client, world):
     response = ask(client, world["token"])
     body = response.json()
     assert response.status_code == 200 and body["eligible"] is False and body["certificate_number"] is None
-    assert body["shortfalls"] == ["《小区专员岗前培训》：法规运用还差 1.5 学分", "《小区专员岗前培训》：总学分还差 2 学分"]
+    assert body["shortfalls"] == [
+        "《小区专员岗前培训》：法规运用还差 1.5 学分",
+        "《小区专员岗前培训》：总学分还差 2 学分",
+    ]
 
 
 @pytest.mark.parametrize(

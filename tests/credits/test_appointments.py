@@ -39,7 +39,10 @@ def test_appointment_without_certificate_is_refused_with_shortfalls(setting):
     with pytest.raises(services.CreditActionError) as error:
         appoint(make_registrar(), setting)
     assert error.value.code == "not_qualified"
-    assert error.value.shortfalls == ["《小区专员岗前培训》：法规运用还差 1.5 学分", "《小区专员岗前培训》：总学分还差 2 学分"]
+    assert error.value.shortfalls == [
+        "《小区专员岗前培训》：法规运用还差 1.5 学分",
+        "《小区专员岗前培训》：总学分还差 2 学分",
+    ]
     assert not Appointment.objects.exists()
 
 

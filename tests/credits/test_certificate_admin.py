@@ -24,9 +24,11 @@ def test_registrar_lists_and_inspects_certificates_with_actions(client, certific
     client.force_login(with_admin_access(make_registrar()))
     assert certificate.number in client.get(reverse("credits_certificates:index")).content.decode()
     body = client.get(reverse("credits_certificates:inspect", args=[certificate.pk])).content.decode()
-    for url in [reverse("credits_certificates:revoke", args=[certificate.pk]),
-                reverse("credits_certificates:render", args=[certificate.pk]),
-                reverse("credits_certificate_download", args=[certificate.pk])]:
+    for url in [
+        reverse("credits_certificates:revoke", args=[certificate.pk]),
+        reverse("credits_certificates:render", args=[certificate.pk]),
+        reverse("credits_certificate_download", args=[certificate.pk]),
+    ]:
         assert url in body
 
 
@@ -71,7 +73,9 @@ def test_manual_issue_form_shows_shortfalls_and_issues_when_met(client, certifie
 
 
 def test_approval_queue_approve_issues(client, certified_world):
-    request = services.certificate_request_create(holder=certified_world["trainee"], programme=certified_world["programme"])
+    request = services.certificate_request_create(
+        holder=certified_world["trainee"], programme=certified_world["programme"]
+    )
     client.force_login(with_admin_access(make_registrar()))
     assert "张晓明" in client.get(reverse("credits_certificate_requests:index")).content.decode()
     assert client.post(reverse("credits_certificate_requests:approve", args=[request.pk])).status_code == 302

@@ -30,8 +30,14 @@ def _issue(world, name):
 def test_text_layer_has_name_number_programme_dates_and_credits(certified_world):
     certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     text = _text(certificate.pdf.read()).replace(" ", "")
-    for expected in ["张晓明", certificate.number, "小区专员岗前培训", "法规运用", "结业证书",
-                     f"{certificate.issued_on.year}年{certificate.issued_on.month}月{certificate.issued_on.day}日"]:
+    for expected in [
+        "张晓明",
+        certificate.number,
+        "小区专员岗前培训",
+        "法规运用",
+        "结业证书",
+        f"{certificate.issued_on.year}年{certificate.issued_on.month}月{certificate.issued_on.day}日",
+    ]:
         assert expected in text, expected
 
 
@@ -96,10 +102,17 @@ def test_transcript_lists_attended_sessions_with_date_hours_and_lateness(client,
 
     trainee = certified_world["trainee"]
     course = make_course(code="MD-07", title="矛盾调处情景模拟", lessons=0, quiz=False, delivery_mode="offline")
+
     def past_session(days_ago, hours, title):
         start = timezone.now() - timedelta(days=days_ago)
-        return make_session(course, starts_in=start - timezone.now(), hours=hours, title=title,
-                            registration_opens=start - timedelta(days=14), registration_closes=start - timedelta(days=1))
+        return make_session(
+            course,
+            starts_in=start - timezone.now(),
+            hours=hours,
+            title=title,
+            registration_opens=start - timedelta(days=14),
+            registration_closes=start - timedelta(days=1),
+        )
 
     first = past_session(20, 3, "情景模拟（第1期）")
     second = past_session(5, 2.5, "情景模拟（第2期）")
@@ -109,7 +122,10 @@ def test_transcript_lists_attended_sessions_with_date_hours_and_lateness(client,
             session=session, user=trainee, status=status, method=CheckInMethod.MANUAL, checked_in_at=session.start
         )
     SessionAttendance.objects.create(  # someone else's attendance must not appear
-        session=missed, user=UserFactory(), status=AttendanceStatus.PRESENT, method=CheckInMethod.MANUAL,
+        session=missed,
+        user=UserFactory(),
+        status=AttendanceStatus.PRESENT,
+        method=CheckInMethod.MANUAL,
         checked_in_at=missed.start,
     )
     client.force_login(trainee)

@@ -28,8 +28,18 @@ def test_parse_reads_i_l_as_one_and_o_as_zero():
 
 
 def test_parse_refuses_malformed_input():
-    for raw in ["", "ABCD", "ABCD-EFGH-JKMN-PQRU", "A" * 17, "A" * 200, "' OR 1=1 --", "<script>x</script>",
-                "ABCD-EFGH-JKMN-PQR!", "ＡＢＣＤ-EFGH-JKMN-PQRS", None]:
+    for raw in [
+        "",
+        "ABCD",
+        "ABCD-EFGH-JKMN-PQRU",
+        "A" * 17,
+        "A" * 200,
+        "' OR 1=1 --",
+        "<script>x</script>",
+        "ABCD-EFGH-JKMN-PQR!",
+        "ＡＢＣＤ-EFGH-JKMN-PQRS",
+        None,
+    ]:
         assert r.verification_code_parse(raw) is None, raw
 
 
@@ -52,7 +62,10 @@ def test_validity_ends_the_day_before_the_anniversary():
 
 
 def test_number_format():
-    assert r.certificate_number_format("拱三方证〔{year}〕第{serial:06d}号", year=2026, serial=123) == "拱三方证〔2026〕第000123号"
+    assert (
+        r.certificate_number_format("拱三方证〔{year}〕第{serial:06d}号", year=2026, serial=123)
+        == "拱三方证〔2026〕第000123号"
+    )
 
 
 def test_only_the_most_urgent_reminder_is_due_and_only_once():
@@ -69,4 +82,6 @@ def test_renewal_opens_90_days_before_expiry_and_continues_from_it():
     assert not r.renewal_window_open(valid_until=date(2026, 6, 1), today=date(2026, 1, 1))
     assert r.renewal_window_open(valid_until=date(2026, 3, 1), today=date(2026, 1, 1))
     assert r.renewal_valid_until(old_valid_until=date(2026, 3, 1), today=date(2026, 1, 1), years=3) == date(2029, 3, 1)
-    assert r.renewal_valid_until(old_valid_until=date(2025, 3, 1), today=date(2026, 1, 1), years=3) == date(2028, 12, 31)
+    assert r.renewal_valid_until(old_valid_until=date(2025, 3, 1), today=date(2026, 1, 1), years=3) == date(
+        2028, 12, 31
+    )

@@ -73,8 +73,16 @@ def test_name_with_html_is_escaped_on_the_page(client, certified_world):
 
 @pytest.mark.parametrize(
     "code",
-    ["ZZZZ-ZZZZ-ZZZZ-ZZZZ", "abc", "A" * 300, "' OR '1'='1", "\"><img src=x onerror=alert(1)>", "UUUU-UUUU-UUUU-UUUU",
-     "%00", "%E2%80%AE"],
+    [
+        "ZZZZ-ZZZZ-ZZZZ-ZZZZ",
+        "abc",
+        "A" * 300,
+        "' OR '1'='1",
+        '"><img src=x onerror=alert(1)>',
+        "UUUU-UUUU-UUUU-UUUU",
+        "%00",
+        "%E2%80%AE",
+    ],
 )
 def test_unknown_or_malformed_codes_get_a_helpful_404(client, certificate, code):
     response = verify(client, code)

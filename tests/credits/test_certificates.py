@@ -164,7 +164,9 @@ def test_approval_programme_queues_a_request_instead(certified_world):
 
 
 def test_decline_needs_a_reason(certified_world):
-    request = services.certificate_request_create(holder=certified_world["trainee"], programme=certified_world["programme"])
+    request = services.certificate_request_create(
+        holder=certified_world["trainee"], programme=certified_world["programme"]
+    )
     with pytest.raises(CreditActionError):
         services.certificate_request_decline(actor=make_registrar(), request=request, reason="")
     services.certificate_request_decline(actor=make_registrar(), request=request, reason="资料不全")
@@ -198,8 +200,11 @@ def _expiring(world, *, days_left, renewal="2.0"):
     world["trainee"] = holder
     give_credits(holder, world["fg"], "3.0", earned_on=today - timedelta(days=710))
     return make_certificate(
-        holder, programme, number="拱三方证〔2024〕第000777号",
-        issued_on=today - timedelta(days=700), valid_until=today + timedelta(days=days_left),
+        holder,
+        programme,
+        number="拱三方证〔2024〕第000777号",
+        issued_on=today - timedelta(days=700),
+        valid_until=today + timedelta(days=days_left),
     )
 
 

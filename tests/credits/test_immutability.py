@@ -22,7 +22,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def certificate(certified_world):
-    return certificate_services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    return certificate_services.certificate_issue(
+        holder=certified_world["trainee"], programme=certified_world["programme"]
+    )
 
 
 @pytest.fixture
@@ -137,6 +139,7 @@ def test_the_name_may_only_become_its_own_masked_form(certificate):
 
 
 # PostgreSQL triggers --------------------------------------------------------------------------------------------
+
 
 def _raw(sql, params):
     with transaction.atomic(), connection.cursor() as cursor:

@@ -58,7 +58,9 @@ def test_two_threads_reporting_the_same_completion_leave_one_row():
     def report():
         try:
             barrier.wait(timeout=10)
-            results.append(services.credit_award_for_completion(user=trainee, course=course, completed_on=selectors.today()))
+            results.append(
+                services.credit_award_for_completion(user=trainee, course=course, completed_on=selectors.today())
+            )
         except Exception as error:  # noqa: BLE001  (surfaced by the assertion below)
             errors.append(error)
         finally:
@@ -139,7 +141,9 @@ def test_bad_adjustment_is_refused_with_a_message_and_writes_nothing(trainee, co
 
 def test_only_registrars_may_adjust(trainee, course):
     with pytest.raises(services.CreditActionError):
-        services.credit_adjust(actor=UserFactory(), trainee=trainee, competency=course.competency, amount="1", reason="x")
+        services.credit_adjust(
+            actor=UserFactory(), trainee=trainee, competency=course.competency, amount="1", reason="x"
+        )
     assert not CreditEntry.objects.exists()
 
 

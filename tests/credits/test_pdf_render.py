@@ -10,7 +10,9 @@ from pypdf import PdfReader
 
 from credits.pdf_render import PdfRenderer
 
-HTML = '<html><head><meta charset="utf-8"></head><body style="font-family: \'Noto Serif CJK SC\'"><p>{}</p></body></html>'
+HTML = (
+    '<html><head><meta charset="utf-8"></head><body style="font-family: \'Noto Serif CJK SC\'"><p>{}</p></body></html>'
+)
 
 
 def _text(data: bytes) -> str:

@@ -50,9 +50,9 @@ def session(session_id, course_id, *, hours="3", days=1, places=10, booked=False
 
 
 credit_values = st.integers(1, 30).map(lambda tenths: D(tenths) / 10)
-candidates_strategy = st.lists(
-    st.tuples(credit_values, st.booleans(), st.booleans()), min_size=0, max_size=9
-).map(lambda rows: [candidate(i + 1, c, enrolled=e, required=r) for i, (c, e, r) in enumerate(rows)])
+candidates_strategy = st.lists(st.tuples(credit_values, st.booleans(), st.booleans()), min_size=0, max_size=9).map(
+    lambda rows: [candidate(i + 1, c, enrolled=e, required=r) for i, (c, e, r) in enumerate(rows)]
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -79,7 +79,9 @@ def test_chosen_set_closes_the_shortfall_and_no_smaller_set_would(pool, need):
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.lists(credit_values, min_size=13, max_size=25).map(lambda values: [candidate(i + 1, v) for i, v in enumerate(values)]),
+    st.lists(credit_values, min_size=13, max_size=25).map(
+        lambda values: [candidate(i + 1, v) for i, v in enumerate(values)]
+    ),
     st.integers(1, 200).map(lambda tenths: D(tenths) / 10),
 )
 def test_beyond_twelve_candidates_the_fallback_still_takes_the_fewest_courses(pool, need):
@@ -93,7 +95,12 @@ def test_beyond_twelve_candidates_the_fallback_still_takes_the_fewest_courses(po
 
 
 def test_required_then_enrolled_courses_are_preferred_among_equally_small_sets():
-    pool = [candidate(1, "1.0"), candidate(2, "1.0", enrolled=True), candidate(3, "1.0", required=True), candidate(4, "2.0")]
+    pool = [
+        candidate(1, "1.0"),
+        candidate(2, "1.0", enrolled=True),
+        candidate(3, "1.0", required=True),
+        candidate(4, "2.0"),
+    ]
     chosen, _closes = rules.smallest_closing_set(pool, D("1.5"))
     assert [c.course_id for c in chosen] == [4]  # one course beats two
     chosen, _closes = rules.smallest_closing_set(pool, D("1.0"))
@@ -141,7 +148,9 @@ def test_recommend_names_courses_per_shortfall_and_sessions_for_offline_hours():
 
 
 def test_a_shortfall_no_course_can_close_says_so():
-    requirements = rules.Requirements(total_credits=D("0"), window_months=24, minimums=(rules.CompetencyMinimum(1, "法规运用", D("5.0")),))
+    requirements = rules.Requirements(
+        total_credits=D("0"), window_months=24, minimums=(rules.CompetencyMinimum(1, "法规运用", D("5.0")),)
+    )
     eligibility = rules.evaluate(requirements, rules.Facts())
     (recommendation,) = rules.recommend(eligibility, [candidate(1, "1.0")])
     assert not recommendation.closes and [c.course_id for c in recommendation.courses] == [1]
@@ -202,7 +211,9 @@ def test_chosen_sessions_close_the_hours_and_no_smaller_set_would(pool, need):
     bookable = [s for s in pool if not s.booked and s.places_left > 0 and s.course_id not in booked_courses]
     assert all(s in bookable for s in chosen)  # never full, already booked, or a second class of a booked course
     assert len({s.course_id for s in chosen}) == len(chosen)  # one session per course
-    possible = any(hours_of(subset) >= remaining for size in range(1, 6) for subset in distinct_course_subsets(bookable, size))
+    possible = any(
+        hours_of(subset) >= remaining for size in range(1, 6) for subset in distinct_course_subsets(bookable, size)
+    )
     assert closes == possible
     if not possible:
         return
@@ -213,7 +224,11 @@ def test_chosen_sessions_close_the_hours_and_no_smaller_set_would(pool, need):
     rivals = [subset for subset in distinct_course_subsets(bookable, len(chosen)) if hours_of(subset) >= remaining]
     most_required = max(sum(s.required for s in subset) for subset in rivals)
     assert sum(s.required for s in chosen) == most_required
-    soonest = min(sorted((s.starts for s in subset), reverse=True) for subset in rivals if sum(s.required for s in subset) == most_required)
+    soonest = min(
+        sorted((s.starts for s in subset), reverse=True)
+        for subset in rivals
+        if sum(s.required for s in subset) == most_required
+    )
     assert sorted((s.starts for s in chosen), reverse=True) == soonest
 
 
@@ -235,7 +250,11 @@ def test_beyond_twelve_sessions_the_fallback_still_takes_the_fewest(pool, need):
 
 
 def test_sessions_of_required_courses_then_the_soonest_win_ties():
-    pool = [session(1, 1, hours="3", days=1), session(2, 2, hours="3", days=5, required=True), session(3, 3, hours="3", days=2)]
+    pool = [
+        session(1, 1, hours="3", days=1),
+        session(2, 2, hours="3", days=5, required=True),
+        session(3, 3, hours="3", days=2),
+    ]
     _booked, chosen, _closes = rules.smallest_session_set(pool, D("3"))
     assert [s.session_id for s in chosen] == [2]  # required beats sooner
     _booked, chosen, _closes = rules.smallest_session_set([pool[0], pool[2]], D("3"))
@@ -298,10 +317,24 @@ def offline_world():
     from tests.courses.factories import make_session
 
     md = CompetencyFactory(code="MD")
-    required = make_course(code="MD-07", title="矛盾调处情景模拟", competency=md, lessons=0, quiz=False, delivery_mode="offline")
-    other = make_course(code="MD-08", title="议事协商工作坊", competency=md, lessons=0, quiz=False, delivery_mode="blended")
-    booked_course = make_course(code="MD-09", title="物业纠纷调解观摩", competency=md, lessons=0, quiz=False, delivery_mode="offline")
-    pc_only = make_course(code="WY-01", title="物业项目经理实务", competency=md, lessons=0, quiz=False, delivery_mode="offline", audiences=("pc",))
+    required = make_course(
+        code="MD-07", title="矛盾调处情景模拟", competency=md, lessons=0, quiz=False, delivery_mode="offline"
+    )
+    other = make_course(
+        code="MD-08", title="议事协商工作坊", competency=md, lessons=0, quiz=False, delivery_mode="blended"
+    )
+    booked_course = make_course(
+        code="MD-09", title="物业纠纷调解观摩", competency=md, lessons=0, quiz=False, delivery_mode="offline"
+    )
+    pc_only = make_course(
+        code="WY-01",
+        title="物业项目经理实务",
+        competency=md,
+        lessons=0,
+        quiz=False,
+        delivery_mode="offline",
+        audiences=("pc",),
+    )
     programme = make_programme(total="0.0", required=[required], offline_hours="4.0", slug="offline-programme")
     trainee = UserFactory(party="rc")
     sessions = {
@@ -346,7 +379,9 @@ def test_a_cancelled_registration_makes_a_session_recommendable_again_and_attend
     course_services.session_registration_cancel(user=trainee, session=s["booked"])
     ids = {c.session_id for c in selectors.session_candidates(trainee)}
     assert s["booked"].pk in ids
-    SessionAttendance.objects.create(user=trainee, session=s["booked"], checked_in_at=s["booked"].start, status="present", method="manual")
+    SessionAttendance.objects.create(
+        user=trainee, session=s["booked"], checked_in_at=s["booked"].start, status="present", method="manual"
+    )
     ids = {c.session_id for c in selectors.session_candidates(trainee)}
     assert s["booked"].pk not in ids  # a course attended once is not recommended again
 

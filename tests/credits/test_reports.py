@@ -43,7 +43,10 @@ def world(staff_groups):
     a certificate with 30 days left."""
     cache.clear()
     street_a, street_b = StreetFactory(name="湖墅街道"), StreetFactory(name="米市巷街道")
-    fg, md = CompetencyFactory(code="FG", name="法规运用", order=1), CompetencyFactory(code="MD", name="矛盾调处", order=2)
+    fg, md = (
+        CompetencyFactory(code="FG", name="法规运用", order=1),
+        CompetencyFactory(code="MD", name="矛盾调处", order=2),
+    )
     fg_course = make_course(code="FG-01", title="物业法规运用入门", competency=fg)
     md_course = make_course(code="MD-01", title="矛盾调处实务", competency=md)
     programme = make_programme(total="3.0", minimums={fg: "2.0", md: "1.0"}, required=[md_course])
@@ -66,7 +69,9 @@ def world(staff_groups):
     Appointment.objects.create(
         trainee=t[3], post=post, street=street_a, start_date=TODAY(), override_reason="急需上岗", created_by=registrar
     )
-    Appointment.objects.create(trainee=t[2], post=post, street=street_a, start_date=TODAY(), certificate=cert_2, created_by=registrar)
+    Appointment.objects.create(
+        trainee=t[2], post=post, street=street_a, start_date=TODAY(), certificate=cert_2, created_by=registrar
+    )
     return {
         "a": street_a, "b": street_b, "fg": fg, "md": md, "fg_course": fg_course, "md_course": md_course,
         "programme": programme, "post": post, "t": t, "registrar": registrar,
@@ -100,7 +105,9 @@ def test_report_standings_agree_with_each_trainees_own_eligibility(world):
     requirements = {programme.pk: programme_requirements(programme)}
     facts = reports.population_facts(population, [programme], requirements, as_of=TODAY())
     for trainee in world["t"].values():
-        from_population = rules.evaluate(requirements[programme.pk], facts.facts(trainee.pk, requirements[programme.pk]))
+        from_population = rules.evaluate(
+            requirements[programme.pk], facts.facts(trainee.pk, requirements[programme.pk])
+        )
         assert from_population.met == eligibility_for(trainee=trainee, programme=programme).met, trainee.real_name
 
 
@@ -122,7 +129,10 @@ def test_sql_programme_standing_filter_agrees_with_the_rules(world):
 
 def test_certificate_filter(world):
     people = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
-    names = lambda state, **kw: set(reports.filter_certificate_state(people, state, **kw).values_list("real_name", flat=True))  # noqa: E731
+
+    def names(state, **kw):
+        return set(reports.filter_certificate_state(people, state, **kw).values_list("real_name", flat=True))
+
     assert names("valid") == {"学员2", "学员7"}
     assert names("expiring") == {"学员2", "学员7"}
     assert names("expiring", days=45) == {"学员7"}
@@ -148,7 +158,10 @@ def test_street_administrators_street_filter_offers_only_their_street(client, wo
 
 
 def test_credits_by_competency_and_party(world):
-    rows = {(r.competency.code, r.party): (r.credits, r.trainees) for r in reports.credits_by_competency_and_party(viewer=world["registrar"])}
+    rows = {
+        (r.competency.code, r.party): (r.credits, r.trainees)
+        for r in reports.credits_by_competency_and_party(viewer=world["registrar"])
+    }
     assert rows[("FG", "rc")] == (Decimal("8.0"), 3)
     assert rows[("MD", "rc")] == (Decimal("2.0"), 2)
     assert rows[("FG", "oc")] == (Decimal("0.0"), 0)
@@ -158,7 +171,10 @@ def test_credits_by_competency_and_party(world):
         for r in reports.credits_by_competency_and_party(viewer=world["registrar"], since=TODAY() - timedelta(days=365))
     }
     assert recent[("FG", "rc")] == Decimal("3.0")
-    street_a = {(r.competency.code, r.party): r.credits for r in reports.credits_by_competency_and_party(viewer=world["admin_a"])}
+    street_a = {
+        (r.competency.code, r.party): r.credits
+        for r in reports.credits_by_competency_and_party(viewer=world["admin_a"])
+    }
     assert street_a[("MD", "rc")] == Decimal("1.0")  # street B's t7 is not counted
 
 
@@ -209,21 +225,23 @@ def test_street_administrator_report_export_holds_only_their_street(client, worl
     client.force_login(world["admin_a"])
     rows = _csv(client.get(reverse("academy_reports:certificates_expiring"), {"export": "csv"}))
     assert [row[0] for row in rows[1:]] == ["A-2"]
-    rows = _csv(client.get(reverse("academy_reports:qualification_by_street"), {"export": "csv", "street": world["b"].pk}))
+    rows = _csv(
+        client.get(reverse("academy_reports:qualification_by_street"), {"export": "csv", "street": world["b"].pk})
+    )
     # Another street is not a valid choice: the filter is refused and the report stays on street A.
     assert [row[0] for row in rows[1:]] == ["湖墅街道"]
 
 
 def test_exported_cells_that_look_like_formulas_are_neutralised(client, world):
-    world["t"][3].real_name = "=HYPERLINK(\"http://evil\",\"点我\")"
+    world["t"][3].real_name = '=HYPERLINK("http://evil","点我")'
     world["t"][3].save()
     client.force_login(world["registrar"])
     rows = _csv(client.get(reverse("academy_reports:unqualified_post_holders"), {"export": "csv"}))
-    assert rows[1][0] == "'=HYPERLINK(\"http://evil\",\"点我\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://evil","点我")'
     response = client.get(reverse("academy_trainees:index"), {"export": "xlsx"})
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     names = [row[0].value for row in sheet.iter_rows(min_row=2)]
-    assert "'=HYPERLINK(\"http://evil\",\"点我\")" in names
+    assert '\'=HYPERLINK("http://evil","点我")' in names
     assert all(not str(n).startswith("=") for n in names)
 
 

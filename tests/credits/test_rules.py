@@ -13,7 +13,10 @@ FG, MD, DJ = 1, 2, 3
 REQUIREMENTS = rules.Requirements(
     total_credits=Decimal("5.0"),
     window_months=12,
-    minimums=(rules.CompetencyMinimum(FG, "法规运用", Decimal("2.0")), rules.CompetencyMinimum(MD, "矛盾调处", Decimal("1.0"))),
+    minimums=(
+        rules.CompetencyMinimum(FG, "法规运用", Decimal("2.0")),
+        rules.CompetencyMinimum(MD, "矛盾调处", Decimal("1.0")),
+    ),
     required_courses=(rules.RequiredCourse(101, "物业法规运用入门", "FG-01"),),
     min_offline_hours=Decimal("2.0"),
 )
@@ -40,7 +43,11 @@ def test_every_shortfall_is_named_and_quantified_in_chinese():
 def test_shortfalls_read_in_english_when_the_page_is_english():
     with translation.override("en"):
         result = rules.evaluate(REQUIREMENTS, facts({FG: "1.5"}, courses=[101], hours="2"))
-        assert result.messages == ["法规运用 still needs 0.5 credits", "矛盾调处 still needs 1 credits", "Total credits still need 3.5 more"]
+        assert result.messages == [
+            "法规运用 still needs 0.5 credits",
+            "矛盾调处 still needs 1 credits",
+            "Total credits still need 3.5 more",
+        ]
 
 
 def test_meeting_every_requirement_is_met_with_no_shortfalls():
@@ -79,7 +86,9 @@ def test_adjustment_problems_are_refused_in_order():
 
 
 def test_bar_chart_scales_to_the_largest_value():
-    bars = rules.bar_chart([("甲", Decimal("2"), "#000000"), ("乙", Decimal("1"), "#ffffff"), ("丙", Decimal("0"), "#111111")])
+    bars = rules.bar_chart(
+        [("甲", Decimal("2"), "#000000"), ("乙", Decimal("1"), "#ffffff"), ("丙", Decimal("0"), "#111111")]
+    )
     assert bars[0].height == 160.0 and bars[1].height == 80.0 and bars[2].height == 0.0
     assert bars[0].x < bars[1].x < bars[2].x
 
@@ -89,7 +98,8 @@ def test_bar_chart_scales_to_the_largest_value():
 amounts = st.decimals(min_value=Decimal("0.1"), max_value=Decimal("5.0"), places=1)
 days = st.integers(min_value=-800, max_value=0).map(lambda n: AS_OF + timedelta(days=n))
 lines_strategy = st.lists(
-    st.builds(rules.LedgerLine, competency_id=st.sampled_from([FG, MD, DJ]), amount=amounts, earned_on=days), max_size=25
+    st.builds(rules.LedgerLine, competency_id=st.sampled_from([FG, MD, DJ]), amount=amounts, earned_on=days),
+    max_size=25,
 )
 course_sets = st.sets(st.sampled_from([101, 102]))
 hours = st.decimals(min_value=Decimal("0"), max_value=Decimal("5"), places=1)
@@ -102,7 +112,9 @@ def decide(lines, courses, offline):
 
 
 @settings(max_examples=200, deadline=None)
-@given(lines_strategy, course_sets, hours, st.sampled_from([FG, MD, DJ]), amounts, st.integers(min_value=0, max_value=364))
+@given(
+    lines_strategy, course_sets, hours, st.sampled_from([FG, MD, DJ]), amounts, st.integers(min_value=0, max_value=364)
+)
 def test_adding_credit_in_the_window_never_turns_met_into_not_met(lines, courses, offline, competency, amount, ago):
     before = decide(lines, courses, offline)
     after = decide([*lines, rules.LedgerLine(competency, amount, AS_OF - timedelta(days=ago))], courses, offline)

@@ -73,7 +73,14 @@ def test_eligibility_costs_the_same_few_queries_however_much_history(world, djan
     complete(trainee, world["fg_course"])
     complete(trainee, world["md_course"])
     CreditEntry.objects.bulk_create(
-        CreditEntry(trainee=trainee, competency=world["fg"], amount=Decimal("0.5"), kind="import", earned_on=selectors.today(), note="导入")
+        CreditEntry(
+            trainee=trainee,
+            competency=world["fg"],
+            amount=Decimal("0.5"),
+            kind="import",
+            earned_on=selectors.today(),
+            note="导入",
+        )
         for _ in range(200)
     )
     with django_assert_max_num_queries(4):
@@ -85,7 +92,14 @@ def test_dashboard_query_count_does_not_grow_with_the_ledger(client, world, djan
     trainee = UserFactory()
     complete(trainee, world["fg_course"])
     CreditEntry.objects.bulk_create(
-        CreditEntry(trainee=trainee, competency=world["md"], amount=Decimal("0.1"), kind="import", earned_on=selectors.today(), note="导入")
+        CreditEntry(
+            trainee=trainee,
+            competency=world["md"],
+            amount=Decimal("0.1"),
+            kind="import",
+            earned_on=selectors.today(),
+            note="导入",
+        )
         for _ in range(100)
     )
     # The first reads the catalogue too: competencies, programmes and their two kinds of requirement rows, courses
@@ -104,10 +118,14 @@ def test_registrar_adjusts_credits_in_the_admin_and_bad_input_writes_nothing(cli
     url = reverse("credits_ledger:adjust")
     bad = client.post(url, {"trainee": "13955556666", "competency": world["fg"].pk, "amount": "-1.0", "reason": "误录"})
     assert bad.status_code == 200 and "该调整会使此能力模块的学分余额变为负数。" in bad.content.decode()
-    missing_reason = client.post(url, {"trainee": "13955556666", "competency": world["fg"].pk, "amount": "1.0", "reason": ""})
+    missing_reason = client.post(
+        url, {"trainee": "13955556666", "competency": world["fg"].pk, "amount": "1.0", "reason": ""}
+    )
     assert missing_reason.status_code == 200
     assert not CreditEntry.objects.exists()
-    good = client.post(url, {"trainee": "13955556666", "competency": world["fg"].pk, "amount": "1.5", "reason": "区级专题讲座"})
+    good = client.post(
+        url, {"trainee": "13955556666", "competency": world["fg"].pk, "amount": "1.5", "reason": "区级专题讲座"}
+    )
     assert good.status_code == 302
     entry = CreditEntry.objects.get()
     assert entry.trainee == trainee and entry.amount == Decimal("1.5") and entry.recorded_by == registrar

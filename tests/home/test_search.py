@@ -1,6 +1,5 @@
 """Search that understands Chinese: the jieba-segmenting backend, the search page and autocomplete."""
 
-
 import pytest
 from wagtail.models import Page
 

@@ -45,7 +45,9 @@ def _age(root: Path, name: str, *, hours: float) -> None:
     os.utime(root / name, (moment, moment))
 
 
-def test_killed_workers_task_is_requeued_and_completed_and_only_its_orphaned_pdf_is_swept(tmp_path, settings, monkeypatch):
+def test_killed_workers_task_is_requeued_and_completed_and_only_its_orphaned_pdf_is_swept(
+    tmp_path, settings, monkeypatch
+):
     private = tmp_path / "private"
     private.mkdir()
     settings.STORAGES = {
@@ -78,8 +80,16 @@ def test_killed_workers_task_is_requeued_and_completed_and_only_its_orphaned_pdf
         call_command("requeue_stale_tasks", stdout=out)
     assert f"requeued: {queued.pk} {CHECK_TASK}" in out.getvalue()
     finished = run_worker(
-        "manage.py", "db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload",
-        "--worker-id", "live-worker", private_root=private,
+        "manage.py",
+        "db_worker",
+        "--batch",
+        "--no-startup-delay",
+        "--interval",
+        "0",
+        "--no-reload",
+        "--worker-id",
+        "live-worker",
+        private_root=private,
     )
 
     assert finished.returncode == 0, finished.stdout + finished.stderr

@@ -54,5 +54,3 @@ def production(settings, monkeypatch):
     for name in PRODUCTION_SECURITY_SETTINGS:
         setattr(settings, name, getattr(module, name))
     return module
-
-
