@@ -4,6 +4,7 @@
 and, for a logged-in trainee, across sessions."""
 
 import re
+import time
 from datetime import timedelta
 
 import pytest
@@ -40,9 +41,14 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     user = UserFactory()
     services.enrolment_create(user=user, course=course)
     log_in(page.context, live_server, user)
-    page.clock.install()
+    # The page's clock stands still except when the test moves it: time flowing by itself on a loaded machine fired
+    # extra heartbeats between the steps, at server instants the test had not advanced (CI failed on it).
+    start = time.time() * 1000
+    page.clock.install(time=start)
+    page.clock.pause_at(start + 1000)
     lesson_url = course.get_children().first().url
-    page.goto(lesson_url)
+    with page.expect_response(re.compile(r"heartbeat/$")):  # the visit's first beat starts the server's clock
+        page.goto(lesson_url)
     button = page.locator("[data-mark-done]")
     # Auto-waiting expectations, not wait_for_function: a string predicate that is not true at once is polled with
     # eval inside the page, which the site's CSP (no 'unsafe-eval') refuses.
@@ -51,8 +57,10 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     screenshot("credible-01-lesson-locked")
 
     # Submitting before the time is up (going round the disabled button) is refused by the server too.
-    with page.expect_navigation():
+    # The reloaded page's first heartbeat is awaited here, so that no later step mistakes its reply for its own.
+    with page.expect_response(re.compile(r"heartbeat/$")) as first_beat, page.expect_navigation():
         page.evaluate("document.querySelector('[data-mark-done]').form.submit()")
+    assert first_beat.value.status == 409  # at the same server instant as the first page's
     assert page.url.endswith(lesson_url)
     assert "还需" in page.locator(".message--error").inner_text()
 
@@ -61,8 +69,9 @@ def test_mark_as_done_unlocks_after_the_minimum_time_on_screen(page, live_server
     # clock may have moved on by a second since the beat was sent).
     for seconds in (30, 15):
         clock.advance(15)
-        with page.expect_response(re.compile(r"heartbeat/$")):
+        with page.expect_response(re.compile(r"heartbeat/$")) as reply:
             page.clock.run_for(15_000)
+        assert reply.value.json()["remaining"] == seconds
         expect(page.locator("[data-time-remaining]")).to_have_text(re.compile(rf"^00:({seconds}|{seconds - 1})$"))
         assert button.is_disabled()
     clock.advance(15)
