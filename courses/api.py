@@ -211,6 +211,10 @@ class AttemptOut(Schema):
 
 router = Router(tags=["courses"])
 
+# Text that reaches a query may hold no NUL character: PostgreSQL refuses it in any string parameter (a 500 that
+# schemathesis found on the PostgreSQL run), and Django's own form fields refuse it the same way (a 422 here).
+NO_NUL = r"^[^\x00]*$"
+
 
 def _live_course(course_id: int) -> CoursePage:
     return get_object_or_404(selectors.courses_live(), pk=course_id)
@@ -219,10 +223,10 @@ def _live_course(course_id: int) -> CoursePage:
 @router.get("/courses/", response={200: CourseListOut, **INVALID}, auth=None, summary="List courses")
 def course_list(
     request,
-    competency: str = "",
+    competency: str = Query("", pattern=NO_NUL, max_length=50, description="A competency's code."),
     audience: Party | None = None,
     mode: DeliveryMode | None = None,
-    q: str = "",
+    q: str = Query("", pattern=NO_NUL, max_length=200, description="Words to look for in titles and summaries."),
     offset: int = Query(0, ge=0, le=100_000),  # a bound: a 35-digit offset made SQLite fail (schemathesis)
     limit: int = Query(20, ge=1, le=100),
 ):

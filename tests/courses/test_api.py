@@ -226,3 +226,11 @@ def test_wagtail_api_exposes_lesson_content(client, course):
     response = client.get("/api/v2/pages/", {"type": "courses.LessonPage", "fields": "body,estimated_minutes"})
     items = response.json()["items"]
     assert len(items) == 2 and "第1课的正文" in json.dumps(items[0]["body"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("params", [{"q": "物业\x00"}, {"competency": "FG\x00"}, {"q": "x" * 201}])
+def test_the_course_list_refuses_text_no_query_can_hold_with_a_documented_422(client, params):
+    response = client.get("/api/v1/courses/", params)
+    assert response.status_code == 422
+    operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/courses/"]["get"]
+    assert "422" in operation["responses"]
