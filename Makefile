@@ -24,12 +24,14 @@ test: setup
 # the system packages come from `make setup`, run as root). Adds the tests marked `postgres`, which SQLite skips.
 # Between its two phases, the concurrency and streamed-export tests run once more through pgbouncer in transaction
 # mode, set up as deploy/README.md says. They reuse the test database the first phase kept (--reuse-db; its rows were
-# all rolled back), so there is no second migrate; the transactional phase then creates its databases afresh.
+# all rolled back), so there is no second migrate. pgbouncer is then stopped: its pooled server connections would keep
+# the transactional phase from dropping and creating its databases ("being accessed by other users").
 test-postgres: setup
 	PGBOUNCER=1 scripts/with-postgres-redis.sh sh -c '\
 	  $(BIN)/python -m pytest -q -n 2 --dist loadfile --reuse-db -m "not transactional" && \
 	  DATABASE_URL="$$PGBOUNCER_DATABASE_URL" DISABLE_SERVER_SIDE_CURSORS=true DATABASE_CONN_MAX_AGE=0 \
 	    $(BIN)/python -m pytest -q -n 1 --reuse-db $(PGBOUNCER_TESTS) && \
+	  kill "$$(cat "$$PGBOUNCER_PIDFILE")" && sleep 2 && \
 	  $(BIN)/python -m pytest -q -n 2 --dist loadfile -m transactional'
 PGBOUNCER_TESTS := tests/postgres/test_concurrency.py tests/postgres/test_streamed_export_between_transactions.py
 

@@ -90,6 +90,7 @@ INI
     sleep 0.1
   done
   export PGBOUNCER_DATABASE_URL="postgres://$PG_USER@127.0.0.1:$PGBOUNCER_PORT/$PG_DB"
+  export PGBOUNCER_PIDFILE="$WORK/pgbouncer.pid"
 fi
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
 # pg_dump and pg_restore of the same major version as the server, for the backup-restore test.
