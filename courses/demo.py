@@ -1,5 +1,8 @@
 """Demo data for courses: the five competencies, lecturers, 60 courses with lessons and quizzes, the catalogue,
-the course moderation workflow, and the six demo trainees part-way through or finished.
+the course moderation workflow, offline sessions, and the six demo trainees part-way through or finished.
+
+The content is in ``courses/demo_content/`` (competencies.yaml, lecturers.yaml, one courses-<code>.yaml per
+competency, sessions.yaml); this module reads it and creates the rows.
 
 Idempotent: everything is looked up by its natural key (competency code, lecturer name, course code, lesson
 slug) and created only when missing. Finished courses go through the completion service so that
@@ -21,17 +24,34 @@ from wagtail.images.models import Image
 from wagtail.models import GroupApprovalTask, GroupPagePermission, Page, Site, Workflow, WorkflowPage, WorkflowTask
 from wagtail.rich_text import RichText
 
+from academy.demo_files import demo_content
 from academy.models import User, Venue
 from academy.roles import EDITORS, REGISTRARS
 
 from . import rules, selectors, services
 from .choices import SessionStatus
-from .demo_data import COMPETENCIES, COURSES, LECTURERS
 from .models import Competency, CourseIndexPage, CoursePage, Lecturer, LessonPage, LessonProgress, Quiz, TrainingSession
 
 COURSE_REVIEWERS = "课程审核员"
 WORKFLOW_NAME = "课程审核"
 TASK_NAME = "学院审核"
+
+
+def demo_competencies() -> list[dict]:
+    """The five competencies, in catalogue order: code, name, colour, order, description."""
+    return demo_content(__file__, "competencies")
+
+
+def demo_lecturers() -> list[dict]:
+    """The demo lecturers: key (what courses name them by), name, title, organisation, bio."""
+    return demo_content(__file__, "lecturers")
+
+
+def demo_courses(competency_codes: list[str] | None = None) -> list[dict]:
+    """The demo courses with their lessons and quizzes, competency by competency in catalogue order (the order
+    decides how the quiz options are rotated, so it must not change)."""
+    codes = competency_codes or [item["code"] for item in demo_competencies()]
+    return [course for code in codes for course in demo_content(__file__, f"courses-{code.lower()}")]
 
 
 def _cover(competency: Competency) -> Image:
@@ -126,9 +146,11 @@ def _quiz_questions(code: str, quiz: dict, rotations: dict[tuple[str, int], int]
 
 
 def seed_courses(index: CourseIndexPage) -> dict[str, CoursePage]:
-    rotations = _option_rotations(COURSES)
+    competency_items = demo_competencies()
+    course_items = demo_courses([item["code"] for item in competency_items])
+    rotations = _option_rotations(course_items)
     competencies = {}
-    for item in COMPETENCIES:
+    for item in competency_items:
         competency, _created = Competency.objects.get_or_create(
             code=item["code"],
             defaults={k: item[k] for k in ("name", "colour", "order", "description")},
@@ -136,13 +158,13 @@ def seed_courses(index: CourseIndexPage) -> dict[str, CoursePage]:
         competencies[item["code"]] = competency
     covers = {code: _cover(competency) for code, competency in competencies.items()}
     lecturers = {}
-    for item in LECTURERS:
+    for item in demo_lecturers():
         lecturers[item["key"]], _created = Lecturer.objects.get_or_create(
             name=item["name"], defaults={k: item[k] for k in ("title", "organisation", "bio")}
         )
 
     courses = {course.code: course for course in CoursePage.objects.all()}
-    for item in COURSES:
+    for item in course_items:
         course = courses.get(item["code"])
         if course is None:
             course = index.add_child(
@@ -184,7 +206,7 @@ def seed_courses(index: CourseIndexPage) -> dict[str, CoursePage]:
                 shuffle=item["quiz"]["shuffle"],
                 questions=_quiz_questions(item["code"], item["quiz"], rotations),
             )
-    for item in COURSES:
+    for item in course_items:
         if item["prerequisites"]:
             course = courses[item["code"]]
             if not course.prerequisites.exists():
@@ -306,27 +328,18 @@ def seed() -> None:
     selectors.catalogue_generation_bump()
 
 
-# Offline training sessions: (title, course code, venue, days from today, start hour, hours, places, lecturer no.)
-SESSIONS = [
-    ("2026年第3期小区专员班·党建引领情景教学", "DJ-04", "和畔里·三方协同中心", -21, 9, 3, 40, 0),
-    ("法规运用线下研讨（FG-05 第1期）", "FG-05", "和畔里·三方协同中心", -14, 14, 3, 40, 1),
-    ("矛盾调处情景模拟（第2期）", "MD-07", "和畔里·三方协同中心", -7, 9, 4, 30, 2),
-    ("物业服务标准化现场教学", "FW-08", "丰享家文化驿站", -5, 14, 2, 20, 3),
-    ("侨胞之家·基层议事协商观摩", "ZZ-11", "钱学森故居·侨胞之家", 1, 14, 3, 2, 4),
-    ("2026年第3期小区专员班·组织管理工作坊", "ZZ-10", "和畔里·三方协同中心", 4, 9, 4, 40, 0),
-    ("党建引领三方协同（混合式）线下课", "DJ-12", "和畔里·三方协同中心", 10, 14, 3, 40, 1),
-    ("矛盾调处实训（第3期）", "MD-10", "和畔里·三方协同中心", 30, 9, 3, 30, 2),
-]
-
-
 def seed_sessions() -> dict[str, TrainingSession]:
-    """Past and coming sessions at the demo venues, found again by title on later runs."""
+    """Past and coming sessions at the demo venues (sessions.yaml), found again by title on later runs."""
+    items = demo_content(__file__, "sessions")
     venues = {venue.name: venue for venue in Venue.objects.all()}
     lecturers = list(Lecturer.objects.order_by("pk"))
-    courses = {course.code: course for course in CoursePage.objects.filter(code__in=[row[1] for row in SESSIONS])}
+    courses = {course.code: course for course in CoursePage.objects.filter(code__in=[row["course"] for row in items])}
     today = timezone.localdate()
     sessions = {}
-    for title, code, venue_name, days, hour, hours, capacity, lecturer_number in SESSIONS:
+    for item in items:
+        title, code, venue_name = item["title"], item["course"], item["venue"]
+        days, hour, hours = item["days_from_today"], item["start_hour"], item["hours"]
+        capacity, lecturer_number = item["capacity"], item["lecturer_number"]
         existing = TrainingSession.objects.filter(title=title).first()
         if existing is not None:
             sessions[title] = existing

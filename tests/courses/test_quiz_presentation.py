@@ -14,14 +14,15 @@ import re
 import pytest
 
 from courses import rules, selectors, services
-from courses.demo import _option_rotations, _quiz_questions
-from courses.demo_data import COURSES
+from courses.demo import _option_rotations, _quiz_questions, demo_courses
 from courses.models import Quiz, QuizAttempt
 from tests.factories import UserFactory
 
 from .factories import make_course, presented, right_answers, wrong_answers
 
 pytestmark = pytest.mark.django_db
+
+COURSES = demo_courses()  # as seed_demo reads them from courses/demo_content/
 
 
 @pytest.fixture
