@@ -1,13 +1,10 @@
 """Pages of the content site: home, standard pages, news, events and their sign-ups, and site settings."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -22,7 +19,6 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from academy.absolute import page_absolute_url
 from academy.phone import mask_phone
 
 from .blocks import BodyBlock, NavigationLinkBlock
@@ -384,97 +380,47 @@ class EventPage(RoutablePageMixin, Page):
         """Only staff who may edit this event see or download its sign-ups (they hold phone numbers)."""
         return user.is_authenticated and self.permissions_for_user(user).can_edit()
 
-    def _subpage_url(self, name: str, *args) -> str:
+    def subpage_url(self, name: str, *args) -> str:
         return self.url + self.reverse_subpage(name, args=args)
+
+    # The routes hand over to home/views.py, as courses' and credits' pages do to theirs.
+
+    def get_context(self, request, *args, **kwargs):
+        from .views import event_context
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(event_context(request=request, event=self))
+        return context
 
     @path("")
     def event_detail(self, request):
-        from .forms import EventSignupForm, signup_rate_limited
-        from .services import event_signup_create
-        from .tokens import signup_token
+        from .views import event_detail
 
-        if request.method == "POST":
-            form = EventSignupForm(request.POST, user=request.user)
-            if signup_rate_limited(request, form):
-                form.add_error(None, _("Too many sign-ups from this phone or network; please try again later."))
-                response = self.render(request, context_overrides={"signup_form": form})
-                response.status_code = 429
-                return response
-            if form.is_valid():
-                try:
-                    signup = event_signup_create(
-                        event=self,
-                        name=form.cleaned_data["name"],
-                        phone=form.cleaned_data["phone"],
-                        user=request.user if request.user.is_authenticated else None,
-                    )
-                except ValidationError as error:
-                    form.add_error(None, error)
-                else:
-                    return redirect(self._subpage_url("signup_done", signup_token(signup)))
-        else:
-            form = EventSignupForm(user=request.user)
-        return self.render(request, context_overrides={"signup_form": form})
-
-    def get_context(self, request, *args, **kwargs):
-        from .selectors import event_places_left
-
-        context = super().get_context(request, *args, **kwargs)
-        context["places_left"] = event_places_left(event=self)
-        context["signup_open"] = self.is_signup_open()
-        context["can_export"] = self.can_export_signups(request.user)
-        return context
+        return event_detail(request, event=self)
 
     @path("ics/", name="ics")
     def ics(self, request):
-        from .ics import event_calendar
+        from .views import event_ics
 
-        response = HttpResponse(
-            event_calendar(event=self, url=page_absolute_url(self, request)),
-            content_type="text/calendar; charset=utf-8",
-        )
-        response["Content-Disposition"] = f'attachment; filename="event-{self.pk}.ics"'
-        return response
+        return event_ics(request, event=self)
 
     @re_path(r"^signed-up/(?P<token>[\w-]+)/$", name="signup_done")
     def signup_done(self, request, token):
-        from .tokens import signup_from_token
+        from .views import event_signup_done
 
-        signup = signup_from_token(token, event=self)
-        return self.render(
-            request,
-            template="home/event_signup_done.html",
-            context_overrides={"signup": signup, "cancel_url": self._subpage_url("signup_cancel", token)},
-        )
+        return event_signup_done(request, event=self, token=token)
 
     @re_path(r"^cancel/(?P<token>[\w-]+)/$", name="signup_cancel")
     def signup_cancel(self, request, token):
-        from .services import event_signup_cancel
-        from .tokens import signup_from_token
+        from .views import event_signup_cancel_view
 
-        signup = signup_from_token(token, event=self)
-        if request.method == "POST":
-            event_signup_cancel(signup=signup)
-            messages.success(request, _("Your sign-up has been cancelled."))
-            return redirect(self.url)
-        return self.render(request, template="home/event_signup_cancel.html", context_overrides={"signup": signup})
+        return event_signup_cancel_view(request, event=self, token=token)
 
     @path("signups/export/", name="signup_export")
     def signup_export(self, request):
-        from django.contrib.auth.views import redirect_to_login
+        from .views import event_signup_export
 
-        from .export import signups_workbook
-
-        if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        if not self.can_export_signups(request.user):
-            raise PermissionDenied
-        response = HttpResponse(
-            signups_workbook(event=self),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-        response["Content-Disposition"] = f'attachment; filename="event-{self.pk}-signups.xlsx"'
-        return response
+        return event_signup_export(request, event=self)
 
 
 class EventSignup(models.Model):
