@@ -34,7 +34,8 @@ TEXT_SIZES = """() => {
 }"""
 
 # Every visible link, button, field and disclosure in <main> (and the mode switch), apart from links inside running
-# text (WCAG 2.5.8's inline exception): its rendered size.
+# text (WCAG 2.5.8's inline exception): its rendered size. A link that is a word in a sentence is measured for its
+# height only.
 TARGETS = """() => {
   const prose = '.rich-text, .lesson-body, .callout, .case-study, .quote';
   const found = [];
@@ -44,8 +45,11 @@ TARGETS = """() => {
     if (!el.getClientRects().length || el.closest('.visually-hidden')) continue;
     if (el.tagName === 'A' && el.closest(prose)) continue;
     const box = el.getBoundingClientRect();
-    found.push({what: el.tagName.toLowerCase() + ' "' + (el.textContent || el.name || '').trim().slice(0, 16) + '"',
-                width: box.width, height: box.height});
+    const label = (el.textContent || el.name || '').trim();
+    // A link that is a word in a sentence (a <p> with more text than the link) must be tall enough, not wide enough.
+    const inSentence = el.tagName === 'A' && el.parentElement.tagName === 'P' && el.parentElement.textContent.trim().length > label.length;
+    found.push({what: el.tagName.toLowerCase() + ' "' + label.slice(0, 16) + '"',
+                width: inSentence ? Infinity : box.width, height: box.height});
   }
   return found;
 }"""
