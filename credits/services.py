@@ -31,7 +31,9 @@ class CreditActionError(Exception):
         self.shortfalls = shortfalls or []
 
 
-def _require_registrar(actor: User) -> None:
+def require_registrar(actor: User) -> None:
+    """Refuse (``CreditActionError``, code ``not_allowed``) unless ``actor`` is an active registrar: the check every
+    registrar-only write in credits makes first, the certificate services included."""
     if not (actor.is_authenticated and actor.is_active and actor.is_registrar):
         raise CreditActionError(_("Only registrars may do this."), code="not_allowed")
 
@@ -98,7 +100,7 @@ def credit_adjust(
 ) -> CreditEntry:
     """A registrar's manual adjustment: needs a reason, is never zero, never leaves the competency's balance
     below zero, and is written to Wagtail's audit log."""
-    _require_registrar(actor)
+    require_registrar(actor)
     value = _parse_amount(amount)
     reason = (reason or "").strip()
     _lock_trainee(trainee)
@@ -131,7 +133,7 @@ def credit_adjust(
 def credit_reverse(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntry:
     """Cancel a ledger row with a new row of the opposite amount, dated like the original so that every window
     that counted the original also counts its reversal. A row is reversed at most once."""
-    _require_registrar(actor)
+    require_registrar(actor)
     reason = (reason or "").strip()
     if not reason:
         raise CreditActionError(_("Give a reason for the reversal."), code="invalid")
@@ -252,7 +254,7 @@ def appointment_create(
 def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) -> tuple[ApiClient, str]:
     """Create an API client and return it with its token; only the token's SHA-256 is stored, so this is the one
     time anyone sees it."""
-    _require_registrar(actor)
+    require_registrar(actor)
     token = secrets.token_urlsafe(32)
     client = ApiClient(
         name=(name or "").strip(),
@@ -279,7 +281,7 @@ def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) 
 @transaction.atomic
 def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
     """Revoke a client's token for good; its requests get 401 from now on."""
-    _require_registrar(actor)
+    require_registrar(actor)
     if not client.is_active:
         return client
     client.is_active = False
@@ -350,7 +352,7 @@ class CohortRegistrationResult:
 def cohort_register_for_sessions(*, actor: User, cohort: Cohort) -> CohortRegistrationResult:
     """A registrar registers every trainee on a cohort's roster for each of its sessions that is still to come;
     full sessions put the rest on the waiting list. Running it again registers only newcomers."""
-    _require_registrar(actor)
+    require_registrar(actor)
     registered = waitlisted = already = 0
     skipped = []
     trainees = list(cohort.roster.filter(is_active=True).order_by("pk"))

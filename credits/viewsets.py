@@ -27,7 +27,7 @@ from courses.services import CourseActionError
 from courses.viewsets import CourseCompletionViewSet, EnrolmentViewSet
 
 from . import services
-from .certificate_viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
+from .certificates.viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
 from .filters import AcademyTraineeFilterSet, AppointmentFilterSet
 from .forms import ApiClientForm, AppointmentForm, CohortForm, CreditAdjustForm
 from .models import ApiClient, Appointment, Cohort, CreditEntry, Post

@@ -17,8 +17,9 @@ from django.utils import translation
 
 from academy.absolute import absolute_url
 
-from . import certificate_rules, pdf_render
-from .rules import quantity
+from ..rules import quantity
+from . import render as pdf_render
+from . import rules as certificate_rules
 
 # Bump when the certificate template changes in a way a reader would notice; stored with every PDF.
 TEMPLATE_VERSION = "2026.1"
