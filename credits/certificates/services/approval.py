@@ -12,11 +12,12 @@ from wagtail.log_actions import log
 from academy.models import User
 
 from ... import selectors
-from ...choices import CertificateRequestStatus, CertificateStatus, IssueMode
+from ...choices import CertificateRequestStatus
 from ...models import Certificate, CertificateRequest, ProgrammePage
 from ...services import CreditActionError, require_registrar
 from .. import rules as certificate_rules
 from .. import selectors as cert_selectors
+from ..rules import Step
 from . import issuing
 
 logger = logging.getLogger("credits.certificates")
@@ -77,33 +78,38 @@ def certificate_request_decline(*, actor: User, request: CertificateRequest, rea
 
 def certificates_check_for(*, holder: User) -> list[Certificate]:
     """After a holder's credits changed: issue (or queue for approval) each programme they now meet, and renew
-    certificates whose renewal rule is met. A revoked certificate is never replaced automatically."""
+    certificates whose renewal rule is met; ``certificates.rules.next_step`` decides which, for each programme. A
+    revoked certificate is never replaced automatically."""
     issued = []
     on = selectors.today()
     for programme in selectors.programmes_for(holder):
         tip = cert_selectors.certificate_tip(holder=holder, programme=programme)
-        if tip is not None and tip.status == CertificateStatus.REVOKED:
-            continue
-        if tip is not None and tip.valid_until >= on:
-            if programme.renewal_credits > 0 and certificate_rules.renewal_window_open(
-                valid_until=tip.valid_until, today=on
-            ):
-                with contextlib.suppress(CreditActionError):  # not met yet: the reminders say what is missing
-                    issued.append(issuing.certificate_renew(certificate=tip, on=on))
-            continue
-        requirements = selectors.programme_requirements(programme)
-        judgement = issuing.judge(holder=holder, requirements=requirements)
-        if not judgement.eligibility.met:
-            continue
-        if programme.issue_mode == IssueMode.APPROVAL:
+        facts = {
+            "valid_until": tip.valid_until if tip else None,
+            "today": on,
+            "renewal_credits": programme.renewal_credits,
+            "issue_mode": programme.issue_mode,
+        }
+        stage = certificate_rules.certificate_stage(
+            status=tip.status if tip else None, valid_until=tip.valid_until if tip else None, on=on
+        )
+        step = certificate_rules.next_step(stage=stage, **facts)
+        if step == Step.JUDGE:
+            requirements = selectors.programme_requirements(programme)
+            judgement = issuing.judge(holder=holder, requirements=requirements)
+            step = certificate_rules.next_step(stage=stage, met=judgement.eligibility.met, **facts)
+        if step == Step.RENEW:
+            with contextlib.suppress(CreditActionError):  # not met yet: the reminders say what is missing
+                issued.append(issuing.certificate_renew(certificate=tip, on=on))
+        elif step == Step.QUEUE:
             certificate_request_create(holder=holder, programme=programme)
-            continue
-        try:
-            issued.append(
-                issuing.certificate_issue(
-                    holder=holder, programme=programme, requirements=requirements, judgement=judgement
+        elif step == Step.ISSUE:
+            try:
+                issued.append(
+                    issuing.certificate_issue(
+                        holder=holder, programme=programme, requirements=requirements, judgement=judgement
+                    )
                 )
-            )
-        except CreditActionError as error:
-            logger.info("Certificate not issued automatically to %s: %s", holder.pk, error.message)
+            except CreditActionError as error:
+                logger.info("Certificate not issued automatically to %s: %s", holder.pk, error.message)
     return issued

@@ -106,11 +106,12 @@ def issue_plan(
             shortfalls=eligibility.messages,
         )
     tip = cert_selectors.certificate_tip(holder=holder, programme=programme)
-    renews = None
-    if tip is not None and tip.status == CertificateStatus.VALID:
-        if tip.valid_until >= issued_on:
-            raise _already_issued(holder, programme)
-        renews = tip  # graduated again after the last certificate lapsed
+    stage = certificate_rules.certificate_stage(
+        status=tip.status if tip else None, valid_until=tip.valid_until if tip else None, on=issued_on
+    )
+    if stage == certificate_rules.Stage.CURRENT:
+        raise _already_issued(holder, programme)
+    renews = tip if stage == certificate_rules.Stage.LAPSED else None  # graduated again after the last one lapsed
     return IssuePlan(
         holder=holder,
         programme=programme,
