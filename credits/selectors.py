@@ -264,7 +264,7 @@ def _catalogue_build() -> Catalogue:
 
 def catalogue() -> Catalogue:
     """The live programmes (with their requirements), the competencies and the live courses, read once and cached:
-    every dashboard needs all three, and they change only when an editor publishes. Pages that decide (issuing a
+    every trainee's page needs all three, and they change only when an editor publishes. Pages that decide (issuing a
     certificate) read the programme itself instead."""
     return CATALOGUE.get_or_build("all", _catalogue_build)
 
@@ -279,19 +279,18 @@ class ProgrammeProgress:
 
 
 @dataclass
-class Dashboard:
+class MyCredits:
     """Everything 我的学分 shows, gathered in a fixed number of queries."""
 
     competencies: list[tuple[Competency, Decimal]]
     total: Decimal
-    chart: list[rules.SvgBar]
     programmes: list[ProgrammeProgress]
     ledger: list[CreditEntry]
     offline_hours_total: Decimal = rules.ZERO
     completed_course_ids: frozenset[int] = frozenset()
 
 
-def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
+def my_credits_for(trainee: User, *, as_of: date | None = None) -> MyCredits:
     """A trainee's credits per competency, each relevant programme's progress and the ledger (three queries, with
     the catalogue cached; seven more when it is not).
 
@@ -326,10 +325,9 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
             request.programme_id: request for request in pending_certificate_requests(trainee, programmes=waiting)
         }
         progress = [replace(item, pending_request=pending.get(item.programme.pk)) for item in progress]
-    return Dashboard(
+    return MyCredits(
         competencies=rows,
         total=sum((value for _c, value in rows), rules.ZERO),
-        chart=rules.bar_chart([(c.name, value, c.colour) for c, value in rows]),
         programmes=progress,
         ledger=ledger,
         offline_hours_total=sum((hours for hours, _day in hour_rows), rules.ZERO),

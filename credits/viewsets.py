@@ -31,7 +31,7 @@ from .certificates.viewsets import BulkIssueViewSet, CertificateRequestViewSet, 
 from .filters import AcademyTraineeFilterSet, AppointmentFilterSet
 from .forms import ApiClientForm, AppointmentForm, CohortForm, CreditAdjustForm
 from .models import ApiClient, Appointment, Cohort, CreditEntry, Post
-from .report_views import ReportsViewSet
+from .reports.views import ReportsViewSet
 
 # Ledger ---------------------------------------------------------------------------------------------------
 

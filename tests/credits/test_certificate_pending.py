@@ -1,5 +1,5 @@
 """A graduate waiting for a certificate that needs a registrar's approval: what they see, the registrar's visible
-approve buttons, and the text message once it is issued. Also the dashboard's progress figure for the whole
+approve buttons, and the text message once it is issued. Also 我的学分's progress figure for the whole
 programme (issue 15)."""
 
 import pytest
@@ -26,7 +26,7 @@ def waiting(certified_world):
     return {**certified_world, "request": CertificateRequest.objects.get()}
 
 
-def test_dashboard_says_the_certificate_is_pending_review_and_what_happens_next(client, waiting):
+def test_my_credits_says_the_certificate_is_pending_review_and_what_happens_next(client, waiting):
     client.force_login(waiting["trainee"])
     body = client.get(reverse("credits_my_credits")).content.decode()
     assert 'data-testid="certificate-pending"' in body

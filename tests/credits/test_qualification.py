@@ -9,9 +9,10 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from credits import reports, rules, selectors, services
+from credits import rules, selectors, services
 from credits.choices import CertificateStatus
 from credits.models import Appointment
+from credits.reports import queries
 from tests.courses.factories import CompetencyFactory
 from tests.factories import StreetFactory, UserFactory, make_registrar
 
@@ -73,7 +74,7 @@ def test_street_report_and_appointment_check_agree_for_every_standing(world, sit
     trainee = UserFactory(street=street, party="rc")
     set_up(world, trainee)
 
-    (row,) = reports.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
+    (row,) = queries.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
     in_report = [standing for standing in S.ORDER if row.count(standing)]
     standing = selectors.post_standing(trainee=trainee, post=world["post"])
     assert in_report == [expected]
@@ -97,7 +98,7 @@ def test_pending_certificate_is_named_and_not_counted_as_qualified(world):
     pending, holder = UserFactory(street=street, party="rc"), UserFactory(street=street, party="rc")
     _meets(world, pending)
     make_certificate(holder, world["programme"])
-    (row,) = reports.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
+    (row,) = queries.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
     assert (row.trainees, row.qualified, row.requirements_met, row.qualified_percent) == (2, 1, 1, 50)
     standing = selectors.post_standing(trainee=pending, post=world["post"])
     assert standing.shortfalls == ["已达到《小区专员岗前培训》结业标准，但证书尚未签发。"]

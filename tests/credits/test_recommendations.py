@@ -1,5 +1,5 @@
 """Recommendations that close shortfalls: the smallest set of courses, property-tested against brute force, and
-shown on the dashboard and on the programme page."""
+shown on 我的学分 and on the programme page."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -292,7 +292,7 @@ def test_no_session_open_says_so():
 
 
 @pytest.mark.django_db
-def test_dashboard_and_programme_page_recommend_courses_that_close_the_shortfall(client):
+def test_my_credits_and_programme_page_recommend_courses_that_close_the_shortfall(client):
     fg = CompetencyFactory(code="FG")
     make_course(code="FG-01", title="物业法规运用入门", competency=fg, credits="1.0")
     make_course(code="FG-02", title="业主大会议事规则", competency=fg, credits="0.5")
@@ -387,7 +387,7 @@ def test_a_cancelled_registration_makes_a_session_recommendable_again_and_attend
 
 
 @pytest.mark.django_db
-def test_dashboard_and_programme_page_recommend_sessions_not_courses_for_offline_hours(client, offline_world):
+def test_my_credits_and_programme_page_recommend_sessions_not_courses_for_offline_hours(client, offline_world):
     trainee, s = offline_world["trainee"], offline_world["sessions"]
     client.force_login(trainee)
     for url in ("/credits/", offline_world["programme"].url):
@@ -418,7 +418,7 @@ def test_registering_from_the_recommendation_takes_a_place(client, offline_world
 
 
 @pytest.mark.django_db
-def test_dashboard_queries_do_not_grow_with_the_number_of_sessions(client, offline_world):
+def test_my_credits_queries_do_not_grow_with_the_number_of_sessions(client, offline_world):
     from datetime import timedelta as td
 
     from django.db import connection

@@ -1,8 +1,8 @@
-"""Reads behind the academy's reports, dashboard panels and the trainee list's filters.
+"""Reads behind the academy's reports, the admin home panels and the trainee list's filters.
 
 Every function takes the viewer and reads only the people the viewer may see. None of them runs a query per
 trainee: standings come from ledger sums and completions aggregated for the whole population at once (a few
-queries), then decided by the pure functions in ``credits.rules`` — the same ones a trainee's own dashboard
+queries), then decided by the pure functions in ``credits.rules`` — the same ones a trainee's own page (我的学分)
 uses, so a report and a trainee's page cannot disagree.
 """
 
@@ -45,9 +45,9 @@ from courses.models import (
     TrainingSession,
 )
 
-from . import rules
-from .models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
-from .selectors import appointments_visible_to, programme_requirements, programmes_live, today
+from .. import rules
+from ..models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
+from ..selectors import appointments_visible_to, programme_requirements, programmes_live, today
 
 EXPIRING_DAYS = 90
 DECIMAL = DecimalField(max_digits=9, decimal_places=1)
@@ -440,7 +440,7 @@ def filter_certificate_state(people: QuerySet[User], state: str, *, days: int = 
     return people.filter(~Exists(valid))
 
 
-# Dashboard figures -----------------------------------------------------------------------------------------
+# Admin home figures ----------------------------------------------------------------------------------------
 
 
 @dataclass

@@ -22,9 +22,10 @@ from academy.spreadsheets import StreamingExportMixin
 from courses.choices import DeliveryMode
 from courses.models import Competency, CoursePage
 
-from . import reports, rules
-from .models import Post, ProgrammePage
-from .selectors import programmes_live
+from .. import rules
+from ..models import Post, ProgrammePage
+from ..selectors import programmes_live
+from . import queries
 
 # Every screen names a post standing with these words (report columns, chart legends).
 STANDING_LABELS = {
@@ -132,7 +133,7 @@ class CompletionByCourseReport(AcademyReportView):
     }
 
     def rows(self, **filters):
-        return reports.completion_by_course(viewer=self.request.user, **filters)
+        return queries.completion_by_course(viewer=self.request.user, **filters)
 
 
 # Credits by competency and party --------------------------------------------------------------------------
@@ -167,7 +168,7 @@ class CreditsByCompetencyReport(AcademyReportView):
     }
 
     def rows(self, **filters):
-        return reports.credits_by_competency_and_party(viewer=self.request.user, **filters)
+        return queries.credits_by_competency_and_party(viewer=self.request.user, **filters)
 
 
 # Qualification by street ----------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class QualificationByStreetReport(AcademyReportView):
     export_headings = headings
 
     def rows(self, **filters):
-        return reports.qualification_by_street(viewer=self.request.user, **filters)
+        return queries.qualification_by_street(viewer=self.request.user, **filters)
 
 
 # Certificates expiring ------------------------------------------------------------------------------------
@@ -254,8 +255,8 @@ class CertificatesExpiringReport(AcademyReportView):
     }
 
     def rows(self, days=None, **filters):
-        return reports.certificates_expiring(
-            viewer=self.request.user, days=int(days or reports.EXPIRING_DAYS), **filters
+        return queries.certificates_expiring(
+            viewer=self.request.user, days=int(days or queries.EXPIRING_DAYS), **filters
         )
 
 
@@ -323,7 +324,7 @@ class AttendanceBySessionReport(AcademyReportView):
     }
 
     def rows(self, **filters):
-        return reports.attendance_by_session(viewer=self.request.user, **filters)
+        return queries.attendance_by_session(viewer=self.request.user, **filters)
 
 
 # Post holders who are not qualified -----------------------------------------------------------------------
@@ -365,7 +366,7 @@ class UnqualifiedPostHoldersReport(AcademyReportView):
     }
 
     def rows(self, **filters):
-        return reports.unqualified_post_holders(viewer=self.request.user, **filters)
+        return queries.unqualified_post_holders(viewer=self.request.user, **filters)
 
 
 REPORTS = (
