@@ -15,7 +15,7 @@ from academy.selectors import users_visible_to
 from courses.choices import DeliveryMode
 from courses.models import Competency, CourseCompletion, CoursePage
 
-from . import rules
+from . import quantities, recommendations, rules
 from .choices import CertificateRequestStatus
 from .models import (
     ApiClient,
@@ -136,7 +136,7 @@ def completions_and_offline_hours(trainee: User) -> tuple[frozenset[int], list[t
         else:
             if isinstance(earned_on, str):  # SQLite hands back a union's dates as text
                 earned_on = date.fromisoformat(earned_on)
-            hour_rows.append((Decimal(str(value)).quantize(rules.ONE_PLACE), earned_on))
+            hour_rows.append((Decimal(str(value)).quantize(quantities.ONE_PLACE), earned_on))
     return frozenset(completed), hour_rows
 
 
@@ -217,7 +217,7 @@ class ProgrammeSummary:
 @dataclass(frozen=True)
 class LiveCourse:
     audiences: frozenset[str]
-    candidate: rules.CandidateCourse
+    candidate: recommendations.CandidateCourse
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def _catalogue_build() -> Catalogue:
         courses=tuple(
             LiveCourse(
                 frozenset(course.audiences),
-                rules.CandidateCourse(
+                recommendations.CandidateCourse(
                     course_id=course.pk,
                     title=course.title,
                     code=course.code,
@@ -455,7 +455,9 @@ def api_client_for_token(token: str) -> ApiClient | None:
 # Recommendations ------------------------------------------------------------------------------------------
 
 
-def course_candidates(trainee: User, *, completed: frozenset[int] | None = None) -> list[rules.CandidateCourse]:
+def course_candidates(
+    trainee: User, *, completed: frozenset[int] | None = None
+) -> list[recommendations.CandidateCourse]:
     """Live courses the trainee has not completed and that are meant for their party (one query for their
     enrolments, one more when ``completed`` course ids are not passed; the courses come from the catalogue)."""
     from courses.models import Enrolment
@@ -470,14 +472,14 @@ def course_candidates(trainee: User, *, completed: frozenset[int] | None = None)
     ]
 
 
-def session_candidates(trainee: User, *, now=None) -> list[rules.CandidateSession]:
+def session_candidates(trainee: User, *, now=None) -> list[recommendations.CandidateSession]:
     """The training sessions that could add to a trainee's offline hours: those they hold a seat at and those they
     could register for now, with the places left (one query; see ``courses.selectors.sessions_for_offline_hours``)."""
     from courses.choices import RegistrationStatus
     from courses.selectors import sessions_for_offline_hours
 
     return [
-        rules.CandidateSession(
+        recommendations.CandidateSession(
             session_id=session.pk,
             course_id=session.course_id,
             title=session.title,
@@ -504,14 +506,14 @@ def recommendations_for(
     *,
     requirements: rules.Requirements,
     eligibility: rules.Eligibility,
-    candidates: list[rules.CandidateCourse],
-    sessions: list[rules.CandidateSession] = (),
-) -> tuple[rules.Recommendation, ...]:
+    candidates: list[recommendations.CandidateCourse],
+    sessions: list[recommendations.CandidateSession] = (),
+) -> tuple[recommendations.Recommendation, ...]:
     """What would close each of a programme's shortfalls (no queries: candidates and sessions are passed in)."""
     required = {course.course_id for course in requirements.required_courses}
     flagged = [
-        rules.CandidateCourse(**{**candidate.__dict__, "required": candidate.course_id in required})
+        recommendations.CandidateCourse(**{**candidate.__dict__, "required": candidate.course_id in required})
         for candidate in candidates
     ]
     flagged_sessions = [replace(session, required=session.course_id in required) for session in sessions]
-    return rules.recommend(eligibility, flagged, flagged_sessions)
+    return recommendations.recommend(eligibility, flagged, flagged_sessions)

@@ -17,7 +17,7 @@ from django.utils import translation
 
 from academy.absolute import absolute_url
 
-from ..rules import quantity
+from ..quantities import quantity
 from . import render as pdf_render
 from . import rules as certificate_rules
 

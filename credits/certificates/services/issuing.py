@@ -17,7 +17,7 @@ from academy.models import User
 from academy.sms import SMSError, sms_send
 from courses.models import Competency
 
-from ... import rules, selectors
+from ... import quantities, rules, selectors
 from ...choices import CertificateRequestStatus, CertificateStatus
 from ...models import Certificate, CertificateRequest, CertificateSettings, ProgrammePage
 from ...services import CreditActionError, require_registrar
@@ -58,7 +58,7 @@ def judge(*, holder: User, requirements: rules.Requirements) -> Judgement:
 
 def _credits_snapshot(by_competency: dict[int, rules.Decimal], competencies: list[Competency]) -> list[dict]:
     return [
-        {"competency": c.name, "code": c.code, "credits": rules.quantity(by_competency[c.pk])}
+        {"competency": c.name, "code": c.code, "credits": quantities.quantity(by_competency[c.pk])}
         for c in competencies
         if by_competency.get(c.pk, rules.ZERO) > 0
     ]
@@ -280,9 +280,9 @@ def certificate_renew(*, certificate: Certificate, actor: User | None = None, on
         raise CreditActionError(
             _("Renewal needs %(needed)s continuing credits since %(issued)s; %(earned)s earned so far.")
             % {
-                "needed": rules.quantity(programme.renewal_credits),
+                "needed": quantities.quantity(programme.renewal_credits),
                 "issued": certificate_rules.chinese_date(certificate.issued_on),
-                "earned": rules.quantity(total),
+                "earned": quantities.quantity(total),
             },
             code="not_eligible",
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 
 from academy.sms import SMSError, sms_send
 
-from ... import rules, selectors
+from ... import quantities, selectors
 from ...models import Certificate, CertificateReminder
 from .. import rules as certificate_rules
 from .. import selectors as cert_selectors
@@ -61,7 +61,7 @@ def _send_reminder(certificate: Certificate, *, days_before: int) -> None:
         text = gettext(
             "Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s. Earn %(credits)s continuing "
             "credits to have it renewed; see My certificates."
-        ) % {**params, "credits": rules.quantity(programme.renewal_credits)}
+        ) % {**params, "credits": quantities.quantity(programme.renewal_credits)}
     else:
         text = (
             gettext("Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s; see My certificates.")
