@@ -37,6 +37,7 @@ from .models import (
     ProgrammePage,
     ProgrammeRequiredCourse,
 )
+from .posts import services as post_services
 
 PROGRAMMES = [
     {
@@ -223,7 +224,7 @@ def seed_appointments(posts: dict[str, Post]) -> None:
     if registrar is None or trainee is None or Appointment.objects.filter(trainee=trainee).exists():
         return
     street = Street.objects.get(name="湖墅街道")
-    services.appointment_create(
+    post_services.appointment_create(
         actor=registrar,
         trainee=trainee,
         post=posts["community-specialist"],

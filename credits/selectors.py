@@ -5,13 +5,11 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DateField, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import DateField, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from academy.cache import VersionedCache
 from academy.models import User
-from academy.selectors import users_visible_to
 from courses.choices import DeliveryMode
 from courses.models import Competency, CourseCompletion, CoursePage
 
@@ -19,12 +17,10 @@ from . import quantities, recommendations, rules
 from .choices import CertificateRequestStatus
 from .models import (
     ApiClient,
-    Appointment,
     Certificate,
     CertificateRequest,
     CreditEntry,
     OfflineHoursEntry,
-    Post,
     ProgrammeCompetencyMinimum,
     ProgrammePage,
     ProgrammeRequiredCourse,
@@ -335,7 +331,7 @@ def my_credits_for(trainee: User, *, as_of: date | None = None) -> MyCredits:
     )
 
 
-# Certificates, posts and appointments -----------------------------------------------------------------------
+# Certificates held ------------------------------------------------------------------------------------------
 
 
 def valid_certificates(*, trainee: User, programmes, on: date | None = None) -> QuerySet[Certificate]:
@@ -360,82 +356,6 @@ def pending_certificate_requests(trainee: User, *, programmes=None) -> QuerySet[
 def valid_certificate_for(user: User, programmes, *, on: date | None = None) -> Certificate | None:
     """The longest-valid certificate the user holds of one of ``programmes``, or None."""
     return valid_certificates(trainee=user, programmes=programmes, on=on).first()
-
-
-def post_by_slug(slug: str) -> Post | None:
-    return Post.objects.filter(slug=slug).first()
-
-
-@dataclass
-class PostStanding:
-    """Where a trainee stands for a post (a ``rules.Standing`` value), on what certificate, or what they still
-    lack."""
-
-    standing: str
-    certificate: Certificate | None
-    shortfalls: list[str]
-
-    @property
-    def qualified(self) -> bool:
-        """Holding a valid certificate of a qualifying programme: the only meaning of "qualified"."""
-        return self.standing == rules.Standing.QUALIFIED
-
-
-def post_standing(*, trainee: User, post: Post, on: date | None = None) -> PostStanding:
-    """A trainee's standing for a post, decided by ``rules.post_standing`` as the street report decides it: a
-    valid certificate of a qualifying programme, or else the shortfalls of the qualifying programme they are
-    nearest to graduating from ("requirements met, certificate pending" when one is met)."""
-    on = on or today()
-    programmes = list(programmes_live().filter(posts=post))
-    certificate = valid_certificate_for(trainee, programmes, on=on) if programmes else None
-    if certificate is None and not programmes:
-        return PostStanding(rules.Standing.NOT_STARTED, None, [gettext("No programme qualifies for this post yet.")])
-    results = []
-    if certificate is None:
-        for programme in programmes:
-            requirements = programme_requirements(programme)
-            facts = trainee_facts(trainee=trainee, requirements=requirements, as_of=on)
-            results.append(
-                (programme, rules.evaluate(requirements, facts), rules.programme_standing(requirements, facts))
-            )
-    standing = rules.post_standing(
-        certified=certificate is not None, programme_standings=[standing for *_, standing in results]
-    )
-    if standing == rules.Standing.QUALIFIED:
-        return PostStanding(standing, certificate, [])
-    if standing == rules.Standing.REQUIREMENTS_MET:
-        met = next(programme for programme, eligibility, _ in results if eligibility.met)
-        return PostStanding(
-            standing,
-            None,
-            [
-                gettext("《%(programme)s》 is complete but no certificate has been issued yet.")
-                % {"programme": met.title}
-            ],
-        )
-    programme, eligibility, _ = min(results, key=lambda result: len(result[1].shortfalls))
-    return PostStanding(standing, None, [f"《{programme.title}》：{message}" for message in eligibility.messages])
-
-
-def appointments_visible_to(viewer: User) -> QuerySet[Appointment]:
-    """Appointments a member of staff may see (registrars all, street administrators their street), each marked
-    ``qualified_now`` when the holder still has a valid certificate of a programme that qualifies for the post."""
-    appointments = Appointment.objects.select_related("trainee", "post", "street", "community", "certificate")
-    if not viewer.is_authenticated or not viewer.is_active:
-        return appointments.none()
-    if not viewer.is_registrar:
-        if not viewer.is_street_administrator:
-            return appointments.none()
-        appointments = appointments.filter(street_id=viewer.managed_street_id)
-    qualifying = Certificate.objects.valid_on(today()).filter(
-        holder=OuterRef("trainee"), programme__posts=OuterRef("post")
-    )
-    return appointments.annotate(qualified_now=Exists(qualifying))
-
-
-def trainees_appointable_by(viewer: User) -> QuerySet[User]:
-    """The people a member of staff may appoint: the people they may see."""
-    return users_visible_to(viewer).filter(is_active=True)
 
 
 # API clients ------------------------------------------------------------------------------------------------

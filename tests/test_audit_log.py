@@ -19,6 +19,7 @@ from courses import services as course_services
 from credits import services as credit_services
 from credits.certificates.services import approval, bulk, files, issuing, revocation
 from credits.choices import IssueMode
+from credits.posts import services as post_services
 from tests.courses.factories import make_session
 from tests.credits.conftest import certified_world  # noqa: F401  (fixture)
 from tests.credits.factories import give_credits, make_post
@@ -97,14 +98,14 @@ def bulk_issue(w):
 def appoint(w):
     _issued(w)
     post = make_post(w["programme"])
-    return credit_services.appointment_create(
+    return post_services.appointment_create(
         actor=w["actor"], trainee=w["trainee"], post=post, street=w["trainee"].street, start_date=timezone.localdate()
     )
 
 
 def appoint_override(w):
     post = make_post(w["programme"])
-    return credit_services.appointment_create(
+    return post_services.appointment_create(
         actor=w["actor"], trainee=w["trainee"], post=post, street=w["trainee"].street,
         start_date=timezone.localdate(), override_reason="急需上岗，年内补训",
     )  # fmt: skip
