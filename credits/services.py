@@ -280,8 +280,8 @@ def cohort_register_for_sessions(*, actor: User, cohort: Cohort) -> CohortRegist
             skipped.append(session.title)
             continue
         existing = set(
-            SessionRegistration.objects.filter(session=session, user__in=trainees)
-            .exclude(status=RegistrationStatus.CANCELLED)
+            SessionRegistration.objects.active()
+            .filter(session=session, user__in=trainees)
             .values_list("user_id", flat=True)
         )
         for trainee in trainees:
