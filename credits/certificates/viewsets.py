@@ -428,32 +428,10 @@ class BulkIssueViewSet(ReadableViewSetMixin, ModelViewSet):
     inspect_view_class = BulkIssueInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = [
-        "programme",
-        "cohort",
-        "status",
-        "total",
-        "processed",
-        "issued",
-        "skipped",
-        "failed",
-        "created_at",
-        "requested_by",
-    ]
-    inspect_view_fields = [
-        "programme",
-        "cohort",
-        "status",
-        "total",
-        "processed",
-        "issued",
-        "skipped",
-        "failed",
-        "requested_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-    ]
+    # A run's figures, in the list and on its page alike.
+    run_fields = ["programme", "cohort", "status", "total", "processed", "issued", "skipped", "failed"]
+    list_display = [*run_fields, "created_at", "requested_by"]
+    inspect_view_fields = [*run_fields, "requested_by", "created_at", "started_at", "finished_at"]
     form_fields = ["programme"]
 
     @property
