@@ -171,6 +171,22 @@ def eligibility_for(
     return rules.evaluate(requirements, trainee_facts(trainee=trainee, requirements=requirements, as_of=as_of))
 
 
+@dataclass(frozen=True)
+class Judgement:
+    """A holder's record for one programme as read today, and what the rules make of it: read once, then passed
+    from the automatic check to the issue so eligibility is not evaluated twice (see ``eligibility_for`` for
+    the eligibility alone)."""
+
+    facts: rules.Facts
+    eligibility: rules.Eligibility
+
+
+def judgement_for(*, trainee: User, requirements: rules.Requirements) -> Judgement:
+    """Read a trainee's record against a programme's requirements today and evaluate it (two queries)."""
+    facts = trainee_facts(trainee=trainee, requirements=requirements, as_of=today())
+    return Judgement(facts=facts, eligibility=rules.evaluate(requirements, facts))
+
+
 def programmes_live(*, posts: bool = True) -> QuerySet[ProgrammePage]:
     """Live programmes with their requirement rows (and posts) prefetched."""
     return (

@@ -96,7 +96,7 @@ def certificates_check_for(*, holder: User) -> list[Certificate]:
         step = certificate_rules.next_step(stage=stage, **facts)
         if step == Step.JUDGE:
             requirements = selectors.programme_requirements(programme)
-            judgement = issuing.judge(holder=holder, requirements=requirements)
+            judgement = selectors.judgement_for(trainee=holder, requirements=requirements)
             step = certificate_rules.next_step(stage=stage, met=judgement.eligibility.met, **facts)
         if step == Step.RENEW:
             with contextlib.suppress(CreditActionError):  # not met yet: the reminders say what is missing

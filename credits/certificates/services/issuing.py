@@ -41,21 +41,6 @@ class IssuePlan:
     renews: Certificate | None
 
 
-@dataclass(frozen=True)
-class Judgement:
-    """A holder's record for one programme as read today, and what the rules make of it: read once, then passed
-    from the automatic check to the issue so eligibility is not evaluated twice."""
-
-    facts: rules.Facts
-    eligibility: rules.Eligibility
-
-
-def judge(*, holder: User, requirements: rules.Requirements) -> Judgement:
-    """Read a holder's record against a programme's requirements today and evaluate it (two queries)."""
-    facts = selectors.trainee_facts(trainee=holder, requirements=requirements, as_of=selectors.today())
-    return Judgement(facts=facts, eligibility=rules.evaluate(requirements, facts))
-
-
 def _credits_snapshot(by_competency: dict[int, rules.Decimal], competencies: list[Competency]) -> list[dict]:
     return [
         {"competency": c.name, "code": c.code, "credits": quantities.quantity(by_competency[c.pk])}
@@ -90,13 +75,13 @@ def issue_plan(
     programme: ProgrammePage,
     issued_on: date,
     requirements: rules.Requirements,
-    judgement: Judgement | None = None,
+    judgement: selectors.Judgement | None = None,
 ) -> IssuePlan:
     """Decide whether a holder gets a programme's certificate (refused with a message: no real name, not met with
     the shortfalls, or already holding a current one) and what it will say. Reads only; ``judgement`` is today's
     reading of the holder against ``requirements`` when the caller already has it."""
     _require_real_name(holder)
-    judgement = judgement or judge(holder=holder, requirements=requirements)
+    judgement = judgement or selectors.judgement_for(trainee=holder, requirements=requirements)
     facts, eligibility = judgement.facts, judgement.eligibility
     if not eligibility.met:
         raise CreditActionError(
@@ -231,7 +216,7 @@ def certificate_issue(
     requirements: rules.Requirements | None = None,
     competencies: list[Competency] | None = None,
     certificate_settings: CertificateSettings | None = None,
-    judgement: Judgement | None = None,
+    judgement: selectors.Judgement | None = None,
 ) -> Certificate:
     """Issue a programme's certificate to a holder who meets it, numbered, with snapshots and its PDF.
 
