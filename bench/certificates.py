@@ -58,6 +58,7 @@ def build(trainees: int) -> dict:
 
     from academy.models import User
     from courses.models import Competency
+    from credits.certificates.seal import draw_seal
     from credits.choices import CreditKind
     from credits.models import (
         CertificateSettings,
@@ -66,7 +67,6 @@ def build(trainees: int) -> dict:
         ProgrammeIndexPage,
         ProgrammePage,
     )
-    from credits.seal import draw_seal
 
     call_command("migrate", verbosity=0)
     site = Site.objects.get(is_default_site=True)
@@ -132,11 +132,12 @@ def build(trainees: int) -> dict:
 def bench_one(world: dict, samples: int) -> dict:
     import weasyprint
 
-    from credits import certificate_pdf, certificate_services
-    from credits.certificate_selectors import certificate_settings
+    from credits.certificates import pdf as certificate_pdf
+    from credits.certificates.selectors import certificate_settings
+    from credits.certificates.services import issuing
 
     settings_obj = certificate_settings()
-    certificate = certificate_services.certificate_issue(holder=world["people"][0], programme=world["programme"])
+    certificate = issuing.certificate_issue(holder=world["people"][0], programme=world["programme"])
     html = certificate_pdf.certificate_html(certificate, certificate_settings=settings_obj)
     # Warm both paths (font loading, template compilation) before timing.
     certificate_pdf.certificate_pdf(certificate, certificate_settings=settings_obj)
@@ -162,7 +163,8 @@ def bench_bulk(world: dict, *, programme, workers: int) -> dict:
     from django.conf import settings
 
     from academy.models import User
-    from credits import certificate_services, pdf_render
+    from credits.certificates import render as pdf_render
+    from credits.certificates.services import bulk
     from credits.models import BulkIssueRun, Certificate
 
     settings.CERTIFICATE_RENDER_WORKERS = workers
@@ -172,7 +174,7 @@ def bench_bulk(world: dict, *, programme, workers: int) -> dict:
     run = BulkIssueRun.objects.create(programme=programme, requested_by=registrar)
     cpu_before = _cpu_seconds()
     started = time.perf_counter()
-    run = certificate_services.bulk_issue_run_execute(run=run)
+    run = bulk.bulk_issue_run_execute(run=run)
     elapsed = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu_before  # the pool's workers are reaped when the run ends, so they are counted
     numbers = sorted(int(n[-7:-1]) for n in Certificate.objects.values_list("number", flat=True))
@@ -225,7 +227,7 @@ def write_report(one: dict, bulk: dict, serial: dict | None) -> str:
         "code, the drawn seal (PNG); names include 𠮷 and 䶮. "
         f"{'PostgreSQL (BENCH_DATABASE_URL)' if os.environ.get('BENCH_DATABASE_URL') else 'SQLite file'} and private "
         "storage in a temp directory.",
-        f"- One PDF: {one['samples']} samples, each timing `credits.certificate_pdf.certificate_pdf` (template, QR, "
+        f"- One PDF: {one['samples']} samples, each timing `credits.certificates.pdf.certificate_pdf` (template, QR, "
         "seal, WeasyPrint with a reused font configuration) and then WeasyPrint rendering the same HTML bare.",
         "",
         "| Measure | Value | Bar | |",

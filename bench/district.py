@@ -81,7 +81,7 @@ def part_street_report(args) -> dict:
     from django.urls import reverse
 
     from academy.models import Street
-    from credits import reports
+    from credits.reports import queries
 
     registrar = _registrar()
     street = Street.objects.filter(district__name="拱墅区").order_by("order", "pk")[9]
@@ -89,7 +89,7 @@ def part_street_report(args) -> dict:
     for _ in range(args.runs):
         with CaptureQueriesContext(connection) as selector_queries:
             started = time.perf_counter()
-            rows = reports.qualification_by_street(viewer=registrar, street=street)
+            rows = queries.qualification_by_street(viewer=registrar, street=street)
             selector_times.append(time.perf_counter() - started)
     client = Client()
     client.force_login(registrar)

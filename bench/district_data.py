@@ -194,7 +194,7 @@ def generate(url: str, *, trainees: int, certificates: int, rng: random.Random) 
     import psycopg
     from django.contrib.auth.hashers import make_password
 
-    from credits.certificate_rules import certificate_number_format, verification_code_new
+    from credits.certificates.rules import certificate_number_format, verification_code_new
 
     counts, timings = {}, {}
     now = datetime.datetime.now(datetime.UTC)
@@ -292,8 +292,8 @@ def shared_pdf() -> None:
     from django.core.files.base import ContentFile
     from django.core.files.storage import storages
 
-    from credits import certificate_pdf
-    from credits.certificate_selectors import certificate_settings
+    from credits.certificates import pdf as certificate_pdf
+    from credits.certificates.selectors import certificate_settings
     from credits.models import Certificate
 
     first = Certificate.objects.filter(pdf="certificates/bench/shared.pdf").order_by("pk").first()

@@ -1,7 +1,7 @@
 """The qualification-by-street report for one street of 6,000 trainees (bar: ≤ 1 s).
 
 Builds a throwaway SQLite district (18 streets × 6,000 trainees by default, ten ledger rows each), then times
-``credits.reports.qualification_by_street`` for one street as a registrar, and the whole admin report page
+``credits.reports.queries.qualification_by_street`` for one street as a registrar, and the whole admin report page
 (filter, render) through the test client, counting queries. Writes docs/performance.md (running:street_report).
 
     .venv/bin/python bench/street_report.py [--streets 18] [--per-street 6000] [--entries 10] [--runs 5]
@@ -39,7 +39,7 @@ def main() -> int:
         from django.test.utils import CaptureQueriesContext
         from django.urls import reverse
 
-        from credits import reports
+        from credits.reports import queries
 
         street = world["streets"][len(world["streets"]) // 2]
         registrar = world["registrar"]
@@ -47,7 +47,7 @@ def main() -> int:
         for _ in range(args.runs):
             with CaptureQueriesContext(connection) as selector_queries:
                 start = time.perf_counter()
-                rows = reports.qualification_by_street(viewer=registrar, street=street)
+                rows = queries.qualification_by_street(viewer=registrar, street=street)
                 selector_times.append(time.perf_counter() - start)
         client = Client()
         client.force_login(registrar)

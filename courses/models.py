@@ -641,6 +641,15 @@ class TrainingSession(models.Model):
             self.hours = max((seconds / 3600).quantize(Decimal("0.1")), Decimal("0.1"))
 
 
+class SessionRegistrationQuerySet(models.QuerySet):
+    """Named reads of session places."""
+
+    def active(self):
+        """Places that still count: registered or on the waiting list, not cancelled. The one definition the
+        trainee's own pages, the session list and cancelling or withdrawing a place read."""
+        return self.exclude(status=RegistrationStatus.CANCELLED)
+
+
 class SessionRegistration(models.Model):
     """A trainee's place in a session: registered, on the waiting list (with a position) or cancelled."""
 
@@ -669,6 +678,8 @@ class SessionRegistration(models.Model):
         help_text=_("The member of staff who added the trainee; empty when they registered themselves."),
     )
     reminded_at = models.DateTimeField(_("reminder sent at"), null=True, blank=True)
+
+    objects = SessionRegistrationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("session registration")

@@ -1,12 +1,10 @@
 """Courses' answers to academy's personal-data signals: a trainee's learning records for their download, and what
 deleting their account does to them (connected in CoursesConfig.ready())."""
 
-from django.db.models import Q
 from django.utils import timezone
 
 from academy.privacy import PersonalDataPart
 
-from .choices import RegistrationStatus
 from .models import (
     CourseCompletion,
     CourseFeedback,
@@ -120,8 +118,8 @@ def anonymise(sender, *, user, **kwargs) -> dict:
     comments = CourseFeedback.objects.filter(user=user).exclude(comment="").update(comment="")
     cancelled = 0
     upcoming = (
-        SessionRegistration.objects.filter(user=user, session__start__gt=timezone.now())
-        .filter(Q(status=RegistrationStatus.REGISTERED) | Q(status=RegistrationStatus.WAITLISTED))
+        SessionRegistration.objects.active()
+        .filter(user=user, session__start__gt=timezone.now())
         .select_related("session")
     )
     for registration in upcoming:

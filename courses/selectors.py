@@ -334,12 +334,12 @@ def offline_progress(*, user, courses: list[CoursePage]) -> dict[int, OfflinePro
         attended.setdefault(attendance.session.course_id, attendance)
     places = {}
     for registration in (
-        SessionRegistration.objects.filter(
+        SessionRegistration.objects.active()
+        .filter(
             user=user,
             session__course_id__in=ids,
             session__status=SessionStatus.SCHEDULED,
             session__end__gte=timezone.now(),
-            status__in=(RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED),
         )
         .select_related("session")
         .order_by("status", "session__start")  # "registered" sorts before "waitlisted"
@@ -479,8 +479,8 @@ def my_training(user, *, now=None) -> MyTraining:
 
     now = now or timezone.now()
     registrations = list(
-        SessionRegistration.objects.filter(user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
+        SessionRegistration.objects.active()
+        .filter(user=user)
         .select_related("session", "session__course", "session__venue", "session__venue__district", "session__lecturer")
         .order_by("session__start")
     )
@@ -533,11 +533,7 @@ def sessions_for_offline_hours(user, *, now=None, audience: str = "") -> list[Tr
     from django.utils import timezone
 
     now = now or timezone.now()
-    mine = (
-        SessionRegistration.objects.filter(session=OuterRef("pk"), user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .values("status")[:1]
-    )
+    mine = SessionRegistration.objects.active().filter(session=OuterRef("pk"), user=user).values("status")[:1]
     taken = (
         SessionRegistration.objects.filter(session=OuterRef("pk"), status=RegistrationStatus.REGISTERED)
         .order_by()

@@ -342,11 +342,7 @@ def session_registration_cancel(*, user: User, session: TrainingSession) -> Sess
     list takes a freed seat and is told by SMS."""
     _require_trainee(user)
     session = _lock_session(session)
-    registration = (
-        SessionRegistration.objects.filter(session=session, user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .first()
-    )
+    registration = SessionRegistration.objects.active().filter(session=session, user=user).first()
     if registration is None:
         raise CourseActionError(_("You are not registered for this session."), code="not_registered")
     if timezone.now() > session.registration_closes:
@@ -369,11 +365,7 @@ def session_registration_withdraw(*, actor: User, session: TrainingSession, user
     registered by mistake), at any time before they check in; the waiting list moves up in order and is told."""
     _require_session_staff(actor)
     session = _lock_session(session)
-    registration = (
-        SessionRegistration.objects.filter(session=session, user=user)
-        .exclude(status=RegistrationStatus.CANCELLED)
-        .first()
-    )
+    registration = SessionRegistration.objects.active().filter(session=session, user=user).first()
     if registration is None:
         raise CourseActionError(
             _("%(name)s is not registered for this session.") % {"name": user.display_name}, code="not_registered"

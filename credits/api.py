@@ -17,6 +17,7 @@ from academy.ratelimit import rate_limit_hit
 from courses.api import INVALID, ErrorOut
 
 from . import selectors, services
+from .posts import selectors as post_selectors
 
 
 class ApiClientToken(HttpBearer):
@@ -78,10 +79,10 @@ def eligibility(
     person = User.objects.filter(phone=normalised, is_active=True).first()
     if person is None:
         return Status(404, {"detail": _("No trainee has this phone number."), "code": "unknown_phone"})
-    the_post = selectors.post_by_slug(post)
+    the_post = post_selectors.post_by_slug(post)
     if the_post is None:
         return Status(404, {"detail": _("No post has this slug."), "code": "unknown_post"})
-    standing = selectors.post_standing(trainee=person, post=the_post)
+    standing = post_selectors.post_standing(trainee=person, post=the_post)
     return {
         "eligible": standing.qualified,
         "certificate_number": standing.certificate.number if standing.certificate else None,

@@ -17,7 +17,7 @@ class CreditsConfig(AppConfig):
         from courses.signals import course_completed, session_attended
 
         from .api import router
-        from .certificate_api import router as certificates_router
+        from .certificates.api import router as certificates_router
         from .models import (
             ApiClient,
             Appointment,

@@ -21,7 +21,10 @@ from courses import services as course_services
 from courses.demo import read_lesson
 from courses.models import Competency, CourseCompletion, CoursePage, SessionAttendance, TrainingSession
 
-from . import certificate_rules, certificate_services, selectors, services
+from . import selectors, services
+from .certificates import rules as certificate_rules
+from .certificates.seal import draw_seal
+from .certificates.services import issuing, revocation
 from .choices import CertificateStatus, IssueMode
 from .models import (
     Appointment,
@@ -34,7 +37,7 @@ from .models import (
     ProgrammePage,
     ProgrammeRequiredCourse,
 )
-from .seal import draw_seal
+from .posts import services as post_services
 
 PROGRAMMES = [
     {
@@ -221,7 +224,7 @@ def seed_appointments(posts: dict[str, Post]) -> None:
     if registrar is None or trainee is None or Appointment.objects.filter(trainee=trainee).exists():
         return
     street = Street.objects.get(name="湖墅街道")
-    services.appointment_create(
+    post_services.appointment_create(
         actor=registrar,
         trainee=trainee,
         post=posts["community-specialist"],
@@ -261,7 +264,7 @@ def seed_expiring_certificate(programmes: dict[str, ProgrammePage]) -> None:
     issued_on = certificate_rules.add_years(expires + timedelta(days=1), -programme.certificate_validity_years)
     # If the courses demo changed and he no longer meets it, there is simply nothing to show.
     with contextlib.suppress(services.CreditActionError):
-        certificate_services.certificate_issue(holder=holder, programme=programme, issued_on=issued_on)
+        issuing.certificate_issue(holder=holder, programme=programme, issued_on=issued_on)
 
 
 @transaction.atomic
@@ -375,7 +378,7 @@ def finish() -> None:
     certificate = Certificate.objects.filter(holder=holder, status=CertificateStatus.VALID).first()
     already = Certificate.objects.filter(holder=holder, status=CertificateStatus.REVOKED).exists()
     if certificate is not None and not already:
-        certificate_services.certificate_revoke(
+        revocation.certificate_revoke(
             actor=registrar,
             certificate=certificate,
             reason="经核查，线下实训签到记录系他人代签，撤销证书并责令重新参加实训。",

@@ -9,8 +9,9 @@ from wagtail.admin.filters import WagtailFilterSet
 from academy.filters import StreetScopedFilterSetMixin, TraineeFilterSet
 from academy.models import Street
 
-from . import reports, rules
+from . import rules
 from .models import Appointment, Post, ProgrammePage
+from .reports import queries
 from .selectors import programmes_live
 
 STANDING_CHOICES = [
@@ -19,9 +20,9 @@ STANDING_CHOICES = [
     (rules.Standing.NOT_STARTED, _("Not started")),
 ]
 CERTIFICATE_CHOICES = [
-    (reports.CertificateState.VALID, _("Valid certificate")),
-    (reports.CertificateState.EXPIRING, _("Expiring within 90 days")),
-    (reports.CertificateState.NONE, _("No valid certificate")),
+    (queries.CertificateState.VALID, _("Valid certificate")),
+    (queries.CertificateState.EXPIRING, _("Expiring within 90 days")),
+    (queries.CertificateState.NONE, _("No valid certificate")),
 ]
 
 
@@ -52,10 +53,10 @@ class AcademyTraineeFilterSet(TraineeFilterSet):
         standing = self.form.cleaned_data.get("programme_standing")
         if name != "programme" or not programme or not standing:
             return queryset
-        return reports.filter_programme_standing(queryset, programme, standing)
+        return queries.filter_programme_standing(queryset, programme, standing)
 
     def filter_certificate(self, queryset, name, value):
-        return reports.filter_certificate_state(queryset, value) if value else queryset
+        return queries.filter_certificate_state(queryset, value) if value else queryset
 
 
 class AppointmentFilterSet(StreetScopedFilterSetMixin, WagtailFilterSet):

@@ -10,8 +10,8 @@ from academy.models import Community, Street, User
 from academy.phone import normalise_phone
 from courses.models import Competency, TrainingSession
 
-from . import selectors
 from .models import ApiClient, Appointment, Cohort
+from .posts import selectors as post_selectors
 
 
 class TraineeByPhoneField(forms.CharField):
@@ -24,7 +24,9 @@ class TraineeByPhoneField(forms.CharField):
     def clean(self, value):
         raw = super().clean(value)
         phone = normalise_phone(raw)
-        trainee = selectors.trainees_appointable_by(self.viewer).filter(phone=phone).first() if self.viewer else None
+        trainee = (
+            post_selectors.trainees_appointable_by(self.viewer).filter(phone=phone).first() if self.viewer else None
+        )
         if trainee is None:
             raise ValidationError(_("No trainee you may manage has this phone number."), code="unknown_trainee")
         return trainee

@@ -22,7 +22,7 @@ from wagtail.search import index
 from academy.choices import Party
 from courses.models import Competency, CoursePage
 
-from .certificate_rules import mask_name, verification_code_display, verification_code_new
+from .certificates.rules import mask_name, verification_code_display, verification_code_new
 from .choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, CreditKind, IssueMode
 
 

@@ -4,7 +4,7 @@ from wagtail.permission_policies.base import ModelPermissionPolicy
 
 from academy.selectors import users_visible_to
 
-from .selectors import appointments_visible_to
+from .posts.selectors import appointments_visible_to
 
 
 def _is_registrar(user) -> bool:

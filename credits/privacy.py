@@ -5,9 +5,9 @@ totals, attached to the anonymised account."""
 
 from academy.privacy import PersonalDataPart
 
-from . import certificate_pdf
-from . import certificate_selectors as cert_selectors
-from .certificate_services import certificates_revoke_for_deleted_account
+from .certificates import pdf as certificate_pdf
+from .certificates import selectors as cert_selectors
+from .certificates.services.revocation import certificates_revoke_for_deleted_account
 from .models import Appointment, Certificate, CertificateRequest, Cohort, CreditEntry, OfflineHoursEntry
 
 

@@ -5,26 +5,22 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DateField, DecimalField, Exists, OuterRef, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import DateField, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
-from django.utils.translation import gettext
 
 from academy.cache import VersionedCache
 from academy.models import User
-from academy.selectors import users_visible_to
 from courses.choices import DeliveryMode
 from courses.models import Competency, CourseCompletion, CoursePage
 
-from . import rules
+from . import quantities, recommendations, rules
 from .choices import CertificateRequestStatus
 from .models import (
     ApiClient,
-    Appointment,
     Certificate,
     CertificateRequest,
     CreditEntry,
     OfflineHoursEntry,
-    Post,
     ProgrammeCompetencyMinimum,
     ProgrammePage,
     ProgrammeRequiredCourse,
@@ -136,7 +132,7 @@ def completions_and_offline_hours(trainee: User) -> tuple[frozenset[int], list[t
         else:
             if isinstance(earned_on, str):  # SQLite hands back a union's dates as text
                 earned_on = date.fromisoformat(earned_on)
-            hour_rows.append((Decimal(str(value)).quantize(rules.ONE_PLACE), earned_on))
+            hour_rows.append((Decimal(str(value)).quantize(quantities.ONE_PLACE), earned_on))
     return frozenset(completed), hour_rows
 
 
@@ -173,6 +169,22 @@ def eligibility_for(
     """Whether a trainee meets a programme's requirements today, with every shortfall (at most four queries)."""
     requirements = requirements or programme_requirements(programme)
     return rules.evaluate(requirements, trainee_facts(trainee=trainee, requirements=requirements, as_of=as_of))
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A holder's record for one programme as read today, and what the rules make of it: read once, then passed
+    from the automatic check to the issue so eligibility is not evaluated twice (see ``eligibility_for`` for
+    the eligibility alone)."""
+
+    facts: rules.Facts
+    eligibility: rules.Eligibility
+
+
+def judgement_for(*, trainee: User, requirements: rules.Requirements) -> Judgement:
+    """Read a trainee's record against a programme's requirements today and evaluate it (two queries)."""
+    facts = trainee_facts(trainee=trainee, requirements=requirements, as_of=today())
+    return Judgement(facts=facts, eligibility=rules.evaluate(requirements, facts))
 
 
 def programmes_live(*, posts: bool = True) -> QuerySet[ProgrammePage]:
@@ -217,7 +229,7 @@ class ProgrammeSummary:
 @dataclass(frozen=True)
 class LiveCourse:
     audiences: frozenset[str]
-    candidate: rules.CandidateCourse
+    candidate: recommendations.CandidateCourse
 
 
 @dataclass(frozen=True)
@@ -246,7 +258,7 @@ def _catalogue_build() -> Catalogue:
         courses=tuple(
             LiveCourse(
                 frozenset(course.audiences),
-                rules.CandidateCourse(
+                recommendations.CandidateCourse(
                     course_id=course.pk,
                     title=course.title,
                     code=course.code,
@@ -264,7 +276,7 @@ def _catalogue_build() -> Catalogue:
 
 def catalogue() -> Catalogue:
     """The live programmes (with their requirements), the competencies and the live courses, read once and cached:
-    every dashboard needs all three, and they change only when an editor publishes. Pages that decide (issuing a
+    every trainee's page needs all three, and they change only when an editor publishes. Pages that decide (issuing a
     certificate) read the programme itself instead."""
     return CATALOGUE.get_or_build("all", _catalogue_build)
 
@@ -279,19 +291,18 @@ class ProgrammeProgress:
 
 
 @dataclass
-class Dashboard:
+class MyCredits:
     """Everything 我的学分 shows, gathered in a fixed number of queries."""
 
     competencies: list[tuple[Competency, Decimal]]
     total: Decimal
-    chart: list[rules.SvgBar]
     programmes: list[ProgrammeProgress]
     ledger: list[CreditEntry]
     offline_hours_total: Decimal = rules.ZERO
     completed_course_ids: frozenset[int] = frozenset()
 
 
-def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
+def my_credits_for(trainee: User, *, as_of: date | None = None) -> MyCredits:
     """A trainee's credits per competency, each relevant programme's progress and the ledger (three queries, with
     the catalogue cached; seven more when it is not).
 
@@ -326,10 +337,9 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
             request.programme_id: request for request in pending_certificate_requests(trainee, programmes=waiting)
         }
         progress = [replace(item, pending_request=pending.get(item.programme.pk)) for item in progress]
-    return Dashboard(
+    return MyCredits(
         competencies=rows,
         total=sum((value for _c, value in rows), rules.ZERO),
-        chart=rules.bar_chart([(c.name, value, c.colour) for c, value in rows]),
         programmes=progress,
         ledger=ledger,
         offline_hours_total=sum((hours for hours, _day in hour_rows), rules.ZERO),
@@ -337,7 +347,7 @@ def dashboard_for(trainee: User, *, as_of: date | None = None) -> Dashboard:
     )
 
 
-# Certificates, posts and appointments -----------------------------------------------------------------------
+# Certificates held ------------------------------------------------------------------------------------------
 
 
 def valid_certificates(*, trainee: User, programmes, on: date | None = None) -> QuerySet[Certificate]:
@@ -364,82 +374,6 @@ def valid_certificate_for(user: User, programmes, *, on: date | None = None) -> 
     return valid_certificates(trainee=user, programmes=programmes, on=on).first()
 
 
-def post_by_slug(slug: str) -> Post | None:
-    return Post.objects.filter(slug=slug).first()
-
-
-@dataclass
-class PostStanding:
-    """Where a trainee stands for a post (a ``rules.Standing`` value), on what certificate, or what they still
-    lack."""
-
-    standing: str
-    certificate: Certificate | None
-    shortfalls: list[str]
-
-    @property
-    def qualified(self) -> bool:
-        """Holding a valid certificate of a qualifying programme: the only meaning of "qualified"."""
-        return self.standing == rules.Standing.QUALIFIED
-
-
-def post_standing(*, trainee: User, post: Post, on: date | None = None) -> PostStanding:
-    """A trainee's standing for a post, decided by ``rules.post_standing`` as the street report decides it: a
-    valid certificate of a qualifying programme, or else the shortfalls of the qualifying programme they are
-    nearest to graduating from ("requirements met, certificate pending" when one is met)."""
-    on = on or today()
-    programmes = list(programmes_live().filter(posts=post))
-    certificate = valid_certificate_for(trainee, programmes, on=on) if programmes else None
-    if certificate is None and not programmes:
-        return PostStanding(rules.Standing.NOT_STARTED, None, [gettext("No programme qualifies for this post yet.")])
-    results = []
-    if certificate is None:
-        for programme in programmes:
-            requirements = programme_requirements(programme)
-            facts = trainee_facts(trainee=trainee, requirements=requirements, as_of=on)
-            results.append(
-                (programme, rules.evaluate(requirements, facts), rules.programme_standing(requirements, facts))
-            )
-    standing = rules.post_standing(
-        certified=certificate is not None, programme_standings=[standing for *_, standing in results]
-    )
-    if standing == rules.Standing.QUALIFIED:
-        return PostStanding(standing, certificate, [])
-    if standing == rules.Standing.REQUIREMENTS_MET:
-        met = next(programme for programme, eligibility, _ in results if eligibility.met)
-        return PostStanding(
-            standing,
-            None,
-            [
-                gettext("《%(programme)s》 is complete but no certificate has been issued yet.")
-                % {"programme": met.title}
-            ],
-        )
-    programme, eligibility, _ = min(results, key=lambda result: len(result[1].shortfalls))
-    return PostStanding(standing, None, [f"《{programme.title}》：{message}" for message in eligibility.messages])
-
-
-def appointments_visible_to(viewer: User) -> QuerySet[Appointment]:
-    """Appointments a member of staff may see (registrars all, street administrators their street), each marked
-    ``qualified_now`` when the holder still has a valid certificate of a programme that qualifies for the post."""
-    appointments = Appointment.objects.select_related("trainee", "post", "street", "community", "certificate")
-    if not viewer.is_authenticated or not viewer.is_active:
-        return appointments.none()
-    if not viewer.is_registrar:
-        if not viewer.is_street_administrator:
-            return appointments.none()
-        appointments = appointments.filter(street_id=viewer.managed_street_id)
-    qualifying = Certificate.objects.valid_on(today()).filter(
-        holder=OuterRef("trainee"), programme__posts=OuterRef("post")
-    )
-    return appointments.annotate(qualified_now=Exists(qualifying))
-
-
-def trainees_appointable_by(viewer: User) -> QuerySet[User]:
-    """The people a member of staff may appoint: the people they may see."""
-    return users_visible_to(viewer).filter(is_active=True)
-
-
 # API clients ------------------------------------------------------------------------------------------------
 
 
@@ -457,7 +391,9 @@ def api_client_for_token(token: str) -> ApiClient | None:
 # Recommendations ------------------------------------------------------------------------------------------
 
 
-def course_candidates(trainee: User, *, completed: frozenset[int] | None = None) -> list[rules.CandidateCourse]:
+def course_candidates(
+    trainee: User, *, completed: frozenset[int] | None = None
+) -> list[recommendations.CandidateCourse]:
     """Live courses the trainee has not completed and that are meant for their party (one query for their
     enrolments, one more when ``completed`` course ids are not passed; the courses come from the catalogue)."""
     from courses.models import Enrolment
@@ -472,14 +408,14 @@ def course_candidates(trainee: User, *, completed: frozenset[int] | None = None)
     ]
 
 
-def session_candidates(trainee: User, *, now=None) -> list[rules.CandidateSession]:
+def session_candidates(trainee: User, *, now=None) -> list[recommendations.CandidateSession]:
     """The training sessions that could add to a trainee's offline hours: those they hold a seat at and those they
     could register for now, with the places left (one query; see ``courses.selectors.sessions_for_offline_hours``)."""
     from courses.choices import RegistrationStatus
     from courses.selectors import sessions_for_offline_hours
 
     return [
-        rules.CandidateSession(
+        recommendations.CandidateSession(
             session_id=session.pk,
             course_id=session.course_id,
             title=session.title,
@@ -506,14 +442,14 @@ def recommendations_for(
     *,
     requirements: rules.Requirements,
     eligibility: rules.Eligibility,
-    candidates: list[rules.CandidateCourse],
-    sessions: list[rules.CandidateSession] = (),
-) -> tuple[rules.Recommendation, ...]:
+    candidates: list[recommendations.CandidateCourse],
+    sessions: list[recommendations.CandidateSession] = (),
+) -> tuple[recommendations.Recommendation, ...]:
     """What would close each of a programme's shortfalls (no queries: candidates and sessions are passed in)."""
     required = {course.course_id for course in requirements.required_courses}
     flagged = [
-        rules.CandidateCourse(**{**candidate.__dict__, "required": candidate.course_id in required})
+        recommendations.CandidateCourse(**{**candidate.__dict__, "required": candidate.course_id in required})
         for candidate in candidates
     ]
     flagged_sessions = [replace(session, required=session.course_id in required) for session in sessions]
-    return rules.recommend(eligibility, flagged, flagged_sessions)
+    return recommendations.recommend(eligibility, flagged, flagged_sessions)

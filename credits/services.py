@@ -1,4 +1,5 @@
-"""Every write in credits: awards, adjustments and reversals on the ledger, appointments and API clients."""
+"""Writes about the ledger (awards, adjustments, reversals), offline hours, cohorts and API clients; certificates
+and posts have their own ``services`` in their sub-packages."""
 
 import secrets
 from dataclasses import dataclass
@@ -11,14 +12,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
-from academy.models import Community, Street, User
+from academy.models import User
 from courses import services as course_services
 from courses.choices import RegistrationStatus, SessionStatus
 from courses.models import Competency, CoursePage, SessionRegistration, TrainingSession
 
 from . import rules, selectors
 from .choices import CreditKind
-from .models import ApiClient, Appointment, Cohort, CreditEntry, OfflineHoursEntry, Post
+from .models import ApiClient, Cohort, CreditEntry, OfflineHoursEntry
 
 
 class CreditActionError(Exception):
@@ -31,7 +32,9 @@ class CreditActionError(Exception):
         self.shortfalls = shortfalls or []
 
 
-def _require_registrar(actor: User) -> None:
+def require_registrar(actor: User) -> None:
+    """Refuse (``CreditActionError``, code ``not_allowed``) unless ``actor`` is an active registrar: the check every
+    registrar-only write in credits makes first, the certificate services included."""
     if not (actor.is_authenticated and actor.is_active and actor.is_registrar):
         raise CreditActionError(_("Only registrars may do this."), code="not_allowed")
 
@@ -98,7 +101,7 @@ def credit_adjust(
 ) -> CreditEntry:
     """A registrar's manual adjustment: needs a reason, is never zero, never leaves the competency's balance
     below zero, and is written to Wagtail's audit log."""
-    _require_registrar(actor)
+    require_registrar(actor)
     value = _parse_amount(amount)
     reason = (reason or "").strip()
     _lock_trainee(trainee)
@@ -131,7 +134,7 @@ def credit_adjust(
 def credit_reverse(*, actor: User, entry: CreditEntry, reason: str) -> CreditEntry:
     """Cancel a ledger row with a new row of the opposite amount, dated like the original so that every window
     that counted the original also counts its reversal. A row is reversed at most once."""
-    _require_registrar(actor)
+    require_registrar(actor)
     reason = (reason or "").strip()
     if not reason:
         raise CreditActionError(_("Give a reason for the reversal."), code="invalid")
@@ -167,92 +170,10 @@ def credit_reverse(*, actor: User, entry: CreditEntry, reason: str) -> CreditEnt
 
 
 @transaction.atomic
-def appointment_create(
-    *,
-    actor: User,
-    trainee: User,
-    post: Post,
-    street: Street,
-    start_date: date,
-    community: Community | None = None,
-    compound: str = "",
-    override_reason: str = "",
-) -> Appointment:
-    """Appoint a trainee to a post. Refused, with the shortfalls, unless they hold a valid certificate of a
-    qualifying programme; a registrar may override with a written reason, which is audited."""
-    allowed = (
-        actor.is_authenticated
-        and actor.is_active
-        and (actor.is_registrar or (actor.is_street_administrator and street.pk == actor.managed_street_id))
-    )
-    if not allowed:
-        raise CreditActionError(_("You may only appoint people to posts in your own street."), code="not_allowed")
-    if not selectors.trainees_appointable_by(actor).filter(pk=trainee.pk).exists():
-        raise CreditActionError(_("You may only appoint people from your own street."), code="not_allowed")
-    override_reason = (override_reason or "").strip()
-    standing = selectors.post_standing(trainee=trainee, post=post)
-    if not standing.qualified:
-        if not override_reason:
-            raise CreditActionError(
-                _("%(name)s does not qualify for the post %(post)s.")
-                % {"name": trainee.display_name, "post": post.name},
-                code="not_qualified",
-                shortfalls=standing.shortfalls,
-            )
-        if not actor.is_registrar:
-            raise CreditActionError(
-                _("Only registrars may appoint someone who does not qualify."),
-                code="not_allowed",
-                shortfalls=standing.shortfalls,
-            )
-    elif override_reason:
-        # Nothing to override: keep the record honest rather than storing a reason that explains nothing.
-        override_reason = ""
-    appointment = Appointment(
-        trainee=trainee,
-        post=post,
-        street=street,
-        community=community,
-        compound=(compound or "").strip(),
-        start_date=start_date,
-        certificate=standing.certificate,
-        override_reason=override_reason,
-        created_by=actor,
-    )
-    appointment.full_clean()
-    appointment.save()
-    if override_reason:
-        log(
-            instance=appointment,
-            action="credits.appointment_override",
-            user=actor,
-            data={
-                "trainee": trainee.pk,
-                "post": post.slug,
-                "reason": override_reason,
-                "shortfalls": standing.shortfalls,
-            },
-        )
-    else:
-        log(
-            instance=appointment,
-            action="credits.appointment_create",
-            user=actor,
-            data={
-                "trainee": trainee.pk,
-                "post": post.slug,
-                "street": street.pk,
-                "certificate": standing.certificate.number,
-            },
-        )
-    return appointment
-
-
-@transaction.atomic
 def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) -> tuple[ApiClient, str]:
     """Create an API client and return it with its token; only the token's SHA-256 is stored, so this is the one
     time anyone sees it."""
-    _require_registrar(actor)
+    require_registrar(actor)
     token = secrets.token_urlsafe(32)
     client = ApiClient(
         name=(name or "").strip(),
@@ -279,7 +200,7 @@ def api_client_create(*, actor: User, name: str, requests_per_minute: int = 60) 
 @transaction.atomic
 def api_client_revoke(*, actor: User, client: ApiClient) -> ApiClient:
     """Revoke a client's token for good; its requests get 401 from now on."""
-    _require_registrar(actor)
+    require_registrar(actor)
     if not client.is_active:
         return client
     client.is_active = False
@@ -350,7 +271,7 @@ class CohortRegistrationResult:
 def cohort_register_for_sessions(*, actor: User, cohort: Cohort) -> CohortRegistrationResult:
     """A registrar registers every trainee on a cohort's roster for each of its sessions that is still to come;
     full sessions put the rest on the waiting list. Running it again registers only newcomers."""
-    _require_registrar(actor)
+    require_registrar(actor)
     registered = waitlisted = already = 0
     skipped = []
     trainees = list(cohort.roster.filter(is_active=True).order_by("pk"))
@@ -359,8 +280,8 @@ def cohort_register_for_sessions(*, actor: User, cohort: Cohort) -> CohortRegist
             skipped.append(session.title)
             continue
         existing = set(
-            SessionRegistration.objects.filter(session=session, user__in=trainees)
-            .exclude(status=RegistrationStatus.CANCELLED)
+            SessionRegistration.objects.active()
+            .filter(session=session, user__in=trainees)
             .values_list("user_id", flat=True)
         )
         for trainee in trainees:

@@ -9,7 +9,7 @@ from academy.models import User
 @task()
 def certificates_check_task(*, user_id: int) -> int:
     """A trainee's credits changed: issue, queue or renew certificates as their programmes say."""
-    from .certificate_services import certificates_check_for
+    from .certificates.services.approval import certificates_check_for
 
     holder = User.objects.filter(pk=user_id, is_active=True).first()
     if holder is None:
@@ -20,7 +20,7 @@ def certificates_check_task(*, user_id: int) -> int:
 @task()
 def bulk_issue_task(*, run_id: int) -> int:
     """Run a bulk issue that a registrar started in the admin."""
-    from .certificate_services import bulk_issue_run_execute
+    from .certificates.services.bulk import bulk_issue_run_execute
     from .models import BulkIssueRun
 
     run = BulkIssueRun.objects.select_related("programme", "requested_by").get(pk=run_id)
@@ -30,6 +30,6 @@ def bulk_issue_task(*, run_id: int) -> int:
 @task()
 def certificate_reminders_task() -> int:
     """Send the expiry reminders due today (the management command does the same from cron)."""
-    from .certificate_services import certificate_reminders_send
+    from .certificates.services.reminders import certificate_reminders_send
 
     return certificate_reminders_send().sent

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from . import certificate_views, views
+from . import views
+from .certificates import views as certificate_views
 
 urlpatterns = [
     path("", views.my_credits, name="credits_my_credits"),

@@ -1,4 +1,4 @@
-"""Trainee views: the programme page's personal progress and the credits dashboard (我的学分).
+"""Trainee views: the programme page's personal progress and 我的学分 (the trainee's credits, progress and ledger).
 
 Every view decides here who may see what: a trainee only ever sees their own record.
 """
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from . import selectors
 from .models import ProgrammePage
+from .reports import charts
 
 
 def programme_context(*, request, programme: ProgrammePage) -> dict:
@@ -39,9 +40,9 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
 @login_required
 def my_credits(request):
     """我的学分: the logged-in trainee's own credits, programme progress and ledger."""
-    dashboard = selectors.dashboard_for(request.user)
-    unmet = [item for item in dashboard.programmes if not item.eligibility.met and item.certificate is None]
-    candidates = selectors.course_candidates(request.user, completed=dashboard.completed_course_ids) if unmet else []
+    my_credits = selectors.my_credits_for(request.user)
+    unmet = [item for item in my_credits.programmes if not item.eligibility.met and item.certificate is None]
+    candidates = selectors.course_candidates(request.user, completed=my_credits.completed_course_ids) if unmet else []
     # Sessions are read (one query) only when some programme is short of offline hours.
     needs_sessions = selectors.needs_offline_hours(item.eligibility for item in unmet)
     sessions = selectors.session_candidates(request.user) if needs_sessions else []
@@ -54,5 +55,8 @@ def my_credits(request):
         )
         for item in unmet
     }
-    rows = [(item, recommendations.get(item.programme.pk, ())) for item in dashboard.programmes]
-    return render(request, "credits/my_credits.html", {"dashboard": dashboard, "programme_rows": rows})
+    rows = [(item, recommendations.get(item.programme.pk, ())) for item in my_credits.programmes]
+    chart = charts.bar_chart([(c.name, value, c.colour) for c, value in my_credits.competencies])
+    return render(
+        request, "credits/my_credits.html", {"my_credits": my_credits, "chart": chart, "programme_rows": rows}
+    )

@@ -12,13 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic import history
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
-from wagtail.snippets.views.snippets import SnippetViewSet
 
-from academy.admin_views import ReadableColumn, ReadableViewSetMixin, ServiceRefusalMixin
+from academy.admin_views import ReadableViewSetMixin, ServiceRefusalMixin
 from academy.roster_views import RosterImportViewSet
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
@@ -27,11 +25,12 @@ from courses.services import CourseActionError
 from courses.viewsets import CourseCompletionViewSet, EnrolmentViewSet
 
 from . import services
-from .certificate_viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
-from .filters import AcademyTraineeFilterSet, AppointmentFilterSet
-from .forms import ApiClientForm, AppointmentForm, CohortForm, CreditAdjustForm
-from .models import ApiClient, Appointment, Cohort, CreditEntry, Post
-from .report_views import ReportsViewSet
+from .certificates.viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
+from .filters import AcademyTraineeFilterSet
+from .forms import ApiClientForm, CohortForm, CreditAdjustForm
+from .models import ApiClient, Cohort, CreditEntry
+from .posts.viewsets import AppointmentViewSet, PostViewSet
+from .reports.views import ReportsViewSet
 
 # Ledger ---------------------------------------------------------------------------------------------------
 
@@ -136,96 +135,6 @@ class CreditLedgerViewSet(ReadableViewSetMixin, ModelViewSet):
         return [*super().get_urlpatterns(), path("adjust/", self.adjust_view, name="adjust")]
 
 
-# Appointments ---------------------------------------------------------------------------------------------
-
-
-class AppointmentIndexView(StreamingExportMixin, generic.IndexView):
-    def get_base_queryset(self):
-        return self.permission_policy.instances_user_has_permission_for(self.request.user, "view")
-
-
-class AppointmentCreateView(ServiceRefusalMixin, generic.CreateView):
-    """Appointing goes through ``appointment_create``; its refusal (not qualified, an override without a reason)
-    shows the form again with every shortfall."""
-
-    refusal_errors = (services.CreditActionError,)
-
-    def save_instance(self):
-        data = self.form.cleaned_data
-        return services.appointment_create(
-            actor=self.request.user,
-            trainee=data["trainee"],
-            post=data["post"],
-            street=data["street"],
-            community=data.get("community"),
-            compound=data.get("compound", ""),
-            start_date=data["start_date"],
-            override_reason=data.get("override_reason") or "",
-        )
-
-
-class AppointmentInspectView(generic.InspectView):
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset) if queryset is not None else super().get_object()
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "view", obj):
-            raise Http404
-        return obj
-
-
-class AppointmentHistoryView(history.HistoryView):
-    """An appointment's history only for someone who may see the appointment (not another street's)."""
-
-    def get_object(self, queryset=None):
-        obj = super().get_object(queryset) if queryset is not None else super().get_object()
-        if not self.permission_policy.user_has_permission_for_instance(self.request.user, "view", obj):
-            raise Http404
-        return obj
-
-
-class AppointmentViewSet(ReadableViewSetMixin, ModelViewSet):
-    """上岗任命: who holds which post where, and whether they are still qualified; street administrators see and
-    appoint only in their own street."""
-
-    model = Appointment
-    icon = "user"
-    menu_label = _("Post holders")
-    url_prefix = "credits/appointments"
-    url_namespace = "credits_appointments"
-    index_view_class = AppointmentIndexView
-    add_view_class = AppointmentCreateView
-    inspect_view_class = AppointmentInspectView
-    history_view_class = AppointmentHistoryView
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    form_fields = ["trainee", "post", "street", "community", "compound", "start_date", "override_reason"]
-    list_display = [
-        "trainee", "post", "street", "community", "compound", "start_date",
-        ReadableColumn("qualified_now", label=_("Qualified now")),
-    ]  # fmt: skip
-    filterset_class = AppointmentFilterSet
-    list_export = [
-        "trainee",
-        "post",
-        "street",
-        "community",
-        "compound",
-        "start_date",
-        "certificate",
-        "override_reason",
-        "qualified_now",
-    ]
-    export_filename = "post-holders"
-    export_headings = {"qualified_now": _("Qualified now")}
-    search_fields = ["trainee__real_name", "compound"]
-    inspect_view_fields = [
-        "trainee", "post", "street", "community", "compound", "start_date", "certificate", "override_reason",
-        "created_by", "created_at",
-    ]  # fmt: skip
-
-    def get_form_class(self, for_update=False):
-        return AppointmentForm
-
-
 # API clients ----------------------------------------------------------------------------------------------
 
 
@@ -322,21 +231,6 @@ class ApiClientViewSet(ReadableViewSetMixin, ModelViewSet):
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("revoke/<id:pk>/", self.revoke_view, name="revoke")]
-
-
-# Posts ----------------------------------------------------------------------------------------------------
-
-
-class PostViewSet(ReadableViewSetMixin, SnippetViewSet):
-    """岗位: each names the programmes whose certificate qualifies for it."""
-
-    model = Post
-    icon = "tag"
-    menu_label = _("Posts")
-    list_display = ["name", "slug", "party"]
-    list_filter = ["party"]
-    search_fields = ["name"]
-    copy_view_enabled = False
 
 
 # Cohorts --------------------------------------------------------------------------------------------------

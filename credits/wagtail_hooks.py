@@ -5,7 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 
-from .dashboard import academy_panels
+from .reports.panels import academy_panels
 from .viewsets import AcademyViewSetGroup
 
 

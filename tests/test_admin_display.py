@@ -19,7 +19,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 
 from credits.choices import CertificateStatus
 from credits.models import Appointment, Certificate
-from credits.report_views import REPORTS
+from credits.reports.views import REPORTS
 from tests.courses.factories import make_session
 from tests.credits.factories import make_certificate, make_two_streets_world
 from tests.factories import UserFactory

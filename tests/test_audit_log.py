@@ -16,9 +16,10 @@ from academy import roster
 from academy.roles import EDITORS
 from academy.services import roster_import
 from courses import services as course_services
-from credits import certificate_services as certs
 from credits import services as credit_services
+from credits.certificates.services import approval, bulk, files, issuing, revocation
 from credits.choices import IssueMode
+from credits.posts import services as post_services
 from tests.courses.factories import make_session
 from tests.credits.conftest import certified_world  # noqa: F401  (fixture)
 from tests.credits.factories import give_credits, make_post
@@ -30,11 +31,11 @@ pytestmark = pytest.mark.django_db
 def _approval_request(w):
     w["programme"].issue_mode = IssueMode.APPROVAL
     w["programme"].save()
-    return certs.certificate_request_create(holder=w["trainee"], programme=w["programme"])
+    return approval.certificate_request_create(holder=w["trainee"], programme=w["programme"])
 
 
 def _issued(w):
-    return certs.certificate_issue(holder=w["trainee"], programme=w["programme"])
+    return issuing.certificate_issue(holder=w["trainee"], programme=w["programme"])
 
 
 def _attendance_workbook(phone: str) -> SimpleUploadedFile:
@@ -64,47 +65,47 @@ def reverse(w):
 
 
 def issue(w):
-    return certs.certificate_issue(holder=w["trainee"], programme=w["programme"], actor=w["actor"])
+    return issuing.certificate_issue(holder=w["trainee"], programme=w["programme"], actor=w["actor"])
 
 
 def approve(w):
     request = _approval_request(w)
-    certs.certificate_request_approve(actor=w["actor"], request=request)
+    approval.certificate_request_approve(actor=w["actor"], request=request)
     return request
 
 
 def decline(w):
-    return certs.certificate_request_decline(actor=w["actor"], request=_approval_request(w), reason="材料不全")
+    return approval.certificate_request_decline(actor=w["actor"], request=_approval_request(w), reason="材料不全")
 
 
 def revoke(w):
-    return certs.certificate_revoke(actor=w["actor"], certificate=_issued(w), reason="冒名顶替")
+    return revocation.certificate_revoke(actor=w["actor"], certificate=_issued(w), reason="冒名顶替")
 
 
 def reinstate(w):
-    certificate = certs.certificate_revoke(actor=w["actor"], certificate=_issued(w), reason="误操作")
-    return certs.certificate_reinstate(actor=w["actor"], certificate=certificate, reason="撤销有误")
+    certificate = revocation.certificate_revoke(actor=w["actor"], certificate=_issued(w), reason="误操作")
+    return revocation.certificate_reinstate(actor=w["actor"], certificate=certificate, reason="撤销有误")
 
 
 def regenerate(w):
-    return certs.certificate_render_pdf(certificate=_issued(w), actor=w["actor"])
+    return files.certificate_render_pdf(certificate=_issued(w), actor=w["actor"])
 
 
 def bulk_issue(w):
-    return certs.bulk_issue_run_start(actor=w["actor"], programme=w["programme"])
+    return bulk.bulk_issue_run_start(actor=w["actor"], programme=w["programme"])
 
 
 def appoint(w):
     _issued(w)
     post = make_post(w["programme"])
-    return credit_services.appointment_create(
+    return post_services.appointment_create(
         actor=w["actor"], trainee=w["trainee"], post=post, street=w["trainee"].street, start_date=timezone.localdate()
     )
 
 
 def appoint_override(w):
     post = make_post(w["programme"])
-    return credit_services.appointment_create(
+    return post_services.appointment_create(
         actor=w["actor"], trainee=w["trainee"], post=post, street=w["trainee"].street,
         start_date=timezone.localdate(), override_reason="急需上岗，年内补训",
     )  # fmt: skip

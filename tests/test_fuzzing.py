@@ -19,7 +19,7 @@ from academy.services import RosterImportError, roster_import
 from courses import rules as course_rules
 from courses import services as course_services
 from courses.models import QuizAttempt, SessionAttendance
-from credits.certificate_rules import (
+from credits.certificates.rules import (
     CROCKFORD_ALPHABET,
     verification_code_display,
     verification_code_new,

@@ -15,8 +15,8 @@ from wagtail.models import ModelLogEntry
 from academy.models import User
 from academy.privacy import ANONYMISED_NAME, AccountDeletionRefused, account_anonymise
 from courses.models import CourseFeedback
-from credits import certificate_services
 from credits import selectors as credit_selectors
+from credits.certificates.services import issuing
 from credits.choices import CertificateStatus
 from credits.models import Certificate, CreditEntry
 from home.models import EventSignup
@@ -40,7 +40,7 @@ def world(make_event):  # noqa: F811
     programme = make_programme(total="2.0", minimums={fg: "1.5"})
     trainee = UserFactory(real_name="张晓明", phone="+8613911112222", email="zxm@example.com")
     give_credits(trainee, fg, "3.0")
-    certificate = certificate_services.certificate_issue(holder=trainee, programme=programme)
+    certificate = issuing.certificate_issue(holder=trainee, programme=programme)
     course = make_course(code="FG-01")
     CourseFeedback.objects.create(
         user=trainee, course=course, content_rating=5, lecturer_rating=4, usefulness_rating=5, comment="我家住在3栋"

@@ -7,7 +7,7 @@ import re
 import pytest
 from wagtail.models import Page
 
-from credits import certificate_services
+from credits.certificates.services import issuing
 from home.services import event_signup_create
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.credits.factories import give_credits, make_programme
@@ -31,7 +31,7 @@ def demo_like(make_event, news_index):  # noqa: F811
     ]
     for trainee in trainees:
         give_credits(trainee, fg, "3.0")
-    certificate = certificate_services.certificate_issue(holder=trainees[0], programme=programme)
+    certificate = issuing.certificate_issue(holder=trainees[0], programme=programme)
     event = make_event(signup_enabled=True)
     event_signup_create(event=event, name="张晓明", phone="139 1111 2222", user=trainees[0])
     event_signup_create(event=event, name="陈阿婆", phone="13700001111")

@@ -2,7 +2,7 @@
 rows, deleting certificates, and changing an issued certificate's identity (number, holder, programme, name and
 credits snapshots, issue date, verification code). The one allowed identity change is the account-deletion rule:
 the name snapshot may become its own masked form (张三明 → 张*明, 张三 → 张*), exactly as
-credits.certificate_rules.mask_name computes it. On SQLite this migration does nothing (the model guards remain).
+credits.certificates.rules.mask_name computes it. On SQLite this migration does nothing (the model guards remain).
 Bulk TRUNCATE (test database flushes) is not a row change and is not affected."""
 
 from django.db import migrations

@@ -21,7 +21,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from credits import certificate_services
+from credits.certificates.services import issuing
 from tests.courses.factories import CompetencyFactory
 from tests.credits.factories import give_credits, make_programme
 from tests.factories import UserFactory
@@ -144,7 +144,7 @@ def test_nginx_in_front_of_gunicorn_serves_pages_static_files_and_private_certif
     programme = make_programme(total="2.0", minimums={fg: "1.5"})
     holder = UserFactory(real_name="张晓明")
     give_credits(holder, fg, "3.0")
-    certificate = certificate_services.certificate_issue(holder=holder, programme=programme)
+    certificate = issuing.certificate_issue(holder=holder, programme=programme)
     browser = Client()
     browser.force_login(holder)
     session = browser.cookies["sessionid"].value

@@ -14,7 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage, storages
 from moto.server import ThreadedMotoServer
 
-from credits import certificate_services as services
+from credits.certificates.services import issuing
 from credits.models import Certificate
 from tests.credits.conftest import certified_world  # noqa: F401, F811 (a fixture shared with the certificate tests)
 from tests.factories import UserFactory, make_registrar
@@ -79,7 +79,7 @@ def fetch(url: str):
 
 @pytest.fixture
 def certificate(s3, certified_world):  # noqa: F811
-    return services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    return issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 def test_settings_put_media_and_private_files_under_their_own_prefixes(settings_for_env):

@@ -8,7 +8,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from academy.sms import ConsoleSMSSender
-from credits import certificate_services as services
+from credits.certificates.services import approval
 from credits.choices import IssueMode
 from credits.models import CertificateRequest
 from tests.browser.conftest import ARTIFACTS
@@ -33,7 +33,7 @@ def test_registrar_approves_from_the_visible_row_button_and_the_graduate_is_told
     programme.save()
     trainee = UserFactory(real_name="张晓明", phone="+8613911112222")
     give_credits(trainee, fg, "3.0")
-    services.certificates_check_for(holder=trainee)
+    approval.certificates_check_for(holder=trainee)
     request = CertificateRequest.objects.get()
 
     log_in(page.context, live_server, trainee)

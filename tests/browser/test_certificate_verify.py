@@ -7,9 +7,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from credits import certificate_pdf
-from credits import certificate_services as services
-from credits.certificate_selectors import certificate_settings
+from credits.certificates import pdf as certificate_pdf
+from credits.certificates.selectors import certificate_settings
+from credits.certificates.services import issuing, revocation
 from tests.courses.factories import CompetencyFactory
 from tests.credits.factories import give_credits, make_programme
 from tests.factories import UserFactory, make_registrar
@@ -23,7 +23,7 @@ def test_qr_url_from_the_pdf_opens_the_verification_page_on_a_phone(page, screen
     programme = make_programme(total="2.0", minimums={fg: "1.5"})
     holder = UserFactory(real_name="欧阳𠮷䶮")
     give_credits(holder, fg, "3.0")
-    certificate = services.certificate_issue(holder=holder, programme=programme)
+    certificate = issuing.certificate_issue(holder=holder, programme=programme)
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(certificate.pdf.read())).pages).replace(" ", "")
     url = re.search(r"https?://[^\s：]+/verify/[0-9A-Z-]+/", text).group(0)
@@ -41,7 +41,7 @@ def test_qr_url_from_the_pdf_opens_the_verification_page_on_a_phone(page, screen
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot("certificate-verify-valid")
 
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="培训记录系他人代签")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="培训记录系他人代签")
     page.reload()
     assert "被撤销" in page.get_by_test_id("verify-state").inner_text()
     assert "培训记录系他人代签" in page.inner_text("main")

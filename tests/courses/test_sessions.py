@@ -489,7 +489,7 @@ def test_minimum_offline_hours_count_attended_session_hours():
     registered(second, trainee)
     services.session_check_in(user=trainee, session=second, token=current_token(second))
     assert credit_selectors.eligibility_for(trainee=trainee, programme=programme).met
-    assert credit_selectors.dashboard_for(trainee).offline_hours_total == Decimal("5.0")
+    assert credit_selectors.my_credits_for(trainee).offline_hours_total == Decimal("5.0")
 
 
 def test_the_offline_hours_ledger_is_append_only():

@@ -8,9 +8,11 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from courses.models import Competency
-from credits import selectors, services
+from credits import services
 from credits.choices import CertificateStatus
 from credits.models import Appointment
+from credits.posts import selectors as post_selectors
+from credits.posts import services as post_services
 from tests.courses.factories import CompetencyFactory
 from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator, with_admin_access
 
@@ -29,7 +31,7 @@ def setting():
 
 
 def appoint(actor, setting, **kwargs):
-    return services.appointment_create(
+    return post_services.appointment_create(
         actor=actor, trainee=setting["trainee"], post=setting["post"], street=setting["street"],
         start_date=date(2026, 12, 1), compound="信义坊小区", **kwargs,
     )  # fmt: skip
@@ -109,15 +111,15 @@ def test_post_holders_list_is_scoped_to_the_street_and_says_who_is_qualified(set
     appoint(registrar, setting)
     other_street = StreetFactory(name="米市巷街道")
     outsider = UserFactory(street=other_street)
-    services.appointment_create(
+    post_services.appointment_create(
         actor=registrar, trainee=outsider, post=setting["post"], street=other_street, start_date=date(2026, 12, 1),
         override_reason="试点",
     )  # fmt: skip
-    mine = list(selectors.appointments_visible_to(make_street_administrator(setting["street"])))
+    mine = list(post_selectors.appointments_visible_to(make_street_administrator(setting["street"])))
     assert [(a.trainee, a.qualified_now) for a in mine] == [(setting["trainee"], True)]
-    everyone = {a.trainee: a.qualified_now for a in selectors.appointments_visible_to(registrar)}
+    everyone = {a.trainee: a.qualified_now for a in post_selectors.appointments_visible_to(registrar)}
     assert everyone == {setting["trainee"]: True, outsider: False}
-    assert list(selectors.appointments_visible_to(UserFactory())) == []
+    assert list(post_selectors.appointments_visible_to(UserFactory())) == []
 
 
 def test_admin_post_holders_list_hides_other_streets(client, setting):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from courses.models import SessionAttendance, SessionRegistration
-from credits import reports
+from credits.reports import queries
 from tests.courses.factories import make_course, make_session
 from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator
 
@@ -85,7 +85,7 @@ def figures(rows):
 
 
 def test_registrar_sees_every_street_counted_by_hand(world):
-    assert figures(reports.attendance_by_session(viewer=world["registrar"])) == [
+    assert figures(queries.attendance_by_session(viewer=world["registrar"])) == [
         ("情景模拟（第2期）", 12, 2, 0, 0, 0, None),  # not held yet: no no-shows, no rate
         ("法规现场课（第1期）", 30, 4, 4, 1, 1, 75),  # 3 of 4 places came (a3 did not); a6 came without one
         ("法规现场课（第0期）", 20, 3, 1, 0, 2, 33),
@@ -93,26 +93,26 @@ def test_registrar_sees_every_street_counted_by_hand(world):
 
 
 def test_street_administrator_counts_only_their_streets_trainees(world):
-    assert figures(reports.attendance_by_session(viewer=world["admin_a"])) == [
+    assert figures(queries.attendance_by_session(viewer=world["admin_a"])) == [
         ("情景模拟（第2期）", 12, 1, 0, 0, 0, None),
         ("法规现场课（第1期）", 30, 3, 3, 1, 1, 67),  # a1, a2 of a1 a2 a3; a6 at the door: 2/3 = 67%
         ("法规现场课（第0期）", 20, 3, 1, 0, 2, 33),
     ]
     # Asking for street B narrows the registrar's view but never widens a street administrator's.
-    assert figures(reports.attendance_by_session(viewer=world["registrar"], street=world["b"]))[1] == (
+    assert figures(queries.attendance_by_session(viewer=world["registrar"], street=world["b"]))[1] == (
         "法规现场课（第1期）", 30, 1, 1, 0, 0, 100,
     )  # fmt: skip
 
 
 def test_filters_by_course_and_date_range(world):
     registrar, today = world["registrar"], timezone.localdate()
-    by_course = reports.attendance_by_session(viewer=registrar, course=world["mediation"])
+    by_course = queries.attendance_by_session(viewer=registrar, course=world["mediation"])
     assert [r.title for r in by_course] == ["情景模拟（第2期）"]
-    recent = reports.attendance_by_session(viewer=registrar, since=today - timedelta(days=20))
+    recent = queries.attendance_by_session(viewer=registrar, since=today - timedelta(days=20))
     assert [r.title for r in recent] == ["情景模拟（第2期）", "法规现场课（第1期）"]
-    older = reports.attendance_by_session(viewer=registrar, until=today - timedelta(days=20))
+    older = queries.attendance_by_session(viewer=registrar, until=today - timedelta(days=20))
     assert [r.title for r in older] == ["法规现场课（第0期）"]
-    one_day = reports.attendance_by_session(
+    one_day = queries.attendance_by_session(
         viewer=registrar,
         since=timezone.localtime(world["s1"].start).date(),
         until=timezone.localtime(world["s1"].start).date(),

@@ -44,7 +44,7 @@ def test_the_catalogue_is_read_once_then_served_from_the_cache(world):
     assert [c.candidate.code for c in catalogue.courses] == ["FG-01"]
 
 
-def test_publishing_a_new_requirement_shows_on_the_next_dashboard(client, world):
+def test_publishing_a_new_requirement_shows_on_the_next_my_credits_page(client, world):
     trainee = UserFactory(party="rc")
     client.force_login(trainee)
     assert "法规运用还差 2 学分" in client.get(reverse("credits_my_credits")).content.decode()

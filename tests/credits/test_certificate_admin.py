@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
-from credits import certificate_services as services
+from credits.certificates.services import approval, issuing
 from credits.choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus
 from credits.models import BulkIssueRun, Certificate, CertificateRequest
 from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator, with_admin_access
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def certificate(certified_world):
-    return services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    return issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 def test_registrar_lists_and_inspects_certificates_with_actions(client, certificate):
@@ -73,7 +73,7 @@ def test_manual_issue_form_shows_shortfalls_and_issues_when_met(client, certifie
 
 
 def test_approval_queue_approve_issues(client, certified_world):
-    request = services.certificate_request_create(
+    request = approval.certificate_request_create(
         holder=certified_world["trainee"], programme=certified_world["programme"]
     )
     client.force_login(with_admin_access(make_registrar()))
@@ -84,7 +84,7 @@ def test_approval_queue_approve_issues(client, certified_world):
 
 
 def test_trainee_cannot_reach_the_queue(client, certified_world):
-    services.certificate_request_create(holder=certified_world["trainee"], programme=certified_world["programme"])
+    approval.certificate_request_create(holder=certified_world["trainee"], programme=certified_world["programme"])
     client.force_login(with_admin_access(UserFactory()))
     assert client.get(reverse("credits_certificate_requests:index")).status_code in (302, 403)
     assert CertificateRequest.objects.get().status == CertificateRequestStatus.PENDING

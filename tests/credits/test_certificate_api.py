@@ -4,7 +4,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
-from credits import certificate_services as services
+from credits.certificates.services import issuing, revocation
 from tests.factories import make_registrar
 
 pytestmark = pytest.mark.django_db
@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def certificate(certified_world):
     cache.clear()
-    return services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    return issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 def test_json_has_status_and_only_the_masked_name(client, certificate):
@@ -28,7 +28,7 @@ def test_json_has_status_and_only_the_masked_name(client, certificate):
 
 
 def test_json_reflects_revocation_at_once(client, certificate):
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
     body = client.get(f"/api/v1/certificates/{certificate.verification_code}").json()
     assert body["state"] == "revoked" and body["revoked_reason"] == "冒名顶替" and body["revoked_on"]
 
@@ -62,6 +62,6 @@ def test_open_badge_credential_shape(client, certificate):
 
 
 def test_open_badge_status_reflects_revocation(client, certificate):
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
     badge = client.get(f"/api/v1/certificates/{certificate.verification_code}/credential.json").json()
     assert badge["credentialStatus"]["revoked"] is True and badge["credentialStatus"]["reason"] == "冒名顶替"

@@ -9,9 +9,10 @@ from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
-from credits import certificate_services as services
+from credits.certificates.services import bulk, files, issuing
 from credits.choices import BulkIssueStatus
 from credits.models import BulkIssueRun, Certificate, CertificateNumberCounter, Cohort
+from credits.services import CreditActionError
 from tests.factories import UserFactory, make_registrar, with_admin_access
 
 from .factories import give_credits
@@ -50,8 +51,8 @@ def _assert_complete(certificate: Certificate) -> None:
 @override_settings(CERTIFICATE_RENDER_WORKERS=2)
 def test_bulk_issue_renders_in_worker_processes_and_each_pdf_belongs_to_its_row(certified_world):
     _holders(certified_world, 9)
-    run = services.bulk_issue_run_start(actor=make_registrar(), programme=certified_world["programme"])
-    run = services.bulk_issue_run_execute(run=run)
+    run = bulk.bulk_issue_run_start(actor=make_registrar(), programme=certified_world["programme"])
+    run = bulk.bulk_issue_run_execute(run=run)
     assert run.status == BulkIssueStatus.DONE
     assert (run.total, run.processed, run.issued, run.skipped, run.failed) == (10, 10, 10, 0, 0)
     assert _serials() == list(range(1, 11))
@@ -62,16 +63,16 @@ def test_bulk_issue_renders_in_worker_processes_and_each_pdf_belongs_to_its_row(
 def test_progress_is_saved_with_each_batch(certified_world, monkeypatch):
     _holders(certified_world, 5)  # six with the world's trainee: batches of four, then two
     seen = []
-    original = services._bulk_issue_batch
+    original = bulk._bulk_issue_batch
 
     def spy(plans, **kwargs):
         run = BulkIssueRun.objects.get()
         seen.append((run.status, run.processed, run.issued))
         return original(plans, **kwargs)
 
-    monkeypatch.setattr(services, "_bulk_issue_batch", spy)
-    run = services.bulk_issue_run_start(actor=make_registrar(), programme=certified_world["programme"])
-    services.bulk_issue_run_execute(run=run)
+    monkeypatch.setattr(bulk, "_bulk_issue_batch", spy)
+    run = bulk.bulk_issue_run_start(actor=make_registrar(), programme=certified_world["programme"])
+    bulk.bulk_issue_run_execute(run=run)
     assert seen == [(BulkIssueStatus.RUNNING, 0, 0), (BulkIssueStatus.RUNNING, 4, 4)]
 
 
@@ -80,14 +81,14 @@ def test_a_run_killed_in_a_batch_leaves_no_certificate_number_or_file_of_it_and_
 ):
     _holders(certified_world, 5)
     stored = []
-    original_attach = services._pdf_attach
+    original_attach = files.pdf_attach
 
     def attach(certificate, data, digest):
         original_attach(certificate, data, digest)
         stored.append(certificate.pdf.name)
 
     inserts = {"count": 0}
-    original_after = services._after_insert
+    original_after = issuing.after_insert
 
     def after_insert(certificate, *, actor):
         original_after(certificate, actor=actor)
@@ -95,11 +96,11 @@ def test_a_run_killed_in_a_batch_leaves_no_certificate_number_or_file_of_it_and_
         if inserts["count"] == 5:  # the first row of the second batch is in; the worker dies before the commit
             raise Killed
 
-    monkeypatch.setattr(services, "_pdf_attach", attach)
-    monkeypatch.setattr(services, "_after_insert", after_insert)
-    run = services.bulk_issue_run_start(actor=make_registrar(), programme=certified_world["programme"])
+    monkeypatch.setattr(files, "pdf_attach", attach)
+    monkeypatch.setattr(issuing, "after_insert", after_insert)
+    run = bulk.bulk_issue_run_start(actor=make_registrar(), programme=certified_world["programme"])
     with pytest.raises(Killed):
-        services.bulk_issue_run_execute(run=run)
+        bulk.bulk_issue_run_execute(run=run)
 
     run.refresh_from_db()
     assert Certificate.objects.count() == 4 and _serials() == [1, 2, 3, 4]
@@ -112,8 +113,8 @@ def test_a_run_killed_in_a_batch_leaves_no_certificate_number_or_file_of_it_and_
     for certificate in Certificate.objects.all():
         _assert_complete(certificate)
 
-    monkeypatch.setattr(services, "_after_insert", original_after)
-    run = services.bulk_issue_run_execute(run=run)  # the retry
+    monkeypatch.setattr(issuing, "after_insert", original_after)
+    run = bulk.bulk_issue_run_execute(run=run)  # the retry
     assert run.status == BulkIssueStatus.DONE
     assert (run.total, run.processed, run.issued, run.skipped, run.failed) == (6, 6, 6, 0, 0)
     assert _serials() == [1, 2, 3, 4, 5, 6]
@@ -123,18 +124,18 @@ def test_a_run_killed_in_a_batch_leaves_no_certificate_number_or_file_of_it_and_
 
 def test_someone_issued_meanwhile_is_skipped_without_a_gap(certified_world, monkeypatch):
     holders = _holders(certified_world, 3)
-    original = services._bulk_still_current
+    original = bulk._bulk_still_current
     registrar = make_registrar()
 
     def meanwhile(plans):
-        monkeypatch.setattr(services, "_bulk_still_current", original)
+        monkeypatch.setattr(bulk, "_bulk_still_current", original)
         # Another registrar issued one of them after the run checked them (the counter lock is re-entrant here).
-        services.certificate_issue(holder=holders[1], programme=certified_world["programme"], actor=registrar)
+        issuing.certificate_issue(holder=holders[1], programme=certified_world["programme"], actor=registrar)
         return original(plans)
 
-    monkeypatch.setattr(services, "_bulk_still_current", meanwhile)
-    run = services.bulk_issue_run_start(actor=registrar, programme=certified_world["programme"])
-    run = services.bulk_issue_run_execute(run=run)
+    monkeypatch.setattr(bulk, "_bulk_still_current", meanwhile)
+    run = bulk.bulk_issue_run_start(actor=registrar, programme=certified_world["programme"])
+    run = bulk.bulk_issue_run_execute(run=run)
     assert (run.issued, run.skipped, run.failed) == (3, 1, 0)
     assert Certificate.objects.filter(holder=holders[1]).count() == 1
     assert _serials() == [1, 2, 3, 4]
@@ -142,17 +143,17 @@ def test_someone_issued_meanwhile_is_skipped_without_a_gap(certified_world, monk
 
 def test_a_conflict_inside_a_batch_rolls_it_back_and_its_holders_are_issued_one_by_one(certified_world, monkeypatch):
     holders = _holders(certified_world, 3)
-    original = services._bulk_still_current
+    original = bulk._bulk_still_current
     registrar = make_registrar()
 
     def blind(plans):
-        monkeypatch.setattr(services, "_bulk_still_current", original)
-        services.certificate_issue(holder=holders[0], programme=certified_world["programme"], actor=registrar)
+        monkeypatch.setattr(bulk, "_bulk_still_current", original)
+        issuing.certificate_issue(holder=holders[0], programme=certified_world["programme"], actor=registrar)
         return list(plans), []  # misses the certificate just issued: the unique constraint must stop the batch
 
-    monkeypatch.setattr(services, "_bulk_still_current", blind)
-    run = services.bulk_issue_run_start(actor=registrar, programme=certified_world["programme"])
-    run = services.bulk_issue_run_execute(run=run)
+    monkeypatch.setattr(bulk, "_bulk_still_current", blind)
+    run = bulk.bulk_issue_run_start(actor=registrar, programme=certified_world["programme"])
+    run = bulk.bulk_issue_run_execute(run=run)
     assert run.status == BulkIssueStatus.DONE and (run.issued, run.failed) == (4, 0)
     assert _serials() == [1, 2, 3, 4]
     assert Certificate.objects.filter(holder=holders[0]).count() == 1
@@ -166,9 +167,9 @@ def test_bulk_issue_for_a_cohort_issues_its_members_who_meet_the_programme_and_r
     outsider = _holders(certified_world, 1, prefix="外班")[0]
     cohort = Cohort.objects.create(name="2026年第3期小区专员岗前培训班", programme=certified_world["programme"])
     cohort.roster.set([*members, short])
-    run = services.bulk_issue_run_start(actor=make_registrar(), cohort=cohort)
+    run = bulk.bulk_issue_run_start(actor=make_registrar(), cohort=cohort)
     assert run.programme == certified_world["programme"] and run.cohort == cohort
-    run = services.bulk_issue_run_execute(run=run)
+    run = bulk.bulk_issue_run_execute(run=run)
     assert (run.total, run.issued, run.skipped) == (3, 2, 1)
     assert set(Certificate.objects.values_list("holder", flat=True)) == {m.pk for m in members}
     assert not Certificate.objects.filter(holder__in=[short, outsider, certified_world["trainee"]]).exists()
@@ -181,7 +182,7 @@ def test_a_cohort_member_of_another_party_is_skipped_with_a_reason(certified_wor
     other.save()
     cohort = Cohort.objects.create(name="混合班", programme=certified_world["programme"])
     cohort.roster.set([other])
-    run = services.bulk_issue_run_execute(run=services.bulk_issue_run_start(actor=make_registrar(), cohort=cohort))
+    run = bulk.bulk_issue_run_execute(run=bulk.bulk_issue_run_start(actor=make_registrar(), cohort=cohort))
     assert (run.issued, run.skipped) == (0, 1) and "物业0" in run.messages[0]
 
 
@@ -190,8 +191,8 @@ def test_a_cohort_run_refuses_a_programme_that_is_not_the_cohorts(certified_worl
 
     other = make_programme(title="业委会委员履职培训", slug="committee")
     cohort = Cohort.objects.create(name="一期", programme=certified_world["programme"])
-    with pytest.raises(services.CreditActionError) as error:
-        services.bulk_issue_run_start(actor=make_registrar(), cohort=cohort, programme=other)
+    with pytest.raises(CreditActionError) as error:
+        bulk.bulk_issue_run_start(actor=make_registrar(), cohort=cohort, programme=other)
     assert error.value.code == "invalid" and not BulkIssueRun.objects.exists()
 
 
@@ -242,6 +243,6 @@ def test_street_administrators_cannot_start_a_bulk_issue(client, certified_world
     assert client.get(reverse("credits_bulk_issues:add")).status_code in (302, 403)
     response = client.post(reverse("credits_bulk_issues:add"), {"issue_for": "cohort", "cohort": cohort.pk})
     assert response.status_code in (302, 403) and not BulkIssueRun.objects.exists()
-    with pytest.raises(services.CreditActionError) as error:
-        services.bulk_issue_run_start(actor=admin, cohort=cohort)
+    with pytest.raises(CreditActionError) as error:
+        bulk.bulk_issue_run_start(actor=admin, cohort=cohort)
     assert error.value.code == "not_allowed"

@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import connection, transaction
 
-from credits import certificate_services as services
+from credits.certificates.services import issuing, numbering
 from credits.models import Certificate, CertificateNumberCounter
 from tests.courses.factories import CompetencyFactory
 from tests.factories import UserFactory
@@ -33,7 +33,7 @@ def test_numbers_allocated_from_threads_have_no_duplicates_or_gaps_despite_rollb
             for attempt in range(10):
                 try:
                     with transaction.atomic():
-                        number = services.certificate_number_allocate(year=2031)
+                        number = numbering.certificate_number_allocate(year=2031)
                         if (worker + attempt) % 4 == 0:
                             raise Rollback  # the certificate failed: its number must be handed out again
                         numbers.append(number)
@@ -61,7 +61,7 @@ def test_certificates_issued_from_threads_are_numbered_without_duplicates_or_gap
 
     def work(holder):
         try:
-            services.certificate_issue(holder=holder, programme=programme)
+            issuing.certificate_issue(holder=holder, programme=programme)
         except Exception as error:
             errors.append(error)
         finally:

@@ -7,9 +7,9 @@ import pytest
 from django.test import override_settings
 from pypdf import PdfReader
 
-from credits import certificate_pdf
-from credits import certificate_services as services
-from credits.certificate_selectors import certificate_settings
+from credits.certificates import pdf as certificate_pdf
+from credits.certificates.selectors import certificate_settings
+from credits.certificates.services import issuing
 from tests.factories import UserFactory
 
 from .factories import give_credits
@@ -24,11 +24,11 @@ def _text(data: bytes) -> str:
 def _issue(world, name):
     holder = UserFactory(real_name=name)
     give_credits(holder, world["fg"], "2.5")
-    return services.certificate_issue(holder=holder, programme=world["programme"])
+    return issuing.certificate_issue(holder=holder, programme=world["programme"])
 
 
 def test_text_layer_has_name_number_programme_dates_and_credits(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     text = _text(certificate.pdf.read()).replace(" ", "")
     for expected in [
         "张晓明",
@@ -53,14 +53,14 @@ def test_a_name_containing_html_prints_as_text(certified_world):
 
 
 def test_metadata_title_and_author(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     meta = PdfReader(io.BytesIO(certificate.pdf.read())).metadata
     assert "小区专员岗前培训" in meta.title and "张晓明" in meta.title
     assert meta.author == "杭州市拱墅区三方学院"
 
 
 def test_one_a4_landscape_page_under_300_kb(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     data = certificate.pdf.read()
     page = PdfReader(io.BytesIO(data)).pages
     assert len(page) == 1
@@ -71,7 +71,7 @@ def test_one_a4_landscape_page_under_300_kb(certified_world):
 
 @override_settings(WAGTAILADMIN_BASE_URL="https://xueyuan.example.cn")
 def test_qr_code_encodes_the_absolute_verification_url_printed_beside_it(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     url = certificate_pdf.verification_url(certificate.verification_code)
     assert url == f"https://xueyuan.example.cn/verify/{certificate.verification_code_display}/"
     assert url in _text(certificate.pdf.read()).replace(" ", "")
@@ -82,7 +82,7 @@ def test_qr_code_encodes_the_absolute_verification_url_printed_beside_it(certifi
 
 
 def test_transcript_lists_courses_credits_and_certificates(client, certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     client.force_login(certified_world["trainee"])
     response = client.get("/credits/transcript.pdf")
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -1,12 +1,12 @@
 """A graduate waiting for a certificate that needs a registrar's approval: what they see, the registrar's visible
-approve buttons, and the text message once it is issued. Also the dashboard's progress figure for the whole
+approve buttons, and the text message once it is issued. Also 我的学分's progress figure for the whole
 programme (issue 15)."""
 
 import pytest
 from django.urls import reverse
 
 from academy.sms import ConsoleSMSSender
-from credits import certificate_services as services
+from credits.certificates.services import approval, issuing
 from credits.choices import CertificateRequestStatus, IssueMode
 from credits.models import CertificateRequest
 from tests.factories import UserFactory, make_registrar, with_admin_access
@@ -22,11 +22,11 @@ def waiting(certified_world):
     programme = certified_world["programme"]
     programme.issue_mode = IssueMode.APPROVAL
     programme.save()
-    services.certificates_check_for(holder=certified_world["trainee"])
+    approval.certificates_check_for(holder=certified_world["trainee"])
     return {**certified_world, "request": CertificateRequest.objects.get()}
 
 
-def test_dashboard_says_the_certificate_is_pending_review_and_what_happens_next(client, waiting):
+def test_my_credits_says_the_certificate_is_pending_review_and_what_happens_next(client, waiting):
     client.force_login(waiting["trainee"])
     body = client.get(reverse("credits_my_credits")).content.decode()
     assert 'data-testid="certificate-pending"' in body
@@ -74,14 +74,14 @@ def test_a_certificate_issued_without_a_pending_request_sends_no_approval_text(
 ):
     ConsoleSMSSender.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+        issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     assert [message for message in ConsoleSMSSender.outbox if message.purpose == "certificate_issued"] == []
 
 
 def test_a_declined_request_sends_no_text(waiting, django_capture_on_commit_callbacks):
     ConsoleSMSSender.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        services.certificate_request_decline(actor=make_registrar(), request=waiting["request"], reason="资料不全")
+        approval.certificate_request_decline(actor=make_registrar(), request=waiting["request"], reason="资料不全")
     assert ConsoleSMSSender.outbox == []
 
 
@@ -100,7 +100,7 @@ def test_queue_rows_show_labelled_approve_and_decline_buttons(client, waiting):
 
 def test_decided_rows_show_no_decision_buttons(client, waiting):
     request = waiting["request"]
-    services.certificate_request_decline(actor=make_registrar(), request=request, reason="资料不全")
+    approval.certificate_request_decline(actor=make_registrar(), request=request, reason="资料不全")
     client.force_login(with_admin_access(make_registrar()))
     body = client.get(reverse("credits_certificate_requests:index")).content.decode()
     assert f"request-approve-{request.pk}" not in body

@@ -5,7 +5,7 @@ from datetime import date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from credits import certificate_rules as r
+from credits.certificates import rules as r
 
 
 def test_new_codes_are_16_crockford_symbols_and_differ():

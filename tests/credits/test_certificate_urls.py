@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 from django.urls import reverse
 
-from credits import certificate_pdf
+from credits.certificates import pdf as certificate_pdf
 from credits.models import Certificate
 from tests.factories import make_registrar, with_admin_access
 
@@ -54,9 +54,9 @@ def test_configured_base_url_is_printed_whatever_host_the_registrar_used(client,
 
 
 def test_credential_json_uses_the_served_address(client, certified_world):
-    from credits import certificate_services as services
+    from credits.certificates.services import issuing
 
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     credential = client.get(
         f"/api/v1/certificates/{certificate.verification_code}/credential.json", HTTP_HOST=LAN
     ).json()

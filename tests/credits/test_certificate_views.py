@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.test import override_settings
 from django.utils import timezone
 
-from credits import certificate_services as services
+from credits.certificates.services import issuing, revocation
 from tests.factories import StreetFactory, UserFactory, make_editor, make_registrar, make_street_administrator
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def certificate(certified_world):
-    return services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    return issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 def verify(client, code, **extra):
@@ -40,7 +40,7 @@ def test_code_is_found_in_lower_case_and_with_crockford_typos(client, certificat
 
 def test_expired_certificate_says_so_with_the_date(client, certified_world):
     # Issued (backdated) more than three years ago: an issued certificate's dates cannot be edited afterwards.
-    certificate = services.certificate_issue(
+    certificate = issuing.certificate_issue(
         holder=certified_world["trainee"],
         programme=certified_world["programme"],
         issued_on=timezone.localdate() - timedelta(days=3 * 366 + 3),
@@ -51,7 +51,7 @@ def test_expired_certificate_says_so_with_the_date(client, certified_world):
 
 
 def test_revoked_certificate_shows_date_and_reason_at_once(client, certificate):
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="<i>冒名顶替</i>")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="<i>冒名顶替</i>")
     body = verify(client, certificate.verification_code_display).content.decode()
     assert "被撤销" in body and "&lt;i&gt;冒名顶替&lt;/i&gt;" in body and "<i>冒名顶替" not in body
 
@@ -66,7 +66,7 @@ def test_name_with_html_is_escaped_on_the_page(client, certified_world):
 
     holder = UserFactory(real_name="<script>x</script>")
     give_credits(holder, certified_world["fg"], "2.0")
-    certificate = services.certificate_issue(holder=holder, programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=holder, programme=certified_world["programme"])
     body = verify(client, certificate.verification_code_display).content.decode()
     assert "<script>x" not in body and "&lt;*&gt;" in body
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from academy.sms import ConsoleSMSSender
-from credits import certificate_services as services
+from credits.certificates.services import approval, bulk, issuing, reminders, revocation
 from credits.choices import BulkIssueStatus, CertificateRequestStatus, CertificateStatus, IssueMode
 from credits.models import Certificate, CertificateReminder, CertificateRequest
 from credits.services import CreditActionError
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_issue_numbers_snapshots_and_stores_the_pdf_privately(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     year = timezone.localdate().year
     assert certificate.number == f"拱三方证〔{year}〕第000001号"
     assert certificate.holder_name == "张晓明" and certificate.programme_title == "小区专员岗前培训"
@@ -38,10 +38,10 @@ def test_issue_numbers_snapshots_and_stores_the_pdf_privately(certified_world):
 
 
 def test_second_certificate_takes_the_next_number(certified_world):
-    first = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    first = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     other = UserFactory(real_name="李秀英")
     give_credits(other, certified_world["fg"], "2.0")
-    second = services.certificate_issue(holder=other, programme=certified_world["programme"])
+    second = issuing.certificate_issue(holder=other, programme=certified_world["programme"])
     assert first.number.endswith("第000001号") and second.number.endswith("第000002号")
 
 
@@ -50,7 +50,7 @@ def test_holder_without_real_name_is_refused_with_the_reason(certified_world):
     trainee.real_name = ""
     trainee.save()
     with pytest.raises(CreditActionError) as error:
-        services.certificate_issue(holder=trainee, programme=certified_world["programme"])
+        issuing.certificate_issue(holder=trainee, programme=certified_world["programme"])
     assert error.value.code == "no_real_name" and "真实姓名" in error.value.message
     assert not Certificate.objects.exists()
 
@@ -58,15 +58,15 @@ def test_holder_without_real_name_is_refused_with_the_reason(certified_world):
 def test_holder_who_does_not_meet_the_programme_is_refused_with_shortfalls(certified_world):
     newcomer = UserFactory(real_name="陈美华")
     with pytest.raises(CreditActionError) as error:
-        services.certificate_issue(holder=newcomer, programme=certified_world["programme"])
+        issuing.certificate_issue(holder=newcomer, programme=certified_world["programme"])
     assert error.value.code == "not_eligible" and error.value.shortfalls
     assert not Certificate.objects.exists()
 
 
 def test_the_same_programme_period_cannot_be_issued_twice(certified_world):
-    services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     with pytest.raises(CreditActionError) as error:
-        services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+        issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     assert error.value.code == "already_issued"
     assert Certificate.objects.count() == 1
 
@@ -80,29 +80,29 @@ def test_database_refuses_a_second_unrevoked_first_certificate(certified_world):
 
 
 def test_revoke_without_reason_is_refused_and_changes_nothing(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     with pytest.raises(CreditActionError):
-        services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="  ")
+        revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="  ")
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID
 
 
 def test_only_registrars_revoke(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     with pytest.raises(CreditActionError):
-        services.certificate_revoke(actor=certified_world["trainee"], certificate=certificate, reason="x")
+        revocation.certificate_revoke(actor=certified_world["trainee"], certificate=certificate, reason="x")
 
 
 def test_revoke_and_reinstate_are_audited_state_changes(certified_world):
     registrar = make_registrar()
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
-    services.certificate_revoke(actor=registrar, certificate=certificate, reason="冒名顶替")
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    revocation.certificate_revoke(actor=registrar, certificate=certificate, reason="冒名顶替")
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.REVOKED and certificate.revoked_by == registrar
     assert certificate.revoked_reason == "冒名顶替" and certificate.revoked_at is not None
     with pytest.raises(CreditActionError):
-        services.certificate_reinstate(actor=registrar, certificate=certificate, reason="")
-    services.certificate_reinstate(actor=registrar, certificate=certificate, reason="核查后系误撤")
+        revocation.certificate_reinstate(actor=registrar, certificate=certificate, reason="")
+    revocation.certificate_reinstate(actor=registrar, certificate=certificate, reason="核查后系误撤")
     certificate.refresh_from_db()
     assert certificate.status == CertificateStatus.VALID and certificate.revoked_at is None
     actions = list(ModelLogEntry.objects.filter(object_id=str(certificate.pk)).values_list("action", flat=True))
@@ -112,14 +112,14 @@ def test_revoke_and_reinstate_are_audited_state_changes(certified_world):
 
 
 def test_revoked_certificate_is_not_reissued_automatically(certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
-    assert services.certificates_check_for(holder=certified_world["trainee"]) == []
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
+    assert approval.certificates_check_for(holder=certified_world["trainee"]) == []
     assert Certificate.objects.count() == 1
 
 
 def test_automatic_issue_after_credits_change(certified_world):
-    issued = services.certificates_check_for(holder=certified_world["trainee"])
+    issued = approval.certificates_check_for(holder=certified_world["trainee"])
     assert len(issued) == 1 and issued[0].issued_by is None
 
 
@@ -135,7 +135,7 @@ def test_automatic_issue_reads_the_holders_record_once_and_issues_what_it_read(c
         return original(**kwargs)
 
     monkeypatch.setattr(selectors, "trainee_facts", counted)
-    issued = services.certificates_check_for(holder=certified_world["trainee"])
+    issued = approval.certificates_check_for(holder=certified_world["trainee"])
     assert len(issued) == 1
     assert reads == [certified_world["trainee"].pk]
     assert issued[0].credits_snapshot == [{"competency": "法规运用", "code": "FG", "credits": "3"}]
@@ -144,7 +144,7 @@ def test_automatic_issue_reads_the_holders_record_once_and_issues_what_it_read(c
 def test_a_manual_issue_still_judges_the_holder_itself(certified_world):
     trainee = UserFactory(real_name="李秀英")
     with pytest.raises(CreditActionError) as refused:
-        services.certificate_issue(holder=trainee, programme=certified_world["programme"])
+        issuing.certificate_issue(holder=trainee, programme=certified_world["programme"])
     assert refused.value.code == "not_eligible"
 
 
@@ -152,24 +152,24 @@ def test_approval_programme_queues_a_request_instead(certified_world):
     programme = certified_world["programme"]
     programme.issue_mode = IssueMode.APPROVAL
     programme.save()
-    assert services.certificates_check_for(holder=certified_world["trainee"]) == []
-    services.certificates_check_for(holder=certified_world["trainee"])
+    assert approval.certificates_check_for(holder=certified_world["trainee"]) == []
+    approval.certificates_check_for(holder=certified_world["trainee"])
     request = CertificateRequest.objects.get()
     assert request.status == CertificateRequestStatus.PENDING
     registrar = make_registrar()
-    certificate = services.certificate_request_approve(actor=registrar, request=request)
+    certificate = approval.certificate_request_approve(actor=registrar, request=request)
     request.refresh_from_db()
     assert request.status == CertificateRequestStatus.ISSUED and request.certificate == certificate
     assert certificate.issued_by == registrar
 
 
 def test_decline_needs_a_reason(certified_world):
-    request = services.certificate_request_create(
+    request = approval.certificate_request_create(
         holder=certified_world["trainee"], programme=certified_world["programme"]
     )
     with pytest.raises(CreditActionError):
-        services.certificate_request_decline(actor=make_registrar(), request=request, reason="")
-    services.certificate_request_decline(actor=make_registrar(), request=request, reason="资料不全")
+        approval.certificate_request_decline(actor=make_registrar(), request=request, reason="")
+    approval.certificate_request_decline(actor=make_registrar(), request=request, reason="资料不全")
     request.refresh_from_db()
     assert request.status == CertificateRequestStatus.DECLINED
 
@@ -213,8 +213,8 @@ def test_reminders_are_sent_once_by_sms_and_email(certified_world):
     certificate = _expiring(certified_world, days_left=25)
     trainee = certified_world["trainee"]
     ConsoleSMSSender.outbox.clear()
-    assert services.certificate_reminders_send().sent == 1
-    assert services.certificate_reminders_send().sent == 0
+    assert reminders.certificate_reminders_send().sent == 1
+    assert reminders.certificate_reminders_send().sent == 0
     assert CertificateReminder.objects.get().days_before == 30
     assert len(mail.outbox) == 1 and len(ConsoleSMSSender.outbox) == 1
     assert certificate.number in ConsoleSMSSender.outbox[0].text
@@ -232,20 +232,20 @@ def test_reminder_command_runs(certified_world, capsys):
 def test_renewal_needs_continuing_credits_then_issues_a_certificate_that_renews_the_old(certified_world):
     old = _expiring(certified_world, days_left=60, renewal="2.0")
     with pytest.raises(CreditActionError) as error:
-        services.certificate_renew(certificate=old)
+        issuing.certificate_renew(certificate=old)
     assert error.value.code == "not_eligible"
     give_credits(certified_world["trainee"], certified_world["fg"], "2.0")
-    new = services.certificate_renew(certificate=old)
+    new = issuing.certificate_renew(certificate=old)
     assert new.renews == old and new.valid_until > old.valid_until
     assert new.issued_on == timezone.localdate()
     with pytest.raises(CreditActionError):
-        services.certificate_renew(certificate=old)
+        issuing.certificate_renew(certificate=old)
 
 
 def test_renewal_happens_automatically_when_credits_arrive(certified_world):
     old = _expiring(certified_world, days_left=60, renewal="1.0")
     give_credits(certified_world["trainee"], certified_world["fg"], "1.0")
-    issued = services.certificates_check_for(holder=certified_world["trainee"])
+    issued = approval.certificates_check_for(holder=certified_world["trainee"])
     assert [c.renews for c in issued] == [old]
 
 
@@ -256,8 +256,8 @@ def test_bulk_issue_counts_issued_and_skipped(certified_world):
     give_credits(UserFactory(real_name=""), fg, "2.0")  # no real name: skipped with a message
     give_credits(UserFactory(real_name="差一点"), fg, "0.5")  # not eligible: skipped
     registrar = make_registrar()
-    run = services.bulk_issue_run_start(actor=registrar, programme=certified_world["programme"])
-    services.bulk_issue_run_execute(run=run)
+    run = bulk.bulk_issue_run_start(actor=registrar, programme=certified_world["programme"])
+    bulk.bulk_issue_run_execute(run=run)
     run.refresh_from_db()
     assert run.status == BulkIssueStatus.DONE
     assert (run.total, run.processed, run.issued, run.skipped, run.failed) == (6, 6, 4, 2, 0)

@@ -12,7 +12,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from credits import certificate_services as services
+from credits.certificates.services import issuing
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +63,7 @@ def guess_masked_name(badge: dict, masked: str) -> tuple[str | None, float]:
 @pytest.fixture
 def badge(client, certified_world):
     cache.clear()
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     response = client.get(f"/api/v1/certificates/{certificate.verification_code_display}/credential.json")
     assert response.status_code == 200
     return json.loads(response.content)

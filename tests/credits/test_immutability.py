@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from credits import certificate_services
+from credits.certificates.services import issuing, revocation
 from credits.choices import CertificateStatus
 from credits.models import (
     Certificate,
@@ -22,9 +22,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def certificate(certified_world):
-    return certificate_services.certificate_issue(
-        holder=certified_world["trainee"], programme=certified_world["programme"]
-    )
+    return issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 @pytest.fixture
@@ -125,7 +123,7 @@ def test_status_revocation_and_pdf_fields_may_still_change(certificate):
     certificate.save()
     from tests.factories import make_registrar
 
-    certificate_services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="测试")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="测试")
     assert Certificate.objects.get(pk=certificate.pk).status == CertificateStatus.REVOKED
 
 

@@ -13,7 +13,7 @@ from django.core.files.storage import storages
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from credits import certificate_services as services
+from credits.certificates.services import files, issuing, revocation
 from credits.models import Certificate
 from tests.academy.conftest import settings_for_env  # noqa: F401 (the S3 fixture builds its settings with it)
 from tests.academy.test_object_storage import BUCKET, keys, s3, s3_endpoint  # noqa: F401 (fixtures)
@@ -60,9 +60,9 @@ def killed_mid_issue(certified_world, monkeypatch) -> None:
         raise SystemExit("SIGKILL")
 
     with monkeypatch.context() as patch, pytest.raises(SystemExit):
-        patch.setattr(services, "_pdfs_discard", lambda certificates: None)
-        patch.setattr(services, "_after_insert", killed)
-        services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+        patch.setattr(files, "pdfs_discard", lambda certificates: None)
+        patch.setattr(issuing, "after_insert", killed)
+        issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 def test_pdf_left_by_a_worker_killed_mid_issue_is_swept_once_old_and_the_issued_one_kept(
@@ -74,7 +74,7 @@ def test_pdf_left_by_a_worker_killed_mid_issue_is_swept_once_old_and_the_issued_
     assert not Certificate.objects.exists() and orphan_name.startswith("certificates/")
     assert "0 orphaned certificate file(s) deleted" in sweep()  # young: it might still be committed
 
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     age(storage, orphan_name, hours_old=25)
     age(storage, certificate.pdf.name, hours_old=25)
     size = storage.size(orphan_name)
@@ -87,7 +87,7 @@ def test_pdf_left_by_a_worker_killed_mid_issue_is_swept_once_old_and_the_issued_
 
 
 def test_only_old_unreferenced_files_under_certificates_are_deleted(storage, certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     age(storage, certificate.pdf.name, hours_old=24 * 400)
     old = put(storage, "certificates/2025/old-orphan.pdf", hours_old=30)
     deep = put(storage, "certificates/2024/imported/deep-orphan.pdf", hours_old=30)
@@ -124,10 +124,10 @@ def test_dry_run_lists_and_deletes_nothing(storage):
 
 
 def test_pdf_of_a_deleted_account_whose_removal_never_ran_is_swept(storage, certified_world):
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     name = certificate.pdf.name
     # The removal waits for the commit (on_commit); here the process dies before running it.
-    services.certificates_revoke_for_deleted_account(holder=certified_world["trainee"])
+    revocation.certificates_revoke_for_deleted_account(holder=certified_world["trainee"])
     certificate.refresh_from_db()
     assert certificate.pdf.name == "" and storage.exists(name)
     age(storage, name, hours_old=30)
@@ -164,7 +164,7 @@ def test_older_than_must_be_a_positive_number_of_hours(storage, value):
 
 
 def test_on_s3_only_old_orphans_under_the_private_certificates_prefix_are_deleted(s3, certified_world):  # noqa: F811
-    certificate = services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
     private = storages["private"]
     orphan = private.save("certificates/2025/orphan.pdf", ContentFile(ORPHAN))
     deep = private.save("certificates/2024/imported/deep.pdf", ContentFile(ORPHAN))
@@ -174,13 +174,13 @@ def test_on_s3_only_old_orphans_under_the_private_certificates_prefix_are_delete
     everything = keys(s3)
 
     # Just stored: young, whatever references them.
-    assert services.certificate_orphan_files_sweep(older_than=timedelta(hours=24)).files == []
+    assert files.certificate_orphan_files_sweep(older_than=timedelta(hours=24)).files == []
     later = timezone.now() + timedelta(hours=25)
-    listed = services.certificate_orphan_files_sweep(older_than=timedelta(hours=24), now=later, dry_run=True)
+    listed = files.certificate_orphan_files_sweep(older_than=timedelta(hours=24), now=later, dry_run=True)
     assert sorted(stored.name for stored in listed.files) == sorted([orphan, deep])
     assert listed.bytes == 2 * len(ORPHAN) and keys(s3) == everything
 
-    swept = services.certificate_orphan_files_sweep(older_than=timedelta(hours=24), now=later)
+    swept = files.certificate_orphan_files_sweep(older_than=timedelta(hours=24), now=later)
 
     assert sorted(stored.name for stored in swept.files) == sorted([orphan, deep]) and swept.failed == []
     assert keys(s3) == sorted(set(everything) - {f"private/{orphan}", f"private/{deep}"})

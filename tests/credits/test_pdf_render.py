@@ -8,7 +8,7 @@ import signal
 
 from pypdf import PdfReader
 
-from credits.pdf_render import PdfRenderer
+from credits.certificates.render import PdfRenderer
 
 HTML = (
     '<html><head><meta charset="utf-8"></head><body style="font-family: \'Noto Serif CJK SC\'"><p>{}</p></body></html>'

@@ -9,9 +9,12 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from credits import reports, rules, selectors, services
+from credits import rules, services
 from credits.choices import CertificateStatus
 from credits.models import Appointment
+from credits.posts import selectors as post_selectors
+from credits.posts import services as post_services
+from credits.reports import queries
 from tests.courses.factories import CompetencyFactory
 from tests.factories import StreetFactory, UserFactory, make_registrar
 
@@ -73,14 +76,14 @@ def test_street_report_and_appointment_check_agree_for_every_standing(world, sit
     trainee = UserFactory(street=street, party="rc")
     set_up(world, trainee)
 
-    (row,) = reports.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
+    (row,) = queries.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
     in_report = [standing for standing in S.ORDER if row.count(standing)]
-    standing = selectors.post_standing(trainee=trainee, post=world["post"])
+    standing = post_selectors.post_standing(trainee=trainee, post=world["post"])
     assert in_report == [expected]
     assert standing.standing == expected
 
     try:
-        services.appointment_create(
+        post_services.appointment_create(
             actor=world["registrar"], trainee=trainee, post=world["post"], street=street, start_date=date(2026, 12, 7)
         )
         appointed = True
@@ -97,9 +100,9 @@ def test_pending_certificate_is_named_and_not_counted_as_qualified(world):
     pending, holder = UserFactory(street=street, party="rc"), UserFactory(street=street, party="rc")
     _meets(world, pending)
     make_certificate(holder, world["programme"])
-    (row,) = reports.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
+    (row,) = queries.qualification_by_street(viewer=world["registrar"], street=street, post=world["post"])
     assert (row.trainees, row.qualified, row.requirements_met, row.qualified_percent) == (2, 1, 1, 50)
-    standing = selectors.post_standing(trainee=pending, post=world["post"])
+    standing = post_selectors.post_standing(trainee=pending, post=world["post"])
     assert standing.shortfalls == ["已达到《小区专员岗前培训》结业标准，但证书尚未签发。"]
 
 

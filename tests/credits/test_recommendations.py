@@ -1,5 +1,5 @@
 """Recommendations that close shortfalls: the smallest set of courses, property-tested against brute force, and
-shown on the dashboard and on the programme page."""
+shown on 我的学分 and on the programme page."""
 
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from credits import rules
+from credits import recommendations, rules
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.factories import UserFactory
 
@@ -19,7 +19,7 @@ D = Decimal
 
 
 def candidate(course_id, credits, *, competency=1, hours="0", offline=False, enrolled=False, required=False):
-    return rules.CandidateCourse(
+    return recommendations.CandidateCourse(
         course_id=course_id,
         title=f"课程{course_id}",
         code=f"FG-{course_id:02d}",
@@ -36,7 +36,7 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
 
 def session(session_id, course_id, *, hours="3", days=1, places=10, booked=False, required=False):
-    return rules.CandidateSession(
+    return recommendations.CandidateSession(
         session_id=session_id,
         course_id=course_id,
         title=f"班次{session_id}",
@@ -58,7 +58,7 @@ candidates_strategy = st.lists(st.tuples(credit_values, st.booleans(), st.boolea
 @settings(max_examples=150, deadline=None)
 @given(candidates_strategy, st.integers(1, 60).map(lambda tenths: D(tenths) / 10))
 def test_chosen_set_closes_the_shortfall_and_no_smaller_set_would(pool, need):
-    chosen, closes = rules.smallest_closing_set(pool, need)
+    chosen, closes = recommendations.smallest_closing_set(pool, need)
     total = sum((c.credits for c in chosen), rules.ZERO)
     possible = sum((c.credits for c in pool), rules.ZERO) >= need
     assert closes == possible
@@ -85,7 +85,7 @@ def test_chosen_set_closes_the_shortfall_and_no_smaller_set_would(pool, need):
     st.integers(1, 200).map(lambda tenths: D(tenths) / 10),
 )
 def test_beyond_twelve_candidates_the_fallback_still_takes_the_fewest_courses(pool, need):
-    chosen, closes = rules.smallest_closing_set(pool, need)
+    chosen, closes = recommendations.smallest_closing_set(pool, need)
     if not closes:
         assert sum((c.credits for c in pool), rules.ZERO) < need
         return
@@ -101,17 +101,17 @@ def test_required_then_enrolled_courses_are_preferred_among_equally_small_sets()
         candidate(3, "1.0", required=True),
         candidate(4, "2.0"),
     ]
-    chosen, _closes = rules.smallest_closing_set(pool, D("1.5"))
+    chosen, _closes = recommendations.smallest_closing_set(pool, D("1.5"))
     assert [c.course_id for c in chosen] == [4]  # one course beats two
-    chosen, _closes = rules.smallest_closing_set(pool, D("1.0"))
+    chosen, _closes = recommendations.smallest_closing_set(pool, D("1.0"))
     assert [c.course_id for c in chosen] == [3]  # required first
-    chosen, _closes = rules.smallest_closing_set([c for c in pool if c.course_id != 3], D("1.0"))
+    chosen, _closes = recommendations.smallest_closing_set([c for c in pool if c.course_id != 3], D("1.0"))
     assert [c.course_id for c in chosen] == [2]  # then a course already started
 
 
 def test_least_extra_credit_breaks_the_remaining_ties():
     pool = [candidate(1, "2.0"), candidate(2, "1.5")]
-    chosen, _closes = rules.smallest_closing_set(pool, D("1.5"))
+    chosen, _closes = recommendations.smallest_closing_set(pool, D("1.5"))
     assert [c.course_id for c in chosen] == [2]
 
 
@@ -133,8 +133,8 @@ def test_recommend_names_courses_per_shortfall_and_sessions_for_offline_hours():
         candidate(5, "1.0", competency=3, hours="4", offline=True),
     ]
     sessions = [session(1, 5, hours="3", days=2), session(2, 7, hours="1", days=1), session(3, 8, hours="4", days=9)]
-    recommendations = rules.recommend(eligibility, pool, sessions)
-    by_kind = {item.shortfall.kind: item for item in recommendations}
+    result = recommendations.recommend(eligibility, pool, sessions)
+    by_kind = {item.shortfall.kind: item for item in result}
     assert {c.course_id for c in by_kind["competency"].courses} in ({1, 2}, {1, 3})
     assert [c.course_id for c in by_kind["course"].courses] == [9]
     hours = by_kind["offline_hours"]
@@ -152,7 +152,7 @@ def test_a_shortfall_no_course_can_close_says_so():
         total_credits=D("0"), window_months=24, minimums=(rules.CompetencyMinimum(1, "法规运用", D("5.0")),)
     )
     eligibility = rules.evaluate(requirements, rules.Facts())
-    (recommendation,) = rules.recommend(eligibility, [candidate(1, "1.0")])
+    (recommendation,) = recommendations.recommend(eligibility, [candidate(1, "1.0")])
     assert not recommendation.closes and [c.course_id for c in recommendation.courses] == [1]
 
 
@@ -201,7 +201,7 @@ def distinct_course_subsets(pool, size):
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(session_pools(), st.integers(1, 80).map(lambda tenths: D(tenths) / 10))
 def test_chosen_sessions_close_the_hours_and_no_smaller_set_would(pool, need):
-    booked, chosen, closes = rules.smallest_session_set(pool, need)
+    booked, chosen, closes = recommendations.smallest_session_set(pool, need)
     assert set(booked) == {s for s in pool if s.booked}
     remaining = need - hours_of(booked)
     if remaining <= 0:
@@ -235,7 +235,7 @@ def test_chosen_sessions_close_the_hours_and_no_smaller_set_would(pool, need):
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(session_pools(max_size=30), st.integers(1, 200).map(lambda tenths: D(tenths) / 10))
 def test_beyond_twelve_sessions_the_fallback_still_takes_the_fewest(pool, need):
-    booked, chosen, closes = rules.smallest_session_set(pool, need)
+    booked, chosen, closes = recommendations.smallest_session_set(pool, need)
     remaining = need - hours_of(booked)
     if remaining <= 0 or not closes:
         return
@@ -255,27 +255,27 @@ def test_sessions_of_required_courses_then_the_soonest_win_ties():
         session(2, 2, hours="3", days=5, required=True),
         session(3, 3, hours="3", days=2),
     ]
-    _booked, chosen, _closes = rules.smallest_session_set(pool, D("3"))
+    _booked, chosen, _closes = recommendations.smallest_session_set(pool, D("3"))
     assert [s.session_id for s in chosen] == [2]  # required beats sooner
-    _booked, chosen, _closes = rules.smallest_session_set([pool[0], pool[2]], D("3"))
+    _booked, chosen, _closes = recommendations.smallest_session_set([pool[0], pool[2]], D("3"))
     assert [s.session_id for s in chosen] == [1]  # then the soonest
-    _booked, chosen, _closes = rules.smallest_session_set(pool, D("6"))
+    _booked, chosen, _closes = recommendations.smallest_session_set(pool, D("6"))
     assert [s.session_id for s in chosen] == [2, 1]  # required shown first, then by date
 
 
 def test_full_sessions_and_a_second_class_of_the_same_course_are_not_recommended():
     pool = [session(1, 1, hours="4", places=0), session(2, 2, hours="2", days=1), session(3, 2, hours="2", days=2)]
-    _booked, chosen, closes = rules.smallest_session_set(pool, D("4"))
+    _booked, chosen, closes = recommendations.smallest_session_set(pool, D("4"))
     assert not closes and [s.session_id for s in chosen] == [2]  # course 2 once; the full session never
 
 
 def test_a_booked_seat_counts_towards_the_hours_and_its_course_is_not_offered_again():
     pool = [session(1, 1, hours="3", booked=True), session(2, 1, hours="3", days=3), session(3, 2, hours="1", days=4)]
-    booked, chosen, closes = rules.smallest_session_set(pool, D("4"))
+    booked, chosen, closes = recommendations.smallest_session_set(pool, D("4"))
     assert [s.session_id for s in booked] == [1] and [s.session_id for s in chosen] == [3] and closes
-    booked, chosen, closes = rules.smallest_session_set(pool, D("3"))
+    booked, chosen, closes = recommendations.smallest_session_set(pool, D("3"))
     assert chosen == () and closes
-    (recommendation,) = rules.recommend(
+    (recommendation,) = recommendations.recommend(
         rules.evaluate(rules.Requirements(D("0"), 24, min_offline_hours=D("3")), rules.Facts()), [], pool
     )
     assert recommendation.closes and recommendation.booked and "名额" not in recommendation.message
@@ -283,7 +283,7 @@ def test_a_booked_seat_counts_towards_the_hours_and_its_course_is_not_offered_ag
 
 def test_no_session_open_says_so():
     eligibility = rules.evaluate(rules.Requirements(D("0"), 24, min_offline_hours=D("2")), rules.Facts())
-    (recommendation,) = rules.recommend(eligibility, [candidate(5, "1.0", hours="4", offline=True)], [])
+    (recommendation,) = recommendations.recommend(eligibility, [candidate(5, "1.0", hours="4", offline=True)], [])
     assert not recommendation.closes and recommendation.courses == () and recommendation.sessions == ()
     assert "目前没有可报名且有空余名额的班次" in recommendation.message
 
@@ -292,7 +292,7 @@ def test_no_session_open_says_so():
 
 
 @pytest.mark.django_db
-def test_dashboard_and_programme_page_recommend_courses_that_close_the_shortfall(client):
+def test_my_credits_and_programme_page_recommend_courses_that_close_the_shortfall(client):
     fg = CompetencyFactory(code="FG")
     make_course(code="FG-01", title="物业法规运用入门", competency=fg, credits="1.0")
     make_course(code="FG-02", title="业主大会议事规则", competency=fg, credits="0.5")
@@ -387,7 +387,7 @@ def test_a_cancelled_registration_makes_a_session_recommendable_again_and_attend
 
 
 @pytest.mark.django_db
-def test_dashboard_and_programme_page_recommend_sessions_not_courses_for_offline_hours(client, offline_world):
+def test_my_credits_and_programme_page_recommend_sessions_not_courses_for_offline_hours(client, offline_world):
     trainee, s = offline_world["trainee"], offline_world["sessions"]
     client.force_login(trainee)
     for url in ("/credits/", offline_world["programme"].url):
@@ -418,7 +418,7 @@ def test_registering_from_the_recommendation_takes_a_place(client, offline_world
 
 
 @pytest.mark.django_db
-def test_dashboard_queries_do_not_grow_with_the_number_of_sessions(client, offline_world):
+def test_my_credits_queries_do_not_grow_with_the_number_of_sessions(client, offline_world):
     from datetime import timedelta as td
 
     from django.db import connection

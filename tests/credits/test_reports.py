@@ -16,8 +16,9 @@ from openpyxl import load_workbook
 
 from academy.models import User
 from courses.models import CourseCompletion, Enrolment
-from credits import reports, rules
+from credits import rules
 from credits.models import Appointment, CreditEntry
+from credits.reports import queries
 from credits.selectors import eligibility_for, programme_requirements
 from tests.courses.factories import CompetencyFactory, make_course
 from tests.factories import StreetFactory, UserFactory, make_registrar, make_street_administrator
@@ -84,7 +85,7 @@ def counts(row):
 
 
 def test_qualification_by_street_matches_the_hand_count(world):
-    rows = reports.qualification_by_street(viewer=world["registrar"])
+    rows = queries.qualification_by_street(viewer=world["registrar"])
     ours = [r for r in rows if r.street in (world["a"], world["b"])]
     # Qualified means a valid certificate (t2, t7); t1 met the requirements and waits for a certificate.
     assert [counts(r) for r in ours] == [("湖墅街道", 5, 1, 1, 1, 2), ("米市巷街道", 1, 1, 0, 0, 0)]
@@ -94,16 +95,16 @@ def test_qualification_by_street_matches_the_hand_count(world):
 
 
 def test_street_administrator_sees_only_their_streets_qualification(world):
-    rows = reports.qualification_by_street(viewer=world["admin_a"])
+    rows = queries.qualification_by_street(viewer=world["admin_a"])
     assert [counts(r) for r in rows] == [("湖墅街道", 5, 1, 1, 1, 2)]
-    assert reports.qualification_by_street(viewer=world["admin_a"], street=world["b"]) == []
+    assert queries.qualification_by_street(viewer=world["admin_a"], street=world["b"]) == []
 
 
 def test_report_standings_agree_with_each_trainees_own_eligibility(world):
     programme = world["programme"]
     population = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
     requirements = {programme.pk: programme_requirements(programme)}
-    facts = reports.population_facts(population, [programme], requirements, as_of=TODAY())
+    facts = queries.population_facts(population, [programme], requirements, as_of=TODAY())
     for trainee in world["t"].values():
         from_population = rules.evaluate(
             requirements[programme.pk], facts.facts(trainee.pk, requirements[programme.pk])
@@ -116,7 +117,7 @@ def test_sql_programme_standing_filter_agrees_with_the_rules(world):
     people = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
     found = {
         standing: set(
-            reports.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True)
+            queries.filter_programme_standing(people, programme, standing).values_list("real_name", flat=True)
         )
         for standing in rules.Standing.PROGRAMME_ORDER
     }
@@ -131,7 +132,7 @@ def test_certificate_filter(world):
     people = User.objects.filter(pk__in=[u.pk for u in world["t"].values()])
 
     def names(state, **kw):
-        return set(reports.filter_certificate_state(people, state, **kw).values_list("real_name", flat=True))
+        return set(queries.filter_certificate_state(people, state, **kw).values_list("real_name", flat=True))
 
     assert names("valid") == {"学员2", "学员7"}
     assert names("expiring") == {"学员2", "学员7"}
@@ -160,7 +161,7 @@ def test_street_administrators_street_filter_offers_only_their_street(client, wo
 def test_credits_by_competency_and_party(world):
     rows = {
         (r.competency.code, r.party): (r.credits, r.trainees)
-        for r in reports.credits_by_competency_and_party(viewer=world["registrar"])
+        for r in queries.credits_by_competency_and_party(viewer=world["registrar"])
     }
     assert rows[("FG", "rc")] == (Decimal("8.0"), 3)
     assert rows[("MD", "rc")] == (Decimal("2.0"), 2)
@@ -168,26 +169,26 @@ def test_credits_by_competency_and_party(world):
     assert len(rows) == 6
     recent = {
         (r.competency.code, r.party): r.credits
-        for r in reports.credits_by_competency_and_party(viewer=world["registrar"], since=TODAY() - timedelta(days=365))
+        for r in queries.credits_by_competency_and_party(viewer=world["registrar"], since=TODAY() - timedelta(days=365))
     }
     assert recent[("FG", "rc")] == Decimal("3.0")
     street_a = {
         (r.competency.code, r.party): r.credits
-        for r in reports.credits_by_competency_and_party(viewer=world["admin_a"])
+        for r in queries.credits_by_competency_and_party(viewer=world["admin_a"])
     }
     assert street_a[("MD", "rc")] == Decimal("1.0")  # street B's t7 is not counted
 
 
 def test_completion_by_course(world):
-    rows = {c.code: (c.enrolled, c.completed) for c in reports.completion_by_course(viewer=world["registrar"])}
+    rows = {c.code: (c.enrolled, c.completed) for c in queries.completion_by_course(viewer=world["registrar"])}
     assert rows == {"FG-01": (2, 0), "MD-01": (1, 1)}
 
 
 def test_certificates_expiring_and_unqualified_post_holders(world):
-    assert [c.number for c in reports.certificates_expiring(viewer=world["registrar"])] == ["B-7", "A-2"]
-    assert [c.number for c in reports.certificates_expiring(viewer=world["registrar"], days=45)] == ["B-7"]
-    assert [c.number for c in reports.certificates_expiring(viewer=world["admin_a"])] == ["A-2"]
-    holders = reports.unqualified_post_holders(viewer=world["registrar"])
+    assert [c.number for c in queries.certificates_expiring(viewer=world["registrar"])] == ["B-7", "A-2"]
+    assert [c.number for c in queries.certificates_expiring(viewer=world["registrar"], days=45)] == ["B-7"]
+    assert [c.number for c in queries.certificates_expiring(viewer=world["admin_a"])] == ["A-2"]
+    holders = queries.unqualified_post_holders(viewer=world["registrar"])
     assert [a.trainee.real_name for a in holders] == ["学员3"]
 
 
@@ -271,12 +272,12 @@ def test_lists_and_reports_cost_the_same_queries_at_two_sizes(client, world, url
     url = reverse(url_name)
     client.get(url)  # warm per-process caches (content types, site)
 
-    def queries():
+    def count_queries():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
         return len(captured)
 
-    small = queries()
+    small = count_queries()
     people = _add_population(world["a"], world["fg"], 40)
     for person in people[:20]:
         Enrolment.objects.create(user=person, course=world["fg_course"])
@@ -327,11 +328,11 @@ def test_graduations_per_month_counts_programmes_met_and_certified_not_course_co
         revoked_at=timezone.now(),
         revoked_reason="冒名顶替",
     )
-    months = reports.graduations_per_month(viewer=world["registrar"])
+    months = queries.graduations_per_month(viewer=world["registrar"])
     assert len(months) == 12 and months[-1][0] == TODAY().replace(day=1)
     graduated_in = world["cert_2"].issued_on.replace(day=1)
     assert {month: n for month, n in months if n} == {graduated_in: 2}
-    assert dict(reports.graduations_per_month(viewer=world["admin_a"]))[graduated_in] == 1  # street A: t2 only
+    assert dict(queries.graduations_per_month(viewer=world["admin_a"]))[graduated_in] == 1  # street A: t2 only
     client.force_login(world["registrar"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "每月结业人次" in html

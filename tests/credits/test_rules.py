@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from credits import rules
+from credits.reports import charts
 
 FG, MD, DJ = 1, 2, 3
 REQUIREMENTS = rules.Requirements(
@@ -86,7 +87,7 @@ def test_adjustment_problems_are_refused_in_order():
 
 
 def test_bar_chart_scales_to_the_largest_value():
-    bars = rules.bar_chart(
+    bars = charts.bar_chart(
         [("甲", Decimal("2"), "#000000"), ("乙", Decimal("1"), "#ffffff"), ("丙", Decimal("0"), "#111111")]
     )
     assert bars[0].height == 160.0 and bars[1].height == 80.0 and bars[2].height == 0.0

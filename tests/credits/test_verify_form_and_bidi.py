@@ -10,7 +10,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from academy.files import safe_filename
-from credits import certificate_services as services
+from credits.certificates.services import issuing, revocation
 from credits.models import Certificate
 from tests.factories import UserFactory, make_registrar
 
@@ -45,7 +45,7 @@ BIDI_AND_CONTROLS = [
 @pytest.fixture
 def certificate(certified_world):
     cache.clear()
-    return services.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
+    return issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
 
 
 # /verify/ -----------------------------------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def test_the_form_counts_towards_the_verification_rate_limit(client):
 
 
 def test_revocation_just_after_midnight_in_shanghai_shows_that_day(client, certificate):
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason="冒名顶替")
     # 00:30 on 7 December in Shanghai is 16:30 on 6 December in UTC.
     Certificate.objects.filter(pk=certificate.pk).update(revoked_at=datetime(2026, 12, 6, 16, 30, tzinfo=UTC))
     body = client.get(f"/verify/{certificate.verification_code_display}/").content.decode()
@@ -114,7 +114,7 @@ def test_revocation_just_after_midnight_in_shanghai_shows_that_day(client, certi
 def test_holder_name_is_isolated_on_the_verification_page(client, certified_world):
     holder = UserFactory(real_name=f"{RLO}张晓明")
     give_credits(holder, certified_world["fg"], "2.0")
-    certificate = services.certificate_issue(holder=holder, programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=holder, programme=certified_world["programme"])
     body = client.get(f"/verify/{certificate.verification_code_display}/").content.decode()
     holder_cell = body[body.index('data-testid="verify-holder"') :]
     holder_cell = holder_cell[: holder_cell.index("</dd>")]
@@ -122,7 +122,7 @@ def test_holder_name_is_isolated_on_the_verification_page(client, certified_worl
 
 
 def test_revocation_reason_is_isolated_too(client, certificate):
-    services.certificate_revoke(actor=make_registrar(), certificate=certificate, reason=f"{RLO}冒名顶替")
+    revocation.certificate_revoke(actor=make_registrar(), certificate=certificate, reason=f"{RLO}冒名顶替")
     body = client.get(f"/verify/{certificate.verification_code_display}/").content.decode()
     assert f'<bdi dir="auto">{RLO}冒名顶替</bdi>' in body
 
@@ -130,7 +130,7 @@ def test_revocation_reason_is_isolated_too(client, certificate):
 def test_download_file_name_carries_no_bidi_or_control_characters(client, certified_world):
     holder = UserFactory(real_name=f"张晓明{RLO}fdp.exe")
     give_credits(holder, certified_world["fg"], "2.0")
-    certificate = services.certificate_issue(holder=holder, programme=certified_world["programme"])
+    certificate = issuing.certificate_issue(holder=holder, programme=certified_world["programme"])
     client.force_login(holder)
     response = client.get(reverse("credits_certificate_download", args=[certificate.pk]))
     assert response.status_code == 200

@@ -37,7 +37,7 @@ def test_programme_page_shows_requirements_to_everyone_and_progress_only_to_the_
     assert "法规运用还差 1 学分" in html and "必修课《矛盾调处实务》未完成" in html and "总学分还差 2 学分" in html
 
 
-def test_dashboard_shows_only_the_logged_in_trainees_credits(client, world):
+def test_my_credits_shows_only_the_logged_in_trainees_credits(client, world):
     me, other = UserFactory(), UserFactory()
     complete(me, world["fg_course"])
     complete(other, world["md_course"])
@@ -50,18 +50,18 @@ def test_dashboard_shows_only_the_logged_in_trainees_credits(client, world):
     assert "小区专员岗前培训" in html and "法规运用还差 1 学分" in html
 
 
-def test_dashboard_needs_login(client):
+def test_my_credits_needs_login(client):
     response = client.get(reverse("credits_my_credits"))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
 
 
-def test_dashboard_figures_agree_with_the_eligibility_selector(world):
+def test_my_credits_figures_agree_with_the_eligibility_selector(world):
     trainee = UserFactory()
     complete(trainee, world["fg_course"])
     complete(trainee, world["md_course"])
-    dashboard = selectors.dashboard_for(trainee)
+    my_credits = selectors.my_credits_for(trainee)
     direct = selectors.eligibility_for(trainee=trainee, programme=world["programme"])
-    assert dashboard.programmes[0].eligibility == direct
+    assert my_credits.programmes[0].eligibility == direct
     assert direct.total_earned == Decimal("2.5") and [s.kind for s in direct.shortfalls] == ["competency", "total"]
 
 
@@ -88,7 +88,7 @@ def test_eligibility_costs_the_same_few_queries_however_much_history(world, djan
     assert result.met
 
 
-def test_dashboard_query_count_does_not_grow_with_the_ledger(client, world, django_assert_max_num_queries):
+def test_my_credits_query_count_does_not_grow_with_the_ledger(client, world, django_assert_max_num_queries):
     trainee = UserFactory()
     complete(trainee, world["fg_course"])
     CreditEntry.objects.bulk_create(
@@ -105,10 +105,10 @@ def test_dashboard_query_count_does_not_grow_with_the_ledger(client, world, djan
     # The first reads the catalogue too: competencies, programmes and their two kinds of requirement rows, courses
     # and the site root paths for their addresses (which Wagtail caches).
     with django_assert_max_num_queries(9):
-        dashboard = selectors.dashboard_for(trainee)
-    assert len(dashboard.ledger) == 101
+        my_credits = selectors.my_credits_for(trainee)
+    assert len(my_credits.ledger) == 101
     with django_assert_max_num_queries(3):  # ledger, completions and offline hours, certificates
-        assert selectors.dashboard_for(trainee) == dashboard
+        assert selectors.my_credits_for(trainee) == my_credits
 
 
 def test_registrar_adjusts_credits_in_the_admin_and_bad_input_writes_nothing(client, world):

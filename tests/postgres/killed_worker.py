@@ -18,18 +18,18 @@ def main(marker: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from credits import certificate_services
+    from credits.certificates.services import issuing
 
-    # _after_insert runs once the number is taken, the PDF stored and hashed and the row inserted, inside the
+    # after_insert runs once the number is taken, the PDF stored and hashed and the row inserted, inside the
     # certificate's transaction: the last moment before commit.
-    after_insert = certificate_services._after_insert
+    after_insert = issuing.after_insert
 
     def insert_and_die(certificate, **kwargs):
         after_insert(certificate, **kwargs)
         Path(marker).write_text(certificate.number, encoding="utf-8")
         os.kill(os.getpid(), signal.SIGKILL)
 
-    certificate_services._after_insert = insert_and_die
+    issuing.after_insert = insert_and_die
     call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", "--no-reload")
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from courses import services as course_services
 from courses.models import CourseCompletion, LessonPage, SessionRegistration
-from credits import certificate_services
+from credits.certificates.services import issuing
 from credits.choices import CreditKind
 from credits.models import Certificate, CertificateNumberCounter, CreditEntry
 from home.models import EventSignup
@@ -47,9 +47,7 @@ def test_fifty_certificates_issued_at_once_have_unique_numbers_without_gaps():
     for holder in holders:
         give_credits(holder, fg, "3.0")
 
-    results, errors = run_at_once(
-        lambda holder: certificate_services.certificate_issue(holder=holder, programme=programme), holders
-    )
+    results, errors = run_at_once(lambda holder: issuing.certificate_issue(holder=holder, programme=programme), holders)
 
     assert errors == []
     assert len(results) == 50

@@ -19,7 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from courses import services as course_services
 from courses.models import LessonPage
-from credits import certificate_services
+from credits.certificates.services import issuing
 from credits.models import Certificate, CertificateNumberCounter
 from credits.tasks import certificates_check_task
 from tests.courses.factories import CompetencyFactory, make_course
@@ -84,7 +84,7 @@ def test_a_restored_backup_reproduces_every_certificate_pdf_sha256(tmp_path):
     for n in range(3):
         holder = UserFactory(real_name=f"学员{n}")
         give_credits(holder, fg, "3.0")
-        certificate_services.certificate_issue(holder=holder, programme=programme)
+        issuing.certificate_issue(holder=holder, programme=programme)
     originals = {c.number: c.pdf_sha256 for c in Certificate.objects.all()}
     assert len(originals) == 3
 

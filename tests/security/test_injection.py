@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from academy.spreadsheets import workbook_bytes
-from credits import certificate_pdf
-from credits import certificate_selectors as cert_selectors
+from credits.certificates import pdf as certificate_pdf
+from credits.certificates import selectors as cert_selectors
 from home.models import EventSignup
 from tests.credits.factories import make_certificate, make_programme
 from tests.factories import UserFactory

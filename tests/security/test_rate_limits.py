@@ -9,7 +9,7 @@ from django.urls import reverse
 from academy.models import User
 from academy.settings import base
 from academy.sms import ConsoleSMSSender
-from credits import certificate_selectors as cert_selectors
+from credits.certificates import selectors as cert_selectors
 from home.models import EventSignup
 from tests.factories import PASSWORD, UserFactory
 

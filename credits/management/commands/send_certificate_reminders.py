@@ -8,7 +8,7 @@ as a django-tasks task instead (for a db_worker to run).
 
 from django.core.management.base import BaseCommand
 
-from credits.certificate_services import certificate_reminders_send
+from credits.certificates.services.reminders import certificate_reminders_send
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand, CommandError
 
 from academy.management.arguments import whole_number_at_least_one
-from credits.certificate_services import certificate_orphan_files_sweep
+from credits.certificates.services.files import certificate_orphan_files_sweep
 
 DEFAULT_HOURS = 24
 

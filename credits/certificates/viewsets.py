@@ -17,11 +17,11 @@ from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 
 from academy.admin_views import ReadableViewSetMixin
 
-from . import certificate_services as services
-from .certificate_forms import BulkIssueForm, CertificateIssueForm, ReasonForm
-from .choices import CertificateRequestStatus, CertificateStatus
-from .models import BulkIssueRun, Certificate, CertificateRequest
-from .services import CreditActionError
+from ..choices import CertificateRequestStatus, CertificateStatus
+from ..models import BulkIssueRun, Certificate, CertificateRequest
+from ..services import CreditActionError
+from .forms import BulkIssueForm, CertificateIssueForm, ReasonForm
+from .services import approval, bulk, files, issuing, revocation
 
 
 class ScopedIndexView(generic.IndexView):
@@ -131,7 +131,7 @@ class CertificateReasonView(PolicyFormView):
         return {**super().get_context_data(**kwargs), "certificate": self.certificate, "action": self.action}
 
     def form_valid(self, form):
-        service = services.certificate_revoke if self.action == "revoke" else services.certificate_reinstate
+        service = revocation.certificate_revoke if self.action == "revoke" else revocation.certificate_reinstate
         try:
             service(actor=self.request.user, certificate=self.certificate, reason=form.cleaned_data["reason"])
         except CreditActionError as error:
@@ -162,7 +162,7 @@ class CertificateRenderView(PolicyFormView):
         return {**super().get_context_data(**kwargs), "certificate": self.certificate}
 
     def post(self, request, *args, **kwargs):
-        services.certificate_render_pdf(certificate=self.certificate, actor=request.user)
+        files.certificate_render_pdf(certificate=self.certificate, actor=request.user)
         messages.success(
             request, gettext("The PDF of %(number)s was rendered again.") % {"number": self.certificate.number}
         )
@@ -182,7 +182,7 @@ class CertificateIssueView(PolicyFormView):
 
     def form_valid(self, form):
         try:
-            certificate = services.certificate_issue(
+            certificate = issuing.certificate_issue(
                 holder=form.cleaned_data["trainee"], programme=form.cleaned_data["programme"], actor=self.request.user
             )
         except CreditActionError as error:
@@ -335,14 +335,14 @@ class RequestDecisionView(PolicyFormView):
     def form_valid(self, form):
         try:
             if self.action == "approve":
-                certificate = services.certificate_request_approve(
+                certificate = approval.certificate_request_approve(
                     actor=self.request.user, request=self.certificate_request
                 )
                 messages.success(
                     self.request, gettext("Certificate %(number)s issued.") % {"number": certificate.number}
                 )
             else:
-                services.certificate_request_decline(
+                approval.certificate_request_decline(
                     actor=self.request.user, request=self.certificate_request, reason=form.cleaned_data["reason"]
                 )
                 messages.success(self.request, gettext("Request declined."))
@@ -403,7 +403,7 @@ class BulkIssueCreateView(PolicyFormView):
 
     def form_valid(self, form):
         try:
-            run = services.bulk_issue_run_start(actor=self.request.user, **form.run_target())
+            run = bulk.bulk_issue_run_start(actor=self.request.user, **form.run_target())
         except CreditActionError as error:
             form.add_error(None, error.message)
             return self.form_invalid(form)
@@ -428,32 +428,10 @@ class BulkIssueViewSet(ReadableViewSetMixin, ModelViewSet):
     inspect_view_class = BulkIssueInspectView
     inspect_view_enabled = True
     copy_view_enabled = False
-    list_display = [
-        "programme",
-        "cohort",
-        "status",
-        "total",
-        "processed",
-        "issued",
-        "skipped",
-        "failed",
-        "created_at",
-        "requested_by",
-    ]
-    inspect_view_fields = [
-        "programme",
-        "cohort",
-        "status",
-        "total",
-        "processed",
-        "issued",
-        "skipped",
-        "failed",
-        "requested_by",
-        "created_at",
-        "started_at",
-        "finished_at",
-    ]
+    # A run's figures, in the list and on its page alike.
+    run_fields = ["programme", "cohort", "status", "total", "processed", "issued", "skipped", "failed"]
+    list_display = [*run_fields, "created_at", "requested_by"]
+    inspect_view_fields = [*run_fields, "requested_by", "created_at", "started_at", "finished_at"]
     form_fields = ["programme"]
 
     @property

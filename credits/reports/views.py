@@ -1,12 +1,14 @@
 """The academy's reports in the Wagtail admin: each a ``ReportView`` with filters scoped to what the viewer may
 see, and XLSX / CSV downloads streamed row by row with every cell neutralised against formula injection."""
 
+from dataclasses import dataclass
+
 import django_filters
 from django import forms
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.functional import cached_property
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.filters import WagtailFilterSet
@@ -22,9 +24,10 @@ from academy.spreadsheets import StreamingExportMixin
 from courses.choices import DeliveryMode
 from courses.models import Competency, CoursePage
 
-from . import reports, rules
-from .models import Post, ProgrammePage
-from .selectors import programmes_live
+from .. import rules
+from ..models import Post, ProgrammePage
+from ..selectors import programmes_live
+from . import queries
 
 # Every screen names a post standing with these words (report columns, chart legends).
 STANDING_LABELS = {
@@ -61,13 +64,38 @@ class ReportFilterSet(WagtailFilterSet):
         return {key: value for key, value in self.form.cleaned_data.items() if value not in (None, "")}
 
 
+@dataclass(frozen=True)
+class ReportField:
+    """One field of a report, named once: the column on screen (``column``, the export path unless given; None for
+    the download only) and the spreadsheet column ``export`` under the same heading (``export_label`` when the
+    download says more), so a report's table and its download cannot drift apart."""
+
+    export: str
+    label: Promise | str
+    column: str | None = ""
+    column_class: type[Column] = ReadableColumn
+    export_label: Promise | str | None = None
+
+
 class AcademyReportView(StreamingExportMixin, ReportView):
-    """A report over the people the viewer may see. Subclasses name their rows in ``rows(**filters)``."""
+    """A report over the people the viewer may see. Subclasses list their ``fields`` and name their rows in
+    ``rows(**filters)``; the columns, the download's fields and its headings are made from ``fields``."""
 
     header_icon = "table"
     paginate_by = 50
     url_name = ""
     filterset_class = ReportFilterSet
+    fields: tuple[ReportField, ...] = ()
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.columns = [
+            field.column_class(field.column or field.export, label=field.label)
+            for field in cls.fields
+            if field.column is not None
+        ]
+        cls.list_export = [field.export for field in cls.fields]
+        cls.export_headings = {field.export: field.export_label or field.label for field in cls.fields}
 
     def dispatch(self, request, *args, **kwargs):
         if not may_read_reports(request.user):
@@ -115,24 +143,16 @@ class CompletionByCourseReport(AcademyReportView):
     url_name = "completion_by_course"
     filterset_class = CompletionFilterSet
     export_filename = "completion-by-course"
-    columns = [
-        ReadableColumn("code", label=pgettext_lazy("course code", "Code")),
-        ReadableColumn("title", label=_("Course")),
-        ReadableColumn("competency", label=_("Competency")),
-        ReadableColumn("enrolled", label=_("Enrolled")),
-        ReadableColumn("completed", label=pgettext_lazy("report column", "Completed")),
-    ]
-    list_export = ["code", "title", "competency.name", "enrolled", "completed"]
-    export_headings = {
-        "code": pgettext_lazy("course code", "Code"),
-        "title": _("Course"),
-        "competency.name": _("Competency"),
-        "enrolled": _("Enrolled"),
-        "completed": pgettext_lazy("report column", "Completed"),
-    }
+    fields = (
+        ReportField("code", pgettext_lazy("course code", "Code")),
+        ReportField("title", _("Course")),
+        ReportField("competency.name", _("Competency"), column="competency"),
+        ReportField("enrolled", _("Enrolled")),
+        ReportField("completed", pgettext_lazy("report column", "Completed")),
+    )
 
     def rows(self, **filters):
-        return reports.completion_by_course(viewer=self.request.user, **filters)
+        return queries.completion_by_course(viewer=self.request.user, **filters)
 
 
 # Credits by competency and party --------------------------------------------------------------------------
@@ -152,22 +172,15 @@ class CreditsByCompetencyReport(AcademyReportView):
     url_name = "credits_by_competency"
     filterset_class = CreditsFilterSet
     export_filename = "credits-by-competency-and-party"
-    columns = [
-        ReadableColumn("competency", label=_("Competency")),
-        ReadableColumn("party_label", label=_("Party")),
-        ReadableColumn("credits", label=_("Credits")),
-        ReadableColumn("trainees", label=_("Trainees with credits")),
-    ]
-    list_export = ["competency.name", "party_label", "credits", "trainees"]
-    export_headings = {
-        "competency.name": _("Competency"),
-        "party_label": _("Party"),
-        "credits": _("Credits"),
-        "trainees": _("Trainees with credits"),
-    }
+    fields = (
+        ReportField("competency.name", _("Competency"), column="competency"),
+        ReportField("party_label", _("Party")),
+        ReportField("credits", _("Credits")),
+        ReportField("trainees", _("Trainees with credits")),
+    )
 
     def rows(self, **filters):
-        return reports.credits_by_competency_and_party(viewer=self.request.user, **filters)
+        return queries.credits_by_competency_and_party(viewer=self.request.user, **filters)
 
 
 # Qualification by street ----------------------------------------------------------------------------------
@@ -185,22 +198,19 @@ class QualificationByStreetReport(AcademyReportView):
     url_name = "qualification_by_street"
     filterset_class = QualificationFilterSet
     export_filename = "qualification-by-street"
-    headings = {
-        "street.name": _("Street"),
-        "post.name": _("Post"),
-        "trainees": _("Trainees"),
-        "qualified": STANDING_LABELS[rules.Standing.QUALIFIED],
-        "requirements_met": STANDING_LABELS[rules.Standing.REQUIREMENTS_MET],
-        "in_progress": STANDING_LABELS[rules.Standing.IN_PROGRESS],
-        "not_started": STANDING_LABELS[rules.Standing.NOT_STARTED],
-        "qualified_percent": pgettext_lazy("post standing", "Qualified %"),
-    }
-    columns = [ReadableColumn(name.removesuffix(".name"), label=label) for name, label in headings.items()]
-    list_export = list(headings)
-    export_headings = headings
+    fields = (
+        ReportField("street.name", _("Street"), column="street"),
+        ReportField("post.name", _("Post"), column="post"),
+        ReportField("trainees", _("Trainees")),
+        ReportField("qualified", STANDING_LABELS[rules.Standing.QUALIFIED]),
+        ReportField("requirements_met", STANDING_LABELS[rules.Standing.REQUIREMENTS_MET]),
+        ReportField("in_progress", STANDING_LABELS[rules.Standing.IN_PROGRESS]),
+        ReportField("not_started", STANDING_LABELS[rules.Standing.NOT_STARTED]),
+        ReportField("qualified_percent", pgettext_lazy("post standing", "Qualified %")),
+    )
 
     def rows(self, **filters):
-        return reports.qualification_by_street(viewer=self.request.user, **filters)
+        return queries.qualification_by_street(viewer=self.request.user, **filters)
 
 
 # Certificates expiring ------------------------------------------------------------------------------------
@@ -228,34 +238,18 @@ class CertificatesExpiringReport(AcademyReportView):
     url_name = "certificates_expiring"
     filterset_class = ExpiringFilterSet
     export_filename = "certificates-expiring"
-    columns = [
-        ReadableColumn("number", label=pgettext_lazy("certificate number", "Number")),
-        ReadableColumn("holder", label=_("Holder")),
-        ReadableColumn("holder.phone_display", label=_("Mobile phone")),
-        ReadableColumn("holder.street", label=_("Street")),
-        ReadableColumn("programme", label=_("Programme")),
-        ReadableColumn("valid_until", label=_("Valid until")),
-    ]
-    list_export = [
-        "number",
-        "holder.real_name",
-        "holder.phone_display",
-        "holder.street.name",
-        "programme.title",
-        "valid_until",
-    ]
-    export_headings = {
-        "number": pgettext_lazy("certificate number", "Number"),
-        "holder.real_name": _("Holder"),
-        "holder.phone_display": _("Mobile phone"),
-        "holder.street.name": _("Street"),
-        "programme.title": _("Programme"),
-        "valid_until": _("Valid until"),
-    }
+    fields = (
+        ReportField("number", pgettext_lazy("certificate number", "Number")),
+        ReportField("holder.real_name", _("Holder"), column="holder"),
+        ReportField("holder.phone_display", _("Mobile phone")),
+        ReportField("holder.street.name", _("Street"), column="holder.street"),
+        ReportField("programme.title", _("Programme"), column="programme"),
+        ReportField("valid_until", _("Valid until")),
+    )
 
     def rows(self, days=None, **filters):
-        return reports.certificates_expiring(
-            viewer=self.request.user, days=int(days or reports.EXPIRING_DAYS), **filters
+        return queries.certificates_expiring(
+            viewer=self.request.user, days=int(days or queries.EXPIRING_DAYS), **filters
         )
 
 
@@ -293,37 +287,26 @@ class AttendanceBySessionReport(AcademyReportView):
     url_name = "attendance_by_session"
     filterset_class = AttendanceFilterSet
     export_filename = "attendance-by-session"
-    columns = [
-        ReadableColumn("title", label=_("Session")),
-        ReadableColumn("course", label=_("Course")),
-        ReadableColumn("start", label=_("Date")),
-        ReadableColumn("venue", label=_("Venue")),
-        ReadableColumn("capacity", label=_("Capacity")),
-        ReadableColumn("registered", label=_("Registered")),
-        ReadableColumn("attended", label=_("Attended")),
-        ReadableColumn("late", label=_("Late")),
-        ReadableColumn("no_show", label=_("No-show")),
-        AttendanceRateColumn("attendance_rate", label=_("Attendance rate")),
-    ]
-    list_export = [
-        "title", "course.title", "start", "venue.name", "capacity", "registered", "attended", "late", "no_show",
-        "attendance_rate",
-    ]  # fmt: skip
-    export_headings = {
-        "title": _("Session"),
-        "course.title": _("Course"),
-        "start": _("Date"),
-        "venue.name": _("Venue"),
-        "capacity": _("Capacity"),
-        "registered": _("Registered"),
-        "attended": _("Attended"),
-        "late": _("Late"),
-        "no_show": _("No-show"),
-        "attendance_rate": _("Attendance rate (%)"),
-    }
+    fields = (
+        ReportField("title", _("Session")),
+        ReportField("course.title", _("Course"), column="course"),
+        ReportField("start", _("Date")),
+        ReportField("venue.name", _("Venue"), column="venue"),
+        ReportField("capacity", _("Capacity")),
+        ReportField("registered", _("Registered")),
+        ReportField("attended", _("Attended")),
+        ReportField("late", _("Late")),
+        ReportField("no_show", _("No-show")),
+        ReportField(
+            "attendance_rate",
+            _("Attendance rate"),
+            column_class=AttendanceRateColumn,
+            export_label=_("Attendance rate (%)"),
+        ),
+    )
 
     def rows(self, **filters):
-        return reports.attendance_by_session(viewer=self.request.user, **filters)
+        return queries.attendance_by_session(viewer=self.request.user, **filters)
 
 
 # Post holders who are not qualified -----------------------------------------------------------------------
@@ -338,34 +321,20 @@ class UnqualifiedPostHoldersReport(AcademyReportView):
     url_name = "unqualified_post_holders"
     filterset_class = UnqualifiedFilterSet
     export_filename = "unqualified-post-holders"
-    columns = [
-        ReadableColumn("trainee", label=_("Trainee")),
-        ReadableColumn("trainee.phone_display", label=_("Mobile phone")),
-        ReadableColumn("post", label=_("Post")),
-        ReadableColumn("street", label=_("Street")),
-        ReadableColumn("community", label=_("Community")),
-        ReadableColumn("compound", label=_("Compound")),
-        ReadableColumn("start_date", label=_("Start date")),
-        ReadableColumn("override_reason", label=_("Reason for override")),
-    ]
-    list_export = [
-        "trainee.real_name", "trainee.phone_display", "post.name", "street.name", "community", "compound", "start_date",
-        "certificate", "override_reason",
-    ]  # fmt: skip
-    export_headings = {
-        "trainee.real_name": _("Trainee"),
-        "trainee.phone_display": _("Mobile phone"),
-        "post.name": _("Post"),
-        "street.name": _("Street"),
-        "community": _("Community"),
-        "compound": _("Compound"),
-        "start_date": _("Start date"),
-        "certificate": _("Certificate when appointed"),
-        "override_reason": _("Reason for override"),
-    }
+    fields = (
+        ReportField("trainee.real_name", _("Trainee"), column="trainee"),
+        ReportField("trainee.phone_display", _("Mobile phone")),
+        ReportField("post.name", _("Post"), column="post"),
+        ReportField("street.name", _("Street"), column="street"),
+        ReportField("community", _("Community")),
+        ReportField("compound", _("Compound")),
+        ReportField("start_date", _("Start date")),
+        ReportField("certificate", _("Certificate when appointed"), column=None),
+        ReportField("override_reason", _("Reason for override")),
+    )
 
     def rows(self, **filters):
-        return reports.unqualified_post_holders(viewer=self.request.user, **filters)
+        return queries.unqualified_post_holders(viewer=self.request.user, **filters)
 
 
 REPORTS = (

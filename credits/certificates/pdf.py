@@ -2,7 +2,7 @@
 
 Kept small and fast: the page uses Noto Serif CJK SC in one weight only (every extra font adds ~75 KB even
 subset), fonts are subset by HarfBuzz (see academy.checks), the QR code is inline SVG, and one
-FontConfiguration per thread is reused so fontconfig is not asked again for every certificate (see pdf_render,
+FontConfiguration per thread is reused so fontconfig is not asked again for every certificate (see render.py,
 which also renders batches in parallel processes for bulk issues).
 """
 
@@ -17,8 +17,9 @@ from django.utils import translation
 
 from academy.absolute import absolute_url
 
-from . import certificate_rules, pdf_render
-from .rules import quantity
+from ..quantities import quantity
+from . import render as pdf_render
+from . import rules as certificate_rules
 
 # Bump when the certificate template changes in a way a reader would notice; stored with every PDF.
 TEMPLATE_VERSION = "2026.1"

@@ -15,9 +15,9 @@ from academy.selectors import users_visible_to
 from courses.choices import AttendanceStatus
 from courses.models import Competency, CourseCompletion, SessionAttendance
 
-from . import certificate_rules, rules
-from .choices import CertificateRequestStatus, CertificateStatus, VerificationState
-from .models import (
+from .. import rules
+from ..choices import CertificateRequestStatus, CertificateStatus, VerificationState
+from ..models import (
     CERTIFICATE_UPLOAD_DIR,
     Certificate,
     CertificateRequest,
@@ -25,7 +25,8 @@ from .models import (
     CreditEntry,
     ProgrammePage,
 )
-from .selectors import credit_balance_by_competency, today
+from ..selectors import credit_balance_by_competency, today
+from . import rules as certificate_rules
 
 
 def certificate_by_code(raw: str) -> Certificate | None:
@@ -193,7 +194,7 @@ def transcript_for(trainee: User, *, on: date | None = None) -> Transcript:
     """A trainee's learning record (six queries)."""
     from django.utils import timezone
 
-    from .choices import CreditKind
+    from ..choices import CreditKind
 
     completions = (
         CourseCompletion.objects.filter(user=trainee)
@@ -290,3 +291,25 @@ def certificate_orphan_files(
                 except FileNotFoundError:  # removed since it was listed
                     continue
                 yield StoredFile(name=name, size=size, modified=modified)
+
+
+def verification_facts(certificate: Certificate) -> dict:
+    """Everything the public may know about a certificate: nothing personal beyond the masked name."""
+    state = verification_state(certificate)
+    # The day in Shanghai: a revocation at 00:30 on 7 December there is 16:30 on 6 December in UTC.
+    revoked_on = timezone.localtime(certificate.revoked_at).date() if certificate.revoked_at else None
+    return {
+        "state": state,
+        "state_label": VerificationState(state).label,
+        "number": certificate.number,
+        "programme": certificate.programme_title or certificate.programme.title,
+        "holder": certificate_rules.mask_name(certificate.holder_name),
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "issued_on_text": certificate_rules.chinese_date(certificate.issued_on),
+        "valid_until_text": certificate_rules.chinese_date(certificate.valid_until),
+        "revoked_on": revoked_on,
+        "revoked_on_text": certificate_rules.chinese_date(revoked_on) if revoked_on else "",
+        "revoked_reason": certificate.revoked_reason if state == VerificationState.REVOKED else "",
+        "verification_code": certificate.verification_code_display,
+    }

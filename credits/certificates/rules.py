@@ -1,11 +1,16 @@
-"""Pure rules for certificates: verification codes, numbers, masked names, Chinese dates, expiry and reminders.
+"""Pure rules for certificates: verification codes, numbers, masked names, Chinese dates, expiry and reminders,
+and the stage of a holder's certificate for a programme with the next step it calls for.
 
-No ORM and no I/O, so that each is unit-tested on its own. (Kept apart from ``rules.py``, which is eligibility.)
+No ORM and no I/O, so that each is unit-tested on its own. (Kept apart from ``credits/rules.py``, which is
+eligibility.)
 """
 
+import enum
 import secrets
 from datetime import date, timedelta
 from decimal import Decimal
+
+from ..choices import CertificateStatus, IssueMode
 
 # Crockford's base32: digits and letters without I, L, O and U. Readers may type I or L for 1 and O for 0.
 CROCKFORD_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -118,3 +123,61 @@ def renewal_valid_until(*, old_valid_until: date, today: date, years: int) -> da
 def snapshot_total(snapshot: list[dict]) -> Decimal:
     """The total of a certificate's credits snapshot."""
     return sum((Decimal(row["credits"]) for row in snapshot), Decimal("0.0"))
+
+
+# Stage and next step ----------------------------------------------------------------------------------------
+
+
+class Stage(enum.StrEnum):
+    """Where a holder stands with a programme's certificate, read from the latest certificate of their chain."""
+
+    NONE = "none"  # never held one
+    CURRENT = "current"  # the latest is valid and has not expired on the day asked about
+    LAPSED = "lapsed"  # the latest is valid but expired: a new one renews it
+    REVOKED = "revoked"  # the latest was revoked: only a registrar issues again
+
+
+class Step(enum.StrEnum):
+    """What the automatic check does next for one holder and programme."""
+
+    LEAVE = "leave"  # revoked: never replaced automatically
+    HOLD = "hold"  # current, and renewal is not open (or the programme has no renewal rule)
+    RENEW = "renew"  # current and renewal is open: renew if the continuing credits are earned
+    JUDGE = "judge"  # eligibility decides: read the holder's record, then ask again with ``met``
+    WAIT = "wait"  # does not meet the programme yet
+    QUEUE = "queue"  # meets an approval programme: into the registrars' queue
+    ISSUE = "issue"  # meets an automatic programme: issue now
+
+
+def certificate_stage(*, status: str | None, valid_until: date | None, on: date) -> Stage:
+    """The stage of a holder whose latest certificate has ``status`` and ``valid_until`` (both None: none yet)."""
+    if status is None:
+        return Stage.NONE
+    if status == CertificateStatus.REVOKED:
+        return Stage.REVOKED
+    return Stage.CURRENT if valid_until >= on else Stage.LAPSED
+
+
+def next_step(
+    *,
+    stage: Stage,
+    valid_until: date | None,
+    today: date,
+    renewal_credits: Decimal,
+    issue_mode: str,
+    met: bool | None = None,
+) -> Step:
+    """The one decision of the automatic check after a holder's credits changed. ``met`` is whether the holder
+    meets the programme today, None while it has not been read: eligibility costs queries, so it is read only
+    when the answer is ``Step.JUDGE``, and then the question is asked again with it."""
+    if stage == Stage.REVOKED:
+        return Step.LEAVE
+    if stage == Stage.CURRENT:
+        if renewal_credits > 0 and renewal_window_open(valid_until=valid_until, today=today):
+            return Step.RENEW
+        return Step.HOLD
+    if met is None:
+        return Step.JUDGE
+    if not met:
+        return Step.WAIT
+    return Step.QUEUE if issue_mode == IssueMode.APPROVAL else Step.ISSUE

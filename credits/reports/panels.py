@@ -4,8 +4,9 @@ drawn on the server as SVG (no chart library, no CDN). Every figure counts only 
 from django.core.cache import cache
 from wagtail.admin.ui.components import Component
 
-from . import reports, rules
-from .report_views import STANDING_LABELS, may_read_reports
+from .. import rules
+from . import charts, queries
+from .views import STANDING_LABELS, may_read_reports
 
 QUALIFICATION_CACHE_SECONDS = 10 * 60
 # One colour per post standing, in rules.Standing.ORDER: qualified, requirements met (certificate pending), in
@@ -17,10 +18,10 @@ def qualification_cache_key(viewer) -> str:
     scope = "all" if viewer.is_registrar else f"street-{viewer.managed_street_id}"
     # v2: four standings per row (requirements met, certificate pending, is its own); rows cached in the three-count
     # form must not be read back.
-    return f"credits:dashboard:qualification:v2:{scope}:{reports.today().isoformat()}"
+    return f"credits:panels:qualification:v2:{scope}:{queries.today().isoformat()}"
 
 
-def qualification_rows(viewer) -> list[reports.QualificationRow]:
+def qualification_rows(viewer) -> list[queries.QualificationRow]:
     """The qualification-by-street figures, cached for a few minutes per scope: for the whole district they read
     every trainee's ledger sums, which is too much to repeat on every visit to the admin home."""
     key = qualification_cache_key(viewer)
@@ -28,7 +29,7 @@ def qualification_rows(viewer) -> list[reports.QualificationRow]:
     if rows is None:
         rows = [
             (row.street.name, row.post.name, [row.count(standing) for standing in rules.Standing.ORDER])
-            for row in reports.qualification_by_street(viewer=viewer)
+            for row in queries.qualification_by_street(viewer=viewer)
         ]
         cache.set(key, rows, QUALIFICATION_CACHE_SECONDS)
     return rows
@@ -44,7 +45,7 @@ class KeyFiguresPanel(Component):
 
     def get_context_data(self, parent_context=None):
         street = None if self.viewer.is_registrar else self.viewer.managed_street
-        return {"figures": reports.key_figures(viewer=self.viewer), "street": street}
+        return {"figures": queries.key_figures(viewer=self.viewer), "street": street}
 
 
 class ChartsPanel(Component):
@@ -56,15 +57,15 @@ class ChartsPanel(Component):
         self.viewer = viewer
 
     def get_context_data(self, parent_context=None):
-        months = reports.graduations_per_month(viewer=self.viewer)
-        month_bars = rules.bar_chart([(f"{month.month}月", count, "#1565c0") for month, count in months])
-        competencies = reports.credits_by_competency(viewer=self.viewer)
-        competency_bars = rules.bar_chart([(c.name, total, c.colour or "#546e7a") for c, total in competencies])
+        months = queries.graduations_per_month(viewer=self.viewer)
+        month_bars = charts.bar_chart([(f"{month.month}月", count, "#1565c0") for month, count in months])
+        competencies = queries.credits_by_competency(viewer=self.viewer)
+        competency_bars = charts.bar_chart([(c.name, total, c.colour or "#546e7a") for c, total in competencies])
         by_post: dict[str, list] = {}
         for street, post, counts in qualification_rows(self.viewer):
             by_post.setdefault(post, []).append((street, counts))
         qualification = [
-            {"post": post, "bars": rules.stacked_bars(rows, STANDING_COLOURS), "height": len(rows) * 22}
+            {"post": post, "bars": charts.stacked_bars(rows, STANDING_COLOURS), "height": len(rows) * 22}
             for post, rows in by_post.items()
         ]
         return {

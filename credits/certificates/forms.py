@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from . import certificate_rules
-from .forms import TraineeByPhoneField
-from .models import Cohort, ProgrammePage
+from ..forms import TraineeByPhoneField
+from ..models import Cohort, ProgrammePage
+from . import rules as certificate_rules
 
 
 class VerificationCodeForm(forms.Form):

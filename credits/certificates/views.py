@@ -7,41 +7,19 @@ who may see the holder (registrars; the street administrator of the holder's str
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from academy.files import attachment_header, private_file_response, safe_filename
 
-from . import certificate_pdf, certificate_rules, selectors
-from . import certificate_selectors as cert_selectors
-from .certificate_forms import VerificationCodeForm
-from .choices import VerificationState
-from .models import Certificate
-from .ratelimit import verification_rate_limited
-
-
-def verification_facts(certificate: Certificate) -> dict:
-    """Everything the public may know about a certificate: nothing personal beyond the masked name."""
-    state = cert_selectors.verification_state(certificate)
-    # The day in Shanghai: a revocation at 00:30 on 7 December there is 16:30 on 6 December in UTC.
-    revoked_on = timezone.localtime(certificate.revoked_at).date() if certificate.revoked_at else None
-    return {
-        "state": state,
-        "state_label": VerificationState(state).label,
-        "number": certificate.number,
-        "programme": certificate.programme_title or certificate.programme.title,
-        "holder": certificate_rules.mask_name(certificate.holder_name),
-        "issued_on": certificate.issued_on,
-        "valid_until": certificate.valid_until,
-        "issued_on_text": certificate_rules.chinese_date(certificate.issued_on),
-        "valid_until_text": certificate_rules.chinese_date(certificate.valid_until),
-        "revoked_on": revoked_on,
-        "revoked_on_text": certificate_rules.chinese_date(revoked_on) if revoked_on else "",
-        "revoked_reason": certificate.revoked_reason if state == VerificationState.REVOKED else "",
-        "verification_code": certificate.verification_code_display,
-    }
+from .. import selectors
+from ..models import Certificate
+from ..ratelimit import verification_rate_limited
+from . import pdf as certificate_pdf
+from . import rules as certificate_rules
+from . import selectors as cert_selectors
+from .forms import VerificationCodeForm
 
 
 def _too_many_verifications(request):
@@ -76,7 +54,7 @@ def verify(request, code: str):
     if certificate is None:
         form = VerificationCodeForm(initial={"code": code[: certificate_rules.CODE_MAX_INPUT]})
         return render(request, "credits/verify_not_found.html", {"code": code[:40], "form": form}, status=404)
-    return render(request, "credits/verify.html", {"facts": verification_facts(certificate)})
+    return render(request, "credits/verify.html", {"facts": cert_selectors.verification_facts(certificate)})
 
 
 @require_GET

@@ -15,11 +15,11 @@ from ninja import Field, Router, Schema, Status
 
 from academy.absolute import page_absolute_url, site_base_url
 
-from . import certificate_pdf, certificate_rules
-from . import certificate_selectors as cert_selectors
-from .certificate_views import verification_facts
-from .choices import VerificationState
-from .ratelimit import verification_rate_limited
+from ..choices import VerificationState
+from ..ratelimit import verification_rate_limited
+from . import pdf as certificate_pdf
+from . import rules as certificate_rules
+from . import selectors as cert_selectors
 
 router = Router(tags=["certificates"])
 
@@ -77,7 +77,7 @@ def certificate_verify(request, code: str):
     outcome = _refusal(request, code)
     if isinstance(outcome, Status):
         return outcome
-    facts = verification_facts(outcome)
+    facts = cert_selectors.verification_facts(outcome)
     return {
         **{
             key: facts[key]

@@ -1,8 +1,8 @@
-"""Reads behind the academy's reports, dashboard panels and the trainee list's filters.
+"""Reads behind the academy's reports, the admin home panels and the trainee list's filters.
 
 Every function takes the viewer and reads only the people the viewer may see. None of them runs a query per
 trainee: standings come from ledger sums and completions aggregated for the whole population at once (a few
-queries), then decided by the pure functions in ``credits.rules`` — the same ones a trainee's own dashboard
+queries), then decided by the pure functions in ``credits.rules`` — the same ones a trainee's own page (我的学分)
 uses, so a report and a trainee's page cannot disagree.
 """
 
@@ -45,9 +45,11 @@ from courses.models import (
     TrainingSession,
 )
 
-from . import rules
-from .models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
-from .selectors import appointments_visible_to, programme_requirements, programmes_live, today
+from .. import rules
+from ..models import Appointment, Certificate, CreditEntry, OfflineHoursEntry, Post, ProgrammePage
+from ..posts import rules as post_rules
+from ..posts.selectors import appointments_visible_to
+from ..selectors import programme_requirements, programmes_live, today
 
 EXPIRING_DAYS = 90
 DECIMAL = DecimalField(max_digits=9, decimal_places=1)
@@ -157,7 +159,7 @@ def qualification_by_street(
 ) -> list[QualificationRow]:
     """For each visible street and each post: how many of the street's trainees of the post's party are qualified
     (a valid certificate of a qualifying programme), have met a qualifying programme's requirements but have no
-    certificate yet, are in progress, or have not started; ``rules.post_standing`` decides, as for appointments."""
+    certificate yet, are in progress, or have not started; ``posts.rules.post_standing`` decides, as for appointments."""
     as_of = as_of or today()
     streets = list(streets_visible_to(viewer).filter(pk=street.pk) if street else streets_visible_to(viewer))
     posts_qs = Post.objects.prefetch_related("programmes")
@@ -187,7 +189,7 @@ def qualification_by_street(
                         requirements[pid], facts.facts(trainee_id, requirements[pid])
                     )
                 standings.append(standings_cache[pid])
-            standing = rules.post_standing(certified=certified, programme_standings=standings)
+            standing = post_rules.post_standing(certified=certified, programme_standings=standings)
             row = rows[(street_id, post_obj.pk)]
             setattr(row, standing, row.count(standing) + 1)
     return [rows[(s.pk, p.pk)] for s in streets for p in posts]
@@ -440,7 +442,7 @@ def filter_certificate_state(people: QuerySet[User], state: str, *, days: int = 
     return people.filter(~Exists(valid))
 
 
-# Dashboard figures -----------------------------------------------------------------------------------------
+# Admin home figures ----------------------------------------------------------------------------------------
 
 
 @dataclass
