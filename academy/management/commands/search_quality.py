@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import setup_test_environment, teardown_test_environment
 
 from academy.search.quality import QUERIES_FILE, load_queries, measure, unknown_titles
 
@@ -19,7 +20,12 @@ class Command(BaseCommand):
         unknown = unknown_titles(queries)
         if unknown:
             raise CommandError(f"No live page has these titles (seed the demo data first): {sorted(unknown)}")
-        quality = measure(queries)
+        # The test client records the template context only in a test environment (and allows its host there).
+        setup_test_environment()
+        try:
+            quality = measure(queries)
+        finally:
+            teardown_test_environment()
         if verbose_misses:
             for outcome in quality.outcomes:
                 if (outcome.expected and (outcome.recall < 1 or not outcome.top_hit)) or not outcome.clean:
