@@ -17,6 +17,8 @@ from pathlib import Path
 from django.core.cache import cache
 from django.db import DatabaseError
 
+from .preload import base_tokenizer
+
 logger = logging.getLogger(__name__)
 
 # A token is kept only if it holds a letter or digit of some script (Chinese characters count as letters).
@@ -83,16 +85,13 @@ def _add_words(tokenizer, words: set[str]) -> None:
 
 
 def _get_tokenizer():
-    """Return jieba's tokenizer with our words, loading its dictionary (about 0.9 s) on first use only."""
+    """Return jieba's tokenizer with our words; its dictionary is loaded once (see preload.py)."""
     global _tokenizer, _version, _checked_at
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
-
-                jieba.setLogLevel(logging.WARNING)
-                tokenizer = jieba.Tokenizer()
-                tokenizer.initialize()
+                # Already loaded when gunicorn's master preloaded it before forking this worker (preload.py).
+                tokenizer = base_tokenizer()
                 _version = cache.get(DICTIONARY_VERSION_KEY)
                 _add_words(tokenizer, dictionary_words())
                 _checked_at = time.monotonic()
