@@ -110,20 +110,15 @@ def load() -> None:
     _get_tokenizer()
 
 
-def dictionary_changed() -> set[str]:
-    """Take up changed registry names and synonyms: here at once, in other processes at their next check.
-
-    Returns the words that are new to this process's segmenter (the index must be rebuilt for them).
-    """
+def dictionary_changed() -> None:
+    """Take up changed registry names and synonyms: here at once, in other processes at their next check."""
     global _version
-    words = dictionary_words()
-    new = words - _words
     if _tokenizer is not None:
+        words = dictionary_words()
         with _lock:
             _add_words(_tokenizer, words)
     _version = uuid.uuid4().hex
     cache.set(DICTIONARY_VERSION_KEY, _version, None)
-    return new
 
 
 def _normalise(word: str) -> str:

@@ -1,5 +1,7 @@
 """The site search as a visitor meets it: ranking, whole-word matching, synonyms and the district's own names."""
 
+from types import SimpleNamespace
+
 import pytest
 from django.core.exceptions import ValidationError
 from wagtail.models import Page, Site
@@ -102,3 +104,21 @@ def test_a_deleted_page_takes_its_search_document_with_it():
     assert SearchDocument.objects.filter(page=page).exists()
     page.delete()
     assert not SearchDocument.objects.filter(pk=page.pk).exists()
+
+
+def test_only_new_words_index_the_pages_again(monkeypatch, django_capture_on_commit_callbacks):
+    from academy.search import receivers
+
+    calls = []
+    monkeypatch.setattr(receivers, "search_reindex_pages", SimpleNamespace(enqueue=lambda: calls.append(1)))
+    with django_capture_on_commit_callbacks(execute=True):
+        street = StreetFactory(name="祥符桥街道")
+    assert calls == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        street.order = 5
+        street.save()
+        street.delete()
+    assert calls == [1]
+    with django_capture_on_commit_callbacks(execute=True):
+        SearchSynonymGroup.objects.create(terms="物业企业、物业服务企业")
+    assert calls == [1, 1]
