@@ -84,13 +84,14 @@ def test_a_synonym_group_with_one_word_is_refused():
 
 
 def test_a_new_community_name_stays_whole_in_pages_indexed_before_it(client, django_capture_on_commit_callbacks):
-    place = standard("信义坊社区举办议事会", body="信义坊的居民参加。")
-    standard("讲信义的好邻居", body="为人讲信义。")
-    assert " 信义坊 " not in SearchDocument.objects.get(page=place).title
+    # The segmenter's words last as long as the process: the name must be one no other test or the demo uses.
+    place = standard("枫林坊社区举办议事会", body="枫林坊的居民参加。")
+    standard("枫林小径", body="秋天的枫林。")
+    assert " 枫林坊 " not in SearchDocument.objects.get(page=place).title
     with django_capture_on_commit_callbacks(execute=True):
-        Community.objects.create(street=StreetFactory(), name="信义坊社区")
-    assert " 信义坊 " in SearchDocument.objects.get(page=place).title
-    assert found(client, "信义坊") == ["信义坊社区举办议事会"]
+        Community.objects.create(street=StreetFactory(), name="枫林坊社区")
+    assert " 枫林坊 " in SearchDocument.objects.get(page=place).title
+    assert found(client, "枫林坊") == ["枫林坊社区举办议事会"]
 
 
 def test_the_district_names_in_the_word_list_stay_whole(client):
