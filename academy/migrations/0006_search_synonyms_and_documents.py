@@ -6,36 +6,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('academy', '0005_user_elder_mode'),
-        ('wagtailcore', '0098_apitoken'),
+        ("academy", "0005_user_elder_mode"),
+        ("wagtailcore", "0098_apitoken"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='SearchDocument',
+            name="SearchDocument",
             fields=[
-                ('page', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='+', serialize=False, to=settings.WAGTAIL_PAGE_MODEL, verbose_name='page')),
-                ('title', models.TextField(blank=True, verbose_name='title words')),
-                ('summary', models.TextField(blank=True, verbose_name='summary words')),
-                ('body', models.TextField(blank=True, verbose_name='body words')),
+                (
+                    "page",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        primary_key=True,
+                        related_name="+",
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                        verbose_name="page",
+                    ),
+                ),
+                ("title", models.TextField(blank=True, verbose_name="title words")),
+                ("summary", models.TextField(blank=True, verbose_name="summary words")),
+                ("body", models.TextField(blank=True, verbose_name="body words")),
             ],
             options={
-                'verbose_name': 'search document',
-                'verbose_name_plural': 'search documents',
+                "verbose_name": "search document",
+                "verbose_name_plural": "search documents",
             },
         ),
         migrations.CreateModel(
-            name='SearchSynonymGroup',
+            name="SearchSynonymGroup",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('terms', models.CharField(help_text='Two or more words that mean the same, separated by 、 or commas, for example 业委会、业主委员会.', max_length=300, verbose_name='words')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "terms",
+                    models.CharField(
+                        help_text="Two or more words that mean the same, separated by 、 or commas, for example 业委会、业主委员会.",
+                        max_length=300,
+                        verbose_name="words",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'search synonym',
-                'verbose_name_plural': 'search synonyms',
-                'ordering': ['pk'],
+                "verbose_name": "search synonym",
+                "verbose_name_plural": "search synonyms",
+                "ordering": ["pk"],
             },
         ),
     ]
