@@ -17,6 +17,7 @@ class AcademyConfig(AppConfig):
         from . import checks, lookups, receivers  # noqa: F401  (registers system checks and the audit of group changes)
         from .models import Trainee
         from .permissions import TraineePermissionPolicy
+        from .search import receivers as search_receivers  # noqa: F401  (the segmenter follows the registry)
 
         # Registered before any admin view asks, so Trainee does not fall back to model permissions.
         register_permission_policy(Trainee, TraineePermissionPolicy(Trainee), exact_class=True)

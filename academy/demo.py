@@ -1,13 +1,15 @@
 """Demo data for people and places: districts, Gongshu's 18 streets, communities, staff groups, demo accounts."""
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from wagtail.models import Collection, GroupCollectionPermission, GroupPagePermission, Page
 
 from .choices import Party
-from .models import Community, District, Street, User
+from .models import Community, District, SearchSynonymGroup, Street, User
 from .roles import EDITORS, REGISTRARS, STREET_ADMINISTRATORS
 
 DEMO_PASSWORD = "Academy-2026"  # noqa: S105  (printed for people trying the demo; never used in production)
@@ -76,7 +78,10 @@ def seed_groups() -> dict[str, Group]:
     """The three staff groups with the permissions their work needs (later apps add their own)."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in (EDITORS, REGISTRARS, STREET_ADMINISTRATORS)}
     admin_access = [("wagtailadmin", "access_admin")]
-    _grant(groups[EDITORS], admin_access)
+    _grant(
+        groups[EDITORS],
+        admin_access + [("academy", f"{action}_searchsynonymgroup") for action in ("add", "change", "delete", "view")],
+    )
     _grant(
         groups[REGISTRARS],
         admin_access
@@ -108,6 +113,19 @@ def seed_groups() -> dict[str, Group]:
             permission=Permission.objects.get(content_type__app_label=app, codename=codename),
         )
     return groups
+
+
+SEARCH_SYNONYMS_FILE = Path(__file__).with_name("demo_content") / "search_synonyms.json"
+
+
+def seed_search_synonyms() -> None:
+    """The district's synonyms (业委会、业主委员会 …) from demo_content/search_synonyms.json, each group once."""
+    for terms in json.loads(SEARCH_SYNONYMS_FILE.read_text(encoding="utf-8")):
+        text = "、".join(terms)
+        if not SearchSynonymGroup.objects.filter(terms=text).exists():
+            group = SearchSynonymGroup(terms=text)
+            group.full_clean()
+            group.save()
 
 
 TRAINEES = [
@@ -142,6 +160,7 @@ def seed() -> list[DemoAccount]:
     """Create places, groups and the demo accounts; safe to run again (nothing is duplicated)."""
     seed_places()
     groups = seed_groups()
+    seed_search_synonyms()
     gongshu = District.objects.get(name="拱墅区")
     hushu = Street.objects.get(district=gongshu, name="湖墅街道")
 

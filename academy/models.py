@@ -236,3 +236,53 @@ class Venue(models.Model):
     def full_address(self) -> str:
         """District and address together, the way a calendar or a map app wants them."""
         return f"{self.district.name}{self.address}"
+
+
+class SearchSynonymGroup(models.Model):
+    """Words the district uses for one thing (业委会、业主委员会): a search for any of them finds them all."""
+
+    terms = models.CharField(
+        _("words"),
+        max_length=300,
+        help_text=_("Two or more words that mean the same, separated by 、 or commas, for example 业委会、业主委员会."),
+    )
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("search synonym")
+        verbose_name_plural = _("search synonyms")
+
+    def __str__(self):
+        return "、".join(self.term_list)
+
+    @property
+    def term_list(self) -> list[str]:
+        """The words of this group, in the order written, without blanks or repeats."""
+        from .search.rules import split_terms
+
+        return split_terms(self.terms)
+
+    def clean(self):
+        from .search.rules import synonym_terms_problem
+
+        problem = synonym_terms_problem(self.terms)
+        if problem:
+            raise ValidationError({"terms": problem})
+
+
+class SearchDocument(models.Model):
+    """A page's words as the site search ranks them, title, summary and body apart (written by academy.search)."""
+
+    page = models.OneToOneField(
+        "wagtailcore.Page", on_delete=models.CASCADE, primary_key=True, related_name="+", verbose_name=_("page")
+    )
+    title = models.TextField(_("title words"), blank=True)
+    summary = models.TextField(_("summary words"), blank=True)
+    body = models.TextField(_("body words"), blank=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.page_id)

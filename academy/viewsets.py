@@ -15,7 +15,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from .admin_views import ReadableViewSetMixin
 from .filters import TraineeFilterSet
-from .models import Community, District, Street, Trainee, User, Venue
+from .models import Community, District, SearchSynonymGroup, Street, Trainee, User, Venue
 from .phone import normalise_phone
 from .selectors import users_visible_to
 from .spreadsheets import StreamingExportMixin
@@ -196,3 +196,17 @@ class VenueViewSet(ReadableViewSetMixin, SnippetViewSet):
         FieldRowPanel([FieldPanel("photo"), FieldPanel("photo_alt")]),
         FieldPanel("description"),
     ]
+
+
+class SearchSynonymViewSet(ReadableViewSetMixin, SnippetViewSet):
+    """搜索同义词: words the district uses for one thing, applied to every site search as it is typed."""
+
+    model = SearchSynonymGroup
+    icon = "search"
+    menu_label = _("Search synonyms")
+    menu_order = 230
+    add_to_settings_menu = True
+    list_display = ["__str__"]
+    search_fields = ["terms"]
+    copy_view_enabled = False
+    panels = [FieldPanel("terms")]

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from .viewsets import PlacesViewSetGroup, VenueViewSet
+from .viewsets import PlacesViewSetGroup, SearchSynonymViewSet, VenueViewSet
 
 # The trainee screens and the roster import join the "三方学院" menu group, which credits assembles (it is the
 # rightmost academy app, so it may import the screens of academy, courses and credits alike).
@@ -16,6 +16,7 @@ def register_places_viewsets():
 
 
 register_snippet(VenueViewSet)
+register_snippet(SearchSynonymViewSet)
 
 
 @hooks.register("register_log_actions")

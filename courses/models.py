@@ -20,6 +20,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from academy.search import SUMMARY_BOOST
+
 from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
 from .choices import AttendanceStatus, CheckInMethod, DeliveryMode, RegistrationStatus, SessionPhase, SessionStatus
 from .fields import PartiesField
@@ -230,7 +232,7 @@ class CoursePage(RoutablePageMixin, Page):
     search_fields = [
         *Page.search_fields,
         index.SearchField("code"),
-        index.SearchField("summary"),
+        index.SearchField("summary", boost=SUMMARY_BOOST),
         index.FilterField("delivery_mode"),
         index.FilterField("competency"),
     ]

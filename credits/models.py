@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy.choices import Party
+from academy.search import SUMMARY_BOOST
 from courses.models import Competency, CoursePage
 
 from .certificates.rules import mask_name, verification_code_display, verification_code_new
@@ -225,7 +226,11 @@ class ProgrammePage(Page):
             heading=_("Certificate"),
         ),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("description"), index.FilterField("party")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("description", boost=SUMMARY_BOOST),
+        index.FilterField("party"),
+    ]
 
     parent_page_types = ["credits.ProgrammeIndexPage"]
     subpage_types = []

@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from academy.phone import mask_phone
+from academy.search import SUMMARY_BOOST
 
 from .blocks import BodyBlock, NavigationLinkBlock
 from .choices import EventCategory
@@ -91,7 +92,11 @@ class HomePage(Page):
         HelpPanel(content=_("Upcoming events, the latest news and the figures are filled in automatically.")),
     ]
 
-    search_fields = [*Page.search_fields, index.SearchField("hero_text"), index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("hero_text", boost=SUMMARY_BOOST),
+        index.SearchField("body"),
+    ]
 
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -136,7 +141,11 @@ class StandardPage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("body"))
 
     content_panels = [*Page.content_panels, FieldPanel("introduction"), FieldPanel("body")]
-    search_fields = [*Page.search_fields, index.SearchField("introduction"), index.SearchField("body")]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("introduction", boost=SUMMARY_BOOST),
+        index.SearchField("body"),
+    ]
 
     parent_page_types = ["home.HomePage", "home.StandardPage"]
     subpage_types = ["home.StandardPage"]
@@ -222,7 +231,7 @@ class NewsPage(Page):
     ]
     search_fields = [
         *Page.search_fields,
-        index.SearchField("introduction"),
+        index.SearchField("introduction", boost=SUMMARY_BOOST),
         index.SearchField("body"),
         index.RelatedFields("tags", [index.SearchField("name")]),
         index.FilterField("date"),
@@ -338,7 +347,7 @@ class EventPage(RoutablePageMixin, Page):
     ]
     search_fields = [
         *Page.search_fields,
-        index.SearchField("introduction"),
+        index.SearchField("introduction", boost=SUMMARY_BOOST),
         index.SearchField("organiser"),
         index.SearchField("body"),
         index.RelatedFields("venue", [index.SearchField("name"), index.SearchField("address")]),

@@ -1,7 +1,7 @@
 """Site-wide search, its autocomplete, robots.txt, and what an event page does: sign-up (with its rate limit and
 token), the calendar file, cancelling, and the Excel export of sign-ups. EventPage's routes hand over to these."""
 
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from academy.absolute import absolute_url, page_absolute_url
 from academy.search.segment import MAX_QUERY_CHARS, segment_query
+from academy.search.selectors import pages_search
 
 from . import selectors, services
 from .export import signups_workbook
@@ -41,28 +42,28 @@ def _page_type(content_type_id: int) -> str:
 
 @require_GET
 def search(request):
-    """Search all pages; results are paginated and, within a page of results, grouped by page type."""
+    """Search all pages, best first (academy.search ranks them); within a page of results, grouped by page type."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     chosen_type = request.GET.get("type", "")
-    pages = _searchable_pages()
     type_counts = []
     results = None
+    groups = OrderedDict()
     if segment_query(query):
-        base = pages
-        # Counts per page type come from one facet query over all matches, before the type filter.
-        facets = base.search(query, operator="or").facet("content_type_id")
+        found = pages_search(pages=_searchable_pages(), query=query)
+        # Counts per page type over all matches, before the type filter.
+        counts = Counter(document.content_type_id for document in found)
         type_counts = sorted(
-            ({"id": str(ct), "label": _page_type(ct), "count": n} for ct, n in facets.items() if ct),
+            ({"id": str(ct), "label": _page_type(ct), "count": n} for ct, n in counts.items()),
             key=lambda item: -item["count"],
         )
         if chosen_type.isdigit():
-            pages = pages.filter(content_type_id=int(chosen_type))
-        results = _paginate(request, pages.search(query, operator="or"))
-    groups = OrderedDict()
-    if results is not None:
-        for page in results.object_list:
-            specific = page.specific
-            groups.setdefault(str(specific._meta.verbose_name_plural), []).append(specific)
+            found = [document for document in found if document.content_type_id == int(chosen_type)]
+        results = _paginate(request, [document.page_id for document in found])
+        shown = Page.objects.filter(pk__in=results.object_list).specific().in_bulk()
+        for page_id in results.object_list:
+            specific = shown.get(page_id)
+            if specific is not None:
+                groups.setdefault(str(specific._meta.verbose_name_plural), []).append(specific)
     return render(
         request,
         "home/search.html",

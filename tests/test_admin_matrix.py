@@ -15,7 +15,7 @@ import uuid
 import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
-from academy.models import District, Venue
+from academy.models import District, SearchSynonymGroup, Venue
 from tests.credits.factories import make_two_streets_world
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +212,8 @@ CONTENT_NAMESPACES = (
     "wagtailadmin_editing_sessions", "wagtailembeds", "wagtailsnippets", "wagtailsnippets_courses_competency",
     "wagtailsnippets_courses_lecturer", "wagtailsnippets_academy_venue", "wagtailsnippetchoosers_academy_venue",
     "wagtailsnippetchoosers_courses_competency", "wagtailsnippetchoosers_courses_lecturer",
-    "wagtailsnippetchoosers_credits_post", "wagtailusers_users",
+    "wagtailsnippetchoosers_credits_post", "wagtailusers_users", "wagtailsnippets_academy_searchsynonymgroup",
+    "wagtailsnippetchoosers_academy_searchsynonymgroup",
 )  # fmt: skip
 OUTSIDERS_KEPT_OUT = {"anonymous": LOGIN, "trainee": NO, "editor": ANY, "registrar": ANY, "street_admin": ANY}
 
@@ -338,6 +339,7 @@ def world(staff_groups):
     world = make_two_streets_world()
     district = District.objects.first()
     world["venue"] = Venue.objects.create(name="丰享家文化驿站", district=district, address="湖墅南路1号")
+    world["synonyms"] = SearchSynonymGroup.objects.create(terms="业委会、业主委员会")
     return world
 
 
@@ -362,6 +364,7 @@ def test_every_admin_url_answers_each_role_as_expected(client, world):
         "wagtailsnippets_courses_competency": world["competency"].pk,
         "wagtailsnippets_courses_lecturer": world["lecturer"].pk,
         "wagtailsnippets_academy_venue": world["venue"].pk,
+        "wagtailsnippets_academy_searchsynonymgroup": world["synonyms"].pk,
         "district": world["street_b"].district_id,
         "street": world["street_b"].pk,
         "community": world["community_b"].pk,

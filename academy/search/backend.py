@@ -10,6 +10,8 @@ field value into text; that is the one step they share. ``_segmenting()`` builds
 class whose ``add_items`` runs the library's own code with a segmenting ``ObjectIndexer`` in its place, so
 no library code is copied. Queries are segmented in ``_search`` which both ``search()`` and
 ``autocomplete()`` go through.
+
+The same index class also writes each page's search document (documents.py), which the site search ranks by.
 """
 
 import types
@@ -17,6 +19,7 @@ import types
 from modelsearch.backends.database import SearchBackend as database_backend_for_connection
 from modelsearch.query import PlainText
 
+from .documents import document_delete, documents_reset, documents_store
 from .segment import segment, segment_query
 
 
@@ -32,20 +35,49 @@ def _segmenting_indexer(base_indexer: type) -> type:
 
 
 def _segmenting_index(base_index: type) -> type:
-    """Subclass a vendor's index so that ``add_items`` uses the segmenting indexer of that vendor's module."""
+    """Subclass a vendor's index: ``add_items`` segments (with that vendor's indexer) and writes search documents."""
     module = __import__(base_index.__module__, fromlist=["ObjectIndexer"]) if base_index else None
-    if not hasattr(module, "ObjectIndexer"):
-        # The fallback backend (no full-text support) keeps no index rows; it filters with LIKE instead.
-        return base_index
+    attributes = {
+        "delete_item": _deleting_documents(base_index.delete_item),
+        "reset": _resetting_documents(base_index.reset),
+    }
     add_items = base_index.add_items
-    rebound = types.FunctionType(
-        add_items.__code__,
-        {**add_items.__globals__, "ObjectIndexer": _segmenting_indexer(module.ObjectIndexer)},
-        add_items.__name__,
-        add_items.__defaults__,
-        add_items.__closure__,
-    )
-    return type(f"Segmenting{base_index.__name__}", (base_index,), {"add_items": rebound})
+    if hasattr(module, "ObjectIndexer"):
+        add_items = types.FunctionType(
+            add_items.__code__,
+            {**add_items.__globals__, "ObjectIndexer": _segmenting_indexer(module.ObjectIndexer)},
+            add_items.__name__,
+            add_items.__defaults__,
+            add_items.__closure__,
+        )
+    # The fallback backend (no full-text support) keeps no index rows of its own; the documents are still written.
+    attributes["add_items"] = _storing_documents(add_items)
+    return type(f"Segmenting{base_index.__name__}", (base_index,), attributes)
+
+
+def _storing_documents(add_items):
+    def add_items_and_documents(self, model, objs):
+        objs = list(objs)
+        add_items(self, model, objs)
+        documents_store(objs)
+
+    return add_items_and_documents
+
+
+def _deleting_documents(delete_item):
+    def delete_item_and_document(self, item):
+        delete_item(self, item)
+        document_delete(item)
+
+    return delete_item_and_document
+
+
+def _resetting_documents(reset):
+    def reset_with_documents(self):
+        reset(self)
+        documents_reset()
+
+    return reset_with_documents
 
 
 class SegmentingQueryMixin:

@@ -272,6 +272,15 @@ SITE_BASE_URL = env("SITE_BASE_URL", "").rstrip("/")
 WAGTAILADMIN_BASE_URL = SITE_BASE_URL or "http://127.0.0.1:8000"
 # Wagtail's database backend (SQLite FTS5 or PostgreSQL) with Chinese word segmentation: see academy/search/.
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "academy.search.backend"}}
+# The site search ranks pages itself, the same on SQLite and PostgreSQL (academy/search/rules.py); a page type's
+# weight multiplies its pages' scores (others: 1), so a course whose title holds the query comes before lessons.
+SEARCH_PAGE_TYPE_WEIGHTS = {
+    "courses.CoursePage": 1.6,
+    "credits.ProgrammePage": 1.4,
+    "home.EventPage": 1.2,
+    "home.NewsPage": 1.1,
+    "courses.LessonPage": 0.8,
+}
 # Uploads. Documents include the lessons' videos (VideoBlock: MP4 or WebM); no HTML or SVG anywhere, so nothing
 # uploaded can run script on the site's origin. Wagtail serves documents with their own restrictive CSP.
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "zip", "mp4", "webm"]

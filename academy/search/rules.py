@@ -1,0 +1,137 @@
+"""How the site search ranks pages: pure functions, the same whichever database holds the index.
+
+A page's words are kept in three fields (see documents.py): its title, its summary (fields declared with a boost
+above 1, such as a course's summary or a news item's introduction) and its body. For each word of the query
+(with its synonyms) a field scores its weight times a saturating count of hits, so one hit in a title always
+outweighs any number in a summary, and one in a summary any number in a body (title ≫ summary ≫ body). Words
+rare across the site count for more (inverse document frequency), pages holding more of the query's words come
+first, a title holding the query as typed gets a bonus, and each page type has a weight (courses above lessons).
+"""
+
+import math
+import re
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+FIELDS = ("title", "summary", "body")
+FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "body": 1.0}
+# BM25's saturation: the first hit in a field counts 1, and any number of hits less than 1 + K1 = 2.2, below the
+# next field's weight.
+K1 = 1.2
+TITLE_PHRASE_BONUS = 1.5
+
+_TERM_SEPARATORS = re.compile(r"[\s,，、;；/|]+")
+MAX_SYNONYM_TERM_CHARS = 20
+
+
+def split_terms(text: str) -> list[str]:
+    """The words of a synonym group as an editor wrote them (业委会、业主委员会), without blanks or repeats."""
+    terms = (term.strip().lower() for term in _TERM_SEPARATORS.split(text or ""))
+    return list(dict.fromkeys(term for term in terms if term))
+
+
+def synonym_terms_problem(text: str) -> str:
+    """Why a synonym group's text cannot be saved, or "" when it can."""
+    terms = split_terms(text)
+    if len(terms) < 2:
+        return _("Enter at least two different words, separated by 、 or commas.")
+    too_long = [term for term in terms if len(term) > MAX_SYNONYM_TERM_CHARS]
+    if too_long:
+        return _("“%(term)s” is too long for a word: at most %(limit)d characters.") % {
+            "term": too_long[0],
+            "limit": MAX_SYNONYM_TERM_CHARS,
+        }
+    if any(not re.search(r"\w", term) for term in terms):
+        return _("Each word needs at least one letter, digit or Chinese character.")
+    return ""
+
+
+def expand(words: list[str], groups: list[list[str]]) -> list[tuple[str, ...]]:
+    """Each query word with the words of every synonym group it belongs to (业委会 → 业委会, 业主委员会)."""
+    concepts = []
+    for word in words:
+        alternatives = [word]
+        for group in groups:
+            if word in group:
+                alternatives.extend(term for term in group if term not in alternatives)
+        concepts.append(tuple(alternatives))
+    return concepts
+
+
+def saturate(hits: int) -> float:
+    """BM25's term-frequency curve: 1 for one hit, approaching 1 + K1 for many."""
+    return hits * (K1 + 1) / (K1 + hits) if hits > 0 else 0.0
+
+
+def inverse_document_frequency(matching: int, total: int) -> float:
+    """BM25's idf, never below a small positive floor so that a word on every page still counts a little."""
+    return max(math.log(1 + (total - matching + 0.5) / (matching + 0.5)), 0.05)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One page's words, each field a space-padded string of segmented words (" 联席 会议 ")."""
+
+    page_id: int
+    content_type_id: int
+    page_title: str
+    title: str
+    summary: str
+    body: str
+
+
+def hits(document: Document, concept: tuple[str, ...]) -> dict[str, int]:
+    """How many times any word of the concept occurs in each field of the document."""
+    return {field: sum(getattr(document, field).count(f" {term} ") for term in concept) for field in FIELDS}
+
+
+def score(
+    document: Document,
+    counts: list[dict[str, int]],
+    idfs: list[float],
+    *,
+    typed: str,
+    type_weight: float = 1.0,
+) -> float:
+    """The document's relevance (0 when it holds none of the query's words), from its hits per query word."""
+    total = 0.0
+    matched = 0
+    for concept_hits, idf in zip(counts, idfs, strict=True):
+        concept_score = sum(FIELD_WEIGHTS[field] * saturate(count) for field, count in concept_hits.items())
+        if concept_score:
+            matched += 1
+            total += idf * concept_score
+    if not matched:
+        return 0.0
+    coverage = matched / len(counts)
+    bonus = TITLE_PHRASE_BONUS if typed and typed in document.page_title.replace(" ", "").lower() else 1.0
+    return total * coverage * bonus * type_weight
+
+
+def rank(
+    documents: list[Document],
+    concepts: list[tuple[str, ...]],
+    *,
+    total: int,
+    typed: str,
+    type_weights: dict[int, float],
+) -> list[Document]:
+    """The documents holding any of the query's words, best first (ties: newest page first).
+
+    ``total`` is the number of searchable pages (for idf); ``typed`` the query as typed, without spaces, lower-cased;
+    ``type_weights`` maps content type ids to their weight (missing: 1).
+    """
+    counts = {document.page_id: [hits(document, concept) for concept in concepts] for document in documents}
+    idfs = [
+        inverse_document_frequency(sum(1 for per_doc in counts.values() if any(per_doc[i].values())), total)
+        for i in range(len(concepts))
+    ]
+    scored = []
+    for document in documents:
+        weight = type_weights.get(document.content_type_id, 1.0)
+        value = score(document, counts[document.page_id], idfs, typed=typed, type_weight=weight)
+        if value > 0:
+            scored.append((value, document))
+    scored.sort(key=lambda item: (-item[0], -item[1].page_id))
+    return [document for _value, document in scored]
