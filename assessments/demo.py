@@ -5,12 +5,14 @@ from django.contrib.auth.models import Group, Permission
 from academy.roles import EDITORS
 
 EDITOR_PERMISSIONS = [
-    f"{action}_{model}" for action in ("add", "change", "delete", "view") for model in ("bankquestion", "case")
+    f"{action}_{model}"
+    for action in ("add", "change", "delete", "view")
+    for model in ("bankquestion", "case", "legalreference")
 ]
 
 
 def seed_permissions() -> None:
-    """Editors write the bank (questions and cases) and import questions from Excel."""
+    """Editors write the bank (questions, cases, laws and their articles) and import questions from Excel."""
     editors = Group.objects.filter(name=EDITORS).first()
     if editors is not None:
         editors.permissions.add(

@@ -8,6 +8,11 @@ from . import rules
 class BankQuestionForm(WagtailAdminModelForm):
     """Checks the question together with its options, which live in an inline formset the model cannot see."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "citations" in self.fields:  # each article names its law: one query, not one per article
+            self.fields["citations"].queryset = self.fields["citations"].queryset.select_related("law")
+
     def is_valid(self):
         valid = super().is_valid()
         if not valid:

@@ -1,11 +1,14 @@
 """The question bank (题库): questions per competency with their options, difficulty, tags, explanation and status,
-and cases (a short case text with several questions on it)."""
+cases (a short case text with several questions on it), and the laws and articles (法规 / 条款) questions cite."""
 
+from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from taggit.models import TaggedItemBase
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -17,6 +20,98 @@ from courses.models import Competency
 from . import rules
 from .choices import BlankMatch, Difficulty, QuestionStatus, QuestionType
 from .forms import BankQuestionForm
+
+
+class LegalReference(index.Indexed, ClusterableModel):
+    """A law or regulation (法规) and its articles. A change in the law is recorded as a new version (see
+    ``services.legal_version_record``), which flags the live questions citing a changed article for review."""
+
+    name = models.CharField(
+        _("name"), max_length=200, unique=True, help_text=_("The full title, e.g. 中华人民共和国民法典.")
+    )
+    short_name = models.CharField(
+        _("short name"), max_length=50, help_text=_("As lessons cite it inside 《》, e.g. 民法典 or 物业管理条例.")
+    )
+    issuer = models.CharField(_("issuing body"), max_length=200)
+    version = models.CharField(
+        _("version"), max_length=100, help_text=_("The version in force, e.g. 2018年修订 or 2021年1月1日起施行.")
+    )
+    in_force_on = models.DateField(_("in force from"), null=True, blank=True)
+    link = models.URLField(_("link"), blank=True, help_text=_("The official text, e.g. on the National Laws Database."))
+
+    panels = [
+        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+        FieldPanel("issuer"),
+        FieldRowPanel([FieldPanel("version", read_only=True), FieldPanel("in_force_on", read_only=True)]),
+        FieldPanel("link"),
+        InlinePanel(
+            "articles",
+            label=_("Articles"),
+            heading=_("Articles"),
+            help_text=_(
+                "Correct typing errors here. When the law itself changes, use “Record a new version”: it flags "
+                "every live question citing a changed article for review."
+            ),
+        ),
+    ]
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("short_name")]
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("legal reference")
+        verbose_name_plural = _("legal references")
+
+    def __str__(self):
+        return self.name
+
+
+class LegalArticle(models.Model):
+    """One article (条) of a law, numbered as the law numbers it; questions cite articles."""
+
+    law = ParentalKey(LegalReference, on_delete=models.CASCADE, related_name="articles", verbose_name=_("law"))
+    number = models.PositiveSmallIntegerField(
+        _("article number"), validators=[MinValueValidator(1), MaxValueValidator(9999)], help_text=_("e.g. 278")
+    )
+    text = models.TextField(_("article text"), blank=True, help_text=_("Empty once the article is repealed."))
+
+    panels = [FieldRowPanel([FieldPanel("number"), FieldPanel("text")])]
+
+    class Meta:
+        ordering = ["law__name", "number"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        constraints = [models.UniqueConstraint(fields=["law", "number"], name="legal_article_number_once")]
+
+    def __str__(self):
+        return f"《{self.law.short_name}》{self.label}"
+
+    @property
+    def label(self) -> str:
+        return rules.article_label(self.number)
+
+
+class LegalVersion(models.Model):
+    """A version of a law as an editor recorded it: which articles it changed, and so which questions it flagged."""
+
+    law = models.ForeignKey(LegalReference, on_delete=models.CASCADE, related_name="versions", verbose_name=_("law"))
+    version = models.CharField(_("version"), max_length=100)
+    in_force_on = models.DateField(_("in force from"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    changed_articles = models.ManyToManyField(
+        LegalArticle, blank=True, related_name="changed_in", verbose_name=_("changed articles")
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+
+    class Meta:
+        ordering = ["-recorded_at"]
+        verbose_name = _("version of a law")
+        verbose_name_plural = _("versions of laws")
+
+    def __str__(self):
+        return f"{self.law.short_name} · {self.version}"
 
 
 class Case(index.Indexed, models.Model):
@@ -80,6 +175,28 @@ class BankQuestion(index.Indexed, ClusterableModel):
     blank_match = models.CharField(
         _("marking of the blank"), max_length=6, choices=BlankMatch.choices, default=BlankMatch.LISTED
     )
+    citations = ParentalManyToManyField(
+        LegalArticle,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("cited articles"),
+        help_text=_("The articles this question tests; a new version of the law changing one flags it for review."),
+    )
+    needs_review = models.BooleanField(
+        _("awaiting review"),
+        default=False,
+        help_text=_(
+            "Set when a new version of a law changes an article it cites; it is drawn into no paper until then."
+        ),
+    )
+    review_version = models.ForeignKey(
+        LegalVersion,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="flagged_questions",
+        verbose_name=_("flagged by"),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -94,6 +211,7 @@ class BankQuestion(index.Indexed, ClusterableModel):
         ),
         FieldRowPanel([FieldPanel("difficulty"), FieldPanel("tags")]),
         FieldPanel("explanation"),
+        FieldPanel("citations", widget=forms.SelectMultiple(attrs={"size": 8})),
     ]
     search_fields = [
         index.SearchField("text"),

@@ -1,15 +1,19 @@
 """Every write in the question bank."""
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext
 from taggit.models import Tag
 from wagtail.log_actions import log
 
 from academy.models import User
 
-from .models import BankOption, BankQuestion, Case, QuestionTag
+from . import rules
+from .choices import QuestionStatus
+from .models import BankOption, BankQuestion, Case, LegalArticle, LegalReference, LegalVersion, QuestionTag
 
 
 class QuestionImportError(Exception):
@@ -93,3 +97,96 @@ def bank_questions_import(*, actor: User, records: list[tuple[int, dict[str, str
         data={"questions": [question.pk for question in questions], "cases": [case.pk for case in cases.values()]},
     )
     return QuestionImportResult(questions=len(questions), cases=len(cases))
+
+
+class LegalVersionError(Exception):
+    """A new version cannot be recorded as given; ``message`` is for the editor. Nothing was changed."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class LegalVersionResult:
+    version: LegalVersion
+    changed: tuple[LegalArticle, ...]
+    flagged: tuple[int, ...]  # ids of the questions flagged for review
+
+
+def may_edit_laws(user) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.has_perm("assessments.change_legalreference"))
+
+
+@transaction.atomic
+def legal_version_record(
+    *,
+    actor: User,
+    law: LegalReference,
+    version: str,
+    in_force_on: datetime.date | None,
+    texts: dict[int, str],
+    note: str = "",
+) -> LegalVersionResult:
+    """Record a new version of a law: the articles whose text changed take their new text, and every live question
+    citing one of them is flagged for review and leaves random papers until an editor confirms or edits it."""
+    if not may_edit_laws(actor):
+        raise PermissionDenied
+    law = LegalReference.objects.select_for_update().get(pk=law.pk)
+    articles = {article.number: article for article in law.articles.all()}
+    unknown = sorted(set(texts) - set(articles))
+    if unknown:
+        raise LegalVersionError(
+            gettext("The law has no article %(label)s.") % {"label": rules.article_label(unknown[0])}
+        )
+    if not version.strip():
+        raise LegalVersionError(gettext("Give the new version, e.g. 2024年修订."))
+    if version.strip() == law.version.strip():
+        raise LegalVersionError(gettext("This version is already recorded; give the new version's name."))
+    before = {number: article.text for number, article in articles.items()}
+    changed_numbers = rules.changed_article_numbers(before, {**before, **texts})
+    changed = [articles[number] for number in sorted(changed_numbers)]
+    record = LegalVersion(law=law, version=version.strip(), in_force_on=in_force_on, note=note, recorded_by=actor)
+    record.full_clean(exclude=["law", "recorded_by"])
+    record.save()
+    for article in changed:
+        article.text = texts[article.number].strip()
+    LegalArticle.objects.bulk_update(changed, ["text"])
+    record.changed_articles.set(changed)
+    law.version, law.in_force_on = record.version, in_force_on
+    law.save(update_fields=["version", "in_force_on"])
+    flagged = tuple(
+        BankQuestion.objects.filter(status=QuestionStatus.LIVE, citations__in=changed)
+        .values_list("pk", flat=True)
+        .distinct()
+        .order_by("pk")
+    )
+    BankQuestion.objects.filter(pk__in=flagged).update(needs_review=True, review_version=record)
+    log(
+        instance=law,
+        action="assessments.legal_version_record",
+        user=actor,
+        data={"version": record.version, "changed": [a.number for a in changed], "flagged": list(flagged)},
+    )
+    return LegalVersionResult(version=record, changed=tuple(changed), flagged=flagged)
+
+
+@transaction.atomic
+def question_review_clear(*, actor: User, question: BankQuestion, edited: bool = False) -> BankQuestion:
+    """An editor has checked a flagged question against the new version (confirmed it, or edited it): it may be
+    drawn into papers again."""
+    if not (actor.is_active and actor.has_perm("assessments.change_bankquestion")):
+        raise PermissionDenied
+    question = BankQuestion.objects.select_for_update().get(pk=question.pk)
+    if not question.needs_review:
+        return question
+    version = question.review_version
+    question.needs_review, question.review_version = False, None
+    question.save(update_fields=["needs_review", "review_version"])
+    log(
+        instance=question,
+        action="assessments.question_review_clear",
+        user=actor,
+        data={"version": str(version) if version else "", "edited": edited},
+    )
+    return question

@@ -1,14 +1,18 @@
 """Admin screens for the question bank: questions and cases as snippets, and the Excel import, in one menu group."""
 
 import django_filters
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.admin.widgets import ListingButton
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from academy.admin_views import ReadableViewSetMixin
 
+from . import services
 from .import_views import QuestionImportViewSet
-from .models import BankQuestion, Case
+from .legal_views import ReviewViewSet, legal_version_new
+from .models import BankQuestion, Case, LegalReference
 
 
 class BankQuestionFilterSet(WagtailFilterSet):
@@ -18,7 +22,7 @@ class BankQuestionFilterSet(WagtailFilterSet):
 
     class Meta:
         model = BankQuestion
-        fields = ["competency", "kind", "difficulty", "status"]
+        fields = ["competency", "kind", "difficulty", "status", "needs_review"]
 
 
 class BankQuestionViewSet(ReadableViewSetMixin, SnippetViewSet):
@@ -27,7 +31,7 @@ class BankQuestionViewSet(ReadableViewSetMixin, SnippetViewSet):
     model = BankQuestion
     icon = "help"
     menu_label = _("Questions")
-    list_display = ["__str__", "competency", "kind", "difficulty", "status", "updated_at"]
+    list_display = ["__str__", "competency", "kind", "difficulty", "status", "needs_review", "updated_at"]
     filterset_class = BankQuestionFilterSet
     list_export = ["competency", "kind", "text", "difficulty", "status", "explanation", "updated_at"]
     export_filename = "bank-questions"
@@ -47,8 +51,37 @@ class CaseViewSet(ReadableViewSetMixin, SnippetViewSet):
     search_fields = ["title", "text"]
 
 
+class LegalReferenceIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if services.may_edit_laws(self.request.user):
+            buttons.append(
+                ListingButton(
+                    _("Record a new version"),
+                    url=reverse(f"{self.url_namespace}:new_version", args=[instance.pk]),
+                    icon_name="history",
+                    priority=5,
+                )
+            )
+        return buttons
+
+
+class LegalReferenceViewSet(ReadableViewSetMixin, SnippetViewSet):
+    """法规: laws and regulations with their articles; a new version flags the questions citing changed articles."""
+
+    model = LegalReference
+    icon = "doc-full"
+    menu_label = _("Laws and regulations")
+    list_display = ["name", "short_name", "issuer", "version", "in_force_on"]
+    search_fields = ["name", "short_name"]
+    index_view_class = LegalReferenceIndexView
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("<int:pk>/new-version/", legal_version_new, name="new_version")]
+
+
 class QuestionBankGroup(SnippetViewSetGroup):
     menu_label = _("Question bank")
     menu_icon = "help"
     menu_order = 225
-    items = (BankQuestionViewSet, CaseViewSet, QuestionImportViewSet)
+    items = (BankQuestionViewSet, CaseViewSet, LegalReferenceViewSet, ReviewViewSet, QuestionImportViewSet)

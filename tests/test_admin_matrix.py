@@ -97,6 +97,9 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "assessments_import:upload": staff(OK, NO, NO),
     "assessments_import:template": staff(OK, NO, NO),
     "assessments_import:preview": NOBODY,
+    # questions flagged by a new version of a law: editors; confirming is a POST (a GET is refused for everyone)
+    "assessments_review:index": staff(OK, NO, NO),
+    "assessments_review:confirm": NOBODY,
     # reports: registrars and street administrators (their street's figures)
     **{
         f"academy_reports:{name}": staff(NO, OK, OK)
@@ -218,7 +221,8 @@ CONTENT_NAMESPACES = (
     "wagtailsnippetchoosers_courses_competency", "wagtailsnippetchoosers_courses_lecturer",
     "wagtailsnippetchoosers_credits_post", "wagtailusers_users", "wagtailsnippets_assessments_bankquestion",
     "wagtailsnippets_assessments_case", "wagtailsnippetchoosers_assessments_bankquestion",
-    "wagtailsnippetchoosers_assessments_case",
+    "wagtailsnippetchoosers_assessments_case", "wagtailsnippets_assessments_legalreference",
+    "wagtailsnippetchoosers_assessments_legalreference",
 )  # fmt: skip
 OUTSIDERS_KEPT_OUT = {"anonymous": LOGIN, "trainee": NO, "editor": ANY, "registrar": ANY, "street_admin": ANY}
 
