@@ -7,7 +7,7 @@ from academy.roles import EDITORS
 EDITOR_PERMISSIONS = [
     f"{action}_{model}"
     for action in ("add", "change", "delete", "view")
-    for model in ("bankquestion", "case", "legalreference")
+    for model in ("bankquestion", "case", "legalreference", "blueprint")
 ]
 
 

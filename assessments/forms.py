@@ -38,3 +38,14 @@ class BankQuestionForm(WagtailAdminModelForm):
             else:
                 self.add_error("accepted_answers", problem.message)
         return not problems
+
+
+class BlueprintForm(WagtailAdminModelForm):
+    """Quizzes are listed by their course, since every quiz is called 结业测验 or the like."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields.get("quiz")
+        if field is not None:
+            field.queryset = field.queryset.select_related("course").order_by("course__title")
+            field.label_from_instance = lambda quiz: f"{quiz.course.title} · {quiz.title}"

@@ -19,7 +19,7 @@ from courses.models import Competency
 
 from . import rules
 from .choices import BlankMatch, Difficulty, QuestionStatus, QuestionType
-from .forms import BankQuestionForm
+from .forms import BankQuestionForm, BlueprintForm
 
 
 class LegalReference(index.Indexed, ClusterableModel):
@@ -256,3 +256,82 @@ class BankOption(Orderable):
 
     def __str__(self):
         return self.text
+
+
+class Blueprint(ClusterableModel):
+    """组卷规则: a course quiz whose paper is drawn for each attempt from the bank, pool by pool, instead of its
+    fixed questions. The quiz keeps its pass mark and attempt limit."""
+
+    quiz = models.OneToOneField(
+        "courses.Quiz",
+        on_delete=models.CASCADE,
+        related_name="blueprint",
+        verbose_name=_("quiz"),
+        help_text=_("The course quiz whose questions are drawn from the bank."),
+    )
+
+    base_form_class = BlueprintForm
+    panels = [FieldPanel("quiz"), InlinePanel("pools", min_num=1, label=_("Pools"), heading=_("Pools"))]
+
+    class Meta:
+        verbose_name = _("blueprint")
+        verbose_name_plural = _("blueprints")
+
+    def __str__(self):
+        return f"{self.quiz.course.title} · {self.quiz.title}"
+
+
+class BlueprintPool(Orderable):
+    """How many questions to draw from one pool: live questions of a competency, optionally one tag and difficulty."""
+
+    blueprint = ParentalKey(Blueprint, on_delete=models.CASCADE, related_name="pools", verbose_name=_("blueprint"))
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+", verbose_name=_("competency"))
+    tag = models.CharField(_("tag"), max_length=100, blank=True, help_text=_("Optional: only questions with this tag."))
+    difficulty = models.CharField(
+        _("difficulty"), max_length=6, choices=Difficulty.choices, blank=True, help_text=_("Optional.")
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of questions"), default=5, validators=[MinValueValidator(1), MaxValueValidator(50)]
+    )
+
+    panels = [
+        FieldRowPanel([FieldPanel("competency"), FieldPanel("tag"), FieldPanel("difficulty"), FieldPanel("count")])
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("pool")
+        verbose_name_plural = _("pools")
+
+    def __str__(self):
+        return f"{self.competency} × {self.count}"
+
+
+class Paper(models.Model):
+    """The paper one attempt drew: exactly what the trainee was shown, and (never sent) the key it is scored with.
+    Open while ``attempt`` is empty; the same paper is shown on every visit until it is submitted."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="papers", verbose_name=_("trainee")
+    )
+    quiz = models.ForeignKey("courses.Quiz", on_delete=models.CASCADE, related_name="papers", verbose_name=_("quiz"))
+    number = models.PositiveSmallIntegerField(_("attempt number"))
+    questions = models.JSONField(_("questions as shown"))
+    key = models.JSONField(_("answer key"))
+    drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+    attempt = models.OneToOneField(
+        "courses.QuizAttempt",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="paper",
+        verbose_name=_("attempt"),
+    )
+
+    class Meta:
+        verbose_name = _("paper")
+        verbose_name_plural = _("papers")
+        ordering = ["-drawn_at"]
+        constraints = [models.UniqueConstraint(fields=["user", "quiz", "number"], name="paper_once_per_attempt")]
+
+    def __str__(self):
+        return f"{self.user} · {self.quiz} #{self.number}"

@@ -1,15 +1,19 @@
 """Pure rules for the question bank: what makes a question well formed, and how a blank is marked. No ORM."""
 
+import random
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
+
+from courses.rules import AnswerError, QuizScore
 
 from .choices import BlankMatch, QuestionType
 
 MAX_OPTIONS = 8
+MAX_BLANK_ANSWER = 200
 
 
 def accepted_answers(text: str) -> list[str]:
@@ -134,3 +138,67 @@ def changed_article_numbers(before: dict[int, str], after: dict[int, str]) -> se
 
     numbers = set(before) | set(after)
     return {number for number in numbers if squeeze(before.get(number, "")) != squeeze(after.get(number, ""))}
+
+
+# Papers ---------------------------------------------------------------------------------------------------------
+
+
+def draw_questions(pools: Sequence[tuple[int, Sequence[int]]], *, seen: set[int], rng: random.Random) -> list[int]:
+    """The questions of one paper: from each pool in turn, ``count`` questions at random, those this trainee has not
+    been shown before first (a retake repeats a question only when the pool has too few new ones); a question
+    already taken by an earlier pool is not taken twice. A pool with too few questions gives what it has."""
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for count, candidates in pools:
+        available = [candidate for candidate in dict.fromkeys(candidates) if candidate not in taken]
+        fresh = [candidate for candidate in available if candidate not in seen]
+        repeated = [candidate for candidate in available if candidate in seen]
+        rng.shuffle(fresh)
+        rng.shuffle(repeated)
+        picked = (fresh + repeated)[:count]
+        chosen.extend(picked)
+        taken.update(picked)
+    return chosen
+
+
+def paper_answers_problem(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]]) -> AnswerError | None:
+    """The first thing wrong with answers to a drawn paper (its ``key``: question id → kind, option tokens, ...),
+    or None. Choice questions take option tokens of that question; a blank takes one typed answer."""
+    unknown = [question_id for question_id in answers if question_id not in key]
+    if unknown:
+        return AnswerError(gettext_noop("The answers name a question that is not in this quiz."), unknown[0])
+    for question_id, entry in key.items():
+        chosen = list(answers.get(question_id, ()))
+        if entry["kind"] == QuestionType.FILL_BLANK:
+            if len(chosen) != 1 or not chosen[0].strip():
+                return AnswerError(gettext_noop("Answer every question before submitting."), question_id)
+            if len(chosen[0]) > MAX_BLANK_ANSWER:
+                return AnswerError(gettext_noop("The answer is too long."), question_id)
+            continue
+        if not chosen:
+            return AnswerError(gettext_noop("Answer every question before submitting."), question_id)
+        if len(set(chosen)) != len(chosen):
+            return AnswerError(gettext_noop("An option was chosen twice."), question_id)
+        if any(token not in entry["options"] for token in chosen):
+            return AnswerError(gettext_noop("The answers name an option that is not in this question."), question_id)
+        if entry["kind"] != QuestionType.MULTIPLE and len(chosen) != 1:
+            return AnswerError(gettext_noop("Choose exactly one option for this question."), question_id)
+    return None
+
+
+def paper_score(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]], *, pass_mark: int) -> QuizScore:
+    """Score answers that ``paper_answers_problem`` accepted against the paper they answer: a choice question is
+    right when exactly its correct options are chosen, a blank when it matches an accepted answer."""
+    wrong = []
+    for question_id, entry in key.items():
+        chosen = list(answers.get(question_id, ()))
+        if entry["kind"] == QuestionType.FILL_BLANK:
+            right = bool(chosen) and blank_is_correct(chosen[0], entry["answers"], entry["match"])
+        else:
+            right = set(chosen) == set(entry["correct"])
+        if not right:
+            wrong.append(question_id)
+    total = len(key)
+    correct = total - len(wrong)
+    score = (correct * 100) // total if total else 0
+    return QuizScore(total, correct, score, score >= pass_mark, tuple(wrong))

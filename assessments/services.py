@@ -1,19 +1,32 @@
 """Every write in the question bank."""
 
 import datetime
+import random
+import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext
 from taggit.models import Tag
 from wagtail.log_actions import log
 
 from academy.models import User
+from courses.models import QuizAttempt
 
-from . import rules
+from . import rules, selectors
 from .choices import QuestionStatus
-from .models import BankOption, BankQuestion, Case, LegalArticle, LegalReference, LegalVersion, QuestionTag
+from .models import (
+    BankOption,
+    BankQuestion,
+    Blueprint,
+    Case,
+    LegalArticle,
+    LegalReference,
+    LegalVersion,
+    Paper,
+    QuestionTag,
+)
 
 
 class QuestionImportError(Exception):
@@ -190,3 +203,86 @@ def question_review_clear(*, actor: User, question: BankQuestion, edited: bool =
         data={"version": str(version) if version else "", "edited": edited},
     )
     return question
+
+
+def paper_number(*, user, quiz) -> int:
+    """The attempt the open paper is for: one more than the attempts submitted, as courses numbers attempts."""
+    return QuizAttempt.objects.filter(user=user, course_id=quiz.course_id).count() + 1
+
+
+def _shown_question(question: BankQuestion, rng: random.Random) -> tuple[dict, dict]:
+    """One drawn question as shown (options shuffled, each named by a fresh random token) and its key entry."""
+    question_id = f"q{secrets.token_hex(6)}"  # says nothing about the bank, the answer or the authored order
+    options = list(question.options.all())
+    rng.shuffle(options)
+    tokens = [secrets.token_hex(10) for _option in options]
+    shown = {
+        "id": question_id,
+        "kind": question.kind,
+        "text": question.text,
+        "case": {"title": question.case.title, "text": question.case.text} if question.case_id else None,
+        "options": [{"id": token, "text": option.text} for token, option in zip(tokens, options, strict=True)],
+    }
+    key = {
+        "question": question.pk,
+        "kind": question.kind,
+        "options": {token: option.pk for token, option in zip(tokens, options, strict=True)},
+        "correct": [token for token, option in zip(tokens, options, strict=True) if option.correct],
+        "answers": question.answers_list,
+        "match": question.blank_match,
+        "explanation": question.explanation,
+        "citations": [str(article) for article in question.citations.all()],
+        "lesson": None,
+    }
+    return shown, key
+
+
+@transaction.atomic
+def paper_open(*, user: User, quiz) -> Paper:
+    """The trainee's open paper for this quiz: drawn on first sight from the blueprint's pools (questions not shown
+    to this trainee before first), then the same paper on every visit until it is submitted."""
+    number = paper_number(user=user, quiz=quiz)
+    existing = Paper.objects.filter(user=user, quiz=quiz, number=number).first()
+    if existing is not None:
+        return existing
+    blueprint = Blueprint.objects.prefetch_related("pools").get(quiz=quiz)
+    drawable = selectors.drawable_questions()
+    pools = []
+    for pool in blueprint.pools.all():
+        candidates = drawable.filter(competency_id=pool.competency_id)
+        if pool.tag:
+            candidates = candidates.filter(tags__name=pool.tag)
+        if pool.difficulty:
+            candidates = candidates.filter(difficulty=pool.difficulty)
+        pools.append((pool.count, list(candidates.values_list("pk", flat=True).distinct())))
+    seen = {
+        entry["question"]
+        for key in Paper.objects.filter(user=user, quiz=quiz).values_list("key", flat=True)
+        for entry in key.values()
+    }
+    rng = random.SystemRandom()
+    chosen = rules.draw_questions(pools, seen=seen, rng=rng)
+    questions = BankQuestion.objects.in_bulk(chosen)
+    ordered = [questions[pk] for pk in chosen]
+    rng.shuffle(ordered)
+    # Questions on one case stand together, after the case text, where the first of them fell.
+    first_place = {}
+    for place, question in enumerate(ordered):
+        first_place.setdefault(question.case_id or -question.pk, place)
+    ordered.sort(key=lambda question: first_place[question.case_id or -question.pk])
+    shown, key = [], {}
+    prefetched = (
+        BankQuestion.objects.filter(pk__in=chosen).select_related("case").prefetch_related("options", "citations__law")
+    )
+    by_pk = {question.pk: question for question in prefetched}
+    for number_shown, question in enumerate(ordered, start=1):
+        entry, answer = _shown_question(by_pk[question.pk], rng)
+        entry["number"] = number_shown
+        shown.append(entry)
+        key[entry["id"]] = answer
+    try:
+        with transaction.atomic():
+            return Paper.objects.create(user=user, quiz=quiz, number=number, questions=shown, key=key)
+    except IntegrityError:
+        # Two first visits at once: the other request drew the paper; everyone sees that one.
+        return Paper.objects.get(user=user, quiz=quiz, number=number)

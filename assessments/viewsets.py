@@ -12,7 +12,7 @@ from academy.admin_views import ReadableViewSetMixin
 from . import services
 from .import_views import QuestionImportViewSet
 from .legal_views import ReviewViewSet, legal_version_new
-from .models import BankQuestion, Case, LegalReference
+from .models import BankQuestion, Blueprint, Case, LegalReference
 
 
 class BankQuestionFilterSet(WagtailFilterSet):
@@ -80,8 +80,24 @@ class LegalReferenceViewSet(ReadableViewSetMixin, SnippetViewSet):
         return [*super().get_urlpatterns(), path("<int:pk>/new-version/", legal_version_new, name="new_version")]
 
 
+class BlueprintViewSet(ReadableViewSetMixin, SnippetViewSet):
+    """组卷规则: which course quizzes draw their paper from the bank, and from which pools."""
+
+    model = Blueprint
+    icon = "list-ol"
+    menu_label = _("Blueprints")
+    list_display = ["__str__"]
+
+
 class QuestionBankGroup(SnippetViewSetGroup):
     menu_label = _("Question bank")
     menu_icon = "help"
     menu_order = 225
-    items = (BankQuestionViewSet, CaseViewSet, LegalReferenceViewSet, ReviewViewSet, QuestionImportViewSet)
+    items = (
+        BankQuestionViewSet,
+        CaseViewSet,
+        BlueprintViewSet,
+        LegalReferenceViewSet,
+        ReviewViewSet,
+        QuestionImportViewSet,
+    )

@@ -222,7 +222,8 @@ CONTENT_NAMESPACES = (
     "wagtailsnippetchoosers_credits_post", "wagtailusers_users", "wagtailsnippets_assessments_bankquestion",
     "wagtailsnippets_assessments_case", "wagtailsnippetchoosers_assessments_bankquestion",
     "wagtailsnippetchoosers_assessments_case", "wagtailsnippets_assessments_legalreference",
-    "wagtailsnippetchoosers_assessments_legalreference",
+    "wagtailsnippetchoosers_assessments_legalreference", "wagtailsnippets_assessments_blueprint",
+    "wagtailsnippetchoosers_assessments_blueprint",
 )  # fmt: skip
 OUTSIDERS_KEPT_OUT = {"anonymous": LOGIN, "trainee": NO, "editor": ANY, "registrar": ANY, "street_admin": ANY}
 
