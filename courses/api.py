@@ -173,11 +173,17 @@ class OptionOut(Schema):
     text: str
 
 
+class CaseOut(Schema):
+    title: str
+    text: str
+
+
 class QuestionOut(Schema):
     id: str
     number: int
-    kind: str
+    kind: str = Field(description="single, multiple, truefalse, or blank (answer with one typed text).")
     text: str
+    case: CaseOut | None = Field(None, description="The case a group of questions asks about, if any.")
     options: list[OptionOut]
 
 
@@ -263,7 +269,7 @@ def course_detail(request, course_id: int = ObjectId):
             for index, lesson in enumerate(lessons)
         ],
         "quiz": {
-            "questions": len(selectors.quiz_question_specs(quiz)),
+            "questions": selectors.quiz_question_count(quiz),
             "pass_mark": quiz.pass_mark,
             "max_attempts": quiz.max_attempts,
         }

@@ -11,7 +11,7 @@ from django.db.models import Avg, Count, Exists, F, IntegerField, OuterRef, Q, Q
 from django.db.models.functions import Coalesce
 from django.utils.crypto import salted_hmac
 
-from . import rules
+from . import papers, rules
 from .choices import DeliveryMode, RegistrationStatus, SessionStatus
 from .models import (
     Competency,
@@ -271,6 +271,9 @@ def quiz_presented_questions(*, quiz: Quiz, user) -> list[dict]:
     """The quiz as this trainee's next attempt shows it, on the page and in the API alike: options named by their
     tokens and, when the quiz shuffles, questions and options in an order drawn from those tokens, so the same
     for every request until the attempt is submitted, and new for the next one."""
+    source = papers.source_for(quiz)
+    if source is not None:  # a paper drawn for this attempt: the source shows it as it was drawn
+        return source.presented(quiz=quiz, user=user)
     tokens = quiz_option_tokens(quiz=quiz, user=user)
     questions = quiz_public_questions(quiz)
     for question in questions:
@@ -289,8 +292,8 @@ def quiz_answers_as_authored(*, quiz: Quiz, user, answers):
     no token of this trainee's attempt (an authored id guessed from its pattern, a token of an earlier attempt)
     becomes an empty id, which the service refuses as an option not in the question. Answers that are not
     {question id: [token, ...]} at all are passed on unchanged for the service to refuse."""
-    if not isinstance(answers, dict):
-        return answers
+    if not isinstance(answers, dict) or papers.source_for(quiz) is not None:
+        return answers  # a drawn paper's option ids are its own tokens: its source maps them when scoring
     by_token = {token: option_id for (_question, option_id), token in quiz_option_tokens(quiz=quiz, user=user).items()}
     translated = {}
     for question_id, chosen in answers.items():
@@ -300,6 +303,19 @@ def quiz_answers_as_authored(*, quiz: Quiz, user, answers):
             continue
         translated[question_id] = [by_token.get(value, "") for value in values]
     return translated
+
+
+def quiz_attempt_paper(attempt: QuizAttempt) -> list[dict] | None:
+    """The questions a submitted attempt was shown, with their explanations, when it answered a drawn paper; None
+    for an attempt at a quiz's fixed questions."""
+    source = papers.source_for(attempt.quiz) if attempt.quiz_id else None
+    return source.attempt_questions(attempt) if source is not None else None
+
+
+def quiz_question_count(quiz: Quiz) -> int:
+    """How many questions an attempt at this quiz has: its fixed questions, or its drawn paper's length."""
+    source = papers.source_for(quiz)
+    return source.question_count(quiz) if source is not None else len(quiz_question_specs(quiz))
 
 
 def quiz_explanations(quiz: Quiz) -> dict[str, str]:

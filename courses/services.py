@@ -21,7 +21,7 @@ from academy.phone import normalise_phone
 from academy.ratelimit import parse_rate, rate_limit_hit
 from academy.sms import sms_send
 
-from . import checkin, rules, selectors
+from . import checkin, papers, rules, selectors
 from .choices import AttendanceStatus, CheckInMethod, RegistrationStatus, SessionStatus
 from .models import (
     CourseCompletion,
@@ -159,11 +159,20 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
             code="no_attempts_left",
         )
     cleaned = _clean_answers(answers)
-    specs = selectors.quiz_question_specs(quiz)
-    problem = rules.answers_problem(specs, cleaned)
-    if problem is not None:
-        raise CourseActionError(gettext(problem.message), code="bad_answers", question_id=problem.question_id)
-    result = rules.quiz_score(specs, cleaned, pass_mark=quiz.pass_mark)
+    source = papers.source_for(quiz)
+    if source is not None:  # a drawn paper: scored against the paper exactly as it was shown
+        try:
+            result = source.score(quiz=quiz, user=user, answers=cleaned, pass_mark=quiz.pass_mark)
+        except rules.AnswerError as problem:
+            raise CourseActionError(
+                gettext(problem.message), code="bad_answers", question_id=problem.question_id
+            ) from problem
+    else:
+        specs = selectors.quiz_question_specs(quiz)
+        problem = rules.answers_problem(specs, cleaned)
+        if problem is not None:
+            raise CourseActionError(gettext(problem.message), code="bad_answers", question_id=problem.question_id)
+        result = rules.quiz_score(specs, cleaned, pass_mark=quiz.pass_mark)
     try:
         with transaction.atomic():
             attempt = QuizAttempt.objects.create(
@@ -182,6 +191,8 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
         raise CourseActionError(
             _("Another attempt was submitted at the same time. Reload the quiz and try again."), code="conflict"
         ) from error
+    if source is not None:
+        source.attach(quiz=quiz, user=user, attempt=attempt)
     if attempt.passed:
         course_completion_check(user=user, course=course)
     return attempt

@@ -116,7 +116,7 @@ def course_public_data(course: CoursePage) -> dict:
                 for prerequisite in selectors.course_prerequisites(course).live()
             ],
             "quiz": {
-                "questions": len(selectors.quiz_question_specs(quiz)),
+                "questions": selectors.quiz_question_count(quiz),
                 "pass_mark": quiz.pass_mark,
                 "max_attempts": quiz.max_attempts,
             }
@@ -447,12 +447,18 @@ def quiz_result(request, *, course: CoursePage, attempt_id: int):
     if attempt is None:
         raise Http404
     quiz = selectors.quiz_for(course)
-    questions = selectors.quiz_public_questions(quiz) if quiz else []
+    drawn = selectors.quiz_attempt_paper(attempt)
+    questions = drawn if drawn is not None else selectors.quiz_public_questions(quiz) if quiz else []
     attempts = selectors.quiz_attempts(user=request.user, course=course)
     passed = any(item.passed for item in attempts)
     left = rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed) if quiz else 0
     # Explanations can give an answer away, so they appear only once no attempt is left to use them on.
-    explanations = selectors.quiz_explanations(quiz) if quiz and left == 0 else {}
+    explanations = {}
+    if left == 0:
+        if drawn is not None:
+            explanations = {question["id"]: question["explanation"] for question in drawn}
+        elif quiz:
+            explanations = selectors.quiz_explanations(quiz)
     wrong = set(attempt.wrong_questions)
     rows = [
         {

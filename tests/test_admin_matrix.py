@@ -93,6 +93,13 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "academy_roster:upload": REGISTRAR_ONLY,
     "academy_roster:template": REGISTRAR_ONLY,
     "academy_roster:preview": NOBODY,
+    # question import: editors (who write the bank) only
+    "assessments_import:upload": staff(OK, NO, NO),
+    "assessments_import:template": staff(OK, NO, NO),
+    "assessments_import:preview": NOBODY,
+    # questions flagged by a new version of a law: editors; confirming is a POST (a GET is refused for everyone)
+    "assessments_review:index": staff(OK, NO, NO),
+    "assessments_review:confirm": NOBODY,
     # reports: registrars and street administrators (their street's figures)
     **{
         f"academy_reports:{name}": staff(NO, OK, OK)
@@ -214,6 +221,11 @@ CONTENT_NAMESPACES = (
     "wagtailsnippetchoosers_courses_competency", "wagtailsnippetchoosers_courses_lecturer",
     "wagtailsnippetchoosers_credits_post", "wagtailusers_users", "wagtailsnippets_academy_searchsynonymgroup",
     "wagtailsnippetchoosers_academy_searchsynonymgroup",
+    "wagtailsnippetchoosers_credits_post", "wagtailusers_users", "wagtailsnippets_assessments_bankquestion",
+    "wagtailsnippets_assessments_case", "wagtailsnippetchoosers_assessments_bankquestion",
+    "wagtailsnippetchoosers_assessments_case", "wagtailsnippets_assessments_legalreference",
+    "wagtailsnippetchoosers_assessments_legalreference", "wagtailsnippets_assessments_blueprint",
+    "wagtailsnippetchoosers_assessments_blueprint",
 )  # fmt: skip
 OUTSIDERS_KEPT_OUT = {"anonymous": LOGIN, "trainee": NO, "editor": ANY, "registrar": ANY, "street_admin": ANY}
 
@@ -333,9 +345,11 @@ def leaks_street_b(response, world) -> bool:
 
 @pytest.fixture
 def world(staff_groups):
+    from assessments.demo import seed_permissions as seed_bank_permissions
     from credits.demo import seed_permissions
 
     seed_permissions()  # registrars manage posts, as after seed_demo
+    seed_bank_permissions()  # editors write the question bank
     world = make_two_streets_world()
     district = District.objects.first()
     world["venue"] = Venue.objects.create(name="丰享家文化驿站", district=district, address="湖墅南路1号")

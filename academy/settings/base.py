@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
     "academy",
     "courses",
+    "assessments",
     "credits",
     "home",
     # Wagtail

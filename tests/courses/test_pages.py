@@ -288,5 +288,6 @@ def test_course_page_query_count_is_constant(client, django_assert_max_num_queri
     large = _queries(client, large_course.url)
     assert small == large
     cache.clear()
-    with django_assert_max_num_queries(23):  # 20 of its own + site settings for the nav and footer
+    # 21 of its own (one asks whether the quiz draws its paper from the question bank) + site settings
+    with django_assert_max_num_queries(24):
         client.get(large_course.url)

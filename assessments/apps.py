@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AssessmentsConfig(AppConfig):
+    """The question bank (题库), laws and articles, blueprints and the papers drawn from them for course quizzes."""
+
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "assessments"
+    verbose_name = _("Assessments")
+
+    def ready(self):
+        from courses import papers
+
+        from .papers import BankPaperSource
+
+        papers.register(BankPaperSource())

@@ -1,0 +1,204 @@
+"""Pure rules for the question bank: what makes a question well formed, and how a blank is marked. No ORM."""
+
+import random
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext, gettext_noop
+
+from courses.rules import AnswerError, QuizScore
+
+from .choices import BlankMatch, QuestionType
+
+MAX_OPTIONS = 8
+MAX_BLANK_ANSWER = 200
+
+
+def accepted_answers(text: str) -> list[str]:
+    """The accepted answers of a fill-in-the-blank question, one per line, blanks dropped."""
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def normalise_blank(text: str) -> str:
+    """A blank's answer as a listed match compares it: full-width folded to half-width (NFKC), every space
+    removed, case ignored. ``ＡＢＣ 公司`` and ``abc公司`` are the same answer."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).casefold()
+
+
+def blank_is_correct(answer: str, accepted: Sequence[str], match: str) -> bool:
+    """Whether a typed answer is right: exactly the one accepted answer (only surrounding spaces ignored), or any
+    listed answer after normalising both sides."""
+    answer = (answer or "").strip()
+    if not answer:
+        return False
+    if match == BlankMatch.EXACT:
+        return answer in [item.strip() for item in accepted]
+    return normalise_blank(answer) in {normalise_blank(item) for item in accepted}
+
+
+@dataclass(frozen=True)
+class QuestionProblem:
+    """One thing wrong with a question: ``part`` is ``options`` or ``answers``, where an editor puts it right."""
+
+    part: str
+    message: str
+
+
+def question_problems(
+    *, kind: str, options: Sequence[tuple[str, bool]], answers: Sequence[str], match: str
+) -> list[QuestionProblem]:
+    """What is wrong with a question's options or answers for its type (translated), or an empty list.
+
+    One rule for the admin form and the Excel import alike."""
+    problems: list[QuestionProblem] = []
+
+    def options_problem(message):
+        problems.append(QuestionProblem("options", message))
+
+    def answers_problem(message):
+        problems.append(QuestionProblem("answers", message))
+
+    if kind == QuestionType.FILL_BLANK:
+        if options:
+            options_problem(gettext("A fill-in-the-blank question has no options; give accepted answers instead."))
+        if not answers:
+            answers_problem(gettext("Give at least one accepted answer."))
+        elif match == BlankMatch.EXACT and len(answers) != 1:
+            answers_problem(gettext("An exact-match blank has exactly one accepted answer; choose listed answers."))
+        return problems
+    if answers:
+        answers_problem(gettext("Accepted answers belong to fill-in-the-blank questions only."))
+    if any(not text.strip() for text, _correct in options):
+        options_problem(gettext("Every option needs its text."))
+    if len(options) < 2:
+        options_problem(gettext("Give at least two options."))
+    elif len(options) > MAX_OPTIONS:
+        options_problem(gettext("Give at most %(count)d options.") % {"count": MAX_OPTIONS})
+    if kind == QuestionType.TRUE_FALSE and len(options) != 2:
+        options_problem(gettext("A true-or-false question has two options."))
+    correct = sum(1 for _text, is_correct in options if is_correct)
+    if kind == QuestionType.MULTIPLE:
+        if correct < 1:
+            options_problem(gettext("Mark at least one option as correct."))
+    elif correct != 1:
+        options_problem(gettext("Mark exactly one option as correct."))
+    texts = [text.strip() for text, _correct in options if text.strip()]
+    if len(set(texts)) != len(texts):
+        options_problem(gettext("Two options have the same text."))
+    return problems
+
+
+_DIGITS = "零一二三四五六七八九"
+_UNITS = ("", "十", "百", "千")
+
+
+def chinese_number(number: int) -> str:
+    """A number from 1 to 9999 in Chinese numerals as laws number their articles: 15 → 十五, 105 → 一百零五,
+    271 → 二百七十一, 1010 → 一千零一十."""
+    if not 1 <= number <= 9999:
+        raise ValueError(number)
+    if number < 10:
+        return _DIGITS[number]
+    if number < 20:
+        return "十" + (_DIGITS[number % 10] if number % 10 else "")
+    text = str(number)
+    parts, pending_zero = [], False
+    for position, character in enumerate(text):
+        digit = int(character)
+        if digit == 0:
+            pending_zero = True
+            continue
+        if pending_zero:
+            parts.append("零")
+            pending_zero = False
+        parts.append(_DIGITS[digit] + _UNITS[len(text) - position - 1])
+    return "".join(parts)
+
+
+def article_label(number: int) -> str:
+    """How Chinese laws name an article: 第二百七十八条."""
+    return f"第{chinese_number(number)}条"
+
+
+def cites_article(text: str, *, short_name: str, number: int) -> bool:
+    """Whether prose cites an article the way lessons do: 《民法典》第二百七十八条, also inside a list such as
+    《民法典》第二百七十一条、第二百七十八条 (the article within 40 characters of the law's name, with no other
+    law named and no sentence ended in between)."""
+    pattern = rf"《{re.escape(short_name)}》[^《。；\n]{{0,40}}?{article_label(number)}"
+    return re.search(pattern, text or "") is not None
+
+
+def changed_article_numbers(before: dict[int, str], after: dict[int, str]) -> set[int]:
+    """The articles a new version changes: those whose text differs (spaces ignored), added or removed."""
+
+    def squeeze(text: str) -> str:
+        return "".join((text or "").split())
+
+    numbers = set(before) | set(after)
+    return {number for number in numbers if squeeze(before.get(number, "")) != squeeze(after.get(number, ""))}
+
+
+# Papers ---------------------------------------------------------------------------------------------------------
+
+
+def draw_questions(pools: Sequence[tuple[int, Sequence[int]]], *, seen: set[int], rng: random.Random) -> list[int]:
+    """The questions of one paper: from each pool in turn, ``count`` questions at random, those this trainee has not
+    been shown before first (a retake repeats a question only when the pool has too few new ones); a question
+    already taken by an earlier pool is not taken twice. A pool with too few questions gives what it has."""
+    chosen: list[int] = []
+    taken: set[int] = set()
+    for count, candidates in pools:
+        available = [candidate for candidate in dict.fromkeys(candidates) if candidate not in taken]
+        fresh = [candidate for candidate in available if candidate not in seen]
+        repeated = [candidate for candidate in available if candidate in seen]
+        rng.shuffle(fresh)
+        rng.shuffle(repeated)
+        picked = (fresh + repeated)[:count]
+        chosen.extend(picked)
+        taken.update(picked)
+    return chosen
+
+
+def paper_answers_problem(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]]) -> AnswerError | None:
+    """The first thing wrong with answers to a drawn paper (its ``key``: question id → kind, option tokens, ...),
+    or None. Choice questions take option tokens of that question; a blank takes one typed answer."""
+    unknown = [question_id for question_id in answers if question_id not in key]
+    if unknown:
+        return AnswerError(gettext_noop("The answers name a question that is not in this quiz."), unknown[0])
+    for question_id, entry in key.items():
+        chosen = list(answers.get(question_id, ()))
+        if entry["kind"] == QuestionType.FILL_BLANK:
+            if len(chosen) != 1 or not chosen[0].strip():
+                return AnswerError(gettext_noop("Answer every question before submitting."), question_id)
+            if len(chosen[0]) > MAX_BLANK_ANSWER:
+                return AnswerError(gettext_noop("The answer is too long."), question_id)
+            continue
+        if not chosen:
+            return AnswerError(gettext_noop("Answer every question before submitting."), question_id)
+        if len(set(chosen)) != len(chosen):
+            return AnswerError(gettext_noop("An option was chosen twice."), question_id)
+        if any(token not in entry["options"] for token in chosen):
+            return AnswerError(gettext_noop("The answers name an option that is not in this question."), question_id)
+        if entry["kind"] != QuestionType.MULTIPLE and len(chosen) != 1:
+            return AnswerError(gettext_noop("Choose exactly one option for this question."), question_id)
+    return None
+
+
+def paper_score(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]], *, pass_mark: int) -> QuizScore:
+    """Score answers that ``paper_answers_problem`` accepted against the paper they answer: a choice question is
+    right when exactly its correct options are chosen, a blank when it matches an accepted answer."""
+    wrong = []
+    for question_id, entry in key.items():
+        chosen = list(answers.get(question_id, ()))
+        if entry["kind"] == QuestionType.FILL_BLANK:
+            right = bool(chosen) and blank_is_correct(chosen[0], entry["answers"], entry["match"])
+        else:
+            right = set(chosen) == set(entry["correct"])
+        if not right:
+            wrong.append(question_id)
+    total = len(key)
+    correct = total - len(wrong)
+    score = (correct * 100) // total if total else 0
+    return QuizScore(total, correct, score, score >= pass_mark, tuple(wrong))
