@@ -149,6 +149,14 @@ class User(AbstractUser):
             return mask_phone(self.phone)
         return self.email or self.username
 
+    def get_full_name(self) -> str:
+        """What Wagtail shows for a person (its account menu, "Edited by", "To be created by"): their name, never
+        the username (trainee-0001), which nobody knows them by."""
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
     @property
     def phone_display(self) -> str:
         return display_phone(self.phone or "")

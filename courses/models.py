@@ -93,7 +93,9 @@ class Lecturer(index.Indexed, models.Model):
         verbose_name_plural = _("lecturers")
 
     def __str__(self):
-        return f"{self.name}（{self.title}）" if self.title else self.name
+        if not self.title:
+            return self.name
+        return _("%(name)s (%(title)s)") % {"name": self.name, "title": self.title}
 
 
 class CourseIndexPage(Page):
@@ -109,6 +111,7 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
 
     def route(self, request, path_components):
         # Fetch the course as a CoursePage in one query instead of a Page and then its specific row.
@@ -252,6 +255,7 @@ class CoursePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("course")
+        verbose_name_plural = pgettext_lazy("model", "courses")
 
     def __str__(self):
         return f"{self.code} {self.title}"
@@ -369,6 +373,7 @@ class LessonPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
 
     @property
     def required_seconds(self) -> int:
@@ -609,7 +614,9 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         # The day in Asia/Shanghai: a session at 00:30 on 7 December is stored as 16:30 UTC on the 6th.
-        return f"{self.title}（{timezone.localtime(self.start):%Y-%m-%d}）" if self.start else self.title
+        if not self.start:
+            return self.title
+        return _("%(title)s (%(date)s)") % {"title": self.title, "date": f"{timezone.localtime(self.start):%Y-%m-%d}"}
 
     @property
     def phase(self) -> str:

@@ -141,6 +141,7 @@ class ProgrammeIndexPage(Page):
 
     class Meta:
         verbose_name = _("programme index")
+        verbose_name_plural = _("programme indexes")
 
     def get_programmes(self):
         """The live programmes under this index, in the order editors arranged them."""
@@ -232,6 +233,7 @@ class ProgrammePage(Page):
 
     class Meta:
         verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def get_context(self, request, *args, **kwargs):
         from .views import programme_context
@@ -256,6 +258,7 @@ class ProgrammeCompetencyMinimum(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("minimum per competency")
+        verbose_name_plural = _("minimums per competency")
         constraints = [
             models.UniqueConstraint(fields=["programme", "competency"], name="programme_minimum_once_per_competency")
         ]
@@ -273,6 +276,7 @@ class ProgrammeRequiredCourse(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("required course")
+        verbose_name_plural = _("required courses")
         constraints = [models.UniqueConstraint(fields=["programme", "course"], name="programme_required_course_once")]
 
 
@@ -514,6 +518,7 @@ class CertificateNumberCounter(models.Model):
 
     class Meta:
         verbose_name = _("certificate number counter")
+        verbose_name_plural = _("certificate number counters")
 
     def __str__(self):
         return f"{self.year}: {self.last_serial}"
@@ -667,6 +672,7 @@ class CertificateSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("certificate settings")
+        verbose_name_plural = _("certificate settings")
 
 
 class Appointment(models.Model):

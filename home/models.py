@@ -109,6 +109,7 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def clean(self):
         super().clean()
@@ -163,6 +164,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("news index page")
+        verbose_name_plural = _("news index pages")
 
     def get_news(self, tag: str = ""):
         """Live, public news under this index, newest first, optionally with one tag."""
@@ -194,6 +196,10 @@ class NewsPageTag(TaggedItemBase):
     """A tag on a news item."""
 
     content_object = ParentalKey("home.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("news tag")
+        verbose_name_plural = _("news tags")
 
 
 class NewsPage(Page):
@@ -262,6 +268,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("event index page")
+        verbose_name_plural = _("event index pages")
 
     @path("")
     def event_list(self, request):
@@ -530,3 +537,4 @@ class SiteSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")
