@@ -67,7 +67,7 @@ class Lecturer(index.Indexed, models.Model):
     """Someone who teaches courses."""
 
     name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("For example 高级讲师."))
+    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("For example “高级讲师”."))
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -564,7 +564,7 @@ class TrainingSession(models.Model):
         verbose_name=_("course"),
         help_text=_("An offline or blended course; attending completes it (or its offline part)."),
     )
-    title = models.CharField(_("title"), max_length=120, help_text=_("For example 矛盾调处情景模拟（第3期）."))
+    title = models.CharField(_("title"), max_length=120, help_text=_("For example “矛盾调处情景模拟（第3期）”."))
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     venue = models.ForeignKey(

@@ -530,7 +530,7 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Address, telephone and opening hours shown at the foot of every page."),
     )
     icp_number = models.CharField(
-        _("ICP filing number"), max_length=50, blank=True, help_text=_("For example 浙ICP备00000000号.")
+        _("ICP filing number"), max_length=50, blank=True, help_text=_("For example “浙ICP备00000000号”.")
     )
 
     panels = [FieldPanel("nav_links"), FieldPanel("footer_text"), FieldPanel("icp_number")]
