@@ -14,7 +14,7 @@ class AcademyConfig(AppConfig):
         from PIL import Image
         from wagtail.permissions import register_permission_policy
 
-        from . import checks, lookups, receivers  # noqa: F401  (registers system checks and the audit of group changes)
+        from . import admin_titles, checks, lookups, receivers  # noqa: F401  (registers system checks and the audit of group changes)
         from .models import Trainee
         from .permissions import TraineePermissionPolicy
         from .search import receivers as search_receivers  # noqa: F401  (the segmenter follows the registry)
@@ -27,3 +27,5 @@ class AcademyConfig(AppConfig):
         # Ids from a request never reach a query out of range (issue 15): `<id:pk>` in every URL that takes one
         # (academy/converters.py), and lookups through relations bounded as Django bounds IntegerField's own.
         lookups.register()
+        # Wagtail glues the admin's header title with an ASCII colon in code: make the join translatable.
+        admin_titles.install()

@@ -33,7 +33,7 @@ class Street(models.Model):
     """A street (街道) inside a district; street administrators see only their street's people."""
 
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="streets", verbose_name=_("district"))
-    name = models.CharField(_("name"), max_length=50, help_text=_("For example 湖墅街道."))
+    name = models.CharField(_("name"), max_length=50, help_text=_("For example “湖墅街道”."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -90,7 +90,7 @@ class User(AbstractUser):
     )
     party = models.CharField(_("party"), max_length=2, choices=Party.choices, blank=True)
     organisation = models.CharField(
-        _("employer or organisation"), max_length=100, blank=True, help_text=_("For example 某某物业服务有限公司.")
+        _("employer or organisation"), max_length=100, blank=True, help_text=_("For example “某某物业服务有限公司”.")
     )
     street = models.ForeignKey(
         Street, on_delete=models.PROTECT, null=True, blank=True, related_name="residents", verbose_name=_("street")
@@ -104,7 +104,7 @@ class User(AbstractUser):
         verbose_name=_("community"),
     )
     compound = models.CharField(
-        _("compound"), max_length=100, blank=True, help_text=_("The residential compound (小区).")
+        _("compound"), max_length=100, blank=True, help_text=_("The residential compound (“小区”).")
     )
     job_title = models.CharField(_("job title"), max_length=50, blank=True)
     managed_street = models.ForeignKey(
@@ -149,6 +149,14 @@ class User(AbstractUser):
             return mask_phone(self.phone)
         return self.email or self.username
 
+    def get_full_name(self) -> str:
+        """What Wagtail shows for a person (its account menu, "Edited by", "To be created by"): their name, never
+        the username (trainee-0001), which nobody knows them by."""
+        return self.display_name
+
+    def get_short_name(self) -> str:
+        return self.display_name
+
     @property
     def phone_display(self) -> str:
         return display_phone(self.phone or "")
@@ -191,7 +199,7 @@ class Trainee(User):
 class Venue(models.Model):
     """A place where events and offline training sessions happen, such as a cultural station or a training centre."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example 丰享家文化驿站."))
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example “丰享家文化驿站”."))
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="venues", verbose_name=_("district"))
     address = models.CharField(_("address"), max_length=200, help_text=_("Street address as shown to visitors."))
     description = models.TextField(
@@ -207,7 +215,7 @@ class Venue(models.Model):
         _("opening hours"),
         max_length=200,
         blank=True,
-        help_text=_("For example 周二至周日 9:00–17:00，周一闭馆."),
+        help_text=_("For example “周二至周日 9:00–17:00，周一闭馆”."),
     )
     photo = models.ForeignKey(
         "wagtailimages.Image",

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 from wagtail.admin.views.generic import history
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -88,7 +89,15 @@ class TraineeViewSet(ReadableViewSetMixin, ModelViewSet):
     inspect_view_class = TraineeInspectView
     edit_view_class = TraineeEditView
     history_view_class = TraineeHistoryView
-    list_display = ["real_name", "phone_masked", "party", "street", "community", "organisation", "date_joined"]
+    list_display = [
+        "real_name",
+        Column("phone_masked", label=_("Phone")),  # a property: Wagtail would label it "Phone masked"
+        "party",
+        "street",
+        "community",
+        "organisation",
+        "date_joined",
+    ]
     filterset_class = TraineeFilterSet
     list_export = [
         "real_name",

@@ -69,7 +69,7 @@ class AttendanceImportForm(forms.Form):
 
     file = forms.FileField(
         label=_("Attendance file (.xlsx)"),
-        help_text=_("Columns 手机号 and 状态 (出席 or 迟到). Download the template if unsure."),
+        help_text=_("Columns “手机号” and “状态” (“出席” or “迟到”). Download the template if unsure."),
     )
 
     def clean_file(self):

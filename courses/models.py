@@ -69,7 +69,7 @@ class Lecturer(index.Indexed, models.Model):
     """Someone who teaches courses."""
 
     name = models.CharField(_("name"), max_length=50)
-    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("For example 高级讲师."))
+    title = models.CharField(_("title"), max_length=100, blank=True, help_text=_("For example “高级讲师”."))
     organisation = models.CharField(_("organisation"), max_length=100, blank=True)
     photo = models.ForeignKey(
         "wagtailimages.Image",
@@ -95,7 +95,9 @@ class Lecturer(index.Indexed, models.Model):
         verbose_name_plural = _("lecturers")
 
     def __str__(self):
-        return f"{self.name}（{self.title}）" if self.title else self.name
+        if not self.title:
+            return self.name
+        return _("%(name)s (%(title)s)") % {"name": self.name, "title": self.title}
 
 
 class CourseIndexPage(Page):
@@ -111,6 +113,7 @@ class CourseIndexPage(Page):
 
     class Meta:
         verbose_name = _("course catalogue")
+        verbose_name_plural = _("course catalogues")
 
     def route(self, request, path_components):
         # Fetch the course as a CoursePage in one query instead of a Page and then its specific row.
@@ -254,6 +257,7 @@ class CoursePage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("course")
+        verbose_name_plural = pgettext_lazy("model", "courses")
 
     def __str__(self):
         return f"{self.code} {self.title}"
@@ -371,6 +375,7 @@ class LessonPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
 
     @property
     def required_seconds(self) -> int:
@@ -561,7 +566,7 @@ class TrainingSession(models.Model):
         verbose_name=_("course"),
         help_text=_("An offline or blended course; attending completes it (or its offline part)."),
     )
-    title = models.CharField(_("title"), max_length=120, help_text=_("For example 矛盾调处情景模拟（第3期）."))
+    title = models.CharField(_("title"), max_length=120, help_text=_("For example “矛盾调处情景模拟（第3期）”."))
     start = models.DateTimeField(_("starts"))
     end = models.DateTimeField(_("ends"))
     venue = models.ForeignKey(
@@ -611,7 +616,9 @@ class TrainingSession(models.Model):
 
     def __str__(self):
         # The day in Asia/Shanghai: a session at 00:30 on 7 December is stored as 16:30 UTC on the 6th.
-        return f"{self.title}（{timezone.localtime(self.start):%Y-%m-%d}）" if self.start else self.title
+        if not self.start:
+            return self.title
+        return _("%(title)s (%(date)s)") % {"title": self.title, "date": f"{timezone.localtime(self.start):%Y-%m-%d}"}
 
     @property
     def phase(self) -> str:

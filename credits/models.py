@@ -142,6 +142,7 @@ class ProgrammeIndexPage(Page):
 
     class Meta:
         verbose_name = _("programme index")
+        verbose_name_plural = _("programme indexes")
 
     def get_programmes(self):
         """The live programmes under this index, in the order editors arranged them."""
@@ -237,6 +238,7 @@ class ProgrammePage(Page):
 
     class Meta:
         verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
 
     def get_context(self, request, *args, **kwargs):
         from .views import programme_context
@@ -261,6 +263,7 @@ class ProgrammeCompetencyMinimum(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("minimum per competency")
+        verbose_name_plural = _("minimums per competency")
         constraints = [
             models.UniqueConstraint(fields=["programme", "competency"], name="programme_minimum_once_per_competency")
         ]
@@ -278,6 +281,7 @@ class ProgrammeRequiredCourse(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("required course")
+        verbose_name_plural = _("required courses")
         constraints = [models.UniqueConstraint(fields=["programme", "course"], name="programme_required_course_once")]
 
 
@@ -519,6 +523,7 @@ class CertificateNumberCounter(models.Model):
 
     class Meta:
         verbose_name = _("certificate number counter")
+        verbose_name_plural = _("certificate number counters")
 
     def __str__(self):
         return f"{self.year}: {self.last_serial}"
@@ -650,9 +655,9 @@ class CertificateSettings(BaseSiteSetting):
     academy_name = models.CharField(
         _("academy name"), max_length=100, default="杭州市拱墅区三方学院", help_text=_("Printed as the issuer.")
     )
-    signatory_name = models.CharField(_("signatory"), max_length=50, blank=True, help_text=_("For example 王立新."))
+    signatory_name = models.CharField(_("signatory"), max_length=50, blank=True, help_text=_("For example “王立新”."))
     signatory_title = models.CharField(
-        _("signatory's title"), max_length=50, blank=True, help_text=_("For example 院长.")
+        _("signatory's title"), max_length=50, blank=True, help_text=_("For example “院长”.")
     )
     seal = models.ForeignKey(
         "wagtailimages.Image",
@@ -672,6 +677,7 @@ class CertificateSettings(BaseSiteSetting):
 
     class Meta:
         verbose_name = _("certificate settings")
+        verbose_name_plural = _("certificate settings")
 
 
 class Appointment(models.Model):
@@ -693,7 +699,7 @@ class Appointment(models.Model):
         verbose_name=_("community"),
     )
     compound = models.CharField(
-        _("compound"), max_length=100, blank=True, help_text=_("The residential compound (小区).")
+        _("compound"), max_length=100, blank=True, help_text=_("The residential compound (“小区”).")
     )
     start_date = models.DateField(_("start date"))
     certificate = models.ForeignKey(
@@ -738,7 +744,7 @@ class Appointment(models.Model):
 class ApiClient(models.Model):
     """Another governance system allowed to ask the eligibility API; only a hash of its token is stored."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example 街道基层治理平台."))
+    name = models.CharField(_("name"), max_length=100, unique=True, help_text=_("For example “街道基层治理平台”."))
     token_prefix = models.CharField(_("token begins"), max_length=8, editable=False)
     token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
     requests_per_minute = models.PositiveIntegerField(
@@ -819,7 +825,7 @@ class Cohort(models.Model):
     """A cohort (班次/期) such as 2026年第3期小区专员岗前培训班: a programme, its roster and its sessions."""
 
     name = models.CharField(
-        _("name"), max_length=100, unique=True, help_text=_("For example 2026年第3期小区专员岗前培训班.")
+        _("name"), max_length=100, unique=True, help_text=_("For example “2026年第3期小区专员岗前培训班”.")
     )
     programme = models.ForeignKey(
         ProgrammePage, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("programme")

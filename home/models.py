@@ -110,6 +110,7 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+        verbose_name_plural = _("home pages")
 
     def clean(self):
         super().clean()
@@ -168,6 +169,7 @@ class NewsIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("news index page")
+        verbose_name_plural = _("news index pages")
 
     def get_news(self, tag: str = ""):
         """Live, public news under this index, newest first, optionally with one tag."""
@@ -199,6 +201,10 @@ class NewsPageTag(TaggedItemBase):
     """A tag on a news item."""
 
     content_object = ParentalKey("home.NewsPage", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("news tag")
+        verbose_name_plural = _("news tags")
 
 
 class NewsPage(Page):
@@ -267,6 +273,7 @@ class EventIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("event index page")
+        verbose_name_plural = _("event index pages")
 
     @path("")
     def event_list(self, request):
@@ -478,10 +485,11 @@ class SiteSettings(BaseSiteSetting):
         help_text=_("Address, telephone and opening hours shown at the foot of every page."),
     )
     icp_number = models.CharField(
-        _("ICP filing number"), max_length=50, blank=True, help_text=_("For example 浙ICP备00000000号.")
+        _("ICP filing number"), max_length=50, blank=True, help_text=_("For example “浙ICP备00000000号”.")
     )
 
     panels = [FieldPanel("nav_links"), FieldPanel("footer_text"), FieldPanel("icp_number")]
 
     class Meta:
         verbose_name = _("site settings")
+        verbose_name_plural = _("site settings")

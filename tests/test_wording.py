@@ -27,7 +27,7 @@ REVIEWED_SAME_MEANING = {
     "Account", "Action", "Admin", "All", "Attendance", "Breadcrumb", "Browse the catalogue", "Change Phone",
     "Change to", "Courses", "Current phone", "Done", "Email address", "Filter", "Image", "Log out", "Name", "New",
     "Next", "Not started", "Organisation", "Page %(number)s of %(total)s", "Previous", "Promote",
-    "Re-send Verification", "Reports", "Search", "Sessions", "Text", "The residential compound (小区).",
+    "Re-send Verification", "Reports", "Search", "Sessions", "Text", "The residential compound (“小区”).",
     "This community is not in the chosen street.", "Your phone number is still pending verification.",
     "Your progress", "active", "content", "created at", "description", "email address", "finished at",
     "introduction", "name", "requested by", "session", "sessions", "slug", "started at",

@@ -49,7 +49,7 @@ class CertificateIssueForm(forms.Form):
 
 class CohortChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
-        return f"{obj.name}（{obj.programme.title}）"
+        return _("%(name)s (%(title)s)") % {"name": obj.name, "title": obj.programme.title}
 
 
 class BulkIssueForm(forms.Form):

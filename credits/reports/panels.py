@@ -2,6 +2,8 @@
 drawn on the server as SVG (no chart library, no CDN). Every figure counts only the people the viewer may see."""
 
 from django.core.cache import cache
+from django.utils.formats import date_format
+from django.utils.translation import pgettext
 from wagtail.admin.ui.components import Component
 
 from .. import rules
@@ -58,7 +60,9 @@ class ChartsPanel(Component):
 
     def get_context_data(self, parent_context=None):
         months = queries.graduations_per_month(viewer=self.viewer)
-        month_bars = charts.bar_chart([(f"{month.month}月", count, "#1565c0") for month, count in months])
+        month_bars = charts.bar_chart(
+            [(date_format(month, pgettext("chart month", "M")), count, "#1565c0") for month, count in months]
+        )
         competencies = queries.credits_by_competency(viewer=self.viewer)
         competency_bars = charts.bar_chart([(c.name, total, c.colour or "#546e7a") for c, total in competencies])
         by_post: dict[str, list] = {}

@@ -336,5 +336,5 @@ def test_graduations_per_month_counts_programmes_met_and_certified_not_course_co
     client.force_login(world["registrar"])
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert "每月结业人次" in html
-    assert f"<title>{graduated_in.month}月: 2</title>" in html
+    assert f"<title>{graduated_in.month}月：2</title>" in html
     assert "课程完成人次" in html and "课程结业" not in html  # the course-completions figure does not say 结业

@@ -1,0 +1,17 @@
+"""Small helpers for writing in two languages from one template."""
+
+from django import template
+from django.utils import translation
+
+register = template.Library()
+
+# Languages that put no space between sentences (or words): Chinese and Japanese.
+WRITTEN_WITHOUT_SPACES = ("zh", "ja")
+
+
+@register.simple_tag
+def sentence_gap() -> str:
+    """``{% sentence_gap %}`` between two translated sentences: a space in English, nothing in Chinese, where
+    "及格线 60%。 还可作答 3 次。" reads as a typing slip."""
+    language = translation.get_language() or ""
+    return "" if language.startswith(WRITTEN_WITHOUT_SPACES) else " "
