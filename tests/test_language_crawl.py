@@ -29,7 +29,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 
-from credits.report_views import REPORTS
+from credits.reports.views import REPORTS
 from tests.courses.factories import make_session
 from tests.credits.factories import make_two_streets_world
 from tests.factories import UserFactory

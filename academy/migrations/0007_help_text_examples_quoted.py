@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('academy', '0005_user_elder_mode'),
+        ('academy', '0006_search_synonyms_and_documents'),
     ]
 
     operations = [
