@@ -39,21 +39,27 @@ class LegalReference(index.Indexed, ClusterableModel):
     in_force_on = models.DateField(_("in force from"), null=True, blank=True)
     link = models.URLField(_("link"), blank=True, help_text=_("The official text, e.g. on the National Laws Database."))
 
-    panels = [
-        FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
-        FieldPanel("issuer"),
-        FieldRowPanel([FieldPanel("version", read_only=True), FieldPanel("in_force_on", read_only=True)]),
-        FieldPanel("link"),
-        InlinePanel(
-            "articles",
-            label=_("Articles"),
-            heading=_("Articles"),
-            help_text=_(
-                "Correct typing errors here. When the law itself changes, use “Record a new version”: it flags "
-                "every live question citing a changed article for review."
+    @staticmethod
+    def editor_panels(*, new: bool) -> list:
+        """The form's panels. A new law gets its version here; after that the version changes only through
+        “Record a new version”, which flags the questions citing changed articles (so it is read-only)."""
+        return [
+            FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
+            FieldPanel("issuer"),
+            FieldRowPanel([FieldPanel("version", read_only=not new), FieldPanel("in_force_on", read_only=not new)]),
+            FieldPanel("link"),
+            InlinePanel(
+                "articles",
+                label=_("Articles"),
+                heading=_("Articles"),
+                help_text=_(
+                    "Correct typing errors here. When the law itself changes, use “Record a new version”: it flags "
+                    "every live question citing a changed article for review."
+                ),
             ),
-        ),
-    ]
+        ]
+
+    panels = editor_panels(new=False)
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("short_name")]
 
     class Meta:

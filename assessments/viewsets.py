@@ -4,6 +4,7 @@ import django_filters
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.panels import ObjectList
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
@@ -75,6 +76,11 @@ class LegalReferenceViewSet(ReadableViewSetMixin, SnippetViewSet):
     list_display = ["name", "short_name", "issuer", "version", "in_force_on"]
     search_fields = ["name", "short_name"]
     index_view_class = LegalReferenceIndexView
+
+    def get_add_view_kwargs(self, **kwargs):
+        # A new law states its version; editing one keeps the version read-only (see LegalReference.editor_panels).
+        panel = ObjectList(LegalReference.editor_panels(new=True)).bind_to_model(LegalReference)
+        return super().get_add_view_kwargs(panel=panel, form_class=panel.get_form_class(), **kwargs)
 
     def get_urlpatterns(self):
         return [*super().get_urlpatterns(), path("<int:pk>/new-version/", legal_version_new, name="new_version")]

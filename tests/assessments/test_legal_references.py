@@ -185,3 +185,33 @@ def test_confirm_only_by_post_and_only_by_those_who_may_edit_questions(client, s
     assert client.get(url).status_code == 405
     assert client.post(url).status_code in (302, 403)
     assert client.get(reverse("assessments_review:index")).status_code == 302  # Wagtail turns 403 into a redirect
+
+
+def test_an_editor_adds_a_law_with_its_version_and_editing_keeps_the_version_fixed(client, editor):
+    client.force_login(editor)
+    add = reverse("wagtailsnippets_assessments_legalreference:add")
+    data = {
+        "name": "浙江省物业管理条例", "short_name": "浙江省物业管理条例", "issuer": "浙江省人民代表大会常务委员会",
+        "version": "2021年修订", "in_force_on": "2021-01-01", "link": "",
+        "articles-TOTAL_FORMS": "1", "articles-INITIAL_FORMS": "0", "articles-MIN_NUM_FORMS": "0",
+        "articles-MAX_NUM_FORMS": "1000", "articles-0-number": "30", "articles-0-text": "第三十条文本", "articles-0-ORDER": "1",
+    }  # fmt: skip
+    response = client.post(add, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    law = LegalReference.objects.get(name="浙江省物业管理条例")
+    assert (law.version, str(law.in_force_on)) == ("2021年修订", "2021-01-01")
+
+    edit = reverse("wagtailsnippets_assessments_legalreference:edit", args=[law.pk])
+    article = law.articles.get()
+    data.update(
+        {
+            "version": "偷改的版本",
+            "in_force_on": "2030-01-01",
+            "articles-INITIAL_FORMS": "1",
+            "articles-0-id": article.pk,
+        }
+    )
+    response = client.post(edit, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    law.refresh_from_db()
+    assert (law.version, str(law.in_force_on)) == ("2021年修订", "2021-01-01")
