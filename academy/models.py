@@ -252,7 +252,9 @@ class SearchSynonymGroup(models.Model):
     terms = models.CharField(
         _("words"),
         max_length=300,
-        help_text=_("Two or more words that mean the same, separated by 、 or commas, for example 业委会、业主委员会."),
+        help_text=_(
+            "Two or more words that mean the same, separated by “、” or commas, for example “业委会、业主委员会”."
+        ),
     )
 
     class Meta:

@@ -21,7 +21,7 @@ from .models import BankQuestion, LegalReference
 class LegalVersionForm(forms.Form):
     """The new version's name and date, and every article's text as the new version has it."""
 
-    version = forms.CharField(label=_("New version"), max_length=100, help_text=_("e.g. 2024年修订"))
+    version = forms.CharField(label=_("New version"), max_length=100, help_text=_("For example “2024年修订”."))
     in_force_on = forms.DateField(
         label=_("In force from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )

@@ -27,14 +27,18 @@ class LegalReference(index.Indexed, ClusterableModel):
     ``services.legal_version_record``), which flags the live questions citing a changed article for review."""
 
     name = models.CharField(
-        _("name"), max_length=200, unique=True, help_text=_("The full title, e.g. 中华人民共和国民法典.")
+        _("name"), max_length=200, unique=True, help_text=_("The full title, for example “中华人民共和国民法典”.")
     )
     short_name = models.CharField(
-        _("short name"), max_length=50, help_text=_("As lessons cite it inside 《》, e.g. 民法典 or 物业管理条例.")
+        _("short name"),
+        max_length=50,
+        help_text=_("As lessons cite it inside “《》”, for example “民法典” or “物业管理条例”."),
     )
     issuer = models.CharField(_("issuing body"), max_length=200)
     version = models.CharField(
-        _("version"), max_length=100, help_text=_("The version in force, e.g. 2018年修订 or 2021年1月1日起施行.")
+        _("version"),
+        max_length=100,
+        help_text=_("The version in force, for example “2018年修订” or “2021年1月1日起施行”."),
     )
     in_force_on = models.DateField(_("in force from"), null=True, blank=True)
     link = models.URLField(_("link"), blank=True, help_text=_("The official text, e.g. on the National Laws Database."))
@@ -148,6 +152,10 @@ class QuestionTag(TaggedItemBase):
     """A tag on a bank question (blueprints draw by tag)."""
 
     content_object = ParentalKey("assessments.BankQuestion", on_delete=models.CASCADE, related_name="tagged_items")
+
+    class Meta:
+        verbose_name = _("question tag")
+        verbose_name_plural = _("question tags")
 
 
 class BankQuestion(index.Indexed, ClusterableModel):

@@ -153,7 +153,7 @@ def legal_version_record(
             gettext("The law has no article %(label)s.") % {"label": rules.article_label(unknown[0])}
         )
     if not version.strip():
-        raise LegalVersionError(gettext("Give the new version, e.g. 2024年修订."))
+        raise LegalVersionError(gettext("Give the new version, For example “2024年修订”.."))
     if version.strip() == law.version.strip():
         raise LegalVersionError(gettext("This version is already recorded; give the new version's name."))
     before = {number: article.text for number, article in articles.items()}

@@ -81,8 +81,10 @@ TEMPLATE_GLUE = re.compile(r"^(历史|检查|编辑|正在编辑|删除|使用�
 
 # Chinese that Wagtail translates once, when the process starts, in the default language (zh-hans), and then shows
 # to every admin user: the snippets' breadcrumbs (plain gettext in SnippetViewSet.breadcrumbs_items) and the help
-# menu's "What's new" item (a lazy string formatted at registration). Only the English admin sees it.
-WAGTAIL_TRANSLATED_AT_START = re.compile(r"首页|片段|Wagtail [\d.]+ 的新功能")
+# menu's "What's new" item (a lazy string formatted at registration), and a snippet chooser's button, which
+# AdminSnippetChooser.__init__ formats eagerly ("Choose %(object)s") when a form class is first built. Only the
+# English admin sees it.
+WAGTAIL_TRANSLATED_AT_START = re.compile(r"首页|片段|Wagtail [\d.]+ 的新功能|^选择(另一个)? ?\S+$")
 
 # Chinese an English page may show: the language switcher names Chinese in Chinese, and the logo mark.
 ALLOWED_CJK_IN_ENGLISH = {"简体中文", "三"}

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
                 (
                     "terms",
                     models.CharField(
-                        help_text="Two or more words that mean the same, separated by 、 or commas, for example 业委会、业主委员会.",
+                        help_text="Two or more words that mean the same, separated by “、” or commas, for example “业委会、业主委员会”.",
                         max_length=300,
                         verbose_name="words",
                     ),

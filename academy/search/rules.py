@@ -35,7 +35,7 @@ def synonym_terms_problem(text: str) -> str:
     """Why a synonym group's text cannot be saved, or "" when it can."""
     terms = split_terms(text)
     if len(terms) < 2:
-        return _("Enter at least two different words, separated by 、 or commas.")
+        return _("Enter at least two different words, separated by “、” or commas.")
     too_long = [term for term in terms if len(term) > MAX_SYNONYM_TERM_CHARS]
     if too_long:
         return _("“%(term)s” is too long for a word: at most %(limit)d characters.") % {

@@ -33,10 +33,10 @@ class Migration(migrations.Migration):
             name='LegalReference',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(help_text='The full title, e.g. 中华人民共和国民法典.', max_length=200, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(help_text='As lessons cite it inside 《》, e.g. 民法典 or 物业管理条例.', max_length=50, verbose_name='short name')),
+                ('name', models.CharField(help_text='The full title, for example “中华人民共和国民法典”.', max_length=200, unique=True, verbose_name='name')),
+                ('short_name', models.CharField(help_text='As lessons cite it inside “《》”, for example “民法典” or “物业管理条例”.', max_length=50, verbose_name='short name')),
                 ('issuer', models.CharField(max_length=200, verbose_name='issuing body')),
-                ('version', models.CharField(help_text='The version in force, e.g. 2018年修订 or 2021年1月1日起施行.', max_length=100, verbose_name='version')),
+                ('version', models.CharField(help_text='The version in force, for example “2018年修订” or “2021年1月1日起施行”.', max_length=100, verbose_name='version')),
                 ('in_force_on', models.DateField(blank=True, null=True, verbose_name='in force from')),
                 ('link', models.URLField(blank=True, help_text='The official text, e.g. on the National Laws Database.', verbose_name='link')),
             ],
