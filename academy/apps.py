@@ -26,3 +26,7 @@ class AcademyConfig(AppConfig):
         # Ids from a request never reach a query out of range (issue 15): `<id:pk>` in every URL that takes one
         # (academy/converters.py), and lookups through relations bounded as Django bounds IntegerField's own.
         lookups.register()
+        # Any change a public page can show makes the full-page cache and the fragment caches stale.
+        from . import page_cache
+
+        page_cache.connect_receivers()
