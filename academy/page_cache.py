@@ -36,6 +36,7 @@ feedback, venues), so their invalidation is "clear on publish". Here:
 
 import contextvars
 import hashlib
+import logging
 import os
 import tempfile
 import uuid
@@ -47,6 +48,8 @@ from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import transaction
 from django.utils.cache import patch_vary_headers
+
+logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "page-cache:generation"
 CSRF_PLACEHOLDER = "academyCsrfTokenPlaceholder7f3c1e"
@@ -60,7 +63,8 @@ _request_generation: contextvars.ContextVar = contextvars.ContextVar("academy_co
 
 
 def _pages_cache():
-    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "pages")]
+    """The "pages" cache, or "default" where settings name no such alias (a test's own CACHES)."""
+    return caches["pages" if "pages" in settings.CACHES else "default"]
 
 
 def _per_process(cache) -> bool:
@@ -89,9 +93,13 @@ def _read_generation(cache) -> str | None:
     if _per_process(cache):
         path = _generation_file()
         try:
-            return path.read_text() or _write_generation_file(path)
-        except FileNotFoundError:
-            return _write_generation_file(path)
+            try:
+                return path.read_text() or _write_generation_file(path)
+            except FileNotFoundError:
+                return _write_generation_file(path)
+        except OSError:
+            logger.exception("Content generation file %s unusable: pages are not cached", path)
+            return None
     generation = cache.get(GENERATION_KEY)
     if generation is None:
         cache.add(GENERATION_KEY, uuid.uuid4().hex, None)
@@ -116,7 +124,12 @@ def content_generation() -> str:
 def _bump() -> None:
     cache = _pages_cache()
     if _per_process(cache):
-        _write_generation_file(_generation_file())
+        try:
+            _write_generation_file(_generation_file())
+        except OSError:
+            # Unwritable: this worker forgets its pages; the others keep theirs until PAGE_CACHE_SECONDS have passed.
+            logger.exception("Content generation file %s unusable", _generation_file())
+            cache.clear()
     else:
         cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
 

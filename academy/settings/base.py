@@ -115,6 +115,14 @@ MIDDLEWARE = [
     "academy.page_cache.PageCacheMiddleware",  # last, like Django's FetchFromCacheMiddleware: see the module
 ]
 
+# Text responses compressed by the app when no proxy does it (academy/compression.py: what it compresses, and why
+# BREACH does not stop it): GZIP_RESPONSES=1 where gunicorn faces the clients itself. Outside SecurityMiddleware
+# (its redirects are tiny), outside everything that reads or rewrites the body (the page cache's CSRF token).
+if env_bool("GZIP_RESPONSES"):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "academy.compression.TextGZipMiddleware"
+    )
+
 ROOT_URLCONF = "academy.urls"
 WSGI_APPLICATION = "academy.wsgi.application"
 
