@@ -12,7 +12,8 @@ What it does:
   page (a title-only ``HomePage``: the peer's bare page).
 * **Ours**: this checkout on SQLite with the 60-course demo data and the title-only ``StandardPage`` of
   bench/catalogue_rps.py, production settings; with ``--before REV`` also the tree of that commit (``git archive``
-  into /tmp, the same virtual environment) as a third site, so before and after are measured in the same run.
+  into /tmp, the same virtual environment) as a third site, so before and after are measured in the same run;
+  without it, this checkout a second time with ``PAGE_CACHE=0`` (same database), so the cache's effect is measured.
 * Each site gets a plain Django view (``/bench-plain/``, ``HttpResponse("ok")``) through its own middleware, from a
   URLconf written next to the site's settings; nothing is added to the project's own URLs.
 * gunicorn with the benchmark's own settings (bench/gunicorn_bench.conf.py: 2 sync workers, no recycling).
@@ -71,6 +72,9 @@ ROOT_URLCONF = "bench_site_urls"
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["127.0.0.1"]
+# Hashed names as in production, without WhiteNoise's gzip and brotli copies (minutes of collectstatic on a loaded
+# machine); static files are not what is measured.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"}}
 """
 
 PEER_SETTINGS = """
@@ -262,7 +266,7 @@ def rss_mib(pid: int) -> float:
 
 def wrk(url: str, seconds: float) -> tuple[float, int]:
     """Requests per second and requests completed; every response must be 2xx."""
-    output = run(["wrk", "-t1", "-c2", f"-d{seconds}s", url]).stdout
+    output = run(["wrk", "-t1", "-c2", f"-d{max(1, round(seconds))}s", url]).stdout  # wrk takes whole seconds
     if "Non-2xx" in output:
         raise RuntimeError(f"{url}: non-2xx responses\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -410,6 +414,10 @@ def main() -> int:
             (tree / ".venv").symlink_to(ROOT / ".venv")
             sites.append(build_ours("before", tree, workdir))
         sites.append(build_ours("after" if args.before else "ours", ROOT, workdir))
+        if not args.before:
+            # The same checkout and database with the full-page cache off: what the cache changes, in the same run.
+            ours = sites[-1]
+            sites.insert(-1, {**ours, "name": "ours, cache off", "env": {**ours["env"], "PAGE_CACHE": "0"}})
         results = measure(sites, args, workdir)
         loads.append(os.getloadavg())
         print(textwrap.dedent(report(results, sites, args, loads, started)))
