@@ -161,18 +161,28 @@ def watched_models() -> tuple[type, ...]:
     return tuple(models)
 
 
+def _settings_saved(sender, instance, created=False, **kwargs) -> None:
+    """A settings row created is no change: Wagtail creates it, with its defaults, the first time anything reads the
+    settings (``for_site``/``load``), so no page can have been rendered without it; a later save is a change."""
+    if not created:
+        content_changed()
+
+
 def connect_receivers() -> None:
     """Connect the invalidation (AcademyConfig.ready, once every app's models are loaded). Each watched model is
     connected as a sender of its own, never every model at once: a receiver for any sender would also take bulk
     deletes of unrelated rows (lesson progress, audit logs) off Django's fast path."""
     from django.db.models.signals import post_delete, post_save
+    from wagtail.contrib.settings.models import BaseGenericSetting, BaseSiteSetting
     from wagtail.signals import page_published, page_unpublished, post_page_move
 
     watched = watched_models()
     for model in apps.get_models():
-        if issubclass(model, watched):
-            for signal in (post_save, post_delete):
-                signal.connect(content_changed, sender=model, dispatch_uid=f"academy-page-cache-{id(signal)}-{model}")
+        if not issubclass(model, watched):
+            continue
+        saved = _settings_saved if issubclass(model, BaseSiteSetting | BaseGenericSetting) else content_changed
+        post_save.connect(saved, sender=model, dispatch_uid=f"academy-page-cache-{id(post_save)}-{model}")
+        post_delete.connect(content_changed, sender=model, dispatch_uid=f"academy-page-cache-{id(post_delete)}-{model}")
     for signal in (page_published, page_unpublished, post_page_move):
         signal.connect(content_changed, dispatch_uid=f"academy-page-cache-{id(signal)}")
 

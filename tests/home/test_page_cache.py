@@ -247,3 +247,21 @@ def test_a_redis_outage_serves_pages_uncached(client, course):
         response, how = state(client, course.url)
         assert response.status_code == 200 and how == ""
         assert page_cache.CSRF_PLACEHOLDER.encode() not in response.content
+
+
+def test_site_settings_forget_the_page_but_their_first_creation_does_not(client, course):
+    from wagtail.models import Site
+
+    from home.models import SiteSettings
+
+    site = Site.objects.get(is_default_site=True)
+    SiteSettings.objects.filter(site=site).delete()
+    # The first read creates the row with its defaults, which is no change: the page rendered meanwhile is kept.
+    assert state(client, course.url)[1] == "miss"
+    assert SiteSettings.objects.filter(site=site).exists()
+    assert state(client, course.url)[1] == "hit"
+    site_settings = SiteSettings.for_site(site)
+    site_settings.footer_text = "拱墅区三方学院 · 页脚已改"
+    site_settings.save()
+    response, how = state(client, course.url)
+    assert how == "miss" and "页脚已改" in response.content.decode()
