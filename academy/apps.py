@@ -29,3 +29,7 @@ class AcademyConfig(AppConfig):
         lookups.register()
         # Wagtail glues the admin's header title with an ASCII colon in code: make the join translatable.
         admin_titles.install()
+        # Any change a public page can show makes the full-page cache and the fragment caches stale.
+        from . import page_cache
+
+        page_cache.connect_receivers()

@@ -66,7 +66,12 @@ class VersionedCache:
     def get_or_build(self, suffix: str, build: Callable[[], Any]) -> Any:
         """The cached value for ``suffix``, built (once, see get_or_build_once) when missing; ``build`` must not
         return None."""
-        return get_or_build_once(f"{self.name}:{self._version()}:{suffix}", build, self.timeout)
+        from .page_cache import content_generation
+
+        # The content generation too: any change a page shows reaches every worker's fragments at once, even with
+        # the per-process cache (academy/page_cache.py).
+        key = f"{self.name}:{self._version()}:{content_generation()}:{suffix}"
+        return get_or_build_once(key, build, self.timeout)
 
     def forget(self, **_signal_kwargs) -> None:
         """Drop every entry (usable as a signal receiver)."""

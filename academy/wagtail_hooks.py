@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
+from . import page_cache
 from .viewsets import PlacesViewSetGroup, SearchSynonymViewSet, VenueViewSet
 
 # The trainee screens and the roster import join the "三方学院" menu group, which credits assembles (it is the
@@ -24,3 +25,8 @@ def register_academy_log_actions(actions):
     actions.register_action("academy.groups_change", _("Change roles"), _("Roles (groups) changed"))
     actions.register_action("academy.roster_import", _("Import roster"), _("Roster imported"))
     actions.register_action("academy.account_delete", _("Delete account"), _("Account deleted at the holder's request"))
+
+
+# Which page a request serves, for the full-page cache; ordered after Wagtail's own view-restriction check, which
+# answers first for a restricted page (and a restricted page is never stored either way).
+hooks.register("before_serve_page", page_cache.mark_page, order=1000)

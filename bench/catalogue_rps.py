@@ -246,6 +246,10 @@ def main() -> int:
             [
                 str(Path(PYTHON).parent / "gunicorn"),
                 "academy.wsgi",
+                # The benchmark's own settings (no worker recycling in a run), not the project's gunicorn.conf.py,
+                # which gunicorn would otherwise read from the working directory.
+                "--config",
+                str(ROOT / "bench" / "gunicorn_bench.conf.py"),
                 "--workers",
                 str(args.workers),
                 "--bind",

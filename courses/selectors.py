@@ -36,13 +36,17 @@ from .models import (
 CATALOGUE_GENERATION_KEY = "courses:catalogue:generation"
 
 
-def catalogue_generation() -> int:
-    """The current generation of published course content; cached fragments include it in their keys."""
+def catalogue_generation() -> str:
+    """The current generation of published course content; cached fragments include it in their keys. It carries
+    the site's content generation too (academy/page_cache.py), which every worker sees at once even with the
+    per-process cache."""
+    from academy.page_cache import content_generation
+
     generation = cache.get(CATALOGUE_GENERATION_KEY)
     if generation is None:
         generation = 1
         cache.add(CATALOGUE_GENERATION_KEY, generation, timeout=None)
-    return generation
+    return f"{generation}.{content_generation()}"
 
 
 def catalogue_generation_bump() -> None:

@@ -113,7 +113,16 @@ MIDDLEWARE = [
     "academy.middleware.StaffMFARequiredMiddleware",
     "academy.middleware.ObjectIdInPathMiddleware",  # an admin object id that cannot exist: 404 before the view
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "academy.page_cache.PageCacheMiddleware",  # last, like Django's FetchFromCacheMiddleware: see the module
 ]
+
+# Text responses compressed by the app when no proxy does it (academy/compression.py: what it compresses, and why
+# BREACH does not stop it): GZIP_RESPONSES=1 where gunicorn faces the clients itself. Outside SecurityMiddleware
+# (its redirects are tiny), outside everything that reads or rewrites the body (the page cache's CSRF token).
+if env_bool("GZIP_RESPONSES"):
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "academy.compression.TextGZipMiddleware"
+    )
 
 ROOT_URLCONF = "academy.urls"
 WSGI_APPLICATION = "academy.wsgi.application"
@@ -133,6 +142,7 @@ TEMPLATES = [
                 "wagtail.contrib.settings.context_processors.settings",
                 "academy.elder.elder_mode",
                 "home.context_processors.site_chrome",
+                "academy.page_cache.csrf_token_placeholder",  # last: overrides csrf_token in pages made for the cache
             ],
         },
     },
@@ -195,6 +205,48 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "academy"}}
+
+# Full-page cache for anonymous visitors (academy/page_cache.py, docs/performance.md "Full-page cache"): pages live in
+# their own cache so they never evict the fragments and counters of "default". With Redis they share it (and the
+# content generation is read with the page in one round trip); without, each worker keeps its own pages in local
+# memory and the content generation is a small file every worker on the host reads (PAGE_CACHE_GENERATION_FILE,
+# default: one per checkout and database under the system's temporary directory).
+PAGE_CACHE_ENABLED = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300)
+PAGE_CACHE_GENERATION_FILE = env("PAGE_CACHE_GENERATION_FILE")
+if REDIS_URL:
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": CACHES["default"]["KEY_PREFIX"] + "-pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "academy-pages",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 500)},
+    }
+# The public page types that are cached (their own address only, never a sub-route such as a sign-up receipt) …
+PAGE_CACHE_PAGE_TYPES = [
+    "home.HomePage",
+    "courses.CourseIndexPage",
+    "courses.CoursePage",
+    "home.EventIndexPage",
+    "home.EventPage",
+    "home.NewsIndexPage",
+    "home.NewsPage",
+]
+# … and the models besides pages, images, documents, snippets, site settings, sites and view restrictions whose rows
+# they show: a change to any of them makes every cached page stale (places left come from a session's registrations
+# and an event's sign-ups).
+PAGE_CACHE_CHANGED_BY = [
+    "academy.Venue",
+    "courses.Competency",
+    "courses.Lecturer",
+    "courses.Quiz",
+    "courses.TrainingSession",
+    "courses.SessionRegistration",
+    "courses.CourseFeedback",
+    "home.EventSignup",
+    "taggit.Tag",
+    "home.NewsPageTag",
+]
 
 # Internationalisation: Chinese first, English selectable.
 LANGUAGE_CODE = "zh-hans"

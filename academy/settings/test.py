@@ -48,6 +48,12 @@ if REDIS_URL:  # noqa: F405
     _worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     _redis_db = int(_worker.removeprefix("gw")) % 15 + 1 if _worker.startswith("gw") else 0
     CACHES["default"]["LOCATION"] = urlunsplit(urlsplit(REDIS_URL)._replace(path=f"/{_redis_db}"))  # noqa: F405
+    CACHES["pages"]["LOCATION"] = CACHES["default"]["LOCATION"]  # noqa: F405
 # The same for the academy's own counters (event sign-up); tests/test_hardening_*.py set real limits.
 EVENT_SIGNUP_RATE_PER_IP = "100000/h"
 EVENT_SIGNUP_RATE_PER_PHONE = "100000/h"
+# The full-page cache is off except in the tests that turn it on (tests/academy/test_page_cache.py): elsewhere a test
+# that changes rows without signals and reads the page again would see the cached page. One generation file per
+# process, so that parallel test processes never invalidate each other's pages.
+PAGE_CACHE_ENABLED = False
+PAGE_CACHE_GENERATION_FILE = str(Path(tempfile.gettempdir()) / f"sanfang-academy-test-generation-{os.getpid()}")

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from academy import cache_backends
 from academy.ratelimit import rate_limit_hit
+from courses.models import CoursePage
 from tests.factories import PASSWORD, UserFactory
 from tests.home.conftest import event_index, home, make_event, news_index, venue  # noqa: F401
 from tests.ports import free_port
@@ -63,15 +64,17 @@ def redis(tmp_path, monkeypatch):
     monkeypatch.setattr(cache_backends, "RETRY_AFTER_SECONDS", 0.2)  # production waits 5 s before asking again
     server = RedisServer(tmp_path)
     server.start()
-    caches = {
-        "default": {
-            "BACKEND": "academy.cache_backends.ResilientRedisCache",
-            "LOCATION": f"redis://127.0.0.1:{server.port}/0",
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
-        }
+    redis_cache = {
+        "BACKEND": "academy.cache_backends.ResilientRedisCache",
+        "LOCATION": f"redis://127.0.0.1:{server.port}/0",
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
     }
+    # The full-page cache on, in the same Redis as production has it: pages must degrade and recover alike.
+    caches = {"default": redis_cache, "pages": {**redis_cache, "KEY_PREFIX": "pages"}}
     sessions = "django.contrib.sessions.backends.cached_db"
-    with override_settings(CACHES=caches, SESSION_ENGINE=sessions, ACCOUNT_RATE_LIMITS=RATE_LIMITS):
+    with override_settings(
+        CACHES=caches, SESSION_ENGINE=sessions, ACCOUNT_RATE_LIMITS=RATE_LIMITS, PAGE_CACHE_ENABLED=True
+    ):
         yield server
         if server.process.poll() is None:
             server.stop()
@@ -103,7 +106,15 @@ def test_a_redis_outage_degrades_the_site_and_it_recovers(client, django_user_mo
     assert log_in(staying, "13955550001") == 302
     leaving_session = leaving.cookies["sessionid"].value
 
+    # A course page from the full-page cache (second anonymous visit) …
+    course = CoursePage.objects.get(code="FG-01")
+    reader = Client()
+    assert [reader.get(course.url).get("X-Page-Cache") for _ in range(3)][-1] == "hit"
+
     redis.stop()
+    # … changed while Redis is down: the dropped invalidation must not let the old page back once Redis returns.
+    course.title = "停机期间改过的课程名"
+    course.save_revision().publish()
     anonymous = Client()
     without_redis = statuses(anonymous, [url for url in urls if url != "/healthz"])
     assert without_redis == {url: status for url, status in with_redis.items() if url != "/healthz"}
@@ -122,6 +133,7 @@ def test_a_redis_outage_degrades_the_site_and_it_recovers(client, django_user_mo
     redis.start()  # with the data it saved, the log-out's session among them
     time.sleep(0.3)
     assert statuses(anonymous, urls) == with_redis
+    assert "停机期间改过的课程名" in reader.get(course.url).content.decode()
     assert healthz_cache(anonymous)[0] == 200
     revived = Client()
     revived.cookies["sessionid"] = leaving_session

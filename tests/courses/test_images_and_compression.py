@@ -1,0 +1,64 @@
+"""Phones get small, modern images and compressed HTML (issue 22): the course cover as AVIF/WebP renditions in a
+<picture> with a srcset sized for 390 px screens, and text compressed by the app when GZIP_RESPONSES says so."""
+
+import gzip
+
+import pytest
+from django.conf import settings
+from django.test import override_settings
+from wagtail.images.models import Image
+from wagtail.images.tests.utils import get_test_image_file
+
+from tests.home.conftest import home, publish  # noqa: F401
+
+from .factories import make_course
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_course_cover_is_a_picture_of_avif_and_webp_sized_for_a_phone(client, home):  # noqa: F811
+    course = make_course(code="FG-01")
+    course.cover_image = Image.objects.create(title="封面", file=get_test_image_file(size=(1600, 800)))
+    publish(course)
+    html = client.get(course.url).content.decode()
+    picture = html.split("<picture>")[1].split("</picture>")[0]
+    assert 'type="image/avif"' in picture and 'type="image/webp"' in picture
+    assert " 390w" in picture and " 780w" in picture
+    assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture  # the largest paint: not deferred
+
+
+GZIP = ["academy.compression.TextGZipMiddleware", *settings.MIDDLEWARE]
+
+
+@override_settings(MIDDLEWARE=GZIP)
+def test_html_is_compressed_when_the_app_is_told_to(client, home):  # noqa: F811
+    response = client.get(home.url, HTTP_ACCEPT_ENCODING="gzip")
+    assert response["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(response.content)
+
+
+def test_what_is_not_text_is_left_alone(rf):
+    from django.http import HttpResponse
+
+    from academy.compression import TextGZipMiddleware
+
+    middleware = TextGZipMiddleware(lambda request: None)
+    request = rf.get("/", HTTP_ACCEPT_ENCODING="gzip")
+    for content_type, compressed in (("image/png", False), ("application/pdf", False), ("text/html", True)):
+        response = middleware.process_response(request, HttpResponse(b"a" * 2000, content_type=content_type))
+        assert response.has_header("Content-Encoding") is compressed, content_type
+
+
+def test_the_switch_puts_the_middleware_in_place(monkeypatch):
+    import importlib
+
+    from academy.settings import base
+
+    monkeypatch.setenv("GZIP_RESPONSES", "1")
+    try:
+        assert "academy.compression.TextGZipMiddleware" in importlib.reload(base).MIDDLEWARE
+        monkeypatch.setenv("GZIP_RESPONSES", "0")
+        assert "academy.compression.TextGZipMiddleware" not in importlib.reload(base).MIDDLEWARE
+    finally:
+        monkeypatch.delenv("GZIP_RESPONSES")
+        importlib.reload(base)
