@@ -169,6 +169,21 @@ def task_counts(since) -> dict:
     return counts
 
 
+def task_paths(since) -> str:
+    from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
+
+    rows = DBTaskResult.objects.filter(enqueued_at__gte=since).values("task_path").annotate(n=Count("id"))
+    return ", ".join(f"`{row['task_path'].rsplit('.', 1)[-1]}` {row['n']}" for row in rows.order_by("-n"))
+
+
+def unfinished() -> int:
+    """READY or RUNNING rows in the whole table, whenever they were enqueued (the seeding's backlog too)."""
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(status__in=("READY", "RUNNING")).count()
+
+
 def running_on(worker_id: str) -> list[str]:
     from django_tasks_db.models import DBTaskResult
 
@@ -284,6 +299,11 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
         wait_http(f"https://127.0.0.1:{https_port}/healthz", processes.started["nginx"], work / "nginx-error.log")
         print("two web hosts, two workers and nginx are up", flush=True)
 
+        # The seeding's own tasks (Wagtail's reference index …) first, so that the run's figures are the run's.
+        deadline = time.time() + 300
+        while unfinished() and time.time() < deadline:
+            time.sleep(2)
+        backlog = unfinished()
         started_at = timezone.now()
         events: dict[str, object] = {}
 
@@ -334,6 +354,20 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
             time.sleep(2)
             tasks = task_counts(started_at)
         check = credits_check(started_at)
+        left_anywhere = unfinished()
+        paths = task_paths(started_at)
+        from credits.models import Certificate
+
+        certificates = Certificate.objects.filter(created_at__gte=started_at).count()
+        stored = "-"
+        if not args.no_s3:
+            import boto3
+
+            client = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], region_name="us-east-1",
+                                  aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                                  aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])  # fmt: skip
+            pages = client.get_paginator("list_objects_v2").paginate(Bucket=BUCKET, Prefix="private/")
+            stored = f"{sum(page.get('KeyCount', 0) for page in pages):,}"
 
         stats = read_stats(prefix)
         total = next(row for row in stats if row["Name"] == "Aggregated")
@@ -351,7 +385,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
         after_kill_a = [row for row in log if kill and row["start"] > kill and address_a in row["upstream"]]
         other_failures = [row for row in failed if row not in in_flight]
         failures_csv = (work / "locust_failures.csv").read_text(encoding="utf-8") if (work / "locust_failures.csv").exists() else ""  # fmt: skip
-        lost = tasks["READY"] + tasks["RUNNING"]
+        closed = [row for row in log if row["status"] == 499]  # noqa: PLR2004  (nginx: the client went away)
+        lost = tasks["READY"] + tasks["RUNNING"] + left_anywhere
         ok = not other_failures and lost == 0 and check["equal"] and failures == len(failed)
         held = events.get("worker_held") or []
 
@@ -363,15 +398,19 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
             f"| 5xx in nginx's log | {len(failed):,} |",
             f"| — of which in flight at host A at its kill | {len(in_flight):,} |",
             f"| — any other | {len(other_failures):,} |",
-            f"| In flight at host A at its kill, answered by host B instead (nginx retried) | {len(retried):,} |",
+            f"| In flight at host A at its kill | {len(in_flight_all):,} |",
+            f"| — answered by host B instead (nginx retried them) | {len(retried):,} |",
+            f"| Closed by the client (499: locust stopping at the end of the run) | {len(closed):,} |",
             f"| Requests sent to host A after its kill (nginx's first try of a dead host) | {len(after_kill_a):,} |",
             f"| Tasks enqueued during the run | {tasks['enqueued']:,} |",
             f"| — finished successfully / failed | {tasks['SUCCESSFUL']:,} / {tasks['FAILED']:,} |",
             f"| — left READY / RUNNING (lost) | {tasks['READY']:,} / {tasks['RUNNING']:,} |",
+            f"| Tasks READY or RUNNING in the whole table at the end (before the load) | {left_anywhere} ({backlog}) |",
             f"| Tasks host A's worker held when killed (requeued after ≥ 1 min) | {len(held)} |",
             f"| Course completions with credits (whole database / during the run) | {check['completions']:,} / {check['new_completions']:,} |",
             f"| Ledger rows of kind `course` (whole database / during the run) | {check['ledger']:,} / {check['new_ledger']:,} |",
             f"| Completions without an award / pairs awarded twice | {check['unpaid']} / {check['duplicates']} |",
+            f"| Certificates issued during the run / private files (PDFs) in the S3 bucket | {certificates:,} / {stored} |",
         ]  # fmt: skip
         print("\n".join(table), flush=True)
         if failures_csv:
@@ -392,6 +431,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
             f" run; host A's worker at 50 % or later, {'holding ' + str(len(held)) + ' task(s)' if held else 'holding no task (none came within 20 s)'}.",
             f"- Result: {verdict}: no failure beyond those in flight at the kill, no task lost, credits equal"
             " completions.",
+            f"- Tasks enqueued during the run, by task: {paths}.",
             "",
             *table,
         ]  # fmt: skip
