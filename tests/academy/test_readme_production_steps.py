@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = ["academy", "courses", "credits", "home", "manage.py", "gunicorn.conf.py", ".env.example"]
+CODE = ["academy", "notifications", "courses", "credits", "home", "manage.py", "gunicorn.conf.py", ".env.example"]
 
 
 def readme_production_commands() -> list[str]:
