@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from academy.models import User
-from academy.sms import SMSError, sms_send
+from academy.sms import SMSError
 from courses.models import Competency
 
 from . import certificate_pdf, certificate_rules, pdf_render, rules, selectors
@@ -211,35 +211,14 @@ def _pdfs_discard(certificates: list[Certificate]) -> None:
                 logger.exception("Could not remove %s after a rollback", certificate.pdf.name)
 
 
-def _tell_holder_issued(certificate: Certificate) -> None:
-    """Text the holder that the certificate they were waiting for (pending a registrar's approval) is issued.
-
-    Called after the commit, so no message goes out for a certificate that was rolled back. A provider's refusal is
-    logged: the certificate stands, and 我的证书 shows it either way."""
-    holder = certificate.holder
-    if not holder.phone:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        text = gettext(
-            "Your certificate of 《%(programme)s》 (%(number)s) has been approved and issued. Download it in My "
-            "certificates."
-        ) % {"programme": certificate.programme_title or certificate.programme.title, "number": certificate.number}
-    try:
-        sms_send(phone=holder.phone, text=text, purpose="certificate_issued")
-    except SMSError:
-        logger.exception("Could not text holder %s that certificate %s is issued", holder.pk, certificate.pk)
-
-
 def _after_insert(certificate: Certificate, *, actor: User | None) -> None:
-    """Close the holder's pending approval request and write the audit log, in the certificate's transaction; a
-    holder who was waiting for approval is texted once the transaction commits."""
-    closed = CertificateRequest.objects.filter(
+    """Close the holder's pending approval request and write the audit log, in the certificate's transaction (the
+    holder is told by credits/notices.py, for every certificate issued)."""
+    CertificateRequest.objects.filter(
         holder=certificate.holder, programme=certificate.programme, status=CertificateRequestStatus.PENDING
     ).update(
         status=CertificateRequestStatus.ISSUED, certificate=certificate, decided_at=timezone.now(), decided_by=actor
     )
-    if closed:
-        transaction.on_commit(lambda: _tell_holder_issued(certificate))
     renews = certificate.renews
     log(
         instance=certificate,
@@ -860,10 +839,7 @@ def _send_reminder(certificate: Certificate, *, days_before: int) -> None:
             gettext("Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s; see My certificates.")
             % params
         )
-    channels = []
-    if holder.phone:
-        sms_send(phone=holder.phone, text=text, purpose="certificate_expiry")
-        channels.append("sms")
+    channels = ["notice"]  # the site inbox, SMS and WeChat as the holder chose: credits/notices.py, on this row
     if holder.email:
         send_mail(gettext("Your certificate expires soon"), text, None, [holder.email])
         channels.append("email")

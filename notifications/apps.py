@@ -12,8 +12,13 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from wagtail.permissions import register_permission_policy
 
+        from academy.signals import account_anonymising, personal_data_requested
+
+        from . import privacy
         from .models import Delivery, MessageTemplate
         from .permissions import DeliveryPermissionPolicy, MessageTemplatePermissionPolicy
 
+        personal_data_requested.connect(privacy.personal_data, dispatch_uid="notifications-personal-data")
+        account_anonymising.connect(privacy.anonymise, dispatch_uid="notifications-anonymise")
         register_permission_policy(Delivery, DeliveryPermissionPolicy(Delivery), exact_class=True)
         register_permission_policy(MessageTemplate, MessageTemplatePermissionPolicy(MessageTemplate), exact_class=True)

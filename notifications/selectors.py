@@ -41,6 +41,12 @@ def inbox_notification(*, user, notification_id: int) -> Notification:
     return get_object_or_404(Notification.objects.for_recipient(user), pk=notification_id)
 
 
+def preferences_of(*, user) -> tuple[NotificationProfile | None, set[tuple[str, str]]]:
+    """The person's notification settings (None: the defaults) and the (event, channel) pairs they switched off."""
+    profile = NotificationProfile.objects.filter(user=user).first()
+    return profile, set(ChannelOptOut.objects.filter(user=user).values_list("event", "channel"))
+
+
 def profiles_of(user_ids: Iterable[int]) -> dict[int, NotificationProfile]:
     """Notification settings by user id (people with none have the defaults)."""
     return {profile.user_id: profile for profile in NotificationProfile.objects.filter(user_id__in=list(user_ids))}

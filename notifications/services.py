@@ -21,7 +21,7 @@ from academy.absolute import absolute_url
 
 from . import rules, selectors
 from .choices import Channel, DeliveryStatus, Event
-from .models import Delivery, Notification
+from .models import ChannelOptOut, Delivery, Notification, NotificationProfile
 from .senders import OutgoingMessage, SendError, get_sender
 
 logger = logging.getLogger(__name__)
@@ -259,6 +259,25 @@ def deliveries_dispatch_due(*, now: datetime | None = None) -> int:
     due = list(selectors.deliveries_due(now=now).only("pk", "due_at"))
     deliveries_enqueue(deliveries=due, now=now)
     return len(due)
+
+
+@transaction.atomic
+def preferences_update(
+    *, user, essential_only: bool, switched_off: set[tuple[str, str]], unlink_wechat: bool = False
+) -> NotificationProfile:
+    """Save a person's own choices: unsubscribed from all but the essential or not, the (event, channel) pairs they
+    switched off (every other pair is on), and, if they ask, forget their WeChat OpenID."""
+    profile, _created = NotificationProfile.objects.select_for_update().get_or_create(user=user)
+    profile.essential_only = essential_only
+    if unlink_wechat:
+        profile.wechat_openid = ""
+    profile.full_clean()
+    profile.save()
+    ChannelOptOut.objects.filter(user=user).delete()
+    ChannelOptOut.objects.bulk_create(
+        ChannelOptOut(user=user, event=event, channel=channel) for event, channel in sorted(switched_off)
+    )
+    return profile
 
 
 @transaction.atomic

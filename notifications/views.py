@@ -1,12 +1,16 @@
 """The site inbox (消息中心): the signed-in person's own notices. Anyone else's notice is a 404."""
 
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
+from .forms import PreferencesForm
 
 
 @login_required
@@ -25,6 +29,40 @@ def notification_detail(request, notification_id: int):
     services.notification_mark_read(notification=notification)
     link = notification.link if url_has_allowed_host_and_scheme(notification.link, allowed_hosts=None) else ""
     return render(request, "notifications/notification_detail.html", {"notification": notification, "link": link})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request):
+    """通知设置: which notices reach the person's phone by SMS or WeChat, unsubscribing from all but the essential,
+    and what the academy holds to reach them (phone, linked WeChat), with the quiet hours and the daily limit."""
+    profile, switched_off = selectors.preferences_of(user=request.user)
+    wechat_linked = bool(profile and profile.wechat_openid)
+    form = PreferencesForm(
+        request.POST or None,
+        initial={"essential_only": bool(profile and profile.essential_only)},
+        switched_off=switched_off,
+        wechat_linked=wechat_linked,
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preferences_update(
+            user=request.user,
+            essential_only=form.cleaned_data["essential_only"],
+            switched_off=form.switched_off(),
+            unlink_wechat=form.cleaned_data.get("unlink_wechat", False),
+        )
+        messages.success(request, _("Your notification settings were saved."))
+        return redirect("notifications_preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {
+            "form": form,
+            "wechat_linked": wechat_linked,
+            "quiet_hours": settings.NOTIFICATIONS_QUIET_HOURS,
+            "daily_cap": settings.NOTIFICATIONS_DAILY_CAP,
+        },
+    )
 
 
 @login_required

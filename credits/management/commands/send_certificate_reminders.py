@@ -9,6 +9,8 @@ as a django-tasks task instead (for a db_worker to run).
 from django.core.management.base import BaseCommand
 
 from credits.certificate_services import certificate_reminders_send
+from credits.notices import certificate_expiry_notices_send
+from credits.selectors import today
 
 
 class Command(BaseCommand):
@@ -25,4 +27,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Enqueued task {result.id}.")
             return
         result = certificate_reminders_send()
+        certificate_expiry_notices_send(on=today())
         self.stdout.write(f"Sent {result.sent} reminder(s); {result.failed} could not be sent.")
