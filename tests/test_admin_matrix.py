@@ -140,6 +140,7 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "courses_sessions:history_results": REGISTRAR_ONLY,
     "courses_sessions:usage": REGISTRAR_ONLY,
     "courses_sessions:roster": staff(NO, OK, OK),
+    "courses_sessions:notice": REGISTRAR_ONLY,
     "courses_sessions:attendance_export": staff(NO, OK, OK),
     "courses_sessions:sign_in_sheet": staff(NO, OK, OK),
     "courses_sessions:projector": REGISTRAR_ONLY,
