@@ -23,6 +23,10 @@ list, so each new task gets this decision). The ones there are, and why each is 
   reminder again (at least once, never more than that one extra).
 - ``courses.tasks.send_session_reminders``: one transaction marks ``reminded_at`` and the SMS and emails go out
   on commit, so a registration is reminded at most once (a kill right after the commit loses its reminders).
+- ``notifications.tasks.deliver_notifications``: each delivery is claimed (PENDING → SENDING, committed) before its
+  provider is called and marked SENT after; a requeued batch skips the sent ones, sends the untouched ones and marks
+  the one a kill left SENDING as "uncertain" instead of sending it again (at most once, never a duplicate).
+- ``notifications.tasks.dispatch_due_notifications``: only enqueues due deliveries; one enqueued twice is sent once.
 - ``courses.tasks.video_length_task``: reads the file again and overwrites the one length row of its document.
 - Wagtail's ``update_reference_index_task``, ``delete_file_from_storage_task`` (deleting a deleted file is a
   no-op), ``set_image_focal_point_task``, ``purge_urls_from_cache_task`` and modelsearch's
@@ -51,6 +55,8 @@ REQUEUE_SAFE_TASKS = frozenset(
         "credits.tasks.certificates_check_task",
         "credits.tasks.bulk_issue_task",
         "credits.tasks.certificate_reminders_task",
+        "notifications.tasks.deliver_notifications",
+        "notifications.tasks.dispatch_due_notifications",
         "wagtail.tasks.update_reference_index_task",
         "wagtail.tasks.delete_file_from_storage_task",
         "wagtail.images.tasks.set_image_focal_point_task",

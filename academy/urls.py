@@ -38,6 +38,7 @@ urlpatterns = [
     path("sitemap.xml", sitemap, name="sitemap"),
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("credits/", include("credits.urls")),
+    path("messages/", include("notifications.urls")),
     path("", include(credits_urls.verify_urlpatterns)),
 ]
 

@@ -4,11 +4,12 @@ session registration deleted outright moves that session's waiting list up. A vi
 once, in the background, when it is uploaded or replaced."""
 
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from wagtail.documents import get_document_model
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
+from . import notices
 from .choices import RegistrationStatus
 from .models import (
     Competency,
@@ -62,6 +63,21 @@ def _registration_deleted(sender, instance, **kwargs):
             session_waiting_list_settle(session=session)
 
     transaction.on_commit(settle)
+
+
+@receiver(pre_save, sender=TrainingSession, dispatch_uid="courses-session-noticed-before")
+def _session_before_change(sender, instance, raw=False, **kwargs):
+    """Remember what the session's trainees were told (start, venue, status) before this save changes it."""
+    if not raw:
+        instance._noticed_before = notices.session_snapshot(instance)
+
+
+@receiver(post_save, sender=TrainingSession, dispatch_uid="courses-session-noticed-after")
+def _session_changed(sender, instance, created, raw=False, **kwargs):
+    """A session cancelled or moved to another time or venue: its trainees are told (notifications), in the save's
+    transaction, however it was saved (the admin's edit view, a script)."""
+    if not raw and not created:
+        notices.session_changed(instance, getattr(instance, "_noticed_before", None))
 
 
 VIDEO_SUFFIXES = (".mp4", ".webm")

@@ -19,9 +19,8 @@ from wagtail.log_actions import log
 from academy.models import User
 from academy.phone import normalise_phone
 from academy.ratelimit import parse_rate, rate_limit_hit
-from academy.sms import sms_send
 
-from . import checkin, papers, rules, selectors
+from . import checkin, notices, papers, rules, selectors
 from .choices import AttendanceStatus, CheckInMethod, RegistrationStatus, SessionStatus
 from .models import (
     CourseCompletion,
@@ -271,18 +270,7 @@ def _settle_waiting_list(session: TrainingSession) -> list[SessionRegistration]:
         registration.position = None
         registration.reminded_at = None
         registration.save(update_fields=["status", "position", "reminded_at", "changed_at"])
-        if registration.user.phone:
-            text = gettext(
-                "You have a place at 《%(title)s》 on %(when)s at %(venue)s. Reply or cancel online if you cannot come."
-            ) % {
-                "title": session.title,
-                "when": timezone.localtime(session.start).strftime("%Y-%m-%d %H:%M"),
-                "venue": session.venue.name,
-            }
-            phone = registration.user.phone
-            transaction.on_commit(
-                lambda phone=phone, text=text: sms_send(phone=phone, text=text, purpose="session_promoted")
-            )
+        notices.waitlist_promoted(registration, session)
     # Ascending order only ever moves a row to a number nobody else holds any more.
     for number, registration in enumerate(still_waiting, start=1):
         if registration.position != number:
@@ -311,6 +299,7 @@ def _take_place(*, session: TrainingSession, user: User, registered_by: User | N
     registration.reminded_at = None
     registration.full_clean(validate_unique=False, validate_constraints=False)
     registration.save()
+    notices.registration_placed(registration)
     return registration
 
 
@@ -729,10 +718,7 @@ def session_reminders_send(*, now=None) -> int:
             "venue": session.venue.name,
             "address": session.venue.address,
         }
-        if user.phone:
-            transaction.on_commit(
-                lambda phone=user.phone, text=text: sms_send(phone=phone, text=text, purpose="session_reminder")
-            )
+        notices.session_reminder(registration)  # site inbox, SMS and WeChat, as the trainee chose
         if user.email:
             subject = gettext("Training tomorrow: %(title)s") % {"title": session.title}
             transaction.on_commit(

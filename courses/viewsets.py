@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import TemplateView
+from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -24,8 +24,8 @@ from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
 
-from . import checkin, documents, rules, selectors, services
-from .forms import AttendanceImportForm, SessionAddTraineeForm
+from . import checkin, documents, notices, rules, selectors, services
+from .forms import AttendanceImportForm, SessionAddTraineeForm, SessionNoticeForm
 from .models import (
     Competency,
     CourseCompletion,
@@ -208,6 +208,31 @@ class SessionStaffMixin:
             pk=pk,
         )
         return super().dispatch(request, *args, **kwargs)
+
+
+class SessionNoticeView(SessionStaffMixin, WagtailAdminTemplateMixin, FormView):
+    """Send a notice to everyone registered or waiting for the session (registrars)."""
+
+    action = "change"
+    form_class = SessionNoticeForm
+    template_name = "courses/admin/session_notice.html"
+    header_icon = "mail"
+
+    def get_page_title(self):
+        return self.session.title
+
+    def get_page_subtitle(self):
+        return gettext("Send a notice to its trainees")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "session": self.session}
+
+    def form_valid(self, form):
+        told = notices.session_staff_notice(
+            self.session, title=form.cleaned_data["title"], text=form.cleaned_data["text"], sent_by=self.request.user
+        )
+        messages.success(self.request, gettext("Notice sent to %(count)s trainee(s).") % {"count": told})
+        return redirect("courses_sessions:roster", self.session.pk)
 
 
 class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateView):
@@ -424,6 +449,7 @@ class TrainingSessionViewSet(ReadableViewSetMixin, ModelViewSet):
         return [
             *super().get_urlpatterns(),
             path("roster/<id:pk>/", self._staff_view(SessionRosterView), name="roster"),
+            path("notice/<id:pk>/", self._staff_view(SessionNoticeView), name="notice"),
             path("projector/<id:pk>/", self._staff_view(SessionProjectorView), name="projector"),
             path("projector/<id:pk>/code/", self._staff_view(SessionProjectorCodeView), name="projector_code"),
             path("attendance/<id:pk>/export/", self._staff_view(SessionAttendanceExportView), name="attendance_export"),

@@ -16,6 +16,7 @@ class CreditsConfig(AppConfig):
         from courses.models import CourseCompletion, SessionAttendance
         from courses.signals import course_completed, session_attended
 
+        from . import notices  # noqa: F401  (connects the receivers that send credits' notices)
         from .api import router
         from .certificates.api import router as certificates_router
         from .models import (

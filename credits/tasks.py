@@ -29,7 +29,11 @@ def bulk_issue_task(*, run_id: int) -> int:
 
 @task()
 def certificate_reminders_task() -> int:
-    """Send the expiry reminders due today (the management command does the same from cron)."""
+    """Send the expiry reminders due today and tell holders whose certificate expired (the management command does
+    the same from cron)."""
     from .certificates.services.reminders import certificate_reminders_send
+    from .notices import certificate_expiry_notices_send
+    from .selectors import today
 
+    certificate_expiry_notices_send(on=today())
     return certificate_reminders_send().sent

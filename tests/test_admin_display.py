@@ -26,7 +26,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = {"academy", "assessments", "courses", "credits", "home"}
+OUR_APPS = {"academy", "notifications", "assessments", "courses", "credits", "home"}
 NOT_OURS = {"UserViewSet", "GroupViewSet"}  # Wagtail's own screens for accounts and groups
 HALF_PAST_MIDNIGHT = dt.datetime(2026, 12, 7, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 FORBIDDEN = [

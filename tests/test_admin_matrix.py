@@ -16,6 +16,9 @@ import pytest
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 
 from academy.models import District, SearchSynonymGroup, Venue
+from notifications.choices import Event
+from notifications.models import MessageTemplate
+from notifications.services import notify
 from tests.credits.factories import make_two_streets_world
 
 pytestmark = pytest.mark.django_db
@@ -144,6 +147,7 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "courses_sessions:history_results": REGISTRAR_ONLY,
     "courses_sessions:usage": REGISTRAR_ONLY,
     "courses_sessions:roster": staff(NO, OK, OK),
+    "courses_sessions:notice": REGISTRAR_ONLY,
     "courses_sessions:attendance_export": staff(NO, OK, OK),
     "courses_sessions:sign_in_sheet": staff(NO, OK, OK),
     "courses_sessions:projector": REGISTRAR_ONLY,
@@ -194,6 +198,13 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
             "history_results": REGISTRAR_ONLY,
         }.items()
     },  # fmt: skip
+    # notification centre: what was sent to whom (read only) and the wording of each event, registrars only
+    **{f"notifications_deliveries:{view}": NOBODY for view in READ_ONLY_RECORDS},
+    "notifications_deliveries:index": REGISTRAR_ONLY,
+    "notifications_deliveries:index_results": REGISTRAR_ONLY,
+    "notifications_deliveries:inspect": REGISTRAR_ONLY,
+    **{f"notifications_templates:{view}": REGISTRAR_ONLY for view in READ_ONLY_RECORDS if view != "inspect"},
+    "notifications_templates:history": REGISTRAR_ONLY,
     # course feedback names the trainee who wrote it: registrars only
     "courses_feedback": REGISTRAR_ONLY,
     "courses_feedback_export_course": REGISTRAR_ONLY,
@@ -354,6 +365,13 @@ def world(staff_groups):
     district = District.objects.first()
     world["venue"] = Venue.objects.create(name="丰享家文化驿站", district=district, address="湖墅南路1号")
     world["synonyms"] = SearchSynonymGroup.objects.create(terms="业委会、业主委员会")
+    notice = notify(
+        event=Event.STAFF_NOTICE, recipients=[world["trainee_b"]], context={"title": "通知", "text": "停课"}
+    )
+    world["delivery"] = notice[0].deliveries.order_by("pk").last()
+    world["message_template"] = MessageTemplate.objects.create(
+        event=Event.APPOINTMENT_MADE, title="任职", body="{post}"
+    )
     return world
 
 
@@ -373,6 +391,8 @@ def test_every_admin_url_answers_each_role_as_expected(client, world):
         "credits_certificates": world["certificate"].pk,
         "credits_certificate_requests": world["certificate_request"].pk,
         "credits_bulk_issues": world["bulk_issue"].pk,
+        "notifications_deliveries": world["delivery"].pk,
+        "notifications_templates": world["message_template"].pk,
         "course_id": world["course"].pk,
         "lecturer_id": world["lecturer"].pk,
         "wagtailsnippets_courses_competency": world["competency"].pk,

@@ -36,7 +36,7 @@ from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
-OUR_APPS = ("academy", "courses", "assessments", "credits", "home")
+OUR_APPS = ("academy", "notifications", "courses", "assessments", "credits", "home")
 NOT_OURS = {"UserViewSet", "GroupViewSet"}  # Wagtail's own account and group screens
 
 # Latin words a Chinese page may show, reviewed: names of formats, brands and units that Chinese readers use as

@@ -18,7 +18,7 @@ from tests.factories import UserFactory
 
 from .courses.factories import make_session
 
-OURS = ("academy", "assessments", "courses", "credits", "home")
+OURS = ("academy", "notifications", "assessments", "courses", "credits", "home")
 
 # Plain msgids that our catalogues translate differently from another installed catalogue, reviewed: both
 # translations mean the same thing here, so whichever wins reads right. A new msgid that collides with a

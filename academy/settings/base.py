@@ -48,6 +48,7 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
 INSTALLED_APPS = [
     # Ours, first, so that our templates override allauth's and Wagtail's.
     "academy",
+    "notifications",
     "courses",
     "assessments",
     "credits",
@@ -415,6 +416,25 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # default in production.py). Workers claim tasks with SELECT … FOR UPDATE SKIP LOCKED, so any number of them on
 # any number of hosts share one queue. /healthz fails when the oldest ready task waits longer than the lag below.
 TASKS_BACKEND = env("TASKS_BACKEND", "immediate")
+# Notifications (notifications/): at most this many notices a day reach a person's phone (SMS or WeChat; essential
+# ones always do), and the sender of each channel beyond the site inbox (a channel without credentials is off).
+NOTIFICATIONS_DAILY_CAP = env_int("NOTIFICATIONS_DAILY_CAP", 5)
+# No SMS or WeChat between these local times (a session cancelled for the same day excepted); empty: no quiet hours.
+NOTIFICATIONS_QUIET_HOURS = env("NOTIFICATIONS_QUIET_HOURS", "21:00-08:00")
+NOTIFICATIONS_SENDERS = {
+    "sms": "notifications.senders.SMSChannelSender",
+    "wechat": "notifications.senders.WeChatTemplateSender",
+    "work": "notifications.senders.DingTalkWorkNoticeSender",
+}
+# WeChat official account (公众号) template messages: on when both are set.
+WECHAT_MP_APP_ID = env("WECHAT_MP_APP_ID", "")
+WECHAT_MP_APP_SECRET = env("WECHAT_MP_APP_SECRET", "")
+WECHAT_API_BASE_URL = env("WECHAT_API_BASE_URL", "https://api.weixin.qq.com")
+# Staff work notices through DingTalk or 浙政钉 (same API, its own base URL): on when all three are set.
+DINGTALK_APP_KEY = env("DINGTALK_APP_KEY", "")
+DINGTALK_APP_SECRET = env("DINGTALK_APP_SECRET", "")
+DINGTALK_AGENT_ID = env("DINGTALK_AGENT_ID", "")
+DINGTALK_API_BASE_URL = env("DINGTALK_API_BASE_URL", "https://oapi.dingtalk.com")
 HEALTHZ_TASK_LAG_SECONDS = env_int("HEALTHZ_TASK_LAG_SECONDS", 300)
 # A task RUNNING longer than this is taken to be orphaned by a dead worker: /healthz counts such rows and
 # `manage.py requeue_stale_tasks` puts them back in the queue (see academy/task_queue.py).

@@ -20,7 +20,7 @@ CODE_GROUP = 4
 # The longest input worth parsing: 16 symbols, three hyphens and some stray spaces. Anything longer is junk.
 CODE_MAX_INPUT = 32
 
-REMINDER_DAYS = (90, 30)
+REMINDER_DAYS = (90, 30, 7)
 RENEWAL_OPENS_DAYS_BEFORE_EXPIRY = 90
 
 

@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("academy", "assessments", "courses", "credits", "home")
+APPS = ("academy", "notifications", "assessments", "courses", "credits", "home")
 
 
 def sources():

@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-CODE = ["academy", "assessments", "courses", "credits", "home", "manage.py", "gunicorn.conf.py", ".env.example"]
+CODE = [
+    "academy",
+    "notifications",
+    "assessments",
+    "courses",
+    "credits",
+    "home",
+    "manage.py",
+    "gunicorn.conf.py",
+    ".env.example",
+]
 
 
 def readme_production_commands() -> list[str]:

@@ -216,10 +216,11 @@ def _edit_form_data(session, **changes) -> dict:
 
 
 def test_a_registrar_raising_the_capacity_in_the_admin_promotes_the_waiting_list_in_order(
-    client, django_capture_on_commit_callbacks
+    client, django_capture_on_commit_callbacks, settings
 ):
     from academy.sms import ConsoleSMSSender
 
+    settings.NOTIFICATIONS_QUIET_HOURS = ""  # about who is texted, not when (see tests/notifications)
     ConsoleSMSSender.outbox.clear()
     session = make_session(capacity=1)
     people = [UserFactory() for _ in range(4)]

@@ -53,7 +53,8 @@ def test_someone_else_sees_no_pending_state(client, waiting):
     assert "certificate-pending" not in body
 
 
-def test_approval_texts_the_holder_after_the_commit(client, waiting, django_capture_on_commit_callbacks):
+def test_approval_texts_the_holder_after_the_commit(client, waiting, django_capture_on_commit_callbacks, settings):
+    settings.NOTIFICATIONS_QUIET_HOURS = ""  # texts go through the notification centre: any time of day here
     ConsoleSMSSender.outbox.clear()
     client.force_login(with_admin_access(make_registrar()))
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -66,16 +67,20 @@ def test_approval_texts_the_holder_after_the_commit(client, waiting, django_capt
     certificate = waiting["request"].certificate
     messages = [message for message in ConsoleSMSSender.outbox if message.purpose == "certificate_issued"]
     assert len(messages) == 1 and messages[0].phone == waiting["trainee"].phone
-    assert certificate.number in messages[0].text and "已审核通过并颁发" in messages[0].text
+    assert certificate.number in messages[0].text and "证书已颁发" in messages[0].text
 
 
-def test_a_certificate_issued_without_a_pending_request_sends_no_approval_text(
-    certified_world, django_capture_on_commit_callbacks
+def test_a_certificate_issued_without_a_pending_request_is_announced_too(
+    certified_world, django_capture_on_commit_callbacks, settings
 ):
+    """Issue 21: no certificate is issued in silence any more, approved or not (once, through notifications)."""
+    settings.NOTIFICATIONS_QUIET_HOURS = ""
     ConsoleSMSSender.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         issuing.certificate_issue(holder=certified_world["trainee"], programme=certified_world["programme"])
-    assert [message for message in ConsoleSMSSender.outbox if message.purpose == "certificate_issued"] == []
+    assert [message.phone for message in ConsoleSMSSender.outbox if message.purpose == "certificate_issued"] == [
+        certified_world["trainee"].phone
+    ]
 
 
 def test_a_declined_request_sends_no_text(waiting, django_capture_on_commit_callbacks):

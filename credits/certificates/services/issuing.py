@@ -6,15 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
 
 from academy.models import User
-from academy.sms import SMSError, sms_send
 from courses.models import Competency
 
 from ... import quantities, rules, selectors
@@ -129,35 +126,14 @@ def certificate_build(
     return certificate
 
 
-def _tell_holder_issued(certificate: Certificate) -> None:
-    """Text the holder that the certificate they were waiting for (pending a registrar's approval) is issued.
-
-    Called after the commit, so no message goes out for a certificate that was rolled back. A provider's refusal is
-    logged: the certificate stands, and 我的证书 shows it either way."""
-    holder = certificate.holder
-    if not holder.phone:
-        return
-    with translation.override(settings.LANGUAGE_CODE):
-        text = gettext(
-            "Your certificate of 《%(programme)s》 (%(number)s) has been approved and issued. Download it in My "
-            "certificates."
-        ) % {"programme": certificate.programme_title or certificate.programme.title, "number": certificate.number}
-    try:
-        sms_send(phone=holder.phone, text=text, purpose="certificate_issued")
-    except SMSError:
-        logger.exception("Could not text holder %s that certificate %s is issued", holder.pk, certificate.pk)
-
-
 def after_insert(certificate: Certificate, *, actor: User | None) -> None:
-    """Close the holder's pending approval request and write the audit log, in the certificate's transaction; a
-    holder who was waiting for approval is texted once the transaction commits."""
-    closed = CertificateRequest.objects.filter(
+    """Close the holder's pending approval request and write the audit log, in the certificate's transaction (the
+    holder is told by credits/notices.py, for every certificate issued)."""
+    CertificateRequest.objects.filter(
         holder=certificate.holder, programme=certificate.programme, status=CertificateRequestStatus.PENDING
     ).update(
         status=CertificateRequestStatus.ISSUED, certificate=certificate, decided_at=timezone.now(), decided_by=actor
     )
-    if closed:
-        transaction.on_commit(lambda: _tell_holder_issued(certificate))
     renews = certificate.renews
     log(
         instance=certificate,

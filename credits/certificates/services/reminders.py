@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext
 
-from academy.sms import SMSError, sms_send
+from academy.sms import SMSError
 
 from ... import quantities, selectors
 from ...models import Certificate, CertificateReminder
@@ -67,10 +67,7 @@ def _send_reminder(certificate: Certificate, *, days_before: int) -> None:
             gettext("Your certificate of 《%(programme)s》 (%(number)s) expires on %(date)s; see My certificates.")
             % params
         )
-    channels = []
-    if holder.phone:
-        sms_send(phone=holder.phone, text=text, purpose="certificate_expiry")
-        channels.append("sms")
+    channels = ["notice"]  # the site inbox, SMS and WeChat as the holder chose: credits/notices.py, on this row
     if holder.email:
         send_mail(gettext("Your certificate expires soon"), text, None, [holder.email])
         channels.append("email")

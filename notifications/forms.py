@@ -1,0 +1,57 @@
+"""The person's own notification settings (PIPL: they see and change all of it)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .choices import Channel, Event
+from .rules import ESSENTIAL_EVENTS
+
+# Channels a person chooses per event; the site inbox always keeps a copy (it reaches no phone).
+CHOOSABLE_CHANNELS = (Channel.SMS, Channel.WECHAT)
+
+
+def field_name(event: str, channel: str) -> str:
+    return f"{event}__{channel}"
+
+
+class PreferencesForm(forms.Form):
+    """One checkbox per event and phone channel (ticked: on), and unsubscribing from all but the essential."""
+
+    essential_only = forms.BooleanField(
+        label=_("Only essential notices on my phone"),
+        required=False,
+        help_text=_(
+            "Cancelled or moved sessions, registration confirmations and expired certificates still reach you."
+        ),
+    )
+    unlink_wechat = forms.BooleanField(label=_("Stop WeChat messages and forget my WeChat OpenID"), required=False)
+
+    def __init__(self, *args, switched_off: set[tuple[str, str]], wechat_linked: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not wechat_linked:
+            del self.fields["unlink_wechat"]
+        self.rows = []
+        for event, label in Event.choices:
+            names = []
+            for channel in CHOOSABLE_CHANNELS:
+                name = field_name(event, channel)
+                field_label = f"{label} · {Channel(channel).label}"
+                self.fields[name] = forms.BooleanField(
+                    label=field_label,
+                    required=False,
+                    initial=(event, channel) not in switched_off,
+                    widget=forms.CheckboxInput(attrs={"aria-label": field_label}),
+                )
+                names.append(name)
+            self.rows.append(
+                {"label": label, "essential": event in ESSENTIAL_EVENTS, "fields": [self[name] for name in names]}
+            )
+
+    def switched_off(self) -> set[tuple[str, str]]:
+        """(event, channel) pairs left unticked."""
+        return {
+            (event, channel)
+            for event in Event.values
+            for channel in CHOOSABLE_CHANNELS
+            if not self.cleaned_data.get(field_name(event, channel))
+        }
