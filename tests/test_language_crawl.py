@@ -92,6 +92,8 @@ ALLOWED_CJK_IN_ENGLISH = {"简体中文", "三"}
 LITERALS = re.compile(
     r"https?://\S+|\.(?:ics|xlsx|zip|pdf|csv)\b|\b(?=[A-Z0-9-]*\d)[A-Z0-9]+(?:-[A-Z0-9]+)+\b"
     r"|\b(?:Ctrl|Alt|Shift|⌘)(?: \+ (?:Ctrl|Alt|Shift|\S))+"
+    # a delivery's idempotency key (a UUID) and a message template's placeholders ({name})
+    r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\{[a-z_]+\}"
 )
 # Text quoted in English (a search query, the headings of a spreadsheet template) is a literal too.
 QUOTED = re.compile(r"“[^”]*”")

@@ -288,6 +288,7 @@ def test_course_page_query_count_is_constant(client, django_assert_max_num_queri
     large = _queries(client, large_course.url)
     assert small == large
     cache.clear()
-    # 21 of its own (one asks whether the quiz draws its paper from the question bank) + site settings
-    with django_assert_max_num_queries(24):
+    # 21 of its own (one asks whether the quiz draws its paper from the question bank) + site settings + the
+    # header's count of unread notices (消息)
+    with django_assert_max_num_queries(25):
         client.get(large_course.url)

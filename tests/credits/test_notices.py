@@ -7,11 +7,11 @@ import pytest
 from django.utils import timezone
 
 from academy.sms import ConsoleSMSSender
-from credits import services
 from credits.certificates.services import approval, issuing, reminders, revocation
 from credits.choices import IssueMode
 from credits.models import CertificateReminder
 from credits.notices import certificate_expiry_notices_send
+from credits.posts import services as posts_services
 from notifications.choices import Event
 from notifications.models import Notification
 from tests.factories import StreetFactory, UserFactory, make_registrar
@@ -84,7 +84,7 @@ def test_an_appointment_reaches_the_appointee(certified_world):
     trainee = certified_world["trainee"]
     make_certificate(trainee, certified_world["programme"])
     post = make_post(certified_world["programme"])
-    services.appointment_create(
+    posts_services.appointment_create(
         actor=make_registrar(), trainee=trainee, post=post, street=StreetFactory(), start_date=date(2026, 12, 1)
     )
     [notice] = notices(trainee, Event.APPOINTMENT_MADE)

@@ -15,13 +15,15 @@ from tests.factories import make_editor
 
 pytestmark = pytest.mark.django_db
 
-# Measured on the model-bound routes before the move (and equal after it).
+# Measured on the model-bound routes before the move (and equal after it). The signed-up page and the cancelling
+# are one more since issue 22: a sign-up or a cancellation makes the cached fragments stale (academy/page_cache.py),
+# so the next page rebuilds the menu once.
 QUERIES = {
     "page": 13,
     "sign-up": 14,
-    "signed-up": 12,
+    "signed-up": 13,
     "cancel (ask)": 10,
-    "cancel": 12,
+    "cancel": 13,
     "ics": 10,
     "export": 12,
 }

@@ -42,6 +42,8 @@ from django.utils import timezone
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.models import Page, Site, get_page_models
 
+from notifications.choices import Event
+from notifications.services import notify
 from tests.test_admin_matrix import admin_patterns, expectation_for
 
 pytestmark = pytest.mark.django_db
@@ -93,6 +95,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "academy_elder_mode": everyone(NOT_ALLOWED),  # POST only
     # my account (allauth pages)
     "academy_profile": OWN_DATA,
+    "notifications_inbox": OWN_DATA,
+    "notifications_preferences": OWN_DATA,
+    "notifications_mark_all_read": signed_in(NOT_ALLOWED),  # POST only
+    "notifications_detail": row(LOGIN, OK, MISSING, MISSING, MISSING, MISSING),  # the owner's notice, nobody else's
     "academy_personal_data": OWN_DATA,  # a zip of the asker's own data; the URL takes no id
     # Trainees are first sent to confirm their identity again (allauth reauthentication); staff accounts are refused.
     "academy_account_delete": row(LOGIN, REDIRECT, REDIRECT, DENIED, DENIED, DENIED),
@@ -334,6 +340,9 @@ def world(staff_groups, settings):
         )
     )  # fmt: skip
     event_signup_create(event=event, user=owner, name=owner.real_name, phone=owner.phone)
+    world["notification"] = notify(
+        event=Event.STAFF_NOTICE, recipients=[owner], context={"title": "通知", "text": "明天停课"}
+    )[0]
     world.update(
         owner=owner, attempt=attempt, pages={
             "wagtailcore.Page": root, "home.HomePage": home, "home.StandardPage": standard,
@@ -359,6 +368,7 @@ def url_for(key: str, route: str, world) -> str:
         "restriction_id": 999999,
         "page_view_restriction_id": 999999,
         "page_id": world["pages"]["home.HomePage"].pk,
+        "notification_id": world["notification"].pk,
         "path": "v1/no-such-operation",
     }
     if key.startswith("wagtailapi:pages:detail"):
