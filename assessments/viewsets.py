@@ -59,7 +59,7 @@ class LegalReferenceIndexView(IndexView):
             buttons.append(
                 ListingButton(
                     _("Record a new version"),
-                    url=reverse(f"{self.url_namespace}:new_version", args=[instance.pk]),
+                    url=reverse(LegalReference.snippet_viewset.get_url_name("new_version"), args=[instance.pk]),
                     icon_name="history",
                     priority=5,
                 )

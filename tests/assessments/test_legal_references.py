@@ -215,3 +215,11 @@ def test_an_editor_adds_a_law_with_its_version_and_editing_keeps_the_version_fix
     assert response.status_code == 302, response.content.decode()[:3000]
     law.refresh_from_db()
     assert (law.version, str(law.in_force_on)) == ("2021年修订", "2021-01-01")
+
+
+def test_the_law_list_offers_each_law_its_new_version_button(client, editor, civil_code):
+    client.force_login(editor)
+    response = client.get(reverse("wagtailsnippets_assessments_legalreference:list"))
+    assert response.status_code == 200
+    new_version = reverse("wagtailsnippets_assessments_legalreference:new_version", args=[civil_code.pk])
+    assert new_version in response.content.decode()
