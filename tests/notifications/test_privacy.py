@@ -5,6 +5,7 @@ import zipfile
 from io import BytesIO
 
 import pytest
+from django.utils import translation
 
 from academy.privacy import account_anonymise, personal_data_archive
 from notifications import services
@@ -24,7 +25,10 @@ def test_notices_and_settings_are_in_the_download_and_deleted_with_the_account()
         recipients=[user],
         context=dict.fromkeys(("session", "start", "venue", "address"), "x"),
     )
-    data = json.loads(zipfile.ZipFile(BytesIO(personal_data_archive(user=user))).read("personal-data.json"))
+    # The download speaks the language of the page it was asked from (another test may leave English active).
+    with translation.override("zh-hans"):
+        archive = personal_data_archive(user=user)
+    data = json.loads(zipfile.ZipFile(BytesIO(archive)).read("personal-data.json"))
     assert [n["event"] for n in data["notifications"]] == ["培训班次变更"]
     assert data["notification_settings"] == {
         "essential_only": True,
