@@ -1,29 +1,25 @@
 """Roster import: read an uploaded Excel file of trainees and list every problem by row before anything is saved.
 
-Reading and checking happen here; the write is ``services.roster_import`` (all or nothing). The upload is
-checked for size, extension and the ZIP signature every .xlsx file starts with, so a renamed file of another
-kind is refused before openpyxl ever parses it.
+The file is read as every import reads it (``spreadsheet_import``: size, type, headings); what a row means is
+checked here; the write is ``services.roster_import`` (all or nothing).
 """
 
 import io
-import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from . import spreadsheet_import
 from .choices import Party
 from .models import Community, Street, User
 from .phone import normalise_phone
 from .roles import STAFF_GROUPS
-from .spreadsheets import inflates_too_far
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 10_000
-ZIP_SIGNATURE = b"PK\x03\x04"
 
 # Column keys, with the headings the template uses (translated) and the headings people also type.
 COLUMNS = (
@@ -40,14 +36,15 @@ PARTY_ALIASES = {
     Party.PROPERTY_COMPANY: ("pc", "物业", "物业公司", "物业服务企业", "property company"),
 }
 NAME_MAX, EMPLOYER_MAX = 50, 100
-
-
-class RosterFileError(Exception):
-    """The upload as a whole cannot be read (wrong type, too large, no header); nothing is imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+SHEET = spreadsheet_import.SheetFormat(
+    columns=COLUMNS,
+    required=tuple(key for key, _label, _aliases in COLUMNS if key != "employer"),
+    max_rows=MAX_ROWS,
+    too_large=_("The file is larger than %(size)s MB; split the roster into smaller files."),
+    too_many_rows=_("A roster may hold at most %(rows)s trainees per file."),
+    no_rows=_("The workbook has no trainees under its heading row."),
+    inflates=_("This workbook unpacks to far more data than a roster holds; save it again as .xlsx."),
+)
 
 
 @dataclass
@@ -93,93 +90,15 @@ class RosterPreview:
     def update_count(self) -> int:
         return len(self.rows) - self.new_count
 
-    def as_data(self) -> dict:
-        """Plain data for the session (the preview is kept server side between upload and confirmation)."""
-        return {"rows": [asdict(row) for row in self.rows], "problems": [asdict(p) for p in self.problems]}
-
-    @classmethod
-    def from_data(cls, data: dict) -> "RosterPreview":
-        return cls(
-            rows=[RosterRow(**row) for row in data.get("rows", [])],
-            problems=[RosterProblem(**p) for p in data.get("problems", [])],
-        )
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)  # a phone typed into a number cell
-    return str(value).strip()
-
 
 def check_upload(upload) -> bytes:
-    """The uploaded file's bytes, or RosterFileError when it is too large or not an .xlsx workbook."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith(".xlsx"):
-        raise RosterFileError(gettext("Upload an Excel workbook (.xlsx); other file types are not accepted."))
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise RosterFileError(
-            gettext("The file is larger than %(size)s MB; split the roster into smaller files.")
-            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    content = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise RosterFileError(
-            gettext("The file is larger than %(size)s MB; split the roster into smaller files.")
-            % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
-        )
-    if not content.startswith(ZIP_SIGNATURE) or not zipfile.is_zipfile(io.BytesIO(content)):
-        raise RosterFileError(
-            gettext("This file is not a real .xlsx workbook (perhaps renamed); save it from Excel or WPS as .xlsx.")
-        )
-    return content
+    """The uploaded file's bytes, or ImportFileError when it is too large or not an .xlsx workbook."""
+    return spreadsheet_import.check_upload(upload, SHEET)
 
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
-    if inflates_too_far(content):
-        raise RosterFileError(
-            gettext("This workbook unpacks to far more data than a roster holds; save it again as .xlsx.")
-        )
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise RosterFileError(gettext("The workbook could not be read; save it again as .xlsx.")) from error
-    sheet = workbook.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = next(lines, None) or ()
-    lookup = {}
-    for key, label, aliases in COLUMNS:
-        lookup[str(label).lower()] = key
-        lookup[gettext(str(label)).lower()] = key
-        for alias in aliases:
-            lookup[alias.lower()] = key
-    positions = {}
-    for index, heading in enumerate(header):
-        key = lookup.get(_text(heading).lower())
-        if key and key not in positions:
-            positions[key] = index
-    missing = [str(label) for key, label, _aliases in COLUMNS if key not in positions and key != "employer"]
-    if missing:
-        workbook.close()
-        raise RosterFileError(
-            gettext("The first row must hold the column headings; missing: %(columns)s. Download the template.")
-            % {"columns": "、".join(gettext(m) for m in missing)}
-        )
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        record = {key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()}
-        if not any(record.values()):
-            continue
-        rows.append((number, record))
-        if len(rows) > MAX_ROWS:
-            workbook.close()
-            raise RosterFileError(gettext("A roster may hold at most %(rows)s trainees per file.") % {"rows": MAX_ROWS})
-    workbook.close()
-    if not rows:
-        raise RosterFileError(gettext("The workbook has no trainees under its heading row."))
-    return rows
+    return spreadsheet_import.read_rows(content, SHEET)
 
 
 def _party_lookup() -> dict[str, str]:
@@ -293,11 +212,6 @@ def check_rows(records: list[tuple[int, dict[str, str]]]) -> RosterPreview:
     preview.problems.sort(key=lambda p: p.row)
     preview.rows = checked
     return preview
-
-
-def preview_upload(upload) -> RosterPreview:
-    """Check an uploaded roster: RosterFileError for the file as a whole, else a preview listing row problems."""
-    return check_rows(read_rows(check_upload(upload)))
 
 
 def template_workbook() -> bytes:

@@ -1,29 +1,25 @@
 """Question import: read an uploaded Excel file of bank questions and list every problem by row before anything is
 saved. Reading and checking happen here; the write is ``services.bank_questions_import`` (all or nothing), which
-checks the rows again inside its transaction. Works like the roster import (``academy/roster.py``)."""
+checks the rows again inside its transaction. The file is read as every import reads it (``academy.spreadsheet_import``)."""
 
 import io
 import re
 import string
-import unicodedata
-import zipfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
-from academy.spreadsheets import inflates_too_far
+from academy import spreadsheet_import
 from courses.models import Competency
 
 from . import rules
 from .choices import BlankMatch, Difficulty, QuestionStatus, QuestionType
 from .models import BankQuestion, Case
 
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 2_000
-ZIP_SIGNATURE = b"PK\x03\x04"
 LETTERS = string.ascii_uppercase[: rules.MAX_OPTIONS]
 TAG_MAX = 100
 
@@ -67,14 +63,16 @@ FALSE_WORDS = ("错误", "错", "否", "×", "✗", "f", "false", "no")
 DEFAULT_TRUE_FALSE_OPTIONS = ("正确", "错误")
 SEPARATORS = re.compile(r"[,，、;；\s]+")
 ANSWER_SEPARATORS = re.compile(r"[|｜\n]+")
-
-
-class QuestionFileError(Exception):
-    """The upload as a whole cannot be read (wrong type, too large, no header); nothing is imported."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+SHEET = spreadsheet_import.SheetFormat(
+    columns=COLUMNS,
+    required=REQUIRED,
+    max_rows=MAX_ROWS,
+    too_large=_("The file is larger than %(size)s MB; split the questions into smaller files."),
+    too_many_rows=_("A file may hold at most %(rows)s questions; split it."),
+    no_rows=_("The workbook has no questions under its heading row."),
+    inflates=_("This workbook unpacks to far more data than a question file holds."),
+)
+_key = spreadsheet_import.heading_key
 
 
 @dataclass
@@ -135,86 +133,15 @@ class QuestionPreview:
     def new_case_count(self) -> int:
         return len({(row.competency_id, row.case_title) for row in self.rows if row.case_title and not row.case_id})
 
-    def as_data(self) -> dict:
-        return {"rows": [asdict(row) for row in self.rows], "problems": [asdict(p) for p in self.problems]}
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return str(value).strip()
-
-
-def _key(value: str) -> str:
-    return unicodedata.normalize("NFKC", value).strip().casefold()
-
 
 def check_upload(upload) -> bytes:
-    """The uploaded file's bytes, or QuestionFileError when it is too large or not an .xlsx workbook."""
-    name = (getattr(upload, "name", "") or "").lower()
-    if not name.endswith(".xlsx"):
-        raise QuestionFileError(gettext("Upload an Excel workbook (.xlsx); other file types are not accepted."))
-    too_large = gettext("The file is larger than %(size)s MB; split the questions into smaller files.") % {
-        "size": MAX_UPLOAD_BYTES // (1024 * 1024)
-    }
-    if upload.size > MAX_UPLOAD_BYTES:
-        raise QuestionFileError(too_large)
-    content = upload.read(MAX_UPLOAD_BYTES + 1)
-    if len(content) > MAX_UPLOAD_BYTES:
-        raise QuestionFileError(too_large)
-    if not content.startswith(ZIP_SIGNATURE) or not zipfile.is_zipfile(io.BytesIO(content)):
-        raise QuestionFileError(
-            gettext("This file is not a real .xlsx workbook (perhaps renamed); save it from Excel or WPS as .xlsx.")
-        )
-    return content
+    """The uploaded file's bytes, or ImportFileError when it is too large or not an .xlsx workbook."""
+    return spreadsheet_import.check_upload(upload, SHEET)
 
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
-    if inflates_too_far(content):
-        raise QuestionFileError(gettext("This workbook unpacks to far more data than a question file holds."))
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise QuestionFileError(gettext("The workbook could not be read; save it again as .xlsx.")) from error
-    sheet = workbook.worksheets[0]
-    lines = sheet.iter_rows(values_only=True)
-    header = next(lines, None) or ()
-    lookup = {}
-    for key, label, aliases in COLUMNS:
-        lookup[_key(str(label))] = key
-        lookup[_key(gettext(str(label)))] = key
-        for alias in aliases:
-            lookup[_key(alias)] = key
-    positions = {}
-    for index, heading in enumerate(header):
-        key = lookup.get(_key(_text(heading)))
-        if key and key not in positions:
-            positions[key] = index
-    missing = [str(label) for key, label, _aliases in COLUMNS if key in REQUIRED and key not in positions]
-    if missing:
-        workbook.close()
-        raise QuestionFileError(
-            gettext("The first row must hold the column headings; missing: %(columns)s. Download the template.")
-            % {"columns": "、".join(gettext(m) for m in missing)}
-        )
-    rows = []
-    for number, values in enumerate(lines, start=2):
-        record = {key: _text(values[index]) if index < len(values) else "" for key, index in positions.items()}
-        if not any(record.values()):
-            continue
-        rows.append((number, record))
-        if len(rows) > MAX_ROWS:
-            workbook.close()
-            raise QuestionFileError(
-                gettext("A file may hold at most %(rows)s questions; split it.") % {"rows": MAX_ROWS}
-            )
-    workbook.close()
-    if not rows:
-        raise QuestionFileError(gettext("The workbook has no questions under its heading row."))
-    return rows
+    return spreadsheet_import.read_rows(content, SHEET)
 
 
 def _choice_lookup(choices, aliases: dict) -> dict[str, str]:

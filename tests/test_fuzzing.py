@@ -16,6 +16,7 @@ from academy import roster
 from academy.models import User
 from academy.phone import mask_phone, normalise_phone
 from academy.services import RosterImportError, roster_import
+from academy.spreadsheet_import import ImportFileError
 from courses import rules as course_rules
 from courses import services as course_services
 from courses.models import QuizAttempt, SessionAttendance
@@ -177,7 +178,7 @@ def test_roster_import_of_arbitrary_cells_validates_and_imports_all_or_nothing(r
     users_before = User.objects.count()
     try:
         records = roster.read_rows(content)
-    except roster.RosterFileError:
+    except ImportFileError:
         return
     preview = roster.check_rows(records)
     if not preview.ok:

@@ -118,7 +118,7 @@ def test_every_bad_row_is_listed_and_nothing_is_imported(registrar_client, place
     [
         ("roster.csv", b"phone,name\n13800000001,a\n", "请上传 Excel 工作簿（.xlsx）"),
         ("roster.xlsx", b"MZ\x90\x00 this is not a zip file", "不是真正的 .xlsx 工作簿"),
-        ("roster.xlsx", b"PK\x03\x04" + b"\x00" * (roster.MAX_UPLOAD_BYTES + 10), "文件大于 2 MB"),
+        ("roster.xlsx", b"PK\x03\x04" + b"\x00" * (roster.SHEET.max_bytes + 10), "文件大于 2 MB"),
         ("roster.xlsx", None, "第一行必须是列标题"),
     ],
 )

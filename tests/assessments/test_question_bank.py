@@ -243,9 +243,9 @@ def test_confirming_checks_again_so_a_question_added_meanwhile_is_not_doubled(ed
 
 
 def importing_session_is_empty(session) -> bool:
-    from assessments.import_views import SESSION_KEY
+    from assessments.import_views import QuestionImportViewSet
 
-    return SESSION_KEY not in session
+    return QuestionImportViewSet.session_key not in session
 
 
 def test_a_renamed_file_is_refused_before_it_is_parsed(editor_client, law):
