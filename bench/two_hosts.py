@@ -421,7 +421,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
         stats = read_stats(prefix)
         total = next(row for row in stats if row["Name"] == "Aggregated")
         requests, failures = int(total["Request Count"]), int(total["Failure Count"])
-        log = read_access_log(work / "access.log")
+        # The load's requests only: the readiness probes before it (a /healthz 503 while the seeding's tasks wait) are not.
+        log = [row for row in read_access_log(work / "access.log") if row["start"] >= locust_started]
         kill, gone = events.get("web_killed_at") or (0.0, 0.0)
         redis_down, redis_up = events.get("redis_down"), events.get("redis_up")
         during_outage = [row for row in log if redis_down and redis_up and redis_down <= row["start"] <= redis_up]
