@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from academy.records import PersonalRecord
 from courses.models import Competency
 
 from . import rules
@@ -320,7 +321,7 @@ class BlueprintPool(Orderable):
         return f"{self.competency} × {self.count}"
 
 
-class Paper(models.Model):
+class Paper(PersonalRecord, models.Model):
     """The paper one attempt drew: exactly what the trainee was shown, and (never sent) the key it is scored with.
     Open while ``attempt`` is empty; the same paper is shown on every visit until it is submitted."""
 

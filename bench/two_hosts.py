@@ -12,15 +12,17 @@ and REDIS_URL); not part of `make test`. Everything listens on 127.0.0.1 only an
    throw-away certificate, an access log with each request's time, status and upstream;
 4. locust headless for --seconds; at 35 % of the run host A's gunicorn (master and workers) is SIGKILLed; from
    50 % host A's worker is SIGKILLed as soon as it holds a task (or after 20 s of waiting, holding none);
+   at 70 % Redis (cache, rate limits, the cached half of the sessions) is SIGKILLed and started again, empty, after
+   --redis-outage seconds: the site must keep serving from the database (deploy/README.md, section 8);
 5. after the load: host B's worker drains the queue; a task left RUNNING by the killed worker is put back by
    ``manage.py requeue_stale_tasks --older-than 1`` once it is a minute old, and host B runs it;
 6. reports requests (total, failed, and which failures were in flight at host A at the kill), tasks (enqueued,
    finished, failed, left), and credits against completions (bench/locust_run.py's check), and writes the figures
    into docs/performance.md ("Two-host rehearsal").
 
-    bench/two_hosts.sh [--users 24] [--seconds 90] [--web-workers 2] [--no-s3]
+    bench/two_hosts.sh [--users 24] [--seconds 90] [--web-workers 2] [--redis-outage 10] [--no-s3]
 
-Exit status 1 when a failure was not in flight at the kill, a task was lost, or credits differ from completions.
+Exit status 1 when a failure was not in flight at host A's kill (one during the Redis outage included), a task was lost, or credits differ from completions.
 """
 
 import argparse
@@ -212,6 +214,36 @@ def drain(since, *, seconds: int) -> dict:
         time.sleep(2)
 
 
+def redis_kill() -> float:
+    """SIGKILL the Redis of scripts/with-postgres-redis.sh (a crash: nothing saved); returns when it was gone."""
+    pid = int(Path(os.environ["REDIS_PIDFILE"]).read_text().strip())
+    os.kill(pid, signal.SIGKILL)
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return time.time()
+        time.sleep(0.01)
+
+
+def redis_start() -> float:
+    """Start Redis again as scripts/with-postgres-redis.sh did (same port and pid file, so its cleanup stops it);
+    returns when it answers."""
+    pidfile = Path(os.environ["REDIS_PIDFILE"])
+    port = os.environ["REDIS_URL"].rsplit(":", 1)[1].split("/", 1)[0]
+    subprocess.run(
+        ["redis-server", "--bind", "127.0.0.1", "--port", port, "--save", "", "--appendonly", "no", "--dir",
+         str(pidfile.parent), "--daemonize", "yes", "--pidfile", str(pidfile), "--logfile", str(pidfile.parent / "redis.log")],
+        check=True,
+    )  # fmt: skip
+    while (
+        subprocess.run(["redis-cli", "-p", port, "ping"], capture_output=True, text=True, check=False).stdout.strip()
+        != "PONG"
+    ):
+        time.sleep(0.05)
+    return time.time()
+
+
 def write_report(lines: list[str]) -> None:
     section = "\n".join([START, *lines, END])
     text = REPORT.read_text(encoding="utf-8")
@@ -228,6 +260,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
     parser.add_argument("--seconds", type=int, default=90)
     parser.add_argument("--web-workers", type=int, default=2, help="gunicorn workers on each web host")
     parser.add_argument("--no-s3", action="store_true", help="media and PDFs on local disk instead of moto S3")
+    parser.add_argument("--redis-outage", type=int, default=10, help="seconds Redis stays down (0: no outage)")
     parser.add_argument("--first-port", type=int, default=55532, help="moto, two gunicorns, nginx http and https")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
@@ -327,6 +360,11 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
                 time.sleep(0.2)
             events["worker_held"] = running_on("host-a")
             events["worker_killed_at"] = processes.kill("worker-a")
+            if args.redis_outage:
+                time.sleep(max(0.0, locust_started + args.seconds * 0.7 - time.time()))
+                events["redis_down"] = redis_kill()
+                time.sleep(args.redis_outage)
+                events["redis_up"] = redis_start()
 
         thread = threading.Thread(target=killer, daemon=True)
         prefix = work / "locust"
@@ -383,8 +421,11 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
         stats = read_stats(prefix)
         total = next(row for row in stats if row["Name"] == "Aggregated")
         requests, failures = int(total["Request Count"]), int(total["Failure Count"])
-        log = read_access_log(work / "access.log")
+        # The load's requests only: the readiness probes before it (a /healthz 503 while the seeding's tasks wait) are not.
+        log = [row for row in read_access_log(work / "access.log") if row["start"] >= locust_started]
         kill, gone = events.get("web_killed_at") or (0.0, 0.0)
+        redis_down, redis_up = events.get("redis_down"), events.get("redis_up")
+        during_outage = [row for row in log if redis_down and redis_up and redis_down <= row["start"] <= redis_up]
         address_a = f"127.0.0.1:{web_a}"
         failed = [row for row in log if row["status"] >= 500]
 
@@ -421,6 +462,7 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
             f"| — answered by host B instead (nginx retried them) | {len(retried):,} |",
             f"| Closed by the client (499: locust stopping at the end of the run) | {len(closed):,} |",
             f"| Requests sent to host A after its kill (nginx's first try of a dead host) | {len(after_kill_a):,} |",
+            f"| Requests begun while Redis was down ({(redis_up or 0) - (redis_down or 0):.1f} s) / of which 5xx | {len(during_outage):,} / {sum(row['status'] >= 500 for row in during_outage)} |",
             f"| Tasks enqueued during the run | {tasks['enqueued']:,} |",
             f"| — finished successfully / failed | {tasks['SUCCESSFUL']:,} / {tasks['FAILED']:,} |",
             f"| — left READY / RUNNING (lost) | {tasks['READY']:,} / {tasks['RUNNING']:,} |",
@@ -447,7 +489,8 @@ def main() -> int:  # noqa: C901, PLR0912, PLR0915  (one script, read top to bot
             f" deploy/nginx/academy.conf as shipped and both gunicorns in its upstream; {prepared['users']} trainees"
             f" (locust, bench/locustfile.py) browsing and completing the {prepared['courses']} online courses of the demo"
             f" catalogue for {load_seconds:.0f} s. Host A's gunicorn (master and workers) was SIGKILLed at 35 % of the"
-            f" run (gone {(gone - kill) * 1000:.0f} ms after the signal); host A's worker at 50 % or later, {'holding ' + str(len(held)) + ' task(s)' if held else 'holding no task (none came within 20 s)'}.",
+            f" run (gone {(gone - kill) * 1000:.0f} ms after the signal); host A's worker at 50 % or later, {'holding ' + str(len(held)) + ' task(s)' if held else 'holding no task (none came within 20 s)'}"
+            + (f"; Redis SIGKILLed at 70 % and started again, empty, {args.redis_outage} s later." if redis_up else "; Redis left running."),
             f"- Result: {verdict}: no failure beyond those in flight at the kill, no task lost, credits equal"
             " completions.",
             f"- Tasks enqueued during the run, by task: {paths}.",

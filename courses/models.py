@@ -20,6 +20,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from academy.records import PersonalRecord
 from academy.search import SUMMARY_BOOST
 
 from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
@@ -458,7 +459,7 @@ class Quiz(Orderable):
         return self.title
 
 
-class Enrolment(models.Model):
+class Enrolment(PersonalRecord, models.Model):
     """A trainee taking a course."""
 
     user = models.ForeignKey(
@@ -479,7 +480,7 @@ class Enrolment(models.Model):
         return f"{self.user} · {self.course.title}"
 
 
-class LessonProgress(models.Model):
+class LessonProgress(PersonalRecord, models.Model):
     """A lesson a trainee has marked as done (one row per trainee and lesson)."""
 
     user = models.ForeignKey(
@@ -501,7 +502,7 @@ class LessonProgress(models.Model):
         return f"{self.user} · {self.lesson.title}"
 
 
-class QuizAttempt(models.Model):
+class QuizAttempt(PersonalRecord, models.Model):
     """One submitted quiz attempt: the answers as given, the score and which questions were wrong."""
 
     user = models.ForeignKey(
@@ -532,7 +533,7 @@ class QuizAttempt(models.Model):
         return f"{self.user} · {self.course.code} #{self.number}: {self.score}%"
 
 
-class CourseCompletion(models.Model):
+class CourseCompletion(PersonalRecord, models.Model):
     """A trainee completed a course (结业): recorded once, with its time. Credits hang off this row."""
 
     user = models.ForeignKey(
@@ -659,7 +660,7 @@ class SessionRegistrationQuerySet(models.QuerySet):
         return self.exclude(status=RegistrationStatus.CANCELLED)
 
 
-class SessionRegistration(models.Model):
+class SessionRegistration(PersonalRecord, models.Model):
     """A trainee's place in a session: registered, on the waiting list (with a position) or cancelled."""
 
     session = models.ForeignKey(
@@ -708,7 +709,7 @@ class SessionRegistration(models.Model):
         return f"{self.user} · {self.session.title}"
 
 
-class SessionAttendance(models.Model):
+class SessionAttendance(PersonalRecord, models.Model):
     """A trainee attended a session (present or late): recorded once, by QR, code, staff or import."""
 
     session = models.ForeignKey(
@@ -747,7 +748,7 @@ class SessionAttendance(models.Model):
 # Time on task, video progress and course feedback ------------------------------------------------------------
 
 
-class LessonTime(models.Model):
+class LessonTime(PersonalRecord, models.Model):
     """Seconds a trainee has had a lesson open and visible, summed from accepted heartbeats (one row per lesson)."""
 
     user = models.ForeignKey(
@@ -789,7 +790,7 @@ class VideoLength(models.Model):
         return f"{self.file_name}: {self.seconds}"
 
 
-class VideoProgress(models.Model):
+class VideoProgress(PersonalRecord, models.Model):
     """What a trainee has played of a lesson's video: merged intervals, the furthest point and where to resume."""
 
     user = models.ForeignKey(
@@ -828,7 +829,7 @@ class VideoProgress(models.Model):
         return watched_percent(watched=self.watched_seconds, duration=self.duration)
 
 
-class CourseFeedback(models.Model):
+class CourseFeedback(PersonalRecord, models.Model):
     """课程评价: one trainee's ratings of a completed course (1–5 each) and an optional comment."""
 
     user = models.ForeignKey(

@@ -20,6 +20,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy.choices import Party
+from academy.records import PersonalRecord
 from academy.search import SUMMARY_BOOST
 from courses.models import Competency, CoursePage
 
@@ -47,7 +48,7 @@ class CreditEntryQuerySet(models.QuerySet):
         raise LedgerIsAppendOnly("Credit entries cannot be updated; use get_or_create or a service.")
 
 
-class CreditEntry(models.Model):
+class CreditEntry(PersonalRecord, models.Model):
     """One row of the credit ledger (学分台账): append-only; a balance is the sum of rows."""
 
     trainee = models.ForeignKey(
@@ -382,7 +383,7 @@ class CertificateQuerySet(models.QuerySet):
         raise CertificateIsImmutable("Certificates cannot be deleted; revoke them instead.")
 
 
-class Certificate(models.Model):
+class Certificate(PersonalRecord, models.Model):
     """A graduation certificate (结业证书) of a programme: numbered, with an unguessable verification code, the
     holder's name and credits as they were at issue, and its PDF rendered once and kept privately."""
 
@@ -529,7 +530,7 @@ class CertificateNumberCounter(models.Model):
         return f"{self.year}: {self.last_serial}"
 
 
-class CertificateRequest(models.Model):
+class CertificateRequest(PersonalRecord, models.Model):
     """A trainee met a programme that issues only after registrar approval: a row in the approval queue."""
 
     holder = models.ForeignKey(
@@ -584,7 +585,7 @@ class CertificateRequest(models.Model):
         return f"{self.holder} · {self.programme}"
 
 
-class BulkIssueRun(models.Model):
+class BulkIssueRun(PersonalRecord, models.Model):
     """One bulk issue of a programme's certificates (to everyone who meets it, or to a cohort's members who do),
     run as a task; its counts are updated as it goes."""
 
@@ -629,7 +630,7 @@ class BulkIssueRun(models.Model):
         return 100 if not self.total else min(100, round(100 * self.processed / self.total))
 
 
-class CertificateReminder(models.Model):
+class CertificateReminder(PersonalRecord, models.Model):
     """An expiry reminder that was sent, so that each is sent once."""
 
     certificate = models.ForeignKey(
@@ -680,7 +681,7 @@ class CertificateSettings(BaseSiteSetting):
         verbose_name_plural = _("certificate settings")
 
 
-class Appointment(models.Model):
+class Appointment(PersonalRecord, models.Model):
     """Someone took up a post (上岗) in a street's compound, on the strength of a certificate or an override."""
 
     trainee = models.ForeignKey(
@@ -777,7 +778,7 @@ class OfflineHoursQuerySet(CreditEntryQuerySet):
     """Offline-hours rows, like ledger rows, are never updated or deleted in bulk."""
 
 
-class OfflineHoursEntry(models.Model):
+class OfflineHoursEntry(PersonalRecord, models.Model):
     """Offline hours (线下学时) a trainee earned by attending a training session: an append-only ledger of its own.
 
     Why not a row in ``CreditEntry``: a ledger row there carries credits and may never be zero, while attending

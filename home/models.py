@@ -20,6 +20,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from academy.phone import mask_phone
+from academy.records import PersonalRecord
 from academy.search import SUMMARY_BOOST
 
 from .blocks import BodyBlock, NavigationLinkBlock
@@ -439,7 +440,7 @@ class EventPage(RoutablePageMixin, Page):
         return event_signup_export(request, event=self)
 
 
-class EventSignup(models.Model):
+class EventSignup(PersonalRecord, models.Model):
     """One person's place at an event: a logged-in user, or a resident who gave a name and phone."""
 
     event = models.ForeignKey(EventPage, on_delete=models.CASCADE, related_name="signups", verbose_name=_("event"))

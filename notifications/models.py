@@ -10,6 +10,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from academy.records import PersonalRecord
+
 from . import rules
 from .choices import Channel, DeliveryStatus, Event
 
@@ -86,7 +88,7 @@ class NotificationProfile(models.Model):
         return str(self.user)
 
 
-class ChannelOptOut(models.Model):
+class ChannelOptOut(PersonalRecord, models.Model):
     """A person has switched one channel off for one event (no row: the channel is on)."""
 
     user = models.ForeignKey(
@@ -114,7 +116,7 @@ class NotificationQuerySet(models.QuerySet):
         return self.filter(read_at__isnull=True)
 
 
-class Notification(models.Model):
+class Notification(PersonalRecord, models.Model):
     """One notice to one person: what the site inbox shows, and what every channel's delivery carries."""
 
     recipient = models.ForeignKey(
@@ -158,7 +160,7 @@ class Notification(models.Model):
         return self.title
 
 
-class Delivery(models.Model):
+class Delivery(PersonalRecord, models.Model):
     """One notice on one channel: its state, attempts and the provider's reply, for staff to see what was sent.
 
     ``idempotency_key`` names the delivery to the provider and in the logs; the state machine (PENDING → SENDING →

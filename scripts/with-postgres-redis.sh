@@ -93,6 +93,8 @@ INI
   export PGBOUNCER_PIDFILE="$WORK/pgbouncer.pid"
 fi
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0"
+# A command that stops Redis on purpose (bench/two_hosts.py) starts it again with this pid file, so it is still stopped.
+export REDIS_PIDFILE="$WORK/redis.pid"
 # pg_dump and pg_restore of the same major version as the server, for the backup-restore test.
 export PATH="$PG_BIN:$PATH"
 echo "PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on 127.0.0.1:$PG_PORT, Redis on 127.0.0.1:$REDIS_PORT${PGBOUNCER:+, pgbouncer (transaction mode) on 127.0.0.1:$PGBOUNCER_PORT}"

@@ -47,15 +47,25 @@ def self_signed_certificate(directory: Path) -> tuple[Path, Path]:
     return certificate, key
 
 
-def nginx_config(directory: Path, *, http_port: int, https_port: int, upstream_port: int, static_root: Path) -> Path:
-    """The shipped site file, with this machine's ports and paths, inside a minimal nginx.conf of its own."""
+def nginx_config(
+    directory: Path,
+    *,
+    http_port: int,
+    https_port: int,
+    upstream_port: int,
+    static_root: Path,
+    media_root: Path | None = None,
+    site_file: Path = CONF,
+) -> Path:
+    """The shipped site file (or ``site_file``, a copy of it), with this machine's ports and paths, inside a minimal
+    nginx.conf of its own."""
     certificate, key = self_signed_certificate(directory)
-    site = CONF.read_text(encoding="utf-8")
+    site = site_file.read_text(encoding="utf-8")
     replacements = {
         "/etc/nginx/tls/academy.example.org.fullchain.pem": str(certificate),
         "/etc/nginx/tls/academy.example.org.key": str(key),
         "/srv/academy/static/": f"{static_root}/",
-        "/var/lib/academy/media/": f"{directory / 'media'}/",
+        "/var/lib/academy/media/": f"{media_root or directory / 'media'}/",
         "server 127.0.0.1:8000 ": f"server 127.0.0.1:{upstream_port} ",
         "listen 80;": f"listen 127.0.0.1:{http_port};",
         "listen 443 ssl http2;": f"listen 127.0.0.1:{https_port} ssl http2;",
