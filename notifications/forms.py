@@ -24,7 +24,9 @@ class PreferencesForm(forms.Form):
             "Cancelled or moved sessions, registration confirmations and expired certificates still reach you."
         ),
     )
-    unlink_wechat = forms.BooleanField(label=_("Stop WeChat messages and forget my WeChat OpenID"), required=False)
+    unlink_wechat = forms.BooleanField(
+        label=_("Unlink WeChat (log-in and messages) and forget my WeChat OpenID"), required=False
+    )
 
     def __init__(self, *args, switched_off: set[tuple[str, str]], wechat_linked: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,11 +38,17 @@ class PreferencesForm(forms.Form):
             for channel in CHOOSABLE_CHANNELS:
                 name = field_name(event, channel)
                 field_label = f"{label} · {Channel(channel).label}"
+                attrs = {"aria-label": field_label}
+                # Without a linked WeChat the box cannot be ticked: it would promise messages that reach nobody.
+                unreachable = channel == Channel.WECHAT and not wechat_linked
+                if unreachable:
+                    attrs["aria-describedby"] = "wechat-not-linked"
                 self.fields[name] = forms.BooleanField(
                     label=field_label,
                     required=False,
                     initial=(event, channel) not in switched_off,
-                    widget=forms.CheckboxInput(attrs={"aria-label": field_label}),
+                    disabled=unreachable,
+                    widget=forms.CheckboxInput(attrs=attrs),
                 )
                 names.append(name)
             self.rows.append(

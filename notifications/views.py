@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.social.config import is_configured
+
 from . import selectors, services
 from .forms import PreferencesForm
 
@@ -59,6 +61,8 @@ def preferences(request):
         {
             "form": form,
             "wechat_linked": wechat_linked,
+            "wechat_login_linked": selectors.wechat_login_linked(user=request.user),
+            "wechat_can_link": is_configured("weixin", request),
             "quiet_hours": settings.NOTIFICATIONS_QUIET_HOURS,
             "daily_cap": settings.NOTIFICATIONS_DAILY_CAP,
         },
