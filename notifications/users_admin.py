@@ -41,8 +41,6 @@ class StaffUserEditForm(UserEditForm):
 class UserEditView(WagtailUserEditView):
     """Only a superuser may change where a staff member's work notices go; others see it read-only."""
 
-    template_name = "notifications/admin/user_edit.html"
-
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if "work_user_id" in form.fields and not self.request.user.is_superuser:
@@ -51,7 +49,10 @@ class UserEditView(WagtailUserEditView):
 
 
 class UserViewSet(WagtailUserViewSet):
+    """Wagtail's user screens with ``StaffUserEditForm`` on the edit page."""
+
     edit_view_class = UserEditView
+    edit_template_name = "notifications/admin/user_edit.html"
 
     def get_form_class(self, for_update=False):
         return StaffUserEditForm if for_update else super().get_form_class(for_update)

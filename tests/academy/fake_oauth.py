@@ -182,9 +182,9 @@ class FakeOAuth:
                     return self._reply(payload, status)
                 if token != fake.app_token or not token:
                     return self._reply({"errcode": 40001, "errmsg": "invalid credential"})
-                if url.path == "/cgi-bin/message/template/send":
+                if url.path in ("/cgi-bin/message/template/send", "/topapi/message/corpconversation/asyncsend_v2"):
                     fake.messages.append(body)
-                    return self._reply({"errcode": 0, "errmsg": "ok", "msgid": len(fake.messages)})
+                    return self._reply({"errcode": 0, "errmsg": "ok", "msgid": len(fake.messages), "task_id": 1})
                 if url.path == "/topapi/user/getbyunionid":
                     user_id = fake.dingtalk_user_ids.get(body.get("unionid", ""))
                     if user_id is None:

@@ -345,3 +345,70 @@ def test_parked_identity_expires(fake, trainee, monkeypatch):
     response = client.get(reverse("academy_social_link"))
 
     assert response["Location"] == reverse("account_login")
+
+
+def test_deleting_the_account_unlinks_wechat_and_the_download_lists_it(fake, trainee):
+    from academy.privacy import account_anonymise, personal_data_collect
+
+    link_in_wechat(browser(), fake)
+    linked = personal_data_collect(user=trainee).sections["linked_accounts"]
+    assert [(row["provider"], row["uid"]) for row in linked] == [("weixin", fake.openid(OFFICIAL_ACCOUNT[0]))]
+
+    account_anonymise(user=trainee)
+
+    assert not SocialAccount.objects.exists()
+    client = browser()
+    response = oauth(client, fake)  # the same WeChat again: nobody's, so it waits for a phone log-in
+    assert response["Location"] == reverse("academy_social_link")
+    assert "_auth_user_id" not in client.session
+
+
+def test_superuser_sets_a_staff_members_dingtalk_user_id_in_the_admin(client):
+    from django.contrib.auth.models import Group
+
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    registrar = make_registrar()
+    client.force_login(superuser)
+    url = reverse("wagtailusers_users:edit", args=[registrar.pk])
+
+    page = client.get(url)
+    assert 'name="work_user_id"' in page.content.decode()
+    response = client.post(
+        url,
+        {
+            "username": registrar.username,
+            "email": registrar.email,
+            "first_name": "",
+            "last_name": "",
+            "is_active": "on",
+            "groups": [group.pk for group in Group.objects.filter(user=registrar)],
+            "work_user_id": " manager4220 ",
+        },
+    )
+
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    assert NotificationProfile.objects.get(user=registrar).work_user_id == "manager4220"
+
+
+def test_work_notice_reaches_the_dingtalk_user_id_filled_from_the_log_in(fake, django_capture_on_commit_callbacks):
+    registrar = make_registrar()
+    fake.dingtalk_user_ids[fake.union_id()] = "manager4220"
+    client = browser(DESKTOP)
+    client.force_login(registrar)
+    with django_capture_on_commit_callbacks(execute=True):
+        oauth(client, fake, provider="dingtalk", process="connect")
+
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_services.notify(
+            event=Event.CERTIFICATE_ISSUED,
+            recipients=[registrar],
+            context={"programme": "小区专员岗前培训", "number": "拱三方证〔2026〕第000123号"},
+            now=datetime(2026, 1, 5, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai")),
+        )
+
+    delivery = Delivery.objects.get(channel=Channel.WORK)
+    assert (delivery.address, delivery.status) == ("manager4220", DeliveryStatus.SENT)
+    assert fake.messages[-1]["userid_list"] == "manager4220"
