@@ -10,11 +10,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        from allauth.socialaccount import signals as social_signals
         from wagtail.permissions import register_permission_policy
 
         from academy.signals import account_anonymising, personal_data_requested
-
-        from allauth.socialaccount import signals as social_signals
 
         from . import privacy, social
         from .models import Delivery, MessageTemplate

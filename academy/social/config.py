@@ -35,7 +35,11 @@ def configured_apps(request=None) -> list:
                 name="WeChat",
                 client_id=settings.WEIXIN_APP_ID,
                 secret=settings.WEIXIN_APP_SECRET,
-                settings={"kind": WEBSITE, "scope": ["snsapi_login"], "authorize_url": f"{open_base}/connect/qrconnect"},
+                settings={
+                    "kind": WEBSITE,
+                    "scope": ["snsapi_login"],
+                    "authorize_url": f"{open_base}/connect/qrconnect",
+                },
             )
         )
     official_account = settings.WECHAT_MP_APP_ID and settings.WECHAT_MP_APP_SECRET

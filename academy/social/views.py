@@ -1,5 +1,7 @@
 """关联账号: where a WeChat or DingTalk identity nobody has linked yet waits for its owner to log in with their phone."""
 
+from allauth.account.internal.flows.reauthentication import raise_if_reauthentication_required
+from allauth.core.exceptions import ReauthenticationRequired
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
@@ -18,7 +20,7 @@ def social_link(request):
     sociallogin = services.social_login_parked(request=request)
     if sociallogin is None:
         messages.error(request, _("Nothing is waiting to be linked. Log in with WeChat again."))
-        return redirect("account_login")
+        return redirect("academy_profile" if request.user.is_authenticated else "account_login")
     if request.method == "POST" and request.POST.get("action") == "cancel":
         services.social_login_unpark(request=request)
         messages.info(request, _("Nothing was linked."))
@@ -36,6 +38,12 @@ def social_link(request):
                 "signup_url": f"{reverse('account_signup')}?{urlencode({'next': here})}",
             },
         )
+    try:
+        # Linking is a sensitive change, as in allauth's own connect flow: where the settings ask for it, a person
+        # logged in long ago confirms who they are first.
+        raise_if_reauthentication_required(request, app="allauth.socialaccount")
+    except ReauthenticationRequired:
+        return redirect(f"{reverse('account_reauthenticate')}?{urlencode({'next': reverse('academy_social_link')})}")
     if request.method == "POST":
         provider = sociallogin.account.get_provider()
         try:

@@ -253,9 +253,7 @@ def test_dingtalk_log_in_of_a_trainee_via_the_link_page_is_refused(fake, trainee
     assert not SocialAccount.objects.exists()
 
 
-def test_staff_member_links_dingtalk_and_the_work_notice_user_id_is_filled(
-    fake, django_capture_on_commit_callbacks
-):
+def test_staff_member_links_dingtalk_and_the_work_notice_user_id_is_filled(fake, django_capture_on_commit_callbacks):
     registrar = make_registrar()
     fake.dingtalk_user_ids[fake.union_id()] = "manager4220"
     client = browser(DESKTOP)

@@ -36,7 +36,8 @@ class WeixinOAuth2Adapter(AllauthWeixinAdapter):
     """Token and profile from ``WECHAT_API_BASE_URL``; the authorize page from the app chosen for the request."""
 
     client_class = WeixinOAuth2Client
-    access_token_method = "GET"  # WeChat's /sns/oauth2/access_token takes its parameters in the query string
+    # WeChat's /sns/oauth2/access_token takes its parameters in the query string (allauth's default is a POST).
+    access_token_method = "GET"  # noqa: S105  (an HTTP method, not a password)
 
     @property
     def access_token_url(self):
