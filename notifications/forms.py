@@ -30,6 +30,7 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, switched_off: set[tuple[str, str]], wechat_linked: bool, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stored_switched_off = set(switched_off)
         if not wechat_linked:
             del self.fields["unlink_wechat"]
         self.rows = []
@@ -46,7 +47,8 @@ class PreferencesForm(forms.Form):
                 self.fields[name] = forms.BooleanField(
                     label=field_label,
                     required=False,
-                    initial=(event, channel) not in switched_off,
+                    # shown unticked while it cannot reach them; their stored choice is kept (switched_off())
+                    initial=(event, channel) not in switched_off and not unreachable,
                     disabled=unreachable,
                     widget=forms.CheckboxInput(attrs=attrs),
                 )
@@ -56,10 +58,15 @@ class PreferencesForm(forms.Form):
             )
 
     def switched_off(self) -> set[tuple[str, str]]:
-        """(event, channel) pairs left unticked."""
-        return {
-            (event, channel)
-            for event in Event.values
-            for channel in CHOOSABLE_CHANNELS
-            if not self.cleaned_data.get(field_name(event, channel))
-        }
+        """(event, channel) pairs left unticked; a box that could not be ticked (WeChat not linked) keeps what was
+        stored, so linking WeChat later brings back the person's earlier choices."""
+        pairs = set()
+        for event in Event.values:
+            for channel in CHOOSABLE_CHANNELS:
+                if self.fields[field_name(event, channel)].disabled:
+                    off = (event, channel) in self.stored_switched_off
+                else:
+                    off = not self.cleaned_data.get(field_name(event, channel))
+                if off:
+                    pairs.add((event, channel))
+        return pairs

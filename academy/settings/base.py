@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -486,6 +487,27 @@ CSRF_COOKIE_HTTPONLY = True  # our scripts read the token from the form's hidden
 # Content-Security-Policy (django-csp 4). The public site allows no inline script or style; media may also come
 # from object storage when MEDIA_URL points there (CSP_MEDIA_ORIGINS, e.g. https://bucket.example.org).
 CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+
+
+def url_origin(url: str) -> str:
+    """scheme://host[:port] of a URL, as a Content-Security-Policy source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The WeChat and DingTalk log-in buttons post to our own URL, which redirects to the provider's authorize page; browsers
+# hold that redirect to form-action as well, so the providers configured here are allowed there (and only they).
+SOCIAL_LOGIN_FORM_ORIGINS = sorted(
+    {
+        *(
+            [url_origin(WEIXIN_OPEN_BASE_URL)]
+            if (WEIXIN_APP_ID and WEIXIN_APP_SECRET)
+            or (WEIXIN_OFFICIAL_ACCOUNT_LOGIN and WECHAT_MP_APP_ID and WECHAT_MP_APP_SECRET)
+            else []
+        ),
+        *([url_origin(DINGTALK_LOGIN_BASE_URL)] if DINGTALK_LOGIN and DINGTALK_APP_KEY and DINGTALK_APP_SECRET else []),
+    }
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -499,7 +521,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "frame-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *SOCIAL_LOGIN_FORM_ORIGINS],
         "frame-ancestors": [NONE],
     },
 }

@@ -375,9 +375,9 @@ def test_superuser_sets_a_staff_members_dingtalk_user_id_in_the_admin(client):
         url,
         {
             "username": registrar.username,
-            "email": registrar.email,
-            "first_name": "",
-            "last_name": "",
+            "email": "registrar@example.org",
+            "first_name": "晓",
+            "last_name": "王",
             "is_active": "on",
             "groups": [group.pk for group in Group.objects.filter(user=registrar)],
             "work_user_id": " manager4220 ",
@@ -410,3 +410,86 @@ def test_work_notice_reaches_the_dingtalk_user_id_filled_from_the_log_in(fake, d
     delivery = Delivery.objects.get(channel=Channel.WORK)
     assert (delivery.address, delivery.status) == ("manager4220", DeliveryStatus.SENT)
     assert fake.messages[-1]["userid_list"] == "manager4220"
+
+
+def test_an_app_added_in_the_database_configures_nothing(client):
+    from allauth.socialaccount.models import SocialApp
+
+    SocialApp.objects.create(provider="weixin", name="WeChat", client_id="wx-from-db", secret="db-secret")
+
+    assert client.post(reverse("weixin_login")).status_code == 404
+    assert "微信登录" not in client.get(reverse("account_login")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("website", "official_account", "user_agent", "expected"),
+    [
+        (True, True, DESKTOP, ["website"]),
+        (True, True, IN_WECHAT, ["official-account"]),  # the QR page cannot work inside WeChat
+        (False, True, DESKTOP, []),  # the official account's page works only inside WeChat: no button on a computer
+        (True, False, IN_WECHAT, []),
+        (False, False, DESKTOP, []),
+    ],
+)
+def test_each_browser_sees_the_wechat_app_that_works_in_it(
+    rf, settings, website, official_account, user_agent, expected
+):
+    from academy.social.config import configured_apps
+
+    settings.WEIXIN_APP_ID, settings.WEIXIN_APP_SECRET = WEBSITE_APP if website else ("", "")
+    settings.WECHAT_MP_APP_ID, settings.WECHAT_MP_APP_SECRET = OFFICIAL_ACCOUNT
+    settings.WEIXIN_OFFICIAL_ACCOUNT_LOGIN = official_account
+
+    apps = configured_apps(rf.get("/", headers={"User-Agent": user_agent}))
+
+    assert [app.settings["kind"] for app in apps if app.provider == "weixin"] == expected
+
+
+def test_content_security_policy_lets_the_log_in_form_reach_only_the_configured_providers(monkeypatch):
+    import importlib
+    import sys
+
+    def form_action():
+        # A fresh import reads the environment again (see tests/courses/test_images_and_compression.py).
+        sys.modules.pop("academy.settings.base", None)
+        return importlib.import_module("academy.settings.base").CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+
+    try:
+        assert form_action() == ["'self'"]
+        monkeypatch.setenv("WEIXIN_APP_ID", WEBSITE_APP[0])
+        monkeypatch.setenv("WEIXIN_APP_SECRET", WEBSITE_APP[1])
+        assert form_action() == ["'self'", "https://open.weixin.qq.com"]
+        monkeypatch.setenv("DINGTALK_LOGIN", "1")
+        monkeypatch.setenv("DINGTALK_APP_KEY", DINGTALK_APP[0])
+        monkeypatch.setenv("DINGTALK_APP_SECRET", DINGTALK_APP[1])
+        assert form_action() == ["'self'", "https://login.dingtalk.com", "https://open.weixin.qq.com"]
+    finally:
+        monkeypatch.undo()
+        form_action()
+
+
+def test_saving_preferences_without_wechat_keeps_the_stored_wechat_choices(client, trainee):
+    from notifications.models import ChannelOptOut
+
+    ChannelOptOut.objects.create(user=trainee, event=Event.CERTIFICATE_ISSUED, channel=Channel.WECHAT)
+    client.force_login(trainee)
+    sms_on = {f"{event}__{Channel.SMS}": "on" for event in Event.values}
+
+    client.post(reverse("notifications_preferences"), {**sms_on, f"{Event.SESSION_REMINDER}__{Channel.WECHAT}": "on"})
+
+    # The WeChat boxes could not be ticked: what was stored for them stays, whatever the browser sent.
+    assert set(ChannelOptOut.objects.filter(user=trainee).values_list("event", "channel")) == {
+        (Event.CERTIFICATE_ISSUED, Channel.WECHAT)
+    }
+
+
+def test_connections_page_lists_the_linked_wechat_in_chinese_and_offers_no_dingtalk_to_a_trainee(fake, trainee):
+    client = browser()
+    link_in_wechat(client, fake)
+
+    page = client.get(reverse("socialaccount_connections")).content.decode()
+
+    assert "关联账号" in page
+    assert "微信：张三" in page
+    assert "解除关联" in page
+    assert "关联钉钉" not in page

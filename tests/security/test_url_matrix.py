@@ -389,6 +389,8 @@ def url_for(key: str, route: str, world) -> str:
         "notification_id": world["notification"].pk,
         "path": "v1/no-such-operation",
     }
+    if key == route and not re.search(r"[<(^$]", route):
+        return "/" + route  # an unnamed address without arguments (allauth's old social-account URLs, redirected)
     if key.startswith("wagtailapi:pages:detail"):
         return reverse(key, kwargs={"pk": world["pages"]["home.StandardPage"].pk})
     if key.startswith("wagtailapi:") and key.endswith(":detail"):
