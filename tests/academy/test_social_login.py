@@ -493,3 +493,17 @@ def test_connections_page_lists_the_linked_wechat_in_chinese_and_offers_no_dingt
     assert "微信：张三" in page
     assert "解除关联" in page
     assert "关联钉钉" not in page
+
+
+def test_inside_wechat_a_person_linked_by_qr_code_is_offered_the_link_that_receives_messages(fake, trainee):
+    link_in_wechat(browser(DESKTOP), fake)  # QR code: log-in only
+    in_wechat, on_computer = browser(), browser(DESKTOP)
+    for client in (in_wechat, on_computer):
+        client.force_login(trainee)
+
+    assert "关联微信" in in_wechat.get(reverse("notifications_preferences")).content.decode()
+    assert "关联微信</button>" not in on_computer.get(reverse("notifications_preferences")).content.decode()
+    oauth(in_wechat, fake, process="connect", next=reverse("notifications_preferences"))
+
+    assert NotificationProfile.objects.get(user=trainee).wechat_openid == fake.openid(OFFICIAL_ACCOUNT[0])
+    assert SocialAccount.objects.filter(user=trainee).count() == 2

@@ -185,7 +185,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "dingtalk_callback": everyone(MISSING),
     "socialaccount_connections": OWN_DATA,
     "socialaccount_login_cancelled": PUBLIC,
-    "socialaccount_login_error": PUBLIC,
+    "socialaccount_login_error": everyone(DENIED),  # allauth's "log-in failed" page answers 401
     "socialaccount_signup": everyone(LOGIN),  # no social sign-up pending (and none is ever open)
     "accounts/social/login/cancelled/": everyone(REDIRECT),  # allauth's old addresses, redirected to the new ones
     "accounts/social/login/error/": everyone(REDIRECT),
@@ -220,9 +220,9 @@ HEADLESS = {
     "account:change_password": row(DENIED, BAD, BAD, BAD, BAD, BAD),
     "account:manage_email": everyone(BAD),  # the empty input is refused before the session is looked at
     "account:manage_phone": everyone(BAD),
-    "socialaccount:manage_providers": row(DENIED, BAD, BAD, BAD, BAD, BAD),  # the empty POST: no account to unlink
+    "socialaccount:manage_providers": row(DENIED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
     "socialaccount:provider_signup": everyone(BAD),  # no social sign-up pending (and none is ever open)
-    "socialaccount:redirect_to_provider": everyone(BAD),
+    "socialaccount:redirect_to_provider": everyone(DENIED),  # no provider is configured here
     "socialaccount:provider_token": everyone(BAD),
     "mfa:authenticate": everyone(DENIED),  # no login pending
     "mfa:reauthenticate": row(DENIED, BAD, BAD, BAD, BAD, BAD),
