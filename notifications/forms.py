@@ -28,10 +28,17 @@ class PreferencesForm(forms.Form):
         label=_("Unlink WeChat (log-in and messages) and forget my WeChat OpenID"), required=False
     )
 
-    def __init__(self, *args, switched_off: set[tuple[str, str]], wechat_linked: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        switched_off: set[tuple[str, str]],
+        wechat_linked: bool,
+        wechat_login_linked: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.stored_switched_off = set(switched_off)
-        if not wechat_linked:
+        if not (wechat_linked or wechat_login_linked):  # a WeChat linked for log-in only can be unlinked here too
             del self.fields["unlink_wechat"]
         self.rows = []
         for event, label in Event.choices:

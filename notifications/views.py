@@ -46,6 +46,7 @@ def preferences(request):
         initial={"essential_only": bool(profile and profile.essential_only)},
         switched_off=switched_off,
         wechat_linked=wechat_linked,
+        wechat_login_linked=wechat_login_linked,
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_update(

@@ -507,3 +507,13 @@ def test_inside_wechat_a_person_linked_by_qr_code_is_offered_the_link_that_recei
 
     assert NotificationProfile.objects.get(user=trainee).wechat_openid == fake.openid(OFFICIAL_ACCOUNT[0])
     assert SocialAccount.objects.filter(user=trainee).count() == 2
+
+
+def test_a_wechat_linked_by_qr_code_only_can_be_unlinked_on_the_preferences_page(fake, trainee):
+    client = browser(DESKTOP)
+    link_in_wechat(client, fake)
+    assert 'name="unlink_wechat"' in client.get(reverse("notifications_preferences")).content.decode()
+
+    client.post(reverse("notifications_preferences"), {"unlink_wechat": "on"})
+
+    assert not SocialAccount.objects.exists()
