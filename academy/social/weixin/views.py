@@ -1,14 +1,12 @@
 """WeChat's OAuth views: allauth's, with the endpoints from the settings and 404 when WeChat is not configured."""
 
 import json
-from collections import OrderedDict
 
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.weixin.client import WeixinOAuth2Client as AllauthWeixinClient
 from allauth.socialaccount.providers.weixin.views import WeixinOAuth2Adapter as AllauthWeixinAdapter
 from django.conf import settings
-from django.utils.http import urlencode
 
 from academy.social.config import APP_ID_KEY, OFFICIAL_ACCOUNT, configured_or_404
 
@@ -19,17 +17,8 @@ class WeixinOAuth2Client(AllauthWeixinClient):
     wechat_redirect = False
 
     def get_redirect_url(self, authorization_url, scope, extra_params):
-        if not self.wechat_redirect:
-            return super().get_redirect_url(authorization_url, scope, extra_params)
-        params = {
-            "appid": self.consumer_key,
-            "redirect_uri": self.callback_url,
-            "scope": self.scope_delimiter.join(sorted(set(scope))),
-            "response_type": "code",
-            **({"state": self.state} if self.state else {}),
-            **extra_params,
-        }
-        return f"{authorization_url}?{urlencode(OrderedDict(sorted(params.items())))}#wechat_redirect"
+        url = super().get_redirect_url(authorization_url, scope, extra_params)
+        return f"{url}#wechat_redirect" if self.wechat_redirect else url
 
 
 class WeixinOAuth2Adapter(AllauthWeixinAdapter):
