@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Party
 from .phone import display_phone, mask_phone, normalise_phone
-from .roles import EDITORS, REGISTRARS, STREET_ADMINISTRATORS
+from .roles import EDITORS, REGISTRARS, STAFF_GROUPS, STREET_ADMINISTRATORS
 
 
 class District(models.Model):
@@ -180,6 +180,12 @@ class User(AbstractUser):
     @property
     def is_editor(self) -> bool:
         return EDITORS in self.group_names
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Anyone who works for the academy (Django staff, superusers, editors, registrars, street administrators),
+        as opposed to trainees: staff-only channels such as DingTalk log-in are theirs."""
+        return self.is_staff or self.is_superuser or bool(self.group_names & set(STAFF_GROUPS))
 
     @property
     def is_academy_staff(self) -> bool:

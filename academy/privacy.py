@@ -66,9 +66,25 @@ def profile_data(user: User) -> dict[str, Any]:
     }
 
 
+def linked_accounts(user: User) -> list[dict[str, Any]]:
+    """The WeChat and DingTalk identities linked to the account (log-in), with what the provider told us of them."""
+    from allauth.socialaccount.models import SocialAccount
+
+    return [
+        {
+            "provider": account.provider,
+            "uid": account.uid,
+            "linked_at": account.date_joined,
+            "last_login": account.last_login,
+            "profile": account.extra_data,
+        }
+        for account in SocialAccount.objects.filter(user=user).order_by("date_joined", "pk")
+    ]
+
+
 def personal_data_collect(*, user: User) -> PersonalDataPart:
     """Everything the academy holds about ``user``, gathered from every app."""
-    collected = PersonalDataPart(sections={"profile": profile_data(user)})
+    collected = PersonalDataPart(sections={"profile": profile_data(user), "linked_accounts": linked_accounts(user)})
     for _receiver, part in personal_data_requested.send(sender=User, user=user):
         if isinstance(part, PersonalDataPart):
             collected.sections.update(part.sections)
@@ -126,6 +142,7 @@ def account_anonymise(*, user: User) -> User:
     """Delete a trainee's account by anonymising it, with an audit log entry; see the module docstring."""
     from allauth.account.models import EmailAddress
     from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
 
     fresh = User.objects.select_for_update().get(pk=user.pk)
     refusal = account_deletion_refusal(fresh)
@@ -158,6 +175,8 @@ def account_anonymise(*, user: User) -> User:
     fresh.user_permissions.clear()
     summary["email_addresses_deleted"] = EmailAddress.objects.filter(user=fresh).delete()[0]
     summary["authenticators_deleted"] = Authenticator.objects.filter(user=fresh).delete()[0]
+    # Unlinked, so the WeChat or DingTalk identity can never reach this account again (nor be refused as "taken").
+    summary["linked_accounts_deleted"] = SocialAccount.objects.filter(user=fresh).delete()[0]
     summary["sessions_deleted"] = _sessions_delete(fresh)
     log(instance=fresh, action="academy.account_delete", user=fresh, data=summary)
     return fresh

@@ -14,6 +14,7 @@ from credits import urls as credits_urls
 from home import views as home_views
 
 from . import views
+from .social import views as social_views
 
 handler500 = "academy.errors.server_error"  # a database outage answers 503, see academy/errors.py
 
@@ -27,6 +28,7 @@ urlpatterns = [
     path("accounts/my-data.zip", views.personal_data_download, name="academy_personal_data"),
     path("accounts/delete/", views.account_delete, name="academy_account_delete"),
     path("accessibility/elder-mode/", views.elder_mode_switch, name="academy_elder_mode"),
+    path("accounts/link/", social_views.social_link, name="academy_social_link"),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),
     path("api/v1/", learner_api.urls),

@@ -24,11 +24,21 @@ class PreferencesForm(forms.Form):
             "Cancelled or moved sessions, registration confirmations and expired certificates still reach you."
         ),
     )
-    unlink_wechat = forms.BooleanField(label=_("Stop WeChat messages and forget my WeChat OpenID"), required=False)
+    unlink_wechat = forms.BooleanField(
+        label=_("Unlink WeChat (log-in and messages) and forget my WeChat OpenID"), required=False
+    )
 
-    def __init__(self, *args, switched_off: set[tuple[str, str]], wechat_linked: bool, **kwargs):
+    def __init__(
+        self,
+        *args,
+        switched_off: set[tuple[str, str]],
+        wechat_linked: bool,
+        wechat_login_linked: bool = False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
-        if not wechat_linked:
+        self.stored_switched_off = set(switched_off)
+        if not (wechat_linked or wechat_login_linked):  # a WeChat linked for log-in only can be unlinked here too
             del self.fields["unlink_wechat"]
         self.rows = []
         for event, label in Event.choices:
@@ -36,11 +46,18 @@ class PreferencesForm(forms.Form):
             for channel in CHOOSABLE_CHANNELS:
                 name = field_name(event, channel)
                 field_label = f"{label} · {Channel(channel).label}"
+                attrs = {"aria-label": field_label}
+                # Without a linked WeChat the box cannot be ticked: it would promise messages that reach nobody.
+                unreachable = channel == Channel.WECHAT and not wechat_linked
+                if unreachable:
+                    attrs["aria-describedby"] = "wechat-not-linked"
                 self.fields[name] = forms.BooleanField(
                     label=field_label,
                     required=False,
-                    initial=(event, channel) not in switched_off,
-                    widget=forms.CheckboxInput(attrs={"aria-label": field_label}),
+                    # shown unticked while it cannot reach them; their stored choice is kept (switched_off())
+                    initial=(event, channel) not in switched_off and not unreachable,
+                    disabled=unreachable,
+                    widget=forms.CheckboxInput(attrs=attrs),
                 )
                 names.append(name)
             self.rows.append(
@@ -48,10 +65,15 @@ class PreferencesForm(forms.Form):
             )
 
     def switched_off(self) -> set[tuple[str, str]]:
-        """(event, channel) pairs left unticked."""
-        return {
-            (event, channel)
-            for event in Event.values
-            for channel in CHOOSABLE_CHANNELS
-            if not self.cleaned_data.get(field_name(event, channel))
-        }
+        """(event, channel) pairs left unticked; a box that could not be ticked (WeChat not linked) keeps what was
+        stored, so linking WeChat later brings back the person's earlier choices."""
+        pairs = set()
+        for event in Event.values:
+            for channel in CHOOSABLE_CHANNELS:
+                if self.fields[field_name(event, channel)].disabled:
+                    off = (event, channel) in self.stored_switched_off
+                else:
+                    off = not self.cleaned_data.get(field_name(event, channel))
+                if off:
+                    pairs.add((event, channel))
+        return pairs

@@ -3,10 +3,13 @@
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import override
+
+from academy.social.config import APP_ID_KEY
 
 from .choices import DeliveryStatus, Event
 from .defaults import DEFAULT_TEXTS
@@ -90,3 +93,28 @@ def deliveries_due(*, now: datetime):
     return Delivery.objects.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.RETRY], due_at__lte=now).order_by(
         "due_at", "id"
     )
+
+
+WECHAT_PROVIDER = "weixin"  # allauth's provider id of WeChat log-in (academy/social/)
+
+
+def official_account_openid(*, user) -> str:
+    """The OpenID of the person's linked WeChat identity of the official account that sends WeChat messages ("" when
+    they linked none, or only the QR log-in's website app, whose OpenID that account cannot send to)."""
+    from allauth.socialaccount.models import SocialAccount
+
+    app_id = settings.WECHAT_MP_APP_ID
+    if not app_id:
+        return ""
+    accounts = SocialAccount.objects.filter(user=user, provider=WECHAT_PROVIDER).order_by("-last_login", "-pk")
+    for account in accounts:
+        if (account.extra_data or {}).get(APP_ID_KEY) == app_id:
+            return account.uid
+    return ""
+
+
+def wechat_login_linked(*, user) -> bool:
+    """Whether the person has linked any WeChat identity (log-in), whichever app it belongs to."""
+    from allauth.socialaccount.models import SocialAccount
+
+    return SocialAccount.objects.filter(user=user, provider=WECHAT_PROVIDER).exists()

@@ -195,6 +195,19 @@ class DingTalkWorkNoticeSender(AccessTokenAPISender):
     def token_request(self, key: str, secret: str) -> tuple[str, dict]:
         return "/gettoken", {"appkey": key, "appsecret": secret}
 
+    def user_id_by_union_id(self, union_id: str) -> str:
+        """The staff member's user ID in the organisation, from the unionId their DingTalk log-in gave
+        (``POST /topapi/user/getbyunionid``); raises SendError when DingTalk does not know them."""
+        body = {"unionid": union_id}
+        path = "/topapi/user/getbyunionid"
+        reply = self._call("POST", path, params={"access_token": self.access_token()}, json=body)
+        if reply.get("errcode") in self.expired_token_codes:
+            reply = self._call("POST", path, params={"access_token": self.access_token(refresh=True)}, json=body)
+        user_id = (reply.get("result") or {}).get("userid") if reply.get("errcode") == 0 else None
+        if not user_id:
+            raise SendError(_reply_text(reply))
+        return str(user_id)
+
     def message_request(self, message: OutgoingMessage) -> tuple[str, dict]:
         from django.utils.translation import gettext
 

@@ -266,11 +266,11 @@ def preferences_update(
     *, user, essential_only: bool, switched_off: set[tuple[str, str]], unlink_wechat: bool = False
 ) -> NotificationProfile:
     """Save a person's own choices: unsubscribed from all but the essential or not, the (event, channel) pairs they
-    switched off (every other pair is on), and, if they ask, forget their WeChat OpenID."""
+    switched off (every other pair is on), and, if they ask, unlink their WeChat (``wechat_unlink``)."""
+    if unlink_wechat:
+        wechat_unlink(user=user)
     profile, _created = NotificationProfile.objects.select_for_update().get_or_create(user=user)
     profile.essential_only = essential_only
-    if unlink_wechat:
-        profile.wechat_openid = ""
     profile.full_clean()
     profile.save()
     ChannelOptOut.objects.filter(user=user).delete()
@@ -290,3 +290,58 @@ def notification_mark_read(*, notification: Notification, now: datetime | None =
 def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
     """Mark every unread notice of the person read; returns how many."""
     return Notification.objects.for_recipient(user).unread().update(read_at=now or timezone.now())
+
+
+@transaction.atomic
+def wechat_openid_sync(*, user) -> str:
+    """The one rule for the OpenID WeChat messages go to: the person's linked WeChat identity of the official account
+    that sends them (an OpenID is per app, so the QR log-in's website-app OpenID cannot receive them); none linked,
+    none kept. Called whenever a WeChat link is added, refreshed or removed. Returns the OpenID kept ("" for none)."""
+    openid = selectors.official_account_openid(user=user)
+    profile = NotificationProfile.objects.select_for_update().filter(user=user).first()
+    if profile is None and not openid:
+        return ""
+    if profile is None:
+        profile = NotificationProfile(user=user)
+    if profile.wechat_openid != openid or profile.pk is None:
+        profile.wechat_openid = openid
+        profile.full_clean()
+        profile.save()
+    return openid
+
+
+@transaction.atomic
+def wechat_unlink(*, user) -> None:
+    """Unlink every WeChat identity of the person (log-in and messages alike) and forget the OpenID."""
+    from allauth.socialaccount.models import SocialAccount
+
+    SocialAccount.objects.filter(user=user, provider=selectors.WECHAT_PROVIDER).delete()
+    wechat_openid_sync(user=user)
+
+
+@transaction.atomic
+def work_user_id_set(*, user, work_user_id: str) -> NotificationProfile:
+    """Set the staff member's DingTalk (浙政钉) user ID, which staff work notices are sent to ("" clears it)."""
+    profile, _created = NotificationProfile.objects.select_for_update().get_or_create(user=user)
+    profile.work_user_id = work_user_id.strip()
+    profile.full_clean()
+    profile.save()
+    return profile
+
+
+def work_user_id_fill_from_dingtalk(*, user, union_id: str) -> str:
+    """After a staff member linked DingTalk: look their user ID up from the log-in's unionId with the work-notice
+    app and keep it. Returns the user ID ("" when the work-notice app is not configured or does not know them; an
+    ID set by hand is then left alone)."""
+    from .senders import DingTalkWorkNoticeSender
+
+    sender = DingTalkWorkNoticeSender()
+    if not union_id or not sender.is_configured():
+        return ""
+    try:
+        work_user_id = sender.user_id_by_union_id(union_id)
+    except SendError as error:
+        logger.warning("No DingTalk user ID for %s: %s", user.pk, error.reply)
+        return ""
+    work_user_id_set(user=user, work_user_id=work_user_id)
+    return work_user_id

@@ -9,6 +9,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from academy.social.config import in_wechat_browser, is_configured
+
 from . import selectors, services
 from .forms import PreferencesForm
 
@@ -38,11 +40,13 @@ def preferences(request):
     and what the academy holds to reach them (phone, linked WeChat), with the quiet hours and the daily limit."""
     profile, switched_off = selectors.preferences_of(user=request.user)
     wechat_linked = bool(profile and profile.wechat_openid)
+    wechat_login_linked = selectors.wechat_login_linked(user=request.user)
     form = PreferencesForm(
         request.POST or None,
         initial={"essential_only": bool(profile and profile.essential_only)},
         switched_off=switched_off,
         wechat_linked=wechat_linked,
+        wechat_login_linked=wechat_login_linked,
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_update(
@@ -59,6 +63,11 @@ def preferences(request):
         {
             "form": form,
             "wechat_linked": wechat_linked,
+            "wechat_login_linked": wechat_login_linked,
+            # Inside WeChat a person linked by QR code only can link the official account's identity (for messages).
+            "wechat_can_link": not wechat_linked
+            and is_configured("weixin", request)
+            and (not wechat_login_linked or in_wechat_browser(request)),
             "quiet_hours": settings.NOTIFICATIONS_QUIET_HOURS,
             "daily_cap": settings.NOTIFICATIONS_DAILY_CAP,
         },

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from csp.constants import NONE, SELF, UNSAFE_INLINE
@@ -62,7 +63,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "notifications.wagtail_users.AcademyUsersAppConfig",  # wagtail.users with the DingTalk user ID on its form
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",
@@ -79,6 +80,10 @@ INSTALLED_APPS = [
     "allauth.account",
     "allauth.mfa",
     "allauth.headless",
+    # Log-in with WeChat and DingTalk: always installed, configured only from the environment (academy/social/)
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.weixin",
+    "allauth.socialaccount.providers.dingtalk",
     # Tasks
     "django_tasks",
     "django_tasks_db",
@@ -395,6 +400,32 @@ HEADLESS_FRONTEND_URLS = {
     "account_reset_password_from_key": "/accounts/password/reset/key/{key}/",
     "account_signup": "/accounts/signup/",
 }
+# Log-in with WeChat and DingTalk (academy/social/, deploy/README.md "Log-in with WeChat"). An app exists only when
+# its variables are set here (apps added in the database are ignored); a WeChat or DingTalk identity never creates an
+# account: its owner logs in with their phone once to link it. Our provider classes take their endpoints from below.
+SOCIALACCOUNT_ADAPTER = "academy.social.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "weixin": {"provider_class": "academy.social.weixin.provider.WeixinProvider"},
+    "dingtalk": {"provider_class": "academy.social.dingtalk.provider.DingTalkProvider"},
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # WeChat and DingTalk never match an account by its email address
+SOCIALACCOUNT_STORE_TOKENS = False
+# QR-code log-in on a computer: the website app (网站应用) of open.weixin.qq.com, on when both are set.
+WEIXIN_APP_ID = env("WEIXIN_APP_ID", "")
+WEIXIN_APP_SECRET = env("WEIXIN_APP_SECRET", "")
+# Log-in inside WeChat's own browser through the official account (WECHAT_MP_APP_ID below, whose OpenIDs receive the
+# template messages): on when WEIXIN_OFFICIAL_ACCOUNT_LOGIN=1 and the account's 网页授权域名 names this site.
+# snsapi_userinfo asks the person once (nickname and photo); snsapi_base is silent (OpenID only).
+WEIXIN_OFFICIAL_ACCOUNT_LOGIN = env_bool("WEIXIN_OFFICIAL_ACCOUNT_LOGIN")
+WEIXIN_OFFICIAL_ACCOUNT_SCOPE = env("WEIXIN_OFFICIAL_ACCOUNT_SCOPE", "snsapi_userinfo")
+if WEIXIN_OFFICIAL_ACCOUNT_SCOPE not in {"snsapi_userinfo", "snsapi_base"}:
+    raise ImproperlyConfigured("WEIXIN_OFFICIAL_ACCOUNT_SCOPE is snsapi_userinfo or snsapi_base.")
+# WeChat's authorize pages (the API, /sns/oauth2/access_token and /sns/userinfo, is WECHAT_API_BASE_URL below).
+WEIXIN_OPEN_BASE_URL = env("WEIXIN_OPEN_BASE_URL", "https://open.weixin.qq.com")
+# DingTalk (or 浙政钉) log-in for staff, with the work-notice app's key and secret (DINGTALK_APP_KEY below).
+DINGTALK_LOGIN = env_bool("DINGTALK_LOGIN")
+DINGTALK_LOGIN_BASE_URL = env("DINGTALK_LOGIN_BASE_URL", "https://login.dingtalk.com")
+DINGTALK_OPENAPI_BASE_URL = env("DINGTALK_OPENAPI_BASE_URL", "https://api.dingtalk.com")
 # Staff (registrars, street administrators, superusers) must have TOTP set up before using the site.
 ACADEMY_REQUIRE_STAFF_MFA = env_bool("ACADEMY_REQUIRE_STAFF_MFA", True)
 
@@ -456,6 +487,27 @@ CSRF_COOKIE_HTTPONLY = True  # our scripts read the token from the form's hidden
 # Content-Security-Policy (django-csp 4). The public site allows no inline script or style; media may also come
 # from object storage when MEDIA_URL points there (CSP_MEDIA_ORIGINS, e.g. https://bucket.example.org).
 CSP_MEDIA_ORIGINS = env_list("CSP_MEDIA_ORIGINS")
+
+
+def url_origin(url: str) -> str:
+    """scheme://host[:port] of a URL, as a Content-Security-Policy source."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+# The WeChat and DingTalk log-in buttons post to our own URL, which redirects to the provider's authorize page; browsers
+# hold that redirect to form-action as well, so the providers configured here are allowed there (and only they).
+SOCIAL_LOGIN_FORM_ORIGINS = sorted(
+    {
+        *(
+            [url_origin(WEIXIN_OPEN_BASE_URL)]
+            if (WEIXIN_APP_ID and WEIXIN_APP_SECRET)
+            or (WEIXIN_OFFICIAL_ACCOUNT_LOGIN and WECHAT_MP_APP_ID and WECHAT_MP_APP_SECRET)
+            else []
+        ),
+        *([url_origin(DINGTALK_LOGIN_BASE_URL)] if DINGTALK_LOGIN and DINGTALK_APP_KEY and DINGTALK_APP_SECRET else []),
+    }
+)
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -469,7 +521,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": [NONE],
         "frame-src": [NONE],
         "base-uri": [SELF],
-        "form-action": [SELF],
+        "form-action": [SELF, *SOCIAL_LOGIN_FORM_ORIGINS],
         "frame-ancestors": [NONE],
     },
 }

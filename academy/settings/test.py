@@ -57,3 +57,6 @@ EVENT_SIGNUP_RATE_PER_PHONE = "100000/h"
 # process, so that parallel test processes never invalidate each other's pages.
 PAGE_CACHE_ENABLED = False
 PAGE_CACHE_GENERATION_FILE = str(Path(tempfile.gettempdir()) / f"sanfang-academy-test-generation-{os.getpid()}")
+# Log-in with WeChat and DingTalk is off unless a test configures it (against its fake provider on loopback).
+WEIXIN_APP_ID = WEIXIN_APP_SECRET = ""
+WEIXIN_OFFICIAL_ACCOUNT_LOGIN = DINGTALK_LOGIN = False

@@ -57,7 +57,7 @@ def test_a_person_can_forget_their_wechat_link(client):
     user = UserFactory()
     NotificationProfile.objects.create(user=user, wechat_openid="o6_bmjrPTlm6")
     client.force_login(user)
-    assert "已绑定" in client.get(reverse("notifications_preferences")).content.decode()
+    assert "已关联" in client.get(reverse("notifications_preferences")).content.decode()
     client.post(reverse("notifications_preferences"), {**all_on_except(), "unlink_wechat": "on"})
     assert NotificationProfile.objects.get(user=user).wechat_openid == ""
 

@@ -177,6 +177,20 @@ EXPECTED: dict[str, dict[str, str]] = {
     "credits_my_certificates": OWN_DATA,
     "credits_certificate_download": OWNER_AND_REGISTRAR,
     "credits_transcript": OWN_DATA,  # always the asker's own
+    # Log-in with WeChat and DingTalk (academy/social/): not configured here, so their own URLs are 404
+    "academy_social_link": row(LOGIN, REDIRECT, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # nothing waiting to link
+    "weixin_login": everyone(MISSING),
+    "weixin_callback": everyone(MISSING),
+    "dingtalk_login": everyone(MISSING),
+    "dingtalk_callback": everyone(MISSING),
+    "socialaccount_connections": OWN_DATA,
+    "socialaccount_login_cancelled": PUBLIC,
+    "socialaccount_login_error": everyone(DENIED),  # allauth's "log-in failed" page answers 401
+    "socialaccount_signup": everyone(LOGIN),  # no social sign-up pending (and none is ever open)
+    "accounts/social/login/cancelled/": everyone(REDIRECT),  # allauth's old addresses, redirected to the new ones
+    "accounts/social/login/error/": everyone(REDIRECT),
+    "accounts/social/signup/": everyone(REDIRECT),
+    "accounts/social/connections/": everyone(REDIRECT),
     "credits_verify": PUBLIC,  # masked name, status, programme
     "credits_verify_form": PUBLIC,  # the form to type a code; reveals nothing
 }
@@ -206,6 +220,10 @@ HEADLESS = {
     "account:change_password": row(DENIED, BAD, BAD, BAD, BAD, BAD),
     "account:manage_email": everyone(BAD),  # the empty input is refused before the session is looked at
     "account:manage_phone": everyone(BAD),
+    "socialaccount:manage_providers": row(DENIED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED),
+    "socialaccount:provider_signup": everyone(BAD),  # no social sign-up pending (and none is ever open)
+    "socialaccount:redirect_to_provider": everyone(DENIED),  # no provider is configured here
+    "socialaccount:provider_token": everyone(BAD),
     "mfa:authenticate": everyone(DENIED),  # no login pending
     "mfa:reauthenticate": row(DENIED, BAD, BAD, BAD, BAD, BAD),
     "mfa:authenticators": row(DENIED, OK, OK, OK, OK, OK),
@@ -371,6 +389,8 @@ def url_for(key: str, route: str, world) -> str:
         "notification_id": world["notification"].pk,
         "path": "v1/no-such-operation",
     }
+    if key == route and not re.search(r"[<(^$]", route):
+        return "/" + route  # an unnamed address without arguments (allauth's old social-account URLs, redirected)
     if key.startswith("wagtailapi:pages:detail"):
         return reverse(key, kwargs={"pk": world["pages"]["home.StandardPage"].pk})
     if key.startswith("wagtailapi:") and key.endswith(":detail"):

@@ -1,0 +1,1 @@
+"""allauth's ``dingtalk`` provider with its endpoints taken from the settings (see ``academy.social``)."""

@@ -1,0 +1,1 @@
+"""allauth's ``weixin`` provider with its endpoints taken from the settings (see ``academy.social``)."""
