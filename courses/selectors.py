@@ -316,6 +316,13 @@ def quiz_attempt_paper(attempt: QuizAttempt) -> list[dict] | None:
     return source.attempt_questions(attempt) if source is not None else None
 
 
+def quiz_paper_state(*, quiz: Quiz, user) -> "papers.PaperState | None":
+    """The trainee's drawn paper for this quiz as exam mode sees it (time limit, deadline and seconds left by the
+    server's clock, answers saved so far); None for a quiz with fixed questions."""
+    source = papers.source_for(quiz)
+    return source.state(quiz=quiz, user=user) if source is not None and user.is_authenticated else None
+
+
 def quiz_question_count(quiz: Quiz) -> int:
     """How many questions an attempt at this quiz has: its fixed questions, or its drawn paper's length."""
     source = papers.source_for(quiz)
