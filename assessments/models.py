@@ -371,7 +371,9 @@ class Paper(models.Model):
         verbose_name_plural = _("papers")
         ordering = ["-drawn_at"]
         constraints = [models.UniqueConstraint(fields=["user", "quiz", "number"], name="paper_once_per_attempt")]
-        indexes = [models.Index(fields=["deadline"], condition=models.Q(attempt__isnull=True), name="paper_open_deadline")]
+        indexes = [
+            models.Index(fields=["deadline"], condition=models.Q(attempt__isnull=True), name="paper_open_deadline")
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.quiz} #{self.number}"

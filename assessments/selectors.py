@@ -96,7 +96,9 @@ def paper_review(*, paper, attempt) -> list[dict]:
     question_ids = {entry["question"] for entry in entries.values()}
     citations: dict[int, list[LegalArticle]] = {}
     for question in BankQuestion.objects.filter(pk__in=question_ids).prefetch_related("citations__law"):
-        citations[question.pk] = sorted(question.citations.all(), key=lambda article: (article.law.name, article.number))
+        citations[question.pk] = sorted(
+            question.citations.all(), key=lambda article: (article.law.name, article.number)
+        )
     articles = {article.pk: article for cited in citations.values() for article in cited}
     lessons = course_lessons_citing(paper.quiz.course, list(articles.values())) if articles else {}
     wrong = set(attempt.wrong_questions)

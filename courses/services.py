@@ -236,7 +236,9 @@ def quiz_answers_save(*, user: User, course: CoursePage, answers: dict[str, list
     try:
         return source.save(quiz=quiz, user=user, answers=cleaned)
     except rules.AnswerError as problem:
-        raise CourseActionError(gettext(problem.message), code="bad_answers", question_id=problem.question_id) from problem
+        raise CourseActionError(
+            gettext(problem.message), code="bad_answers", question_id=problem.question_id
+        ) from problem
 
 
 def quiz_expired_close(*, user: User, course: CoursePage) -> QuizAttempt | None:
