@@ -423,7 +423,9 @@ def _quiz_save(request, *, course: CoursePage, questions: list[dict], answers: d
             return JsonResponse({"detail": problem.message, "code": problem.code}, status=400)
         return problem
     if _wants_json(request):
-        return JsonResponse({"saved": len(state.saved), "seconds_left": state.seconds_left})
+        # The time saved is the server's, in the site's time zone (the phone's clock may be wrong or elsewhere).
+        saved_at = timezone.localtime().strftime("%H:%M:%S")
+        return JsonResponse({"saved": len(state.saved), "seconds_left": state.seconds_left, "saved_at": saved_at})
     messages.success(
         request,
         _("Your answers are saved (%(time)s).") % {"time": timezone.localtime().strftime("%H:%M:%S")},

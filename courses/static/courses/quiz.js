@@ -22,8 +22,7 @@
       return response.json().then(function (body) {
         if (body.closed && body.result) { window.location.assign(body.result); return; }
         if (!response.ok) { say(body.detail || note.getAttribute("data-failed")); return; }
-        var now = new Date();
-        say(note.getAttribute("data-saved") + " " + now.toTimeString().slice(0, 8));
+        say(note.getAttribute("data-saved") + " " + (body.saved_at || ""));
         if (typeof body.seconds_left === "number") { sync(body.seconds_left); }
       });
     }).catch(function () { say(note.getAttribute("data-failed")); });
