@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from django.utils import timezone
 
 from assessments import rules, services
@@ -265,3 +266,14 @@ def test_submitting_twice_records_one_attempt(client, course):
     again = client.post(_url(course), wrong)
     assert again.status_code == 400 and QuizAttempt.objects.filter(user=trainee).count() == 1
     assert Paper.objects.filter(user=trainee).count() == 1  # nor did the second submission draw a paper
+
+
+def test_the_time_limit_is_off_by_default_and_its_help_says_why(client, staff_groups):
+    from assessments.demo import seed_permissions
+    from tests.factories import make_editor
+
+    seed_permissions()
+    client.force_login(make_editor())
+    form = client.get(reverse("wagtailsnippets_assessments_blueprint:add")).content.decode()
+    assert 'name="time_limit"' in form and "年长学员" in form  # the help text, in Chinese
+    assert Blueprint().time_limit is None
