@@ -44,7 +44,7 @@ def test_a_programme_without_a_final_exam_is_unchanged():
 @pytest.mark.django_db
 def test_passing_the_drawn_final_exam_makes_the_trainee_eligible():
     fg = CompetencyFactory(code="FG")
-    exam = make_course(code="JY-01", title="小区专员结业考试", competency=fg, lessons=0, credits="0.0", max_attempts=2)
+    exam = make_course(code="JY-01", title="小区专员结业考试", competency=fg, lessons=0, credits="0.5", max_attempts=2)
     for number in range(6):
         make_question(competency=fg, text=f"结业题{number}")
     blueprint = Blueprint.objects.create(quiz=exam.quiz)
