@@ -29,11 +29,14 @@
   }
 
   var pending = null;
-  form.addEventListener("change", function () {
+  function later(delay) {
     // A burst of changes (typing into a blank, ticking several boxes) is saved once.
     if (pending) { window.clearTimeout(pending); }
-    pending = window.setTimeout(save, 400);
-  });
+    pending = window.setTimeout(save, delay);
+  }
+  form.addEventListener("change", function () { later(400); });
+  // A blank's "change" comes only when the box loses focus: save while typing too, after a pause.
+  form.addEventListener("input", function (event) { if (event.target.type === "text") { later(1500); } });
 
   if (!timer || !value) { return; }
   var left = parseInt(timer.getAttribute("data-seconds-left"), 10);
