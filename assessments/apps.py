@@ -10,8 +10,11 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("Assessments")
 
     def ready(self):
+        from academy.signals import personal_data_requested
         from courses import papers
 
+        from . import privacy
         from .papers import BankPaperSource
 
         papers.register(BankPaperSource())
+        personal_data_requested.connect(privacy.personal_data, dispatch_uid="assessments-personal-data")

@@ -195,7 +195,11 @@ class BankQuestion(index.Indexed, ClusterableModel):
         blank=True,
         related_name="questions",
         verbose_name=_("cited articles"),
-        help_text=_("The articles this question tests; a new version of the law changing one flags it for review."),
+        help_text=_(
+            "The articles this question tests; a new version of the law changing one flags it for review. After an "
+            "attempt, the trainee's review links each question to the lesson of the course that cites the same "
+            "article in its text (as 《民法典》第二百七十八条): cite the article in a lesson to link it."
+        ),
     )
     needs_review = models.BooleanField(
         _("awaiting review"),
@@ -285,8 +289,23 @@ class Blueprint(ClusterableModel):
         help_text=_("The course quiz whose questions are drawn from the bank."),
     )
 
+    time_limit = models.PositiveSmallIntegerField(
+        _("time limit (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(600)],
+        help_text=_(
+            "Optional: leave empty for no time limit (the default, for the sake of older trainees who read slowly). "
+            "With a limit, the trainee starts the exam on purpose, the clock runs on the server from that moment, "
+            "and an exam still open when time runs out is submitted with the answers saved by then."
+        ),
+    )
+
     base_form_class = BlueprintForm
-    panels = [FieldPanel("quiz"), InlinePanel("pools", min_num=1, label=_("Pools"), heading=_("Pools"))]
+    panels = [
+        FieldRowPanel([FieldPanel("quiz"), FieldPanel("time_limit")]),
+        InlinePanel("pools", min_num=1, label=_("Pools"), heading=_("Pools")),
+    ]
 
     class Meta:
         verbose_name = _("blueprint")
@@ -333,6 +352,12 @@ class Paper(PersonalRecord, models.Model):
     questions = models.JSONField(_("questions as shown"))
     key = models.JSONField(_("answer key"))
     drawn_at = models.DateTimeField(_("drawn at"), auto_now_add=True)
+    deadline = models.DateTimeField(
+        _("deadline"), null=True, blank=True, help_text=_("When a timed exam's time runs out (the server's clock).")
+    )
+    saved_answers = models.JSONField(
+        _("saved answers"), default=dict, blank=True, help_text=_("Question id → the answer saved so far.")
+    )
     attempt = models.OneToOneField(
         "courses.QuizAttempt",
         on_delete=models.SET_NULL,
@@ -347,6 +372,9 @@ class Paper(PersonalRecord, models.Model):
         verbose_name_plural = _("papers")
         ordering = ["-drawn_at"]
         constraints = [models.UniqueConstraint(fields=["user", "quiz", "number"], name="paper_once_per_attempt")]
+        indexes = [
+            models.Index(fields=["deadline"], condition=models.Q(attempt__isnull=True), name="paper_open_deadline")
+        ]
 
     def __str__(self):
         return f"{self.user} · {self.quiz} #{self.number}"

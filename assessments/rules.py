@@ -1,5 +1,6 @@
 """Pure rules for the question bank: what makes a question well formed, and how a blank is marked. No ORM."""
 
+import datetime
 import random
 import re
 import unicodedata
@@ -169,21 +170,88 @@ def paper_answers_problem(key: Mapping[str, Mapping], answers: Mapping[str, Sequ
         return AnswerError(gettext_noop("The answers name a question that is not in this quiz."), unknown[0])
     for question_id, entry in key.items():
         chosen = list(answers.get(question_id, ()))
-        if entry["kind"] == QuestionType.FILL_BLANK:
-            if len(chosen) != 1 or not chosen[0].strip():
-                return AnswerError(gettext_noop("Answer every question before submitting."), question_id)
-            if len(chosen[0]) > MAX_BLANK_ANSWER:
-                return AnswerError(gettext_noop("The answer is too long."), question_id)
-            continue
-        if not chosen:
+        if not chosen or (entry["kind"] == QuestionType.FILL_BLANK and len(chosen) == 1 and not chosen[0].strip()):
             return AnswerError(gettext_noop("Answer every question before submitting."), question_id)
-        if len(set(chosen)) != len(chosen):
-            return AnswerError(gettext_noop("An option was chosen twice."), question_id)
-        if any(token not in entry["options"] for token in chosen):
-            return AnswerError(gettext_noop("The answers name an option that is not in this question."), question_id)
-        if entry["kind"] != QuestionType.MULTIPLE and len(chosen) != 1:
-            return AnswerError(gettext_noop("Choose exactly one option for this question."), question_id)
+        problem = paper_answer_problem(entry, chosen)
+        if problem is not None:
+            return AnswerError(problem, question_id)
     return None
+
+
+def paper_answer_problem(entry: Mapping, chosen: Sequence[str]) -> str | None:
+    """What is wrong with one answer to one question of a drawn paper (its key ``entry``), untranslated, or None.
+    An empty answer is no problem here (the question is simply unanswered)."""
+    chosen = list(chosen)
+    if entry["kind"] == QuestionType.FILL_BLANK:
+        if len(chosen) > 1:
+            return gettext_noop("A blank takes one answer.")
+        if chosen and len(chosen[0]) > MAX_BLANK_ANSWER:
+            return gettext_noop("The answer is too long.")
+        return None
+    if len(set(chosen)) != len(chosen):
+        return gettext_noop("An option was chosen twice.")
+    if any(token not in entry["options"] for token in chosen):
+        return gettext_noop("The answers name an option that is not in this question.")
+    if entry["kind"] != QuestionType.MULTIPLE and len(chosen) > 1:
+        return gettext_noop("Choose exactly one option for this question.")
+    return None
+
+
+def paper_answers_problem_when_saving(
+    key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]]
+) -> AnswerError | None:
+    """The first thing wrong with answers saved during an attempt (some or none of the questions answered yet)."""
+    for question_id, chosen in answers.items():
+        if question_id not in key:
+            return AnswerError(gettext_noop("The answers name a question that is not in this quiz."), question_id)
+        problem = paper_answer_problem(key[question_id], chosen)
+        if problem is not None:
+            return AnswerError(problem, question_id)
+    return None
+
+
+def paper_answers_kept(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]]) -> dict[str, list[str]]:
+    """The answers that count when time has run out: every well-formed answer to a question of the paper, blank
+    answers and anything malformed dropped (an unanswered question is simply wrong)."""
+    kept = {}
+    for question_id, chosen in answers.items():
+        chosen = [value for value in chosen if isinstance(value, str)] if isinstance(chosen, list | tuple) else []
+        if question_id not in key or not [value for value in chosen if value.strip()]:
+            continue
+        if paper_answer_problem(key[question_id], chosen) is None:
+            kept[question_id] = chosen
+    return kept
+
+
+# Exam mode ------------------------------------------------------------------------------------------------------
+
+# A request sent just before the deadline may reach the server just after it: saves and submissions that arrive
+# within this many seconds after the deadline still count as in time.
+DEADLINE_GRACE_SECONDS = 30
+
+
+class TimeState:
+    """Where a timed paper stands against the server's clock."""
+
+    OPEN = "open"  # before the deadline (or no time limit)
+    GRACE = "grace"  # past the deadline, within the grace: a request in flight still counts
+    OVER = "over"  # past the deadline and the grace: only the answers saved in time count
+
+
+def paper_time_state(deadline: datetime.datetime | None, now: datetime.datetime) -> str:
+    """Open, in its grace or over, by the server's clock (a paper without a deadline is always open)."""
+    if deadline is None or now <= deadline:
+        return TimeState.OPEN
+    if now <= deadline + datetime.timedelta(seconds=DEADLINE_GRACE_SECONDS):
+        return TimeState.GRACE
+    return TimeState.OVER
+
+
+def seconds_left(deadline: datetime.datetime | None, now: datetime.datetime) -> int | None:
+    """Whole seconds until the deadline (never below 0), or None without a time limit."""
+    if deadline is None:
+        return None
+    return max(0, int((deadline - now).total_seconds()))
 
 
 def paper_score(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]], *, pass_mark: int) -> QuizScore:

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from courses.models import CoursePage, LessonPage, Quiz
 
 from . import rules
-from .choices import QuestionStatus
+from .choices import QuestionStatus, QuestionType
 from .models import BankQuestion, LegalArticle
 
 
@@ -68,3 +68,78 @@ def courses_citing(articles: list[LegalArticle]) -> list[CitingCourse]:
         CitingCourse(course=course, lessons=tuple(lessons.get(course.pk, ())), in_quiz=course.pk in quizzes)
         for course in courses
     ]
+
+
+def course_lessons_citing(course: CoursePage, articles: list[LegalArticle]) -> dict[int, LessonPage]:
+    """For each article, the first live lesson of the course (in course order) whose text cites it as lessons cite
+    laws (《民法典》第二百七十八条): the lesson a question citing that article links to in the trainee's review. Editors
+    control the link by citing the article in a lesson. One query for the course's lessons."""
+    if not articles:
+        return {}
+    found: dict[int, LessonPage] = {}
+    for lesson in course.get_lessons().only("id", "title", "url_path", "path", "depth", "body"):
+        text = _page_text(lesson.body.get_prep_value())
+        for article in articles:
+            if article.pk not in found and rules.cites_article(
+                text, short_name=article.law.short_name, number=article.number
+            ):
+                found[article.pk] = lesson
+    return found
+
+
+def paper_review(*, paper, attempt) -> list[dict]:
+    """The learner's review of a submitted paper, question by question as shown: the trainee's answer, whether it was
+    right, the correct options (or accepted answers), the explanation, the articles cited (law, version, number, text,
+    link) and the lesson of the course that covers it. Only for after submission, and only for the attempt's own
+    trainee (the view checks): it names the correct answers."""
+    entries = paper.key
+    question_ids = {entry["question"] for entry in entries.values()}
+    citations: dict[int, list[LegalArticle]] = {}
+    for question in BankQuestion.objects.filter(pk__in=question_ids).prefetch_related("citations__law"):
+        citations[question.pk] = sorted(
+            question.citations.all(), key=lambda article: (article.law.name, article.number)
+        )
+    articles = {article.pk: article for cited in citations.values() for article in cited}
+    lessons = course_lessons_citing(paper.quiz.course, list(articles.values())) if articles else {}
+    wrong = set(attempt.wrong_questions)
+    rows = []
+    for question in paper.questions:
+        entry = entries[question["id"]]
+        given = [value for value in attempt.answers.get(question["id"], []) if isinstance(value, str)]
+        cited = citations.get(entry["question"], [])
+        lesson = next((lessons[article.pk] for article in cited if article.pk in lessons), None)
+        if question["kind"] == QuestionType.FILL_BLANK:
+            your_answer = [value for value in given if value.strip()]
+            correct_answer = list(entry["answers"])
+        else:
+            texts = {option["id"]: option["text"] for option in question["options"]}
+            your_answer = [texts[value] for value in given if value in texts]
+            correct_answer = [texts[token] for token in entry["correct"] if token in texts]
+        rows.append(
+            {
+                **question,
+                "options": [
+                    {**option, "chosen": option["id"] in given, "correct": option["id"] in entry["correct"]}
+                    for option in question["options"]
+                ],
+                "right": question["id"] not in wrong,
+                "your_answer": your_answer,
+                "correct_answer": correct_answer,
+                "explanation": entry["explanation"],
+                "citations": entry["citations"],
+                "articles": [
+                    {
+                        "law": article.law.name,
+                        "short_name": article.law.short_name,
+                        "version": article.law.version,
+                        "number": article.number,
+                        "label": article.label,
+                        "text": article.text,
+                        "link": article.law.link,
+                    }
+                    for article in cited
+                ],
+                "lesson": {"id": lesson.pk, "title": lesson.title, "url": lesson.url} if lesson else None,
+            }
+        )
+    return rows

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils.translation import gettext
+from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from taggit.models import Tag
 from wagtail.log_actions import log
 
@@ -240,12 +241,14 @@ def _shown_question(question: BankQuestion, rng: random.Random) -> tuple[dict, d
 @transaction.atomic
 def paper_open(*, user: User, quiz) -> Paper:
     """The trainee's open paper for this quiz: drawn on first sight from the blueprint's pools (questions not shown
-    to this trainee before first), then the same paper on every visit until it is submitted."""
+    to this trainee before first), then the same paper on every visit until it is submitted: one attempt at a time,
+    whatever the number of tabs or devices. A timed quiz's clock starts when its paper is drawn."""
     number = paper_number(user=user, quiz=quiz)
     existing = Paper.objects.filter(user=user, quiz=quiz, number=number).first()
     if existing is not None:
         return existing
     blueprint = Blueprint.objects.prefetch_related("pools").get(quiz=quiz)
+    deadline = timezone.now() + datetime.timedelta(minutes=blueprint.time_limit) if blueprint.time_limit else None
     drawable = selectors.drawable_questions()
     pools = []
     for pool in blueprint.pools.all():
@@ -282,7 +285,58 @@ def paper_open(*, user: User, quiz) -> Paper:
         key[entry["id"]] = answer
     try:
         with transaction.atomic():
-            return Paper.objects.create(user=user, quiz=quiz, number=number, questions=shown, key=key)
+            return Paper.objects.create(
+                user=user, quiz=quiz, number=number, questions=shown, key=key, deadline=deadline
+            )
     except IntegrityError:
         # Two first visits at once: the other request drew the paper; everyone sees that one.
         return Paper.objects.get(user=user, quiz=quiz, number=number)
+
+
+@transaction.atomic
+def paper_answers_save(*, paper: Paper, answers: dict[str, list[str]]) -> Paper:
+    """Keep answers to an open paper on the server as the trainee goes, so that a dropped connection loses nothing:
+    each answer given replaces that question's saved answer, an empty one clears it. Refused, keeping nothing, when
+    an answer is malformed (a question or option not of this paper) or when time is up (after the grace)."""
+    paper = Paper.objects.select_for_update().get(pk=paper.pk)
+    if paper.attempt_id is not None:
+        raise rules.AnswerError(gettext_noop("This attempt has already been submitted."))
+    if rules.paper_time_state(paper.deadline, timezone.now()) == rules.TimeState.OVER:
+        raise rules.AnswerError(gettext_noop("Time is up: answers can no longer be changed."))
+    problem = rules.paper_answers_problem_when_saving(paper.key, answers)
+    if problem is not None:
+        raise problem
+    saved = dict(paper.saved_answers)
+    for question_id, chosen in answers.items():
+        chosen = [value for value in chosen if value.strip()]
+        if chosen:
+            saved[question_id] = chosen
+        else:
+            saved.pop(question_id, None)
+    paper.saved_answers = saved
+    paper.save(update_fields=["saved_answers"])
+    return paper
+
+
+def paper_close_expired(*, paper: Paper) -> QuizAttempt | None:
+    """Submit a paper whose time is up with the answers saved by then, through the courses' one submission service
+    (which numbers the attempt once, so two closings at once record one attempt). None when the paper is not
+    expired, is already submitted, or cannot be submitted any more (the trainee left the course)."""
+    from courses.services import CourseActionError, quiz_attempt_submit
+
+    if paper.attempt_id is not None or rules.paper_time_state(paper.deadline, timezone.now()) == rules.TimeState.OPEN:
+        return None
+    if paper.number != paper_number(user=paper.user, quiz=paper.quiz):
+        return None  # not the trainee's current attempt (left behind by an attempt recorded some other way)
+    try:
+        return quiz_attempt_submit(user=paper.user, course=paper.quiz.course, answers=dict(paper.saved_answers))
+    except CourseActionError:
+        return None
+
+
+def papers_close_expired() -> int:
+    """Submit every open paper whose time ran out more than the grace ago (the periodic job; trainees who come back
+    have theirs closed as they open the quiz). Each paper in its own transaction; safe to run twice or at once."""
+    cutoff = timezone.now() - datetime.timedelta(seconds=rules.DEADLINE_GRACE_SECONDS)
+    expired = Paper.objects.filter(attempt__isnull=True, deadline__lt=cutoff).select_related("user", "quiz__course")
+    return sum(1 for paper in expired.iterator() if paper_close_expired(paper=paper) is not None)

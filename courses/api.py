@@ -26,7 +26,7 @@ from academy.middleware import staff_second_factor_missing
 
 from . import rules, selectors, services
 from .choices import DeliveryMode
-from .models import CoursePage, LessonPage
+from .models import CoursePage, LessonPage, QuizAttempt
 
 
 class DocumentedXSessionTokenAuth(XSessionTokenAuth):
@@ -194,7 +194,75 @@ class QuizOut(Schema):
     attempts_used: int
     attempts_left: int
     passed: bool
-    questions: list[QuestionOut]
+    questions: list[QuestionOut] = Field(
+        description="The open attempt's questions; empty for a timed exam until it is started (POST …/quiz/start)."
+    )
+    time_limit: int | None = Field(None, description="Minutes a timed exam allows from its start; null: no limit.")
+    started: bool = Field(False, description="Whether a drawn paper is open (its answers can be saved).")
+    deadline: datetime | None = Field(None, description="When a started timed exam's time runs out (server clock).")
+    seconds_left: int | None = Field(None, description="Seconds until the deadline, by the server's clock.")
+    saved_answers: dict[str, list[str]] = Field(
+        default_factory=dict, description="Question id → the answer saved on the server so far (resume from here)."
+    )
+    closed_attempt: int | None = Field(
+        None, description="The attempt the server has just submitted because the exam's time ran out, if any."
+    )
+
+
+class AnswersIn(Schema):
+    answers: dict[str, list[str]] = Field(
+        description="Question id → the chosen option ids (or the one typed answer of a blank); an empty list clears "
+        "that question's saved answer. Questions not named keep their saved answer."
+    )
+
+
+class AnswersSavedOut(Schema):
+    saved: int = Field(description="How many questions have a saved answer.")
+    seconds_left: int | None
+
+
+class ReviewArticleOut(Schema):
+    law: str
+    version: str
+    number: int
+    label: str
+    text: str
+    link: str
+
+
+class ReviewLessonOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class ReviewOptionOut(OptionOut):
+    chosen: bool
+    correct: bool
+
+
+class ReviewQuestionOut(QuestionOut):
+    options: list[ReviewOptionOut]
+    right: bool
+    your_answer: list[str]
+    correct_answer: list[str]
+    explanation: str
+    articles: list[ReviewArticleOut]
+    lesson: ReviewLessonOut | None
+
+
+class ReviewOut(Schema):
+    id: int
+    number: int
+    score: int
+    passed: bool
+    question_count: int
+    correct_count: int
+    submitted_at: datetime
+    questions: list[ReviewQuestionOut] = Field(
+        description="A drawn paper's questions as shown, with the answer given and the correct one (after "
+        "submission only); empty for a quiz with fixed questions."
+    )
 
 
 class AttemptIn(Schema):
@@ -353,17 +421,45 @@ def quiz_questions(request, course_id: int = ObjectId):
         raise services.CourseActionError(_("This course has no quiz."), code="no_quiz")
     if not selectors.is_enrolled(user=request.auth, course=course):
         raise services.CourseActionError(_("Enrol in this course to take its quiz."), code="not_enrolled")
-    attempts = selectors.quiz_attempts(user=request.auth, course=course)
-    passed = any(attempt.passed for attempt in attempts)
+    closed = services.quiz_expired_close(user=request.auth, course=course)  # time ran out while away: submit it
     return {
-        "title": quiz.title,
-        "pass_mark": quiz.pass_mark,
-        "max_attempts": quiz.max_attempts,
-        "attempts_used": len(attempts),
-        "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed),
-        "passed": passed,
-        "questions": selectors.quiz_presented_questions(quiz=quiz, user=request.auth),
+        **selectors.quiz_for_trainee(quiz=quiz, user=request.auth),
+        "closed_attempt": closed.pk if closed is not None else None,
     }
+
+
+@router.post(
+    "/courses/{course_id}/quiz/start",
+    response={200: QuizOut, 400: ErrorOut, **SIGNED_IN_WRITE, **BY_ID},
+    summary="Start the quiz's paper (a timed exam's clock starts now)",
+)
+def quiz_start(request, course_id: int = ObjectId):
+    course = _live_course(course_id)
+    services.quiz_expired_close(user=request.auth, course=course)
+    services.quiz_paper_start(user=request.auth, course=course)
+    return selectors.quiz_for_trainee(quiz=selectors.quiz_for(course), user=request.auth)
+
+
+@router.put(
+    "/courses/{course_id}/quiz/answers",
+    response={200: AnswersSavedOut, 400: ErrorOut, **SIGNED_IN_WRITE, **BY_ID},
+    summary="Save answers so far on the server",
+)
+def quiz_answers_save(request, payload: AnswersIn, course_id: int = ObjectId):
+    course = _live_course(course_id)
+    state = services.quiz_answers_save(user=request.auth, course=course, answers=payload.answers)
+    return {"saved": len(state.saved), "seconds_left": state.seconds_left}
+
+
+@router.get(
+    "/courses/{course_id}/quiz/attempts/{attempt_id}",
+    response={200: ReviewOut, **SIGNED_IN, **BY_ID},
+    summary="Review a submitted attempt of mine",
+)
+def quiz_attempt_review(request, course_id: int = ObjectId, attempt_id: int = ObjectId):
+    course = _live_course(course_id)
+    attempt = get_object_or_404(QuizAttempt, pk=attempt_id, course=course, user=request.auth)
+    return selectors.quiz_attempt_review(attempt)
 
 
 @router.post(

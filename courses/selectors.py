@@ -316,6 +316,52 @@ def quiz_attempt_paper(attempt: QuizAttempt) -> list[dict] | None:
     return source.attempt_questions(attempt) if source is not None else None
 
 
+def quiz_paper_state(*, quiz: Quiz, user) -> "papers.PaperState | None":
+    """The trainee's drawn paper for this quiz as exam mode sees it (time limit, deadline and seconds left by the
+    server's clock, answers saved so far); None for a quiz with fixed questions."""
+    source = papers.source_for(quiz)
+    return source.state(quiz=quiz, user=user) if source is not None and user.is_authenticated else None
+
+
+def quiz_for_trainee(*, quiz: Quiz, user) -> dict:
+    """What a trainee may see of a quiz before submitting, for the learner API and the Wagtail API alike: its rules,
+    their attempts, the questions of their open attempt (option ids only, never which is correct, no explanation),
+    and for a drawn paper its time limit, deadline and seconds left by the server's clock and the answers saved."""
+    attempts = quiz_attempts(user=user, course=quiz.course)
+    passed = any(attempt.passed for attempt in attempts)
+    paper = quiz_paper_state(quiz=quiz, user=user)
+    return {
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "max_attempts": quiz.max_attempts,
+        "attempts_used": len(attempts),
+        "attempts_left": rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed),
+        "passed": passed,
+        "questions": quiz_presented_questions(quiz=quiz, user=user),
+        "time_limit": paper.time_limit if paper else None,
+        "started": paper.started if paper else False,
+        "deadline": paper.deadline if paper else None,
+        "seconds_left": paper.seconds_left if paper else None,
+        "saved_answers": paper.saved if paper else {},
+    }
+
+
+def quiz_attempt_review(attempt: QuizAttempt) -> dict:
+    """A submitted attempt as its own trainee may review it (the caller checks whose it is): the score, and for a
+    drawn paper each question as shown with the answer given, whether it was right, the correct answer, the
+    explanation, the articles cited and the lesson that covers it."""
+    return {
+        "id": attempt.pk,
+        "number": attempt.number,
+        "score": attempt.score,
+        "passed": attempt.passed,
+        "question_count": attempt.question_count,
+        "correct_count": attempt.correct_count,
+        "submitted_at": attempt.submitted_at,
+        "questions": quiz_attempt_paper(attempt) or [],
+    }
+
+
 def quiz_question_count(quiz: Quiz) -> int:
     """How many questions an attempt at this quiz has: its fixed questions, or its drawn paper's length."""
     source = papers.source_for(quiz)

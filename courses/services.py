@@ -160,6 +160,7 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
     cleaned = _clean_answers(answers)
     source = papers.source_for(quiz)
     if source is not None:  # a drawn paper: scored against the paper exactly as it was shown
+        cleaned = source.answers_to_score(quiz=quiz, user=user, answers=cleaned)
         try:
             result = source.score(quiz=quiz, user=user, answers=cleaned, pass_mark=quiz.pass_mark)
         except rules.AnswerError as problem:
@@ -195,6 +196,59 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
     if attempt.passed:
         course_completion_check(user=user, course=course)
     return attempt
+
+
+def _drawn_paper_source(user: User, course: CoursePage):
+    """The quiz and its paper source, for the exam-mode actions on a drawn paper (refused for a fixed quiz)."""
+    _require_trainee(user)
+    quiz = selectors.quiz_for(course)
+    if quiz is None or not course.live:
+        raise CourseActionError(_("This course has no quiz."), code="no_quiz")
+    _require_enrolment(user, course)
+    source = papers.source_for(quiz)
+    if source is None:
+        raise CourseActionError(_("This quiz's answers are given all at once."), code="no_paper")
+    return quiz, source
+
+
+@transaction.atomic
+def quiz_paper_start(*, user: User, course: CoursePage) -> papers.PaperState:
+    """Start the trainee's paper (a timed quiz's clock starts now, by the server's clock): the open paper again if
+    one is open, whichever tab or device asks, and nothing when no attempt is left."""
+    quiz, source = _drawn_paper_source(user, course)
+    previous = selectors.quiz_attempts(user=user, course=course)
+    if any(attempt.passed for attempt in previous):
+        raise CourseActionError(_("You have already passed this quiz."), code="already_passed")
+    if len(previous) >= quiz.max_attempts:
+        raise CourseActionError(
+            _("You have used all %(count)d attempts at this quiz.") % {"count": quiz.max_attempts},
+            code="no_attempts_left",
+        )
+    source.start(quiz=quiz, user=user)
+    return source.state(quiz=quiz, user=user)
+
+
+def quiz_answers_save(*, user: User, course: CoursePage, answers: dict[str, list[str]]) -> papers.PaperState:
+    """Keep the trainee's answers so far on the server (each one given replaces that question's saved answer; an
+    empty one clears it); refuse malformed answers or answers after time is up, keeping nothing."""
+    quiz, source = _drawn_paper_source(user, course)
+    cleaned = _clean_answers(answers)
+    try:
+        return source.save(quiz=quiz, user=user, answers=cleaned)
+    except rules.AnswerError as problem:
+        raise CourseActionError(
+            gettext(problem.message), code="bad_answers", question_id=problem.question_id
+        ) from problem
+
+
+def quiz_expired_close(*, user: User, course: CoursePage) -> QuizAttempt | None:
+    """Submit the trainee's open paper if its time is up, with the answers saved in time (done as the trainee opens
+    the quiz again, and by the periodic job for everyone else). The new attempt, or None."""
+    quiz = selectors.quiz_for(course)
+    source = papers.source_for(quiz)
+    if source is None or not user.is_authenticated:
+        return None
+    return source.close_expired(quiz=quiz, user=user)
 
 
 @transaction.atomic

@@ -393,8 +393,53 @@ def _answers_from_post(post, questions: list[dict]) -> dict[str, list[str]]:
     return answers
 
 
+def _wants_json(request) -> bool:
+    """The quiz page's own script saves answers with ``fetch`` and asks for JSON; a form post gets a page."""
+    return "application/json" in request.headers.get("Accept", "")
+
+
+def _quiz_result_url(course: CoursePage, attempt) -> str:
+    return course.url + course.reverse_subpage("quiz_result", kwargs={"attempt_id": attempt.pk})
+
+
+def _time_ran_out(request, course: CoursePage, attempt):
+    messages.info(request, _("Time ran out: your exam was submitted with the answers saved by then."))
+    if _wants_json(request):
+        return JsonResponse({"closed": True, "result": _quiz_result_url(course, attempt)}, status=409)
+    return redirect(_quiz_result_url(course, attempt))
+
+
+def _quiz_save(request, *, course: CoursePage, questions: list[dict], answers: dict[str, list[str]]):
+    """Keep the answers on the server: every question of the paper is sent, so one left empty clears its saved
+    answer. A form post (the Save button, without JavaScript) comes back to the page; the script gets JSON."""
+    every = {question["id"]: [] for question in questions} | answers
+    try:
+        state = services.quiz_answers_save(user=request.user, course=course, answers=every)
+    except services.CourseActionError as problem:
+        closed = services.quiz_expired_close(user=request.user, course=course)
+        if closed is not None:
+            return _time_ran_out(request, course, closed)
+        if _wants_json(request):
+            return JsonResponse({"detail": problem.message, "code": problem.code}, status=400)
+        return problem
+    if _wants_json(request):
+        # The time saved is the server's, in the site's time zone (the phone's clock may be wrong or elsewhere).
+        saved_at = timezone.localtime().strftime("%H:%M:%S")
+        return JsonResponse({"saved": len(state.saved), "seconds_left": state.seconds_left, "saved_at": saved_at})
+    messages.success(
+        request,
+        _("Your answers are saved (%(time)s).") % {"time": timezone.localtime().strftime("%H:%M:%S")},
+    )
+    return redirect(course.url + course.reverse_subpage("take_quiz"))
+
+
 def quiz_take(request, *, course: CoursePage):
-    """Show the quiz to an enrolled trainee and take a submission; bad input re-shows the form with a 400."""
+    """Show the quiz to an enrolled trainee and take a submission; bad input re-shows the form with a 400.
+
+    A drawn paper also saves answers as the trainee goes (the Save button, or the page's script on each change), so
+    a dropped connection loses nothing; a timed one is started on purpose, shows the time left by the server's
+    clock, and is submitted with the saved answers once its time is up (here as the trainee comes back, or by the
+    periodic job)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     quiz = selectors.quiz_for(course)
@@ -403,24 +448,43 @@ def quiz_take(request, *, course: CoursePage):
     if not selectors.is_enrolled(user=request.user, course=course):
         messages.warning(request, _("Enrol in this course to take its quiz."))
         return redirect(course.url)
+    if request.method == "GET":
+        closed = services.quiz_expired_close(user=request.user, course=course)
+        if closed is not None:
+            return _time_ran_out(request, course, closed)
+    elif request.method != "POST":
+        return HttpResponseNotAllowed(["GET", "POST"])
+    action = request.POST.get("action", "submit") if request.method == "POST" else ""
+    if action == "start":
+        try:
+            services.quiz_paper_start(user=request.user, course=course)
+        except services.CourseActionError as problem:
+            messages.error(request, problem.message)
+        return redirect(course.url + course.reverse_subpage("take_quiz"))
     questions = selectors.quiz_presented_questions(quiz=quiz, user=request.user)
     attempts = selectors.quiz_attempts(user=request.user, course=course)
     passed = any(attempt.passed for attempt in attempts)
     left = rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed)
-    error, chosen, status = None, {}, 200
+    paper = selectors.quiz_paper_state(quiz=quiz, user=request.user)
+    error, status = None, 200
+    chosen = dict(paper.saved) if paper is not None else {}
     if request.method == "POST":
         answers = _answers_from_post(request.POST, questions)
-        authored = selectors.quiz_answers_as_authored(quiz=quiz, user=request.user, answers=answers)
-        try:
-            attempt = services.quiz_attempt_submit(user=request.user, course=course, answers=authored)
-        except services.CourseActionError as problem:
-            error, chosen, status = problem, answers, 400
+        if action == "save" and paper is not None:
+            response = _quiz_save(request, course=course, questions=questions, answers=answers)
+            if not isinstance(response, services.CourseActionError):
+                return response
+            error, chosen, status = response, answers, 400
         else:
-            if attempt.passed:
-                messages.success(request, _("You passed the quiz with %(score)d%%.") % {"score": attempt.score})
-            return redirect(course.url + course.reverse_subpage("quiz_result", kwargs={"attempt_id": attempt.pk}))
-    elif request.method != "GET":
-        return HttpResponseNotAllowed(["GET", "POST"])
+            authored = selectors.quiz_answers_as_authored(quiz=quiz, user=request.user, answers=answers)
+            try:
+                attempt = services.quiz_attempt_submit(user=request.user, course=course, answers=authored)
+            except services.CourseActionError as problem:
+                error, chosen, status = problem, answers, 400
+            else:
+                if attempt.passed:
+                    messages.success(request, _("You passed the quiz with %(score)d%%.") % {"score": attempt.score})
+                return redirect(_quiz_result_url(course, attempt))
     return render(
         request,
         "courses/quiz.html",
@@ -432,6 +496,7 @@ def quiz_take(request, *, course: CoursePage):
             "attempts": attempts,
             "attempts_left": left,
             "quiz_passed": passed,
+            "paper": paper,
             "error": error,
             "chosen": chosen,
         },
@@ -440,7 +505,10 @@ def quiz_take(request, *, course: CoursePage):
 
 
 def quiz_result(request, *, course: CoursePage, attempt_id: int):
-    """One attempt's score and which questions were wrong, for the trainee who made it only."""
+    """One attempt's score and which questions were wrong, for the trainee who made it only (anyone else's attempt
+    is a 404). A drawn paper's review shows each question as shown, the trainee's answer, the correct answer, the
+    explanation, the articles cited and the lesson that covers it: the attempt is submitted, and the next attempt
+    draws a new paper, avoiding these questions where the pool allows."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     attempt = QuizAttempt.objects.filter(pk=attempt_id, user=request.user, course=course).first()
@@ -452,23 +520,25 @@ def quiz_result(request, *, course: CoursePage, attempt_id: int):
     attempts = selectors.quiz_attempts(user=request.user, course=course)
     passed = any(item.passed for item in attempts)
     left = rules.attempts_left(max_attempts=quiz.max_attempts, used=len(attempts), passed=passed) if quiz else 0
-    # Explanations can give an answer away, so they appear only once no attempt is left to use them on.
+    # A fixed quiz shows the same questions again, and its explanations can give an answer away, so they appear
+    # only once no attempt is left to use them on.
     explanations = {}
-    if left == 0:
-        if drawn is not None:
-            explanations = {question["id"]: question["explanation"] for question in drawn}
-        elif quiz:
-            explanations = selectors.quiz_explanations(quiz)
+    if left == 0 and drawn is None and quiz:
+        explanations = selectors.quiz_explanations(quiz)
     wrong = set(attempt.wrong_questions)
-    rows = [
-        {
-            "number": question["number"],
-            "text": question["text"],
-            "wrong": question["id"] in wrong,
-            "explanation": explanations.get(question["id"], "") if question["id"] in wrong else "",
-        }
-        for question in questions
-    ]
+    rows = (
+        drawn
+        if drawn is not None
+        else [
+            {
+                "number": question["number"],
+                "text": question["text"],
+                "right": question["id"] not in wrong,
+                "explanation": explanations.get(question["id"], "") if question["id"] in wrong else "",
+            }
+            for question in questions
+        ]
+    )
     return render(
         request,
         "courses/quiz_result.html",
@@ -478,6 +548,7 @@ def quiz_result(request, *, course: CoursePage, attempt_id: int):
             "quiz": quiz,
             "attempt": attempt,
             "rows": rows,
+            "review": drawn is not None,
             "attempts_left": left,
             "completion": selectors.completion_for(user=request.user, course=course),
         },

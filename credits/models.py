@@ -205,6 +205,20 @@ class ProgrammePage(Page):
         ),
     )
 
+    final_exam = models.ForeignKey(
+        "courses.CoursePage",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("final exam"),
+        help_text=_(
+            "Optional: the programme's final exam (结业考试), a course whose quiz draws its paper from the question "
+            "bank by a blueprint. When set, graduation also needs it passed (its course completed: the quiz passed, "
+            "and any required lessons done)."
+        ),
+    )
+
     content_panels = [
         *Page.content_panels,
         FieldPanel("party"),
@@ -216,6 +230,7 @@ class ProgrammePage(Page):
                 ),
                 InlinePanel("competency_minimums", label=_("Minimum per competency")),
                 InlinePanel("required_courses", label=_("Required courses")),
+                FieldPanel("final_exam"),
             ],
             heading=_("Requirements"),
         ),
@@ -240,6 +255,16 @@ class ProgrammePage(Page):
     class Meta:
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
+
+    def clean(self):
+        super().clean()
+        if self.final_exam_id:
+            from assessments.models import Blueprint
+
+            if not Blueprint.objects.filter(quiz__course_id=self.final_exam_id).exists():
+                raise ValidationError(
+                    {"final_exam": _("The final exam must be a course whose quiz has a blueprint (组卷规则).")}
+                )
 
     def get_context(self, request, *args, **kwargs):
         from .views import programme_context

@@ -242,7 +242,7 @@ def recommend(
     """For each shortfall of an eligibility result, what would close it.
 
     * A competency shortfall: courses of that competency.
-    * A required course not completed: that course.
+    * A required course not completed, or the final exam not passed: that course.
     * Offline hours: training sessions with free places (see ``smallest_session_set``); hours are earned by
       attending a session, so courses are not recommended for them.
     * The total: any course not already recommended above, for whatever the courses above leave open.
@@ -261,7 +261,7 @@ def recommend(
             pool = [course for course in candidates if course.competency_id == competency_id]
             courses, closes = smallest_closing_set(pool, shortfall.missing)
             recommendations.append(Recommendation(shortfall, courses, closes))
-        elif shortfall.kind == ShortfallKind.COURSE:
+        elif shortfall.kind in (ShortfallKind.COURSE, ShortfallKind.FINAL_EXAM):
             matches = [course for course in candidates if course.course_id == shortfall.course_id]
             recommendations.append(Recommendation(shortfall, tuple(matches[:1]), bool(matches)))
         elif shortfall.kind == ShortfallKind.OFFLINE_HOURS:

@@ -70,6 +70,7 @@ class Requirements:
     minimums: tuple[CompetencyMinimum, ...] = ()
     required_courses: tuple[RequiredCourse, ...] = ()
     min_offline_hours: Decimal = ZERO
+    final_exam: RequiredCourse | None = None  # 结业考试: its course, completed once its drawn quiz is passed
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,7 @@ class Facts:
 class ShortfallKind:
     COMPETENCY = "competency"
     COURSE = "course"
+    FINAL_EXAM = "final_exam"
     OFFLINE_HOURS = "offline_hours"
     TOTAL = "total"
 
@@ -111,6 +113,8 @@ class Shortfall:
             }
         if self.kind == ShortfallKind.COURSE:
             return gettext("Required course 《%(title)s》 not completed") % {"title": self.subject}
+        if self.kind == ShortfallKind.FINAL_EXAM:
+            return gettext("Final exam 《%(title)s》 not passed") % {"title": self.subject}
         if self.kind == ShortfallKind.OFFLINE_HOURS:
             return gettext("Offline learning still needs %(hours)s hours") % {"hours": quantity(self.missing)}
         return gettext("Total credits still need %(credits)s more") % {"credits": quantity(self.missing)}
@@ -144,6 +148,8 @@ class Eligibility:
     courses_required: int = 0
     offline_hours: Decimal = ZERO
     offline_hours_required: Decimal = ZERO
+    final_exam_required: bool = False
+    final_exam_passed: bool = False
 
     @property
     def percent(self) -> int:
@@ -192,12 +198,15 @@ def programme_percent(eligibility: Eligibility) -> int:
         parts.append(_share(Decimal(eligibility.courses_done), Decimal(eligibility.courses_required)))
     if eligibility.offline_hours_required > 0:
         parts.append(_share(eligibility.offline_hours, eligibility.offline_hours_required))
+    if eligibility.final_exam_required:
+        parts.append(Decimal(1) if eligibility.final_exam_passed else Decimal(0))
     return min(99, int(sum(parts, Decimal(0)) * 100 / len(parts)))
 
 
 def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:
     """Decide whether the facts meet the requirements, naming every shortfall in a stable order:
-    competencies (as the programme lists them), required courses, offline hours, then the total."""
+    competencies (as the programme lists them), required courses, the final exam (结业考试, when the programme has
+    one: passed once its course is completed), offline hours, then the total."""
     shortfalls: list[Shortfall] = []
     progress = []
     for minimum in requirements.minimums:
@@ -211,6 +220,10 @@ def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:
             done += 1
         else:
             shortfalls.append(Shortfall(ShortfallKind.COURSE, course.title, course_id=course.course_id))
+    exam = requirements.final_exam
+    exam_passed = exam is not None and exam.course_id in facts.completed_course_ids
+    if exam is not None and not exam_passed:
+        shortfalls.append(Shortfall(ShortfallKind.FINAL_EXAM, exam.title, course_id=exam.course_id))
     if facts.offline_hours < requirements.min_offline_hours:
         shortfalls.append(
             Shortfall(ShortfallKind.OFFLINE_HOURS, missing=requirements.min_offline_hours - facts.offline_hours)
@@ -228,6 +241,8 @@ def evaluate(requirements: Requirements, facts: Facts) -> Eligibility:
         courses_required=len(requirements.required_courses),
         offline_hours=facts.offline_hours,
         offline_hours_required=requirements.min_offline_hours,
+        final_exam_required=exam is not None,
+        final_exam_passed=exam_passed,
     )
 
 

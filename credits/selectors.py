@@ -101,6 +101,12 @@ def programme_requirements(programme: ProgrammePage) -> rules.Requirements:
         required_courses=tuple(
             rules.RequiredCourse(row.course_id, row.course.title, row.course.code) for row in required
         ),
+        # One more query, only for a programme with a final exam.
+        final_exam=(
+            rules.RequiredCourse(programme.final_exam_id, programme.final_exam.title, programme.final_exam.code)
+            if programme.final_exam_id
+            else None
+        ),
     )
 
 

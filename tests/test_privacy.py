@@ -42,6 +42,7 @@ def world(make_event):  # noqa: F811
     give_credits(trainee, fg, "3.0")
     certificate = issuing.certificate_issue(holder=trainee, programme=programme)
     course = make_course(code="FG-01")
+    _paper_with_answers(trainee, course)
     CourseFeedback.objects.create(
         user=trainee, course=course, content_rating=5, lecturer_rating=4, usefulness_rating=5, comment="我家住在3栋"
     )
@@ -53,6 +54,28 @@ def world(make_event):  # noqa: F811
     give_credits(other, fg, "1.0")
     event_signup_create(event=event, name="李四", phone="13933334444")
     return {"trainee": trainee, "other": other, "certificate": certificate, "fg": fg, "event": event}
+
+
+def _paper_with_answers(trainee, course):
+    """A submitted paper drawn from the bank, and an open one of a second course with one answer saved."""
+    from assessments import services as bank_services
+    from assessments.models import Blueprint, BlueprintPool
+    from courses import services as course_services
+    from tests.assessments.factories import make_question
+
+    for number in range(4):
+        make_question(competency=course.competency, text=f"业主大会题{number}")
+    second = make_course(course.get_parent().specific, code="FG-02", competency=course.competency)
+    for quiz_course in (course, second):
+        blueprint = Blueprint.objects.create(quiz=quiz_course.quiz)
+        BlueprintPool.objects.create(blueprint=blueprint, competency=course.competency, count=2)
+        course_services.enrolment_create(user=trainee, course=quiz_course)
+    paper = bank_services.paper_open(user=trainee, quiz=course.quiz)
+    answers = {entry_id: entry["correct"] for entry_id, entry in paper.key.items()}
+    course_services.quiz_attempt_submit(user=trainee, course=course, answers=answers)
+    open_paper = bank_services.paper_open(user=trainee, quiz=second.quiz)
+    question = open_paper.questions[0]
+    bank_services.paper_answers_save(paper=open_paper, answers={question["id"]: [question["options"][1]["id"]]})
 
 
 def read_archive(response) -> tuple[dict, set[str]]:
@@ -82,9 +105,15 @@ def test_trainee_downloads_every_section_of_their_own_data_with_transcript_and_c
     for section in (
         "profile", "enrolments", "lesson_progress", "quiz_attempts", "course_completions", "credit_ledger",
         "offline_hours", "session_registrations", "session_attendance", "course_feedback", "certificates",
-        "appointments", "event_signups", "video_progress", "time_on_lessons",
+        "appointments", "event_signups", "video_progress", "time_on_lessons", "quiz_papers",
     ):  # fmt: skip
         assert section in data, section
+    # Their papers as shown, with the answers given (submitted) and saved (open); never an open paper's key.
+    submitted, open_paper = sorted(data["quiz_papers"], key=lambda row: not row["submitted"])
+    assert submitted["submitted"] and submitted["score"] == 100 and len(submitted["answers"]) == 2
+    assert {question["text"] for question in submitted["questions"]} <= {f"业主大会题{n}" for n in range(4)}
+    assert not open_paper["submitted"] and len(open_paper["saved_answers"]) == 1 and open_paper["answers"] is None
+    assert "correct" not in json.dumps(data["quiz_papers"])
     assert data["profile"]["phone"] == "+8613911112222" and data["profile"]["real_name"] == "张晓明"
     assert [row["amount"] for row in data["credit_ledger"]] == ["3.0"]
     assert data["certificates"][0]["number"] == certificate.number

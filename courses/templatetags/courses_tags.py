@@ -11,3 +11,9 @@ def get_item(mapping, key):
     if not mapping:
         return []
     return mapping.get(key, [])
+
+
+@register.filter
+def minutes_ceil(seconds):
+    """Seconds as whole minutes, rounded up (a timed exam with 30 seconds left has 1 minute left, not 0)."""
+    return -(-int(seconds or 0) // 60)

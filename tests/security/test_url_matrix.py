@@ -143,6 +143,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "api-v1:lesson_done": row(DENIED, OK, BAD, BAD, BAD, BAD, api_revoked=DENIED),  # only the enrolled
     "api-v1:quiz_questions": row(DENIED, OK, BAD, BAD, BAD, BAD, api_revoked=DENIED),
     "api-v1:quiz_attempt": row(DENIED, BAD, BAD, BAD, BAD, BAD, api_revoked=DENIED),  # empty answers refused
+    # the world's quiz has fixed questions, so there is no paper to start (400); the others are not enrolled (400)
+    "api-v1:quiz_start": row(DENIED, BAD, BAD, BAD, BAD, BAD, api_revoked=DENIED),
+    "api-v1:quiz_answers_save": everyone(NOT_ALLOWED, api_revoked=NOT_ALLOWED),  # PUT only
+    "api-v1:quiz_attempt_review": row(DENIED, OK, MISSING, MISSING, MISSING, MISSING, api_revoked=DENIED),  # own only
     "api-v1:eligibility": everyone(DENIED, api_revoked=DENIED),  # integration clients only, never people
     "api-v1:certificate_verify": PUBLIC_API,  # masked name only
     "api-v1:certificate_credential": PUBLIC_API,
@@ -157,6 +161,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "wagtailapi:documents:listing": PUBLIC_API,
     "wagtailapi:documents:detail": everyone(MISSING, api_revoked=MISSING),
     "wagtailapi:documents:find": everyone(MISSING, api_revoked=MISSING),
+    # a trainee's own quizzes and attempts (session only): a list of their own; an id not theirs is a 404
+    "wagtailapi:quizzes:listing": signed_in(OK, anonymous=DENIED, api_revoked=DENIED),
+    "wagtailapi:quizzes:detail": signed_in(MISSING, anonymous=DENIED, api_revoked=DENIED),
+    "wagtailapi:quiz-attempts:listing": signed_in(OK, anonymous=DENIED, api_revoked=DENIED),
+    "wagtailapi:quiz-attempts:detail": signed_in(MISSING, anonymous=DENIED, api_revoked=DENIED),
     # learning outside the page tree
     "courses_my_learning": OWN_DATA,
     "courses_catalogue": everyone(REDIRECT),
@@ -271,7 +280,7 @@ PAGE_EXPECTED: dict[str, dict[str, str]] = {
 }
 
 # Names that need a POST to mean anything (the learner API's writes); everything else is requested with GET.
-POSTED = {"api-v1:enrol", "api-v1:unenrol", "api-v1:lesson_done", "api-v1:quiz_attempt"}
+POSTED = {"api-v1:enrol", "api-v1:unenrol", "api-v1:lesson_done", "api-v1:quiz_attempt", "api-v1:quiz_start"}
 HEADLESS_POSTED = re.compile(r"^headless:(browser|app):(?!config$|account:current_session$|mfa:authenticators$)")
 
 
@@ -387,6 +396,7 @@ def url_for(key: str, route: str, world) -> str:
         "page_view_restriction_id": 999999,
         "page_id": world["pages"]["home.HomePage"].pk,
         "notification_id": world["notification"].pk,
+        "attempt_id": world["attempt"].pk,
         "path": "v1/no-such-operation",
     }
     if key == route and not re.search(r"[<(^$]", route):
