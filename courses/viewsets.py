@@ -24,8 +24,8 @@ from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
 
-from . import roster as roster_columns
 from . import checkin, documents, notices, rules, selectors, services
+from . import roster as roster_columns
 from .forms import AttendanceImportForm, SessionAddTraineeForm, SessionNoticeForm
 from .models import (
     Competency,

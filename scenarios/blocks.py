@@ -100,7 +100,10 @@ class RoleBlock(blocks.StructBlock):
 
     role = blocks.ChoiceBlock(label=_("role"), choices=Role.choices)
     start = blocks.CharBlock(
-        label=_("start scene (key)"), max_length=40, validators=[scene_key_validator], help_text=_("The key of a scene.")
+        label=_("start scene (key)"),
+        max_length=40,
+        validators=[scene_key_validator],
+        help_text=_("The key of a scene."),
     )
     briefing = blocks.TextBlock(label=_("briefing"), required=False, help_text=_("Who you are and what you want."))
 

@@ -137,7 +137,8 @@ def start_problems(graph: Graph) -> list[str]:
         scene = by_key.get(start)
         if scene is None:
             problems.append(
-                _("The start scene “%(key)s” of role “%(role)s” is not a scene.") % {"key": start, "role": _role_name(role)}
+                _("The start scene “%(key)s” of role “%(role)s” is not a scene.")
+                % {"key": start, "role": _role_name(role)}
             )
         elif not scene.open_to(role):
             problems.append(
@@ -281,6 +282,15 @@ def better_choices(scene: Scene, taken_id: str, best: dict[str, int]) -> list[Ch
     bar = choice_merit(taken, best)
     better = [choice for choice in scene.choices if choice.id != taken_id and choice_merit(choice, best) > bar]
     return sorted(better, key=lambda choice: choice_merit(choice, best), reverse=True)
+
+
+def poor_choices(scene: Scene, best: dict[str, int]) -> list[Choice]:
+    """The choices of ``scene`` an editor should watch: those that lose points (a negative score total) or after
+    which only a worse ending can be reached than after the scene's best choice."""
+    if not scene.choices:
+        return []
+    top = max(best.get(choice.target, 0) for choice in scene.choices)
+    return [choice for choice in scene.choices if choice.score_total < 0 or best.get(choice.target, 0) < top]
 
 
 # The admin's drawing --------------------------------------------------------------------------------------

@@ -52,7 +52,9 @@ def scenario_graph(scenario: ScenarioPage) -> ScenarioGraph:
         key = value.get("key") or ""
         choices = tuple(_choice_from_block(choice) for choice in value["choices"].bound_blocks)
         scenes.append(
-            rules.Scene(key=key, choices=choices, ending=value.get("ending") or "", roles=tuple(value.get("roles") or ()))
+            rules.Scene(
+                key=key, choices=choices, ending=value.get("ending") or "", roles=tuple(value.get("roles") or ())
+            )
         )
         blocks.setdefault(key, value)
     starts, briefings = {}, {}
@@ -102,9 +104,7 @@ def ended_plays(*, user, scenario: ScenarioPage) -> list[ScenarioPlay]:
 
 
 def scenario_done(*, user, scenario: ScenarioPage) -> bool:
-    return (
-        user.is_authenticated and LessonProgress.objects.filter(user=user, lesson_id=scenario.pk).exists()
-    )
+    return user.is_authenticated and LessonProgress.objects.filter(user=user, lesson_id=scenario.pk).exists()
 
 
 def play_steps(play: ScenarioPlay) -> list[ScenarioStep]:
@@ -144,7 +144,10 @@ def play_review(play: ScenarioPlay) -> PlayReview:
     graph = scenario_graph(scenario)
     best = rules.best_reachable(graph.graph)
     steps = play_steps(play)
-    taken = [rules.Choice(id=s.choice_id, text=s.choice_text, target=s.target_key, scores=tuple(map(tuple, s.scores))) for s in steps]
+    taken = [
+        rules.Choice(id=s.choice_id, text=s.choice_text, target=s.target_key, scores=tuple(map(tuple, s.scores)))
+        for s in steps
+    ]
     totals = rules.path_scores(taken)
     names = _competency_names([c for choice in taken for c, _points in choice.scores])
     rows = []
@@ -178,7 +181,7 @@ def play_review(play: ScenarioPlay) -> PlayReview:
 @dataclass
 class Funnel:
     """How a scenario is played: plays started and finished, each ending, where unfinished plays stopped and the
-    poor choices made most often (a choice after which the best reachable ending is poor or worse than elsewhere)."""
+    poor choices made most often (``rules.poor_choices``)."""
 
     started: int
     trainees: int
@@ -196,20 +199,12 @@ def scenario_funnel(scenario: ScenarioPage, *, limit: int = 10) -> Funnel:
         unfinished=Count("pk", filter=Q(ending="")),
         **{ending: Count("pk", filter=Q(ending=ending)) for ending in Ending.values},
     )
-    drop_offs = Counter(dict(
-        plays.filter(ending="").values("current_scene").annotate(n=Count("pk")).values_list("current_scene", "n")
-    ))
+    drop_offs = Counter(
+        dict(plays.filter(ending="").values("current_scene").annotate(n=Count("pk")).values_list("current_scene", "n"))
+    )
     graph = scenario_graph(scenario)
     best = rules.best_reachable(graph.graph)
-    poor_ids = set()
-    for scene in graph.graph.scenes:
-        if not scene.choices:
-            continue
-        top = max(rules.choice_merit(choice, best)[0] for choice in scene.choices)
-        for choice in scene.choices:
-            rank = best.get(choice.target, 0)
-            if rank < top or rank <= rules.ENDING_RANK["poor"]:
-                poor_ids.add(choice.id)
+    poor_ids = {choice.id for scene in graph.graph.scenes for choice in rules.poor_choices(scene, best)}
     chosen = (
         ScenarioStep.objects.filter(play__scenario=scenario, choice_id__in=poor_ids)
         .values("scene_key", "choice_text")

@@ -61,9 +61,7 @@ def scenario_play_start(*, user: User, scenario: ScenarioPage, role: str) -> Sce
     if start is None or start not in graph.graph.by_key:
         raise ScenarioActionError(_("Choose one of the roles this scenario can be played as."), code="bad_role")
     # Lock the trainee's open play (if any) so two starts at once leave exactly one open play.
-    previous = (
-        ScenarioPlay.objects.select_for_update().unfinished().filter(user=user, scenario=scenario).first()
-    )
+    previous = ScenarioPlay.objects.select_for_update().unfinished().filter(user=user, scenario=scenario).first()
     if previous is not None:
         previous.finished_at = timezone.now()
         previous.save(update_fields=["finished_at"])
