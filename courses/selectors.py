@@ -169,12 +169,13 @@ def lesson_marked_done_by_hand(lesson: LessonPage) -> bool:
     return getattr(lesson.specific_class or type(lesson), "marked_done_by_hand", True)
 
 
-def lesson_kind_label(lesson: LessonPage) -> str:
-    """The name of a lesson's kind when it is not a plain lesson (e.g. "情景演练"), else ''."""
+def lesson_kind_label(lesson: LessonPage):
+    """The name of a lesson's kind when it is not a plain lesson (e.g. "情景演练"), else ''. Lazy, so a cached course
+    page shows it in the language of each request."""
     model = lesson.specific_class
     if model is None or model is LessonPage:
         return ""
-    return str(model._meta.verbose_name)
+    return model._meta.verbose_name
 
 
 def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:

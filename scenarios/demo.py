@@ -30,7 +30,8 @@ def _paragraphs(texts: list[str]) -> RichText:
     return RichText("".join(f"<p>{escape(text)}</p>" for text in texts))
 
 
-def _scene(item: dict, competencies: dict[str, int]) -> dict:
+def scene_data(item: dict, competencies: dict[str, int]) -> dict:
+    """A scene written as in scenarios.yaml, as StreamField data (competency codes → ids; fresh block ids)."""
     choices = [
         {
             "type": "item",
@@ -82,7 +83,7 @@ def seed_scenarios() -> dict[str, ScenarioPage]:
             minimum_ending=item["minimum_ending"],
             body=[("paragraph", _paragraphs(item["intro"]))],
             roles=[{"type": "role", "id": str(uuid.uuid4()), "value": role} for role in item["roles"]],
-            scenes=[_scene(scene, competencies) for scene in item["scenes"]],
+            scenes=[scene_data(scene, competencies) for scene in item["scenes"]],
         )
         course.add_child(instance=page)
         page.save_revision().publish()
