@@ -147,7 +147,7 @@ class ScenarioStep(models.Model):
     choice_text = models.CharField(_("choice"), max_length=200)
     target_key = models.CharField(_("next scene"), max_length=40)
     feedback = models.TextField(_("feedback"), blank=True)
-    scores = models.JSONField(_("scores"), default=list, help_text=_("[[competency id, points], …]"))
+    scores = models.JSONField(_("scores"), default=list, blank=True, help_text=_("[[competency id, points], …]"))
     chosen_at = models.DateTimeField(_("chosen at"), auto_now_add=True)
 
     class Meta:
