@@ -60,7 +60,14 @@ def graph_svg(graph: rules.Graph, *, title: str, ending_labels: dict[str, str], 
                 end = (x2 + NODE_WIDTH / 2, y2)
                 path = f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
                 label = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-            else:  # back or sideways (a loop): a curve round the right of the nodes
+            elif y2 == y1:  # sideways, within a layer: side to side, each choice on its own height
+                offset = (number - (len(scene.choices) + 1) / 2) * 8
+                leftward = x2 < x1
+                start = (x1 if leftward else x1 + NODE_WIDTH, y1 + NODE_HEIGHT / 2 + offset)
+                end = (x2 + NODE_WIDTH if leftward else x2, y2 + NODE_HEIGHT / 2 + offset)
+                path = f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
+                label = ((start[0] + end[0]) / 2, start[1])
+            else:  # back up (a loop): a curve round the right of the nodes
                 end = (x2 + NODE_WIDTH, y2 + NODE_HEIGHT / 2)
                 bulge = max(x1, x2) + NODE_WIDTH + GAP_X
                 path = (

@@ -34,7 +34,9 @@ def test_a_sound_graph_with_a_loop_that_has_an_exit_passes():
 
 
 def test_duplicate_keys_are_named():
-    graph = with_scenes(Scene("start", (c("end"), c("end", "x"))), Scene("end", ending="good"), Scene("end", ending="poor"))
+    graph = with_scenes(
+        Scene("start", (c("end"), c("end", "x"))), Scene("end", ending="good"), Scene("end", ending="poor")
+    )
     with translation.override("en"):
         assert rules.duplicate_keys(graph) == ["Two scenes have the key “end”: each scene needs its own key."]
 
@@ -42,9 +44,7 @@ def test_duplicate_keys_are_named():
 def test_unknown_target_is_named_with_the_choice_number():
     graph = with_scenes(Scene("start", (c("end"), c("nowhere"))), Scene("end", ending="good"))
     with translation.override("en"):
-        assert rules.unknown_targets(graph) == [
-            "Choice 2 of scene “start” leads to “nowhere”, which is not a scene."
-        ]
+        assert rules.unknown_targets(graph) == ["Choice 2 of scene “start” leads to “nowhere”, which is not a scene."]
     assert rules.graph_problems(graph)
 
 
@@ -85,7 +85,9 @@ def test_a_loop_without_an_exit_is_named_even_though_every_scene_has_choices():
     )
     assert rules.dead_ends(graph) == [] and rules.unknown_targets(graph) == []
     with translation.override("en"):
-        assert rules.loops_without_exit(graph) == ["Scenes “a”、“b” lead only to one another: no ending can be reached from them."]
+        assert rules.loops_without_exit(graph) == [
+            "Scenes “a”、“b” lead only to one another: no ending can be reached from them."
+        ]
 
 
 def test_choice_counts_outside_two_to_four_and_endings_with_choices_are_named():
