@@ -60,7 +60,15 @@ def graph_svg(graph: rules.Graph, *, title: str, ending_labels: dict[str, str], 
                 end = (x2 + NODE_WIDTH / 2, y2)
                 path = f"M{start[0]:.1f},{start[1]:.1f} L{end[0]:.1f},{end[1]:.1f}"
                 label = ((start[0] + end[0]) / 2, (start[1] + end[1]) / 2)
-            elif y2 == y1:  # sideways, within a layer: side to side, each choice on its own height
+            elif y2 == y1 and abs(x2 - x1) > NODE_WIDTH + GAP_X + 1:  # within a layer, not neighbours: dip below
+                end = (x2 + NODE_WIDTH / 2, y2 + NODE_HEIGHT)
+                dip = y1 + NODE_HEIGHT + GAP_Y * 0.45
+                path = (
+                    f"M{start[0]:.1f},{start[1]:.1f} C{start[0]:.1f},{dip:.1f} {end[0]:.1f},{dip:.1f} "
+                    f"{end[0]:.1f},{end[1]:.1f}"
+                )
+                label = ((start[0] + end[0]) / 2, y1 + NODE_HEIGHT + GAP_Y * 0.34)
+            elif y2 == y1:  # sideways to a neighbour: side to side, each choice on its own height
                 offset = (number - (len(scene.choices) + 1) / 2) * 8
                 leftward = x2 < x1
                 start = (x1 if leftward else x1 + NODE_WIDTH, y1 + NODE_HEIGHT / 2 + offset)

@@ -37,7 +37,8 @@ def scenario_view(request, *, scenario: ScenarioPage):
     play = selectors.open_play(user=request.user, scenario=scenario)
     graph = selectors.scenario_graph(scenario)
     scene = graph.blocks.get(play.current_scene) if play else None
-    if play is not None and scene is not None:
+    # ?choose=1 shows the roles even during a play, to start again in another part (the open play is then left).
+    if play is not None and scene is not None and not request.GET.get("choose"):
         rule_scene = graph.graph.by_key[play.current_scene]
         context.update(
             {
@@ -56,7 +57,8 @@ def scenario_view(request, *, scenario: ScenarioPage):
                 "mode": "intro",
                 "roles": selectors.role_choices(scenario),
                 "ended_plays": selectors.ended_plays(user=request.user, scenario=scenario),
-                "lost_play": play,  # an open play whose scene an editor has since removed
+                "lost_play": play if scene is None else None,  # an open play whose scene an editor has since removed
+                "open_play": play if scene is not None else None,
             }
         )
     return scenario.render(request, context_overrides=context)
