@@ -12,7 +12,7 @@ class PreparationColumn:
         preparation = preparation_for(session)
         if preparation is None:
             return None
-        return _("Scenario 《%(title)s》") % {"title": preparation.scenario.title}
+        return _("Played beforehand: 《%(title)s》") % {"title": preparation.scenario.title}
 
     def cells(self, session, user_ids: list[int]) -> dict[int, str]:
         from .selectors import preparation_cells, preparation_for

@@ -304,5 +304,5 @@ def test_the_session_roster_shows_who_has_played_the_scenario_beforehand(scenari
     client.force_login(with_admin_access(make_registrar()))
     response = client.get(reverse("courses_sessions:roster", args=[session.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     html = response.content.decode()
-    assert f"情景演练《{scenario.title}》" in html
+    assert f"课前演练：《{scenario.title}》" in html
     assert "已演练：结局尚可" in html and "未演练" in html
