@@ -10,9 +10,13 @@ class ScenariosConfig(AppConfig):
     verbose_name = _("Scenario practice")
 
     def ready(self):
+        from academy.signals import personal_data_requested
         from courses import lesson_kinds, roster
 
+        from . import privacy
         from .roster import PreparationColumn
+
+        personal_data_requested.connect(privacy.personal_data, dispatch_uid="scenarios-personal-data")
 
         # A scenario is a kind of lesson: courses lists it under a course without importing this app.
         lesson_kinds.register("scenarios.ScenarioPage")

@@ -306,3 +306,22 @@ def test_the_session_roster_shows_who_has_played_the_scenario_beforehand(scenari
     html = response.content.decode()
     assert f"课前演练：《{scenario.title}》" in html
     assert "已演练：结局尚可" in html and "未演练" in html
+
+
+def test_a_trainees_data_download_holds_their_plays_and_no_one_elses(scenario, trainee):
+    from academy.privacy import personal_data_collect
+
+    play_path(scenario, ["倾听", "达成协议"], user=trainee)
+    play_path(scenario, ["呵斥"])  # another trainee's play
+    sections = personal_data_collect(user=trainee).sections
+    assert [play["ending"] for play in sections["scenario_plays"]] == ["good"]
+    assert [step["choice"] for step in sections["scenario_plays"][0]["choices"]] == ["倾听", "达成协议"]
+
+
+def test_during_a_play_the_roles_can_be_shown_to_switch_part(scenario, trainee, client):
+    play_path(scenario, ["倾听"], user=trainee)
+    client.force_login(trainee)
+    html = client.get(scenario.url + "?choose=1").content.decode()
+    assert 'data-role="oc"' in html and 'data-testid="scene"' not in html
+    assert client.post(scenario.url + "start/", {"role": "oc"}).status_code == 302
+    assert selectors.open_play(user=trainee, scenario=scenario).current_scene == "oc-start"
