@@ -127,6 +127,9 @@ class LessonOut(Schema):
     estimated_minutes: int
     required: bool
     free_preview: bool
+    marked_done_by_hand: bool = Field(
+        description="False for a lesson that completes by its own activity (a scenario): POST …/done refuses it."
+    )
     url: str
 
 
@@ -332,6 +335,7 @@ def course_detail(request, course_id: int = ObjectId):
                 "free_preview": rules.free_preview_allowed(
                     free_preview=lesson.free_preview, is_first_lesson=index == 0
                 ),
+                "marked_done_by_hand": selectors.lesson_marked_done_by_hand(lesson),
                 "url": lesson.url,
             }
             for index, lesson in enumerate(lessons)

@@ -374,6 +374,10 @@ class LessonPage(RoutablePageMixin, Page):
     parent_page_types = ["courses.CoursePage"]
     subpage_types = []
 
+    # False for a kind of lesson that completes by its own activity (a scenario at its required ending): the
+    # trainee cannot mark it done (services.lesson_mark_done refuses; see lesson_kinds.py).
+    marked_done_by_hand = True
+
     class Meta:
         verbose_name = _("lesson")
         verbose_name_plural = _("lessons")

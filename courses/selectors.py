@@ -158,8 +158,24 @@ def course_lessons(course: CoursePage) -> list[LessonPage]:
             "required",
             "free_preview",
             "live",
+            "content_type",
         )
     )
+
+
+def lesson_marked_done_by_hand(lesson: LessonPage) -> bool:
+    """Whether the trainee marks this lesson done themselves (not a kind that completes by its own activity, such as
+    a scenario). Asks the page's specific class, so a plain ``LessonPage`` row of a scenario answers rightly."""
+    return getattr(lesson.specific_class or type(lesson), "marked_done_by_hand", True)
+
+
+def lesson_kind_label(lesson: LessonPage):
+    """The name of a lesson's kind when it is not a plain lesson (e.g. "情景演练"), else ''. Lazy, so a cached course
+    page shows it in the language of each request."""
+    model = lesson.specific_class
+    if model is None or model is LessonPage:
+        return ""
+    return model._meta.verbose_name
 
 
 def course_prerequisites(course: CoursePage) -> QuerySet[CoursePage]:

@@ -110,14 +110,26 @@ def enrolment_delete(*, user: User, course: CoursePage) -> None:
 @transaction.atomic
 def lesson_mark_done(*, user: User, lesson: LessonPage) -> LessonProgress:
     """Record that an enrolled trainee finished a lesson, then complete the course if that was the last step."""
-    _require_trainee(user)
-    course = selectors.lesson_course(lesson)
-    if course is None or not lesson.live:
-        raise CourseActionError(_("This lesson is not available."), code="not_available")
-    _require_enrolment(user, course)
+    if not selectors.lesson_marked_done_by_hand(lesson):
+        raise CourseActionError(
+            _("This lesson is done by completing its activity, not by marking it done."), code="not_by_hand"
+        )
+    course = _progress_preconditions(user, lesson)
     if not LessonProgress.objects.filter(user=user, lesson=lesson).exists():
         _require_time_on_task(user, lesson)
         _require_video_watched(user, lesson)
+    return _lesson_progress_save(user=user, lesson=lesson, course=course)
+
+
+@transaction.atomic
+def lesson_progress_record(*, user: User, lesson: LessonPage) -> LessonProgress:
+    """Record that an enrolled trainee completed a lesson that completes by its own activity (a scenario at its
+    required ending, decided by its app), then complete the course if that was the last step. Idempotent."""
+    course = _progress_preconditions(user, lesson)
+    return _lesson_progress_save(user=user, lesson=lesson, course=course)
+
+
+def _lesson_progress_save(*, user: User, lesson: LessonPage, course: CoursePage) -> LessonProgress:
     progress, _created = LessonProgress.objects.get_or_create(user=user, lesson=lesson, defaults={"course": course})
     course_completion_check(user=user, course=course)
     return progress

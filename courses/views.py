@@ -103,6 +103,8 @@ def course_public_data(course: CoursePage) -> dict:
                     "minutes": lesson.estimated_minutes,
                     "required_seconds": lesson.required_seconds,
                     "required": lesson.required,
+                    # Another kind of lesson (a scenario) is named on the course page; a plain lesson is not.
+                    "kind": selectors.lesson_kind_label(lesson),
                     "preview": rules.free_preview_allowed(free_preview=lesson.free_preview, is_first_lesson=index == 0),
                 }
                 for index, lesson in enumerate(lessons)
@@ -272,7 +274,7 @@ def lesson_mark_done_view(request, *, lesson: LessonPage):
         services.lesson_mark_done(user=request.user, lesson=lesson)
     except services.CourseActionError as error:
         messages.error(request, error.message)
-        if error.code in {"too_soon", "video_not_watched"}:
+        if error.code in {"too_soon", "video_not_watched", "not_by_hand"}:
             return redirect(lesson.url)
         return redirect(course.url if course is not None else "/")
     if not already_complete and selectors.completion_for(user=request.user, course=course) is not None:

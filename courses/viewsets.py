@@ -25,6 +25,7 @@ from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
 
 from . import checkin, documents, notices, rules, selectors, services
+from . import roster as roster_columns
 from .forms import AttendanceImportForm, SessionAddTraineeForm, SessionNoticeForm
 from .models import (
     Competency,
@@ -251,10 +252,15 @@ class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateVi
     def get_context_data(self, **kwargs):
         roster = selectors.session_roster(self.session, viewer=self.request.user)
         can_run = self.permission_policy.user_has_permission(self.request.user, "run")
+        # Columns added by apps above courses (e.g. whether each trainee has played the session's scenario).
+        extra_columns = roster_columns.extra_columns(self.session, [row["user"].pk for row in roster])
+        for row in roster:
+            row["extra"] = [column["cells"][row["user"].pk] for column in extra_columns]
         return {
             **super().get_context_data(**kwargs),
             "session": self.session,
             "roster": roster,
+            "extra_columns": extra_columns,
             "seats": selectors.session_seats(self.session),
             "attended": sum(1 for row in roster if row["attendance"]),
             "can_run": can_run,

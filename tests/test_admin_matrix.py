@@ -217,6 +217,18 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
         "registrar": SKIP,
         "street_admin": SKIP,
     },
+    # a scenario's graph and funnel: whoever may edit the page (Wagtail's page permissions; page 1 is no scenario)
+    "scenarios_graph": staff(ANY, ANY, ANY),
+    "scenarios_funnel": staff(ANY, ANY, ANY),
+    "scenarios_funnel_export": staff(ANY, ANY, ANY),
+    # the scenario a session asks for beforehand: run by registrars with the sessions (no such record in the world)
+    "session_preparations:index": staff(NO, OK, OK),
+    "session_preparations:index_results": staff(NO, OK, OK),
+    "session_preparations:add": REGISTRAR_ONLY,
+    **{
+        f"session_preparations:{view}": staff(NO, ANY, NO)
+        for view in ("edit", "delete", "copy", "history", "history_results", "usage")
+    },
     # the admin home: every member of staff
     "wagtailadmin_home": staff(OK, OK, OK),
 }

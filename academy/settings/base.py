@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "notifications",
     "courses",
     "assessments",
+    "scenarios",
     "credits",
     "home",
     # Wagtail

@@ -19,8 +19,10 @@ class PageTreeTests(WagtailPageTestCase):
     def test_catalogue_holds_only_courses(self):
         self.assertAllowedSubpageTypes(CourseIndexPage, {CoursePage})
 
-    def test_course_holds_only_lessons(self):
-        self.assertAllowedSubpageTypes(CoursePage, {LessonPage})
+    def test_course_holds_only_lessons_of_every_kind(self):
+        from scenarios.models import ScenarioPage  # a kind of lesson registered through courses/lesson_kinds.py
+
+        self.assertAllowedSubpageTypes(CoursePage, {LessonPage, ScenarioPage})
         self.assertAllowedParentPageTypes(CoursePage, {CourseIndexPage})
 
     def test_lesson_lives_only_in_a_course_and_has_no_children(self):
