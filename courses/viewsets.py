@@ -12,12 +12,12 @@ from django.views.generic import FormView, TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academy.absolute import absolute_url
+from academy.admin_titles import TitledAdminViewMixin
 from academy.admin_views import ReadableViewSetMixin
 from academy.converters import DatabaseIdConverter
 from academy.models import User
@@ -195,6 +195,8 @@ class SessionEditView(generic.EditView):
 class SessionStaffMixin:
     """Finds the session and refuses anyone without ``action`` on sessions."""
 
+    parent_url_name = "courses_sessions:index"
+    parent_label = _("Training sessions")
     permission_policy = None
     action = "view"
 
@@ -210,7 +212,7 @@ class SessionStaffMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class SessionNoticeView(SessionStaffMixin, WagtailAdminTemplateMixin, FormView):
+class SessionNoticeView(SessionStaffMixin, TitledAdminViewMixin, FormView):
     """Send a notice to everyone registered or waiting for the session (registrars)."""
 
     action = "change"
@@ -235,7 +237,7 @@ class SessionNoticeView(SessionStaffMixin, WagtailAdminTemplateMixin, FormView):
         return redirect("courses_sessions:roster", self.session.pk)
 
 
-class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateView):
+class SessionRosterView(SessionStaffMixin, TitledAdminViewMixin, TemplateView):
     """A session's roster (street administrators see their street's rows) with, for registrars, marking by hand,
     adding a trainee by phone and importing attendance from Excel."""
 

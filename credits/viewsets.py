@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
+from academy.admin_titles import TitledAdminViewMixin
 from academy.admin_views import ReadableViewSetMixin, ServiceRefusalMixin
 from academy.roster_views import RosterImportViewSet
 from academy.selectors import users_visible_to
@@ -57,12 +57,14 @@ class LedgerInspectView(generic.InspectView):
         return obj
 
 
-class CreditAdjustView(WagtailAdminTemplateMixin, FormView):
+class CreditAdjustView(TitledAdminViewMixin, FormView):
     """A registrar adds or deducts credits with a reason; the service refuses bad input and writes nothing."""
 
     form_class = CreditAdjustForm
     template_name = "credits/admin/adjust.html"
     page_title = _("Adjust credits")
+    parent_url_name = "credits_ledger:index"
+    parent_label = _("Credit ledger")
     header_icon = "pick"
     permission_policy = None
 
@@ -164,9 +166,11 @@ class ApiClientCreateView(ServiceRefusalMixin, generic.CreateView):
         )
 
 
-class ApiClientRevokeView(WagtailAdminTemplateMixin, FormView):
+class ApiClientRevokeView(TitledAdminViewMixin, FormView):
     template_name = "credits/admin/api_client_revoke.html"
     page_title = _("Revoke API client")
+    parent_url_name = "credits_api_clients:index"
+    parent_label = _("API clients")
     header_icon = "key"
     permission_policy = None
 
@@ -268,11 +272,13 @@ class CohortInspectView(generic.InspectView):
         return names
 
 
-class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
+class CohortRegisterView(TitledAdminViewMixin, FormView):
     """A registrar registers a cohort's whole roster for each of its sessions still to come."""
 
     template_name = "credits/admin/cohort_register.html"
     page_title = _("Register a cohort for its sessions")
+    parent_url_name = "credits_cohorts:index"
+    parent_label = _("Cohorts")
     header_icon = "date"
     permission_policy = None
 
