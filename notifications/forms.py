@@ -8,6 +8,7 @@ from .rules import ESSENTIAL_EVENTS
 
 # Channels a person chooses per event; the site inbox always keeps a copy (it reaches no phone).
 CHOOSABLE_CHANNELS = (Channel.SMS, Channel.WECHAT)
+ESSENTIAL_HINT_ID = "essential-notices-hint"  # the page's sentence that essential notices are always sent
 
 
 def field_name(event: str, channel: str) -> str:
@@ -25,6 +26,7 @@ class PreferencesForm(forms.Form):
         ),
     )
     unlink_wechat = forms.BooleanField(label=_("Stop WeChat messages and forget my WeChat OpenID"), required=False)
+    essential_hint_id = ESSENTIAL_HINT_ID
 
     def __init__(self, *args, switched_off: set[tuple[str, str]], wechat_linked: bool, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,26 +34,32 @@ class PreferencesForm(forms.Form):
             del self.fields["unlink_wechat"]
         self.rows = []
         for event, label in Event.choices:
+            essential = event in ESSENTIAL_EVENTS
             names = []
             for channel in CHOOSABLE_CHANNELS:
                 name = field_name(event, channel)
                 field_label = f"{label} · {Channel(channel).label}"
+                attrs = {"aria-label": field_label}
+                if essential:
+                    attrs["aria-describedby"] = ESSENTIAL_HINT_ID
+                # An essential notice always goes out (rules.chosen_channels): its boxes are ticked and cannot be
+                # unticked, whatever an older opt-out or "only essential" says, so the page never shows it as off.
                 self.fields[name] = forms.BooleanField(
                     label=field_label,
                     required=False,
-                    initial=(event, channel) not in switched_off,
-                    widget=forms.CheckboxInput(attrs={"aria-label": field_label}),
+                    initial=essential or (event, channel) not in switched_off,
+                    disabled=essential,
+                    widget=forms.CheckboxInput(attrs=attrs),
                 )
                 names.append(name)
-            self.rows.append(
-                {"label": label, "essential": event in ESSENTIAL_EVENTS, "fields": [self[name] for name in names]}
-            )
+            self.rows.append({"label": label, "essential": essential, "fields": [self[name] for name in names]})
 
     def switched_off(self) -> set[tuple[str, str]]:
-        """(event, channel) pairs left unticked."""
+        """(event, channel) pairs left unticked (an essential notice cannot be switched off)."""
         return {
             (event, channel)
             for event in Event.values
+            if event not in ESSENTIAL_EVENTS
             for channel in CHOOSABLE_CHANNELS
             if not self.cleaned_data.get(field_name(event, channel))
         }

@@ -266,7 +266,8 @@ def preferences_update(
     *, user, essential_only: bool, switched_off: set[tuple[str, str]], unlink_wechat: bool = False
 ) -> NotificationProfile:
     """Save a person's own choices: unsubscribed from all but the essential or not, the (event, channel) pairs they
-    switched off (every other pair is on), and, if they ask, forget their WeChat OpenID."""
+    switched off (every other pair is on; an essential notice's pairs cannot be off), and, if they ask, forget their
+    WeChat OpenID."""
     profile, _created = NotificationProfile.objects.select_for_update().get_or_create(user=user)
     profile.essential_only = essential_only
     if unlink_wechat:
@@ -275,7 +276,9 @@ def preferences_update(
     profile.save()
     ChannelOptOut.objects.filter(user=user).delete()
     ChannelOptOut.objects.bulk_create(
-        ChannelOptOut(user=user, event=event, channel=channel) for event, channel in sorted(switched_off)
+        ChannelOptOut(user=user, event=event, channel=channel)
+        for event, channel in sorted(switched_off)
+        if event not in rules.ESSENTIAL_EVENTS  # cannot be switched off: nothing to keep
     )
     return profile
 
