@@ -4,11 +4,11 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
@@ -23,9 +23,10 @@ from academy.converters import DatabaseIdConverter
 from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
+from notifications.admin_views import StaffNoticeView
 
 from . import checkin, documents, notices, rules, selectors, services
-from .forms import AttendanceImportForm, SessionAddTraineeForm, SessionNoticeForm
+from .forms import AttendanceImportForm, SessionAddTraineeForm
 from .models import (
     Competency,
     CourseCompletion,
@@ -212,13 +213,11 @@ class SessionStaffMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class SessionNoticeView(SessionStaffMixin, TitledAdminViewMixin, FormView):
-    """Send a notice to everyone registered or waiting for the session (registrars)."""
+class SessionNoticeView(SessionStaffMixin, StaffNoticeView):
+    """Send a notice to everyone registered or waiting for the session (registrars): the admin's one staff-notice
+    form (notifications/admin_views.py), with the session's registrants as its recipients."""
 
     action = "change"
-    form_class = SessionNoticeForm
-    template_name = "courses/admin/session_notice.html"
-    header_icon = "mail"
 
     def get_page_title(self):
         return self.session.title
@@ -226,15 +225,26 @@ class SessionNoticeView(SessionStaffMixin, TitledAdminViewMixin, FormView):
     def get_page_subtitle(self):
         return gettext("Send a notice to its trainees")
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "session": self.session}
+    @property
+    def audience(self):
+        session = self.session
+        return gettext("%(course)s · %(start)s · %(venue)s: everyone registered or on the waiting list.") % {
+            "course": session.course,
+            "start": formats.date_format(timezone.localtime(session.start), "Y-m-d H:i"),
+            "venue": session.venue,
+        }
 
-    def form_valid(self, form):
-        told = notices.session_staff_notice(
-            self.session, title=form.cleaned_data["title"], text=form.cleaned_data["text"], sent_by=self.request.user
-        )
-        messages.success(self.request, gettext("Notice sent to %(count)s trainee(s).") % {"count": told})
-        return redirect("courses_sessions:roster", self.session.pk)
+    def get_recipients(self):
+        return notices.session_trainees_to_tell(self.session)
+
+    def get_about(self):
+        return self.session
+
+    def get_link(self):
+        return notices.session_link(self.session)
+
+    def get_back_url(self):
+        return reverse("courses_sessions:roster", args=[self.session.pk])
 
 
 class SessionRosterView(SessionStaffMixin, TitledAdminViewMixin, TemplateView):

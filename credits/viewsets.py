@@ -23,8 +23,9 @@ from academy.spreadsheets import StreamingExportMixin
 from academy.viewsets import TraineeViewSet
 from courses.services import CourseActionError
 from courses.viewsets import CourseCompletionViewSet, EnrolmentViewSet
+from notifications.admin_views import StaffNoticeView
 
-from . import services
+from . import notices, services
 from .certificates.viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
 from .filters import AcademyTraineeFilterSet
 from .forms import ApiClientForm, CohortForm, CreditAdjustForm
@@ -255,6 +256,14 @@ class CohortIndexView(generic.IndexView):
                     priority=5,
                 )
             )
+            buttons.append(
+                ListingButton(
+                    _("Send a notice"),
+                    url=reverse("credits_cohorts:notice", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=6,
+                )
+            )
         return buttons
 
 
@@ -318,6 +327,41 @@ class CohortRegisterView(TitledAdminViewMixin, FormView):
         return redirect("credits_cohorts:index")
 
 
+class CohortNoticeView(StaffNoticeView):
+    """A registrar sends a notice to every trainee on a cohort's roster (the admin's one staff-notice form)."""
+
+    parent_url_name = "credits_cohorts:index"
+    parent_label = _("Cohorts")
+    permission_policy = None
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.cohort.name
+
+    def get_page_subtitle(self):
+        return gettext("Send a notice to the cohort's trainees")
+
+    @property
+    def audience(self):
+        return gettext("Every trainee on the roster of this cohort of 《%(programme)s》.") % {
+            "programme": self.cohort.programme.title
+        }
+
+    def get_recipients(self):
+        return notices.cohort_trainees_to_tell(self.cohort)
+
+    def get_about(self):
+        return self.cohort
+
+    def get_back_url(self):
+        return reverse("credits_cohorts:index")
+
+
 class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
     """班次/期: a programme's intake, its roster and its sessions; registrars manage them."""
 
@@ -343,7 +387,11 @@ class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
         return CohortRegisterView.as_view(permission_policy=self.permission_policy)
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("register/<id:pk>/", self.register_view, name="register")]
+        return [
+            *super().get_urlpatterns(),
+            path("register/<id:pk>/", self.register_view, name="register"),
+            path("notice/<id:pk>/", CohortNoticeView.as_view(permission_policy=self.permission_policy), name="notice"),
+        ]
 
 
 # The "三方学院" menu group ----------------------------------------------------------------------------------

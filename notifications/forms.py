@@ -1,10 +1,11 @@
 """The person's own notification settings (PIPL: they see and change all of it)."""
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Channel, Event
-from .rules import ESSENTIAL_EVENTS
+from .rules import ESSENTIAL_EVENTS, STAFF_NOTICE_TEXT_MAX, STAFF_NOTICE_TITLE_MAX
 
 # Channels a person chooses per event; the site inbox always keeps a copy (it reaches no phone).
 CHOOSABLE_CHANNELS = (Channel.SMS, Channel.WECHAT)
@@ -63,3 +64,20 @@ class PreferencesForm(forms.Form):
             for channel in CHOOSABLE_CHANNELS
             if not self.cleaned_data.get(field_name(event, channel))
         }
+
+
+class StaffNoticeForm(forms.Form):
+    """A registrar's notice to a group of trainees (a cohort, a session's registrants): its title and text."""
+
+    title = forms.CharField(label=_("Title"), max_length=STAFF_NOTICE_TITLE_MAX)
+    text = forms.CharField(
+        label=_("Text"),
+        max_length=STAFF_NOTICE_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": STAFF_NOTICE_TEXT_MAX}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["text"].help_text = gettext(
+            "Sent as it is written, to the site inbox and by SMS or WeChat: at most %(count)d characters."
+        ) % {"count": STAFF_NOTICE_TEXT_MAX}

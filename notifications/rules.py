@@ -37,6 +37,10 @@ QUIET_CHANNELS = frozenset({Channel.SMS, Channel.WECHAT})
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
 
+# A staff member's own notice (Event.STAFF_NOTICE): a short title, and a text that fits a few SMS segments.
+STAFF_NOTICE_TITLE_MAX = 50
+STAFF_NOTICE_TEXT_MAX = 300
+
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
 

@@ -14,8 +14,11 @@ from datetime import datetime, time
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from academy.absolute import absolute_url
 
@@ -32,6 +35,16 @@ BATCH_SIZE = 200  # deliveries per task: one task row per 200 messages keeps a 1
 
 class NotifyError(ValueError):
     """A caller named an unknown event or left out a placeholder its text needs (a programming error)."""
+
+
+class StaffNoticeError(ValueError):
+    """A staff notice that cannot go out as asked: the sender may not send one, its text is empty or too long, or
+    nobody would receive it. ``message`` is the translated sentence to show."""
+
+    def __init__(self, message, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 def quiet_hours() -> tuple[time, time] | None:
@@ -259,6 +272,47 @@ def deliveries_dispatch_due(*, now: datetime | None = None) -> int:
     due = list(selectors.deliveries_due(now=now).only("pk", "due_at"))
     deliveries_enqueue(deliveries=due, now=now)
     return len(due)
+
+
+@transaction.atomic
+def staff_notice_send(*, actor, recipients: Iterable, title: str, text: str, about: Model, link: str = "") -> int:
+    """A registrar's own notice (``Event.STAFF_NOTICE``) to a group of trainees: a cohort's roster, a session's
+    registrants. Each active recipient gets it in their site inbox and on their phone as their preferences say, like
+    any notice; the sending is audited on ``about`` (the cohort or session) with who sent what to how many. Refused,
+    with nothing sent or written, when the sender is not a registrar, the title or text is empty or too long, or
+    nobody would receive it. Returns how many were told."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_registrar):
+        raise StaffNoticeError(_("Only registrars may send notices to trainees."), code="not_allowed")
+    title, text = title.strip(), text.strip()
+    if not title or not text:
+        raise StaffNoticeError(_("Write a title and a text for the notice."), code="empty")
+    if len(title) > rules.STAFF_NOTICE_TITLE_MAX or len(text) > rules.STAFF_NOTICE_TEXT_MAX:
+        raise StaffNoticeError(
+            _("A notice has at most %(title)d characters of title and %(text)d of text.")
+            % {"title": rules.STAFF_NOTICE_TITLE_MAX, "text": rules.STAFF_NOTICE_TEXT_MAX},
+            code="too_long",
+        )
+    people = [person for person in recipients if person.is_active]
+    if not people:
+        raise StaffNoticeError(
+            _("Nobody would receive this notice: there are no trainees to send it to."), code="nobody"
+        )
+    told = len(
+        notify(
+            event=Event.STAFF_NOTICE,
+            recipients=people,
+            context={"title": title, "text": text},
+            link=link,
+            sent_by=actor,
+        )
+    )
+    log(
+        instance=about,
+        action="notifications.staff_notice",
+        user=actor,
+        data={"title": title, "text": text, "recipients": told},
+    )
+    return told
 
 
 @transaction.atomic

@@ -91,7 +91,9 @@ def test_after_unsubscribing_essential_rows_show_ticked_and_locked_with_the_reas
     box = _checkbox(page, Event.APPOINTMENT_MADE, Channel.SMS)
     assert " checked" not in box and " disabled" not in box  # an ordinary notice stays the person's choice
     [notice] = services.notify(
-        event=Event.SESSION_CANCELLED, recipients=[user], context=dict.fromkeys(EVENT_PLACEHOLDERS[Event.SESSION_CANCELLED], "x")
+        event=Event.SESSION_CANCELLED,
+        recipients=[user],
+        context=dict.fromkeys(EVENT_PLACEHOLDERS[Event.SESSION_CANCELLED], "x"),
     )
     assert set(notice.deliveries.values_list("channel", flat=True)) == {Channel.SITE, Channel.SMS}  # as the page says
 

@@ -79,7 +79,10 @@ def test_essential_notice_takes_every_reachable_channel_whatever_was_switched_of
     reachable = [Channel.SMS, Channel.WECHAT]
     for essential_only in (False, True):
         assert rules.chosen_channels(
-            event=Event.SESSION_CANCELLED, reachable=reachable, switched_off=[Channel.SMS], essential_only=essential_only
+            event=Event.SESSION_CANCELLED,
+            reachable=reachable,
+            switched_off=[Channel.SMS],
+            essential_only=essential_only,
         ) == [Channel.SMS, Channel.WECHAT]
     assert rules.chosen_channels(
         event=Event.CERTIFICATE_ISSUED, reachable=reachable, switched_off=[Channel.SMS], essential_only=False
