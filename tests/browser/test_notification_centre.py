@@ -91,7 +91,7 @@ def test_registrar_previews_and_sends_a_notice_to_a_cohort(browser, live_server,
     page.fill("#id_title", "结业考试安排")
     page.fill("#id_text", "本期结业考试定于12月20日上午9点，请带好身份证。")
     _shot(page, f"notifications-cohort-form-{language}-{width}")
-    page.locator("form button[type=submit]").first.click()
+    page.locator("button[name=step][value=preview]").click()
     expect(page.get_by_test_id("notice-preview")).to_contain_text("请带好身份证")
     _shot(page, f"notifications-cohort-preview-{language}-{width}")
     page.locator("button[name=step][value=send]").click()
