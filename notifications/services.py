@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.db.models import Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail.log_actions import log
@@ -219,7 +219,16 @@ def _claim(delivery_id: int, now: datetime) -> Delivery | None:
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     """Send one due delivery through its channel's sender and record the outcome; returns its new status.
-    Not atomic on purpose: the claim commits before the provider is called (see the module docstring)."""
+    Not atomic on purpose: the claim commits before the provider is called (see the module docstring).
+
+    Written in the academy's language whoever set it off: with the immediate task backend a delivery is sent in the
+    thread of the request that caused it, and a registrar reading the admin in English must not send a Chinese
+    trainee's WeChat or DingTalk message with English words in it (a button's "View details")."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _delivery_send(delivery_id=delivery_id, now=now)
+
+
+def _delivery_send(*, delivery_id: int, now: datetime | None) -> str:
     now = now or timezone.now()
     delivery = _claim(delivery_id, now)
     if delivery is None:

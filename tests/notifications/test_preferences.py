@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from notifications import services
 from notifications.choices import Channel, Event
@@ -107,7 +108,8 @@ def test_a_forged_post_cannot_switch_an_essential_notice_off(client):
 
 def test_english_settings_page_has_no_chinese_punctuation(client):
     client.force_login(UserFactory())
-    page = client.get(reverse("notifications_preferences"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    with translation.override(None):  # restores this thread's language after the request switched it to English
+        page = client.get(reverse("notifications_preferences"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Notification settings" in page
     assert "Site inbox: every notice" in page
     assert not re.search(r"[：；，。？！（）]", page)
