@@ -116,10 +116,3 @@ class CourseFeedbackForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-
-
-class SessionNoticeForm(forms.Form):
-    """A registrar's notice to a session's trainees (site inbox, and SMS or WeChat as each of them chose)."""
-
-    title = forms.CharField(label=_("Title"), max_length=50)
-    text = forms.CharField(label=_("Text"), max_length=300, widget=forms.Textarea(attrs={"rows": 4}))

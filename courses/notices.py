@@ -20,7 +20,8 @@ def _session_context(session) -> dict:
     }
 
 
-def _link(session) -> str:
+def session_link(session) -> str:
+    """The path of the session's page, where every notice about it leads."""
     return reverse("courses_session", args=[session.pk])
 
 
@@ -32,7 +33,7 @@ def registration_placed(registration) -> None:
             event=Event.REGISTRATION_CONFIRMED,
             recipients=[registration.user],
             context=_session_context(session),
-            link=_link(session),
+            link=session_link(session),
         )
 
 
@@ -42,7 +43,7 @@ def waitlist_promoted(registration, session) -> None:
         event=Event.WAITLIST_PROMOTED,
         recipients=[registration.user],
         context=_session_context(session),
-        link=_link(session),
+        link=session_link(session),
     )
 
 
@@ -53,7 +54,7 @@ def session_reminder(registration) -> None:
         event=Event.SESSION_REMINDER,
         recipients=[registration.user],
         context=_session_context(session),
-        link=_link(session),
+        link=session_link(session),
     )
 
 
@@ -72,17 +73,24 @@ def _to_the_minute(moment):
     return moment.replace(second=0, microsecond=0)
 
 
+def session_trainees_to_tell(session) -> list:
+    """Who hears about a session: everyone registered or on its waiting list (a cancelled place hears nothing)."""
+    return [
+        registration.user
+        for registration in session.registrations.filter(
+            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
+        )
+        .select_related("user")
+        .order_by("pk")
+    ]
+
+
 def session_changed(session, before: dict | None) -> None:
     """After a session is saved: tell its registered and waiting trainees when it was cancelled, or when it moved
     to another time or venue (with the new ones). A save that changes neither tells nobody."""
     if before is None or before["status"] == SessionStatus.DRAFT:
         return
-    recipients = [
-        registration.user
-        for registration in session.registrations.filter(
-            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
-        ).select_related("user")
-    ]
+    recipients = session_trainees_to_tell(session)
     if not recipients:
         return
     if session.status == SessionStatus.CANCELLED and before["status"] != SessionStatus.CANCELLED:
@@ -90,7 +98,7 @@ def session_changed(session, before: dict | None) -> None:
             event=Event.SESSION_CANCELLED,
             recipients=recipients,
             context=_session_context(session),
-            link=_link(session),
+            link=session_link(session),
             key=f"session:{session.pk}:cancelled:{before['start'].isoformat()}",
             occurs_at=before["start"],
         )
@@ -101,25 +109,6 @@ def session_changed(session, before: dict | None) -> None:
             event=Event.SESSION_MOVED,
             recipients=recipients,
             context=_session_context(session),
-            link=_link(session),
+            link=session_link(session),
             key=f"session:{session.pk}:moved:{session.start.isoformat()}:{session.venue_id}",
         )
-
-
-def session_staff_notice(session, *, title: str, text: str, sent_by) -> int:
-    """A registrar's own notice to everyone registered or waiting for a session; returns how many were told."""
-    recipients = [
-        registration.user
-        for registration in session.registrations.filter(
-            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITLISTED]
-        ).select_related("user")
-    ]
-    return len(
-        notify(
-            event=Event.STAFF_NOTICE,
-            recipients=recipients,
-            context={"title": title, "text": text},
-            link=_link(session),
-            sent_by=sent_by,
-        )
-    )

@@ -4,29 +4,30 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django.views.generic import FormView, TemplateView
+from django.views.generic import TemplateView
 from wagtail.admin import messages
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from academy.absolute import absolute_url
+from academy.admin_titles import TitledAdminViewMixin
 from academy.admin_views import ReadableViewSetMixin
 from academy.converters import DatabaseIdConverter
 from academy.models import User
 from academy.selectors import users_visible_to
 from academy.spreadsheets import StreamingExportMixin
+from notifications.admin_views import StaffNoticeView
 
 from . import checkin, documents, notices, rules, selectors, services
 from . import roster as roster_columns
-from .forms import AttendanceImportForm, SessionAddTraineeForm, SessionNoticeForm
+from .forms import AttendanceImportForm, SessionAddTraineeForm
 from .models import (
     Competency,
     CourseCompletion,
@@ -196,6 +197,8 @@ class SessionEditView(generic.EditView):
 class SessionStaffMixin:
     """Finds the session and refuses anyone without ``action`` on sessions."""
 
+    parent_url_name = "courses_sessions:index"
+    parent_label = _("Training sessions")
     permission_policy = None
     action = "view"
 
@@ -211,13 +214,11 @@ class SessionStaffMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class SessionNoticeView(SessionStaffMixin, WagtailAdminTemplateMixin, FormView):
-    """Send a notice to everyone registered or waiting for the session (registrars)."""
+class SessionNoticeView(SessionStaffMixin, StaffNoticeView):
+    """Send a notice to everyone registered or waiting for the session (registrars): the admin's one staff-notice
+    form (notifications/admin_views.py), with the session's registrants as its recipients."""
 
     action = "change"
-    form_class = SessionNoticeForm
-    template_name = "courses/admin/session_notice.html"
-    header_icon = "mail"
 
     def get_page_title(self):
         return self.session.title
@@ -225,18 +226,29 @@ class SessionNoticeView(SessionStaffMixin, WagtailAdminTemplateMixin, FormView):
     def get_page_subtitle(self):
         return gettext("Send a notice to its trainees")
 
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "session": self.session}
+    @property
+    def audience(self):
+        session = self.session
+        return gettext("%(course)s · %(start)s · %(venue)s: everyone registered or on the waiting list.") % {
+            "course": session.course,
+            "start": formats.date_format(timezone.localtime(session.start), "Y-m-d H:i"),
+            "venue": session.venue,
+        }
 
-    def form_valid(self, form):
-        told = notices.session_staff_notice(
-            self.session, title=form.cleaned_data["title"], text=form.cleaned_data["text"], sent_by=self.request.user
-        )
-        messages.success(self.request, gettext("Notice sent to %(count)s trainee(s).") % {"count": told})
-        return redirect("courses_sessions:roster", self.session.pk)
+    def get_recipients(self):
+        return notices.session_trainees_to_tell(self.session)
+
+    def get_about(self):
+        return self.session
+
+    def get_link(self):
+        return notices.session_link(self.session)
+
+    def get_back_url(self):
+        return reverse("courses_sessions:roster", args=[self.session.pk])
 
 
-class SessionRosterView(SessionStaffMixin, WagtailAdminTemplateMixin, TemplateView):
+class SessionRosterView(SessionStaffMixin, TitledAdminViewMixin, TemplateView):
     """A session's roster (street administrators see their street's rows) with, for registrars, marking by hand,
     adding a trainee by phone and importing attendance from Excel."""
 

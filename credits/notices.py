@@ -110,3 +110,8 @@ def certificate_expiry_notices_send(*, on: date) -> int:
             )
         )
     return told
+
+
+def cohort_trainees_to_tell(cohort):
+    """Who a staff notice to a cohort reaches: the active trainees on its roster."""
+    return cohort.roster.filter(is_active=True).order_by("pk")

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.admin.widgets import HeaderButton, ListingButton
 
+from academy.admin_titles import TitledAdminViewMixin
 from academy.admin_views import ReadableViewSetMixin, ServiceRefusalMixin
 from academy.roster_views import RosterImportViewSet
 from academy.selectors import users_visible_to
@@ -23,8 +23,9 @@ from academy.spreadsheets import StreamingExportMixin
 from academy.viewsets import TraineeViewSet
 from courses.services import CourseActionError
 from courses.viewsets import CourseCompletionViewSet, EnrolmentViewSet
+from notifications.admin_views import StaffNoticeView
 
-from . import services
+from . import notices, services
 from .certificates.viewsets import BulkIssueViewSet, CertificateRequestViewSet, CertificateViewSet
 from .filters import AcademyTraineeFilterSet
 from .forms import ApiClientForm, CohortForm, CreditAdjustForm
@@ -57,12 +58,14 @@ class LedgerInspectView(generic.InspectView):
         return obj
 
 
-class CreditAdjustView(WagtailAdminTemplateMixin, FormView):
+class CreditAdjustView(TitledAdminViewMixin, FormView):
     """A registrar adds or deducts credits with a reason; the service refuses bad input and writes nothing."""
 
     form_class = CreditAdjustForm
     template_name = "credits/admin/adjust.html"
     page_title = _("Adjust credits")
+    parent_url_name = "credits_ledger:index"
+    parent_label = _("Credit ledger")
     header_icon = "pick"
     permission_policy = None
 
@@ -164,9 +167,11 @@ class ApiClientCreateView(ServiceRefusalMixin, generic.CreateView):
         )
 
 
-class ApiClientRevokeView(WagtailAdminTemplateMixin, FormView):
+class ApiClientRevokeView(TitledAdminViewMixin, FormView):
     template_name = "credits/admin/api_client_revoke.html"
     page_title = _("Revoke API client")
+    parent_url_name = "credits_api_clients:index"
+    parent_label = _("API clients")
     header_icon = "key"
     permission_policy = None
 
@@ -251,6 +256,14 @@ class CohortIndexView(generic.IndexView):
                     priority=5,
                 )
             )
+            buttons.append(
+                ListingButton(
+                    _("Send a notice"),
+                    url=reverse("credits_cohorts:notice", args=[instance.pk]),
+                    icon_name="mail",
+                    priority=6,
+                )
+            )
         return buttons
 
 
@@ -268,11 +281,13 @@ class CohortInspectView(generic.InspectView):
         return names
 
 
-class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
+class CohortRegisterView(TitledAdminViewMixin, FormView):
     """A registrar registers a cohort's whole roster for each of its sessions still to come."""
 
     template_name = "credits/admin/cohort_register.html"
     page_title = _("Register a cohort for its sessions")
+    parent_url_name = "credits_cohorts:index"
+    parent_label = _("Cohorts")
     header_icon = "date"
     permission_policy = None
 
@@ -312,6 +327,41 @@ class CohortRegisterView(WagtailAdminTemplateMixin, FormView):
         return redirect("credits_cohorts:index")
 
 
+class CohortNoticeView(StaffNoticeView):
+    """A registrar sends a notice to every trainee on a cohort's roster (the admin's one staff-notice form)."""
+
+    parent_url_name = "credits_cohorts:index"
+    parent_label = _("Cohorts")
+    permission_policy = None
+
+    def dispatch(self, request, *args, pk, **kwargs):
+        if not self.permission_policy.user_has_permission(request.user, "change"):
+            raise PermissionDenied
+        self.cohort = get_object_or_404(Cohort.objects.select_related("programme"), pk=pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_page_title(self):
+        return self.cohort.name
+
+    def get_page_subtitle(self):
+        return gettext("Send a notice to the cohort's trainees")
+
+    @property
+    def audience(self):
+        return gettext("Every trainee on the roster of this cohort of 《%(programme)s》.") % {
+            "programme": self.cohort.programme.title
+        }
+
+    def get_recipients(self):
+        return notices.cohort_trainees_to_tell(self.cohort)
+
+    def get_about(self):
+        return self.cohort
+
+    def get_back_url(self):
+        return reverse("credits_cohorts:index")
+
+
 class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
     """班次/期: a programme's intake, its roster and its sessions; registrars manage them."""
 
@@ -337,7 +387,11 @@ class CohortViewSet(ReadableViewSetMixin, ModelViewSet):
         return CohortRegisterView.as_view(permission_policy=self.permission_policy)
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("register/<id:pk>/", self.register_view, name="register")]
+        return [
+            *super().get_urlpatterns(),
+            path("register/<id:pk>/", self.register_view, name="register"),
+            path("notice/<id:pk>/", CohortNoticeView.as_view(permission_policy=self.permission_policy), name="notice"),
+        ]
 
 
 # The "三方学院" menu group ----------------------------------------------------------------------------------

@@ -25,7 +25,8 @@ EVENT_PLACEHOLDERS: dict[str, frozenset[str]] = {
     Event.STAFF_NOTICE: frozenset({"title", "text"}),
 }
 
-# Notices a person cannot switch off by unsubscribing: they change what the person must do or where to be.
+# Notices a person cannot switch off (neither by unsubscribing nor channel by channel): they change what the person
+# must do or where to be.
 ESSENTIAL_EVENTS = frozenset(
     {Event.SESSION_CANCELLED, Event.SESSION_MOVED, Event.CERTIFICATE_EXPIRED, Event.REGISTRATION_CONFIRMED}
 )
@@ -35,6 +36,10 @@ INTRUSIVE_CHANNELS = frozenset({Channel.SMS, Channel.WECHAT})
 QUIET_CHANNELS = frozenset({Channel.SMS, Channel.WECHAT})
 QUIET_FROM = time(21, 0)
 QUIET_UNTIL = time(8, 0)
+
+# A staff member's own notice (Event.STAFF_NOTICE): a short title, and a text that fits a few SMS segments.
+STAFF_NOTICE_TITLE_MAX = 50
+STAFF_NOTICE_TEXT_MAX = 300
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 
@@ -113,8 +118,11 @@ def chosen_channels(
 ) -> list[str]:
     """The channels a notice takes besides the site inbox: those the person can be reached on (``reachable``: a
     verified phone, a linked WeChat, a work account), minus those they switched off for this event; none at all
-    when they unsubscribed from everything but the essential and this event is not essential."""
-    if essential_only and event not in ESSENTIAL_EVENTS:
+    when they unsubscribed from everything but the essential and this event is not essential. An essential notice
+    takes every channel the person can be reached on: it cannot be switched off (the settings page says so)."""
+    if event in ESSENTIAL_EVENTS:
+        return [channel for channel in reachable if channel != Channel.SITE]
+    if essential_only:
         return []
     off = set(switched_off)
     return [channel for channel in reachable if channel != Channel.SITE and channel not in off]

@@ -14,8 +14,11 @@ from datetime import datetime, time
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
-from django.utils import timezone
+from django.db.models import Model
+from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from wagtail.log_actions import log
 
 from academy.absolute import absolute_url
 
@@ -32,6 +35,16 @@ BATCH_SIZE = 200  # deliveries per task: one task row per 200 messages keeps a 1
 
 class NotifyError(ValueError):
     """A caller named an unknown event or left out a placeholder its text needs (a programming error)."""
+
+
+class StaffNoticeError(ValueError):
+    """A staff notice that cannot go out as asked: the sender may not send one, its text is empty or too long, or
+    nobody would receive it. ``message`` is the translated sentence to show."""
+
+    def __init__(self, message, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
 
 
 def quiet_hours() -> tuple[time, time] | None:
@@ -206,7 +219,16 @@ def _claim(delivery_id: int, now: datetime) -> Delivery | None:
 
 def delivery_send(*, delivery_id: int, now: datetime | None = None) -> str:
     """Send one due delivery through its channel's sender and record the outcome; returns its new status.
-    Not atomic on purpose: the claim commits before the provider is called (see the module docstring)."""
+    Not atomic on purpose: the claim commits before the provider is called (see the module docstring).
+
+    Written in the academy's language whoever set it off: with the immediate task backend a delivery is sent in the
+    thread of the request that caused it, and a registrar reading the admin in English must not send a Chinese
+    trainee's WeChat or DingTalk message with English words in it (a button's "View details")."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _delivery_send(delivery_id=delivery_id, now=now)
+
+
+def _delivery_send(*, delivery_id: int, now: datetime | None) -> str:
     now = now or timezone.now()
     delivery = _claim(delivery_id, now)
     if delivery is None:
@@ -262,11 +284,53 @@ def deliveries_dispatch_due(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
+def staff_notice_send(*, actor, recipients: Iterable, title: str, text: str, about: Model, link: str = "") -> int:
+    """A registrar's own notice (``Event.STAFF_NOTICE``) to a group of trainees: a cohort's roster, a session's
+    registrants. Each active recipient gets it in their site inbox and on their phone as their preferences say, like
+    any notice; the sending is audited on ``about`` (the cohort or session) with who sent what to how many. Refused,
+    with nothing sent or written, when the sender is not a registrar, the title or text is empty or too long, or
+    nobody would receive it. Returns how many were told."""
+    if not (actor.is_authenticated and actor.is_active and actor.is_registrar):
+        raise StaffNoticeError(_("Only registrars may send notices to trainees."), code="not_allowed")
+    title, text = title.strip(), text.strip()
+    if not title or not text:
+        raise StaffNoticeError(_("Write a title and a text for the notice."), code="empty")
+    if len(title) > rules.STAFF_NOTICE_TITLE_MAX or len(text) > rules.STAFF_NOTICE_TEXT_MAX:
+        raise StaffNoticeError(
+            _("A notice has at most %(title)d characters of title and %(text)d of text.")
+            % {"title": rules.STAFF_NOTICE_TITLE_MAX, "text": rules.STAFF_NOTICE_TEXT_MAX},
+            code="too_long",
+        )
+    people = [person for person in recipients if person.is_active]
+    if not people:
+        raise StaffNoticeError(
+            _("Nobody would receive this notice: there are no trainees to send it to."), code="nobody"
+        )
+    told = len(
+        notify(
+            event=Event.STAFF_NOTICE,
+            recipients=people,
+            context={"title": title, "text": text},
+            link=link,
+            sent_by=actor,
+        )
+    )
+    log(
+        instance=about,
+        action="notifications.staff_notice",
+        user=actor,
+        data={"title": title, "text": text, "recipients": told},
+    )
+    return told
+
+
+@transaction.atomic
 def preferences_update(
     *, user, essential_only: bool, switched_off: set[tuple[str, str]], unlink_wechat: bool = False
 ) -> NotificationProfile:
     """Save a person's own choices: unsubscribed from all but the essential or not, the (event, channel) pairs they
-    switched off (every other pair is on), and, if they ask, unlink their WeChat (``wechat_unlink``)."""
+    switched off (every other pair is on; an essential notice's pairs cannot be off), and, if they ask, unlink their
+    WeChat (``wechat_unlink``)."""
     if unlink_wechat:
         wechat_unlink(user=user)
     profile, _created = NotificationProfile.objects.select_for_update().get_or_create(user=user)
@@ -275,7 +339,9 @@ def preferences_update(
     profile.save()
     ChannelOptOut.objects.filter(user=user).delete()
     ChannelOptOut.objects.bulk_create(
-        ChannelOptOut(user=user, event=event, channel=channel) for event, channel in sorted(switched_off)
+        ChannelOptOut(user=user, event=event, channel=channel)
+        for event, channel in sorted(switched_off)
+        if event not in rules.ESSENTIAL_EVENTS  # cannot be switched off: nothing to keep
     )
     return profile
 

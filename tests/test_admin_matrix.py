@@ -168,6 +168,7 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "credits_cohorts:history_results": REGISTRAR_ONLY,
     "credits_cohorts:usage": REGISTRAR_ONLY,
     "credits_cohorts:register": REGISTRAR_ONLY,
+    "credits_cohorts:notice": REGISTRAR_ONLY,
     # certificates: scoped reading; issued by services, never added, edited or deleted by hand
     **{f"credits_certificates:{view}": e for view, e in READ_ONLY_RECORDS.items()},
     "credits_certificates:issue": REGISTRAR_ONLY,

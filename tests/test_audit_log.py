@@ -20,6 +20,7 @@ from credits import services as credit_services
 from credits.certificates.services import approval, bulk, files, issuing, revocation
 from credits.choices import IssueMode
 from credits.posts import services as post_services
+from notifications.services import staff_notice_send
 from tests.courses.factories import make_session
 from tests.credits.conftest import certified_world  # noqa: F401  (fixture)
 from tests.credits.factories import give_credits, make_post
@@ -146,6 +147,12 @@ def mark_attendance(w):
     return session
 
 
+def send_notice(w):
+    session = _running_session_with(w)
+    staff_notice_send(actor=w["actor"], recipients=[w["trainee"]], title="停课通知", text="明天停课。", about=session)
+    return session
+
+
 def create_token(w):
     client, _token = credit_services.api_client_create(actor=w["actor"], name="街道基层治理平台")
     return client
@@ -173,6 +180,7 @@ CASES = [
     ("academy.roster_import", import_roster, "created"),
     ("courses.attendance_import", import_attendance, "recorded"),
     ("courses.attendance_mark", mark_attendance, "trainee"),
+    ("notifications.staff_notice", send_notice, "recipients"),
     ("credits.api_client_create", create_token, "token_prefix"),
     ("credits.api_client_revoke", revoke_token, "token_prefix"),
 ]

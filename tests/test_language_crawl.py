@@ -30,6 +30,8 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page, Site
 
 from credits.reports.views import REPORTS
+from notifications.choices import Event
+from notifications.services import notify
 from tests.courses.factories import make_session
 from tests.credits.factories import make_two_streets_world
 from tests.factories import UserFactory
@@ -352,6 +354,9 @@ def world(staff_groups):
     )  # fmt: skip
     world["about"] = home.add_child(instance=StandardPage(title="关于学院", slug="about"))
     world["superuser"] = UserFactory(is_superuser=True, is_staff=True, real_name="系统管理员")
+    [world["notice"]] = notify(
+        event=Event.STAFF_NOTICE, recipients=[world["trainee_b"]], context={"title": "停课通知", "text": "明天停课。"}
+    )
     return world
 
 
@@ -398,6 +403,9 @@ def trainee_urls(world) -> list[str]:
         reverse("credits_my_credits"),
         reverse("credits_my_certificates"),
         reverse("academy_profile"),
+        reverse("notifications_inbox"),
+        reverse("notifications_preferences"),
+        reverse("notifications_detail", args=[world["notice"].pk]),
         course.url + "quiz/",
         course.url + "feedback/",
         "/accounts/password/change/",
@@ -456,6 +464,8 @@ def admin_urls(world) -> list[str]:
         reverse("wagtailadmin_explore", args=[world["home"].pk]),
         reverse("wagtailadmin_explore", args=[world["course"].get_parent().pk]),
         reverse("courses_sessions:roster", args=[world["session"].pk]),
+        reverse("courses_sessions:notice", args=[world["session"].pk]),
+        reverse("credits_cohorts:notice", args=[world["cohort"].pk]),
         reverse("credits_ledger:adjust"),
         reverse("academy_roster:upload"),
         reverse("courses_feedback"),

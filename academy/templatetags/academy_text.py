@@ -2,6 +2,7 @@
 
 from django import template
 from django.utils import translation
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -15,3 +16,10 @@ def sentence_gap() -> str:
     "及格线 60%。 还可作答 3 次。" reads as a typing slip."""
     language = translation.get_language() or ""
     return "" if language.startswith(WRITTEN_WITHOUT_SPACES) else " "
+
+
+@register.simple_tag
+def label_colon() -> str:
+    """``{% trans "Reason" %}{% label_colon %}{{ value }}`` between a label and its value: "：" in Chinese and ": "
+    in English. A full-width colon typed into a template between two translated strings shows in English too."""
+    return pgettext("after a label", ":") + sentence_gap()

@@ -11,10 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views import generic
-from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import Button, HeaderButton, ListingButton
 
+from academy.admin_titles import TitledAdminViewMixin
 from academy.admin_views import ReadableViewSetMixin
 
 from ..choices import CertificateRequestStatus, CertificateStatus
@@ -37,9 +37,11 @@ class ScopedInspectView(generic.InspectView):
         return obj
 
 
-class PolicyFormView(WagtailAdminTemplateMixin, FormView):
+class PolicyFormView(TitledAdminViewMixin, FormView):
     """A small admin form guarded by one permission-policy action."""
 
+    parent_url_name = "credits_certificates:index"
+    parent_label = _("Certificates")
     permission_policy = None
     action = ""
     header_icon = "doc-full"
@@ -310,6 +312,8 @@ class RequestDecisionView(PolicyFormView):
     """Approve (issue the certificate) or decline (with a reason) a queued request."""
 
     template_name = "credits/admin/certificate_request_decision.html"
+    parent_url_name = "credits_certificate_requests:index"
+    parent_label = _("Certificate approvals")
 
     def dispatch(self, request, *args, pk, **kwargs):
         self.certificate_request = get_object_or_404(
@@ -400,6 +404,8 @@ class BulkIssueCreateView(PolicyFormView):
     form_class = BulkIssueForm
     template_name = "credits/admin/bulk_issue_form.html"
     page_title = _("Issue in bulk")
+    parent_url_name = "credits_bulk_issues:index"
+    parent_label = _("Bulk issues")
 
     def form_valid(self, form):
         try:

@@ -29,13 +29,13 @@ def test_a_registrar_sends_a_notice_to_a_sessions_trainees_from_the_admin(client
     url = reverse("courses_sessions:notice", args=[session.pk])
 
     client.force_login(with_admin_access(make_street_administrator(seated.street)))
-    assert client.post(url, {"title": "改到2楼", "text": "培训改在2楼教室"}).status_code in (302, 403)
+    assert client.post(url, {"title": "改到2楼", "text": "培训改在2楼教室", "step": "send"}).status_code in (302, 403)
     assert not Notification.objects.filter(event=Event.STAFF_NOTICE).exists()
 
     client.force_login(with_admin_access(make_registrar()))
-    assert client.post(url, {"title": "", "text": "x"}).status_code == 200  # refused, nothing sent
+    assert client.post(url, {"title": "", "text": "x", "step": "send"}).status_code == 200  # refused, nothing sent
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"title": "改到2楼", "text": "培训改在2楼教室，请提前10分钟到。"})
+        response = client.post(url, {"title": "改到2楼", "text": "培训改在2楼教室，请提前10分钟到。", "step": "send"})
     assert response.status_code == 302
     notices = Notification.objects.filter(event=Event.STAFF_NOTICE)
     assert sorted(n.recipient_id for n in notices) == sorted([seated.pk, waiting.pk])

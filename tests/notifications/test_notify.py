@@ -35,7 +35,7 @@ def wechat_templates(db):
         MessageTemplate.objects.create(event=event, title=title, body=body, wechat_template_id=f"tpl-{event}")
 
 
-@pytest.mark.parametrize("event", Event.values)
+@pytest.mark.parametrize("event", sorted(set(Event.values) - rules.ESSENTIAL_EVENTS))
 def test_each_event_reaches_the_channels_the_persons_preference_selects(
     event, senders, person, wechat_templates, django_capture_on_commit_callbacks
 ):
@@ -51,6 +51,19 @@ def test_each_event_reaches_the_channels_the_persons_preference_selects(
     assert senders["wechat"].sent[0].address == person.notification_profile.wechat_openid
     assert senders["wechat"].sent[0].template_id == f"tpl-{event}"
     assert Notification.objects.filter(recipient=person).count() == 2  # the inbox always has both
+
+
+@pytest.mark.parametrize("event", sorted(rules.ESSENTIAL_EVENTS))
+def test_each_essential_event_reaches_every_channel_even_one_switched_off_before(
+    event, senders, person, wechat_templates, django_capture_on_commit_callbacks
+):
+    ChannelOptOut.objects.create(user=person, event=event, channel=Channel.SMS)  # stored before it was essential
+    NotificationProfile.objects.filter(user=person).update(essential_only=True)
+
+    send(event, [person], django_capture_on_commit_callbacks)
+
+    assert [m.event for m in senders["sms"].sent] == [event]
+    assert [m.event for m in senders["wechat"].sent] == [event]
 
 
 def test_default_text_is_chinese_with_the_context_filled_in(senders, person, django_capture_on_commit_callbacks):

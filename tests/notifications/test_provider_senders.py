@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.cache import cache
+from django.utils import translation
 
 from notifications import services
 from notifications.choices import Channel, DeliveryStatus, Event
@@ -164,3 +165,21 @@ def test_staff_work_notice_goes_to_dingtalk_as_an_action_card(dingtalk, django_c
         }
     ]
     assert Delivery.objects.get(channel=Channel.WORK).status == DeliveryStatus.SENT
+
+
+def test_work_notice_is_written_in_the_academys_language_whatever_language_is_active(
+    dingtalk, django_capture_on_commit_callbacks
+):
+    """With the immediate backend a delivery goes out in the request's thread: an English admin page must not make
+    a Chinese staff member's DingTalk button read "View details"."""
+    registrar = make_registrar(phone_verified=False)
+    NotificationProfile.objects.create(user=registrar, work_user_id="manager4220")
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            event=Event.CERTIFICATE_PENDING_REVIEW,
+            recipients=[registrar],
+            context={"programme": "小区专员岗前培训", "trainee": "张三"},
+            link="/admin/credits/certificate-requests/",
+            now=MORNING,
+        )
+    assert dingtalk.messages[0]["msg"]["action_card"]["single_title"] == "查看详情"

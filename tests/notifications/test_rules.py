@@ -71,7 +71,21 @@ def test_unsubscribed_person_gets_only_essential_notices_on_the_phone():
         == []
     )
     assert rules.chosen_channels(
-        event=Event.SESSION_CANCELLED, reachable=reachable, switched_off=[Channel.SMS], essential_only=True
+        event=Event.SESSION_CANCELLED, reachable=reachable, switched_off=[], essential_only=True
+    ) == [Channel.SMS, Channel.WECHAT]
+
+
+def test_essential_notice_takes_every_reachable_channel_whatever_was_switched_off():
+    reachable = [Channel.SMS, Channel.WECHAT]
+    for essential_only in (False, True):
+        assert rules.chosen_channels(
+            event=Event.SESSION_CANCELLED,
+            reachable=reachable,
+            switched_off=[Channel.SMS],
+            essential_only=essential_only,
+        ) == [Channel.SMS, Channel.WECHAT]
+    assert rules.chosen_channels(
+        event=Event.CERTIFICATE_ISSUED, reachable=reachable, switched_off=[Channel.SMS], essential_only=False
     ) == [Channel.WECHAT]
 
 

@@ -20,11 +20,35 @@ def database_url() -> str:
     return f"postgres://{credentials}@{quote(db['HOST'] or '', safe='')}{port}/{db['NAME']}"
 
 
-def run_worker(*args: str, private_root: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``python *args`` as a worker would; ``private_root`` gives it a private storage of the test's own."""
+def worker_env(*, private_root: Path | None = None, **extra: str) -> dict[str, str]:
+    """The environment of a worker process: the worker settings, this test database, and ``extra`` variables."""
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.postgres.worker_settings", "DATABASE_URL": database_url()}
     if private_root is not None:
         env["ACADEMY_TEST_PRIVATE_ROOT"] = str(private_root)
+    return {**env, **extra}
+
+
+def start_worker(*args: str, **extra: str) -> subprocess.Popen:
+    """Start ``python *args`` as a worker would, without waiting for it (for a test that kills it midway)."""
+    return subprocess.Popen(  # noqa: S603  (our own interpreter and module)
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=worker_env(**extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def run_worker(*args: str, private_root: Path | None = None, **extra: str) -> subprocess.CompletedProcess:
+    """Run ``python *args`` as a worker would; ``private_root`` gives it a private storage of the test's own,
+    ``extra`` sets more environment variables."""
     return subprocess.run(  # noqa: S603  (our own interpreter and module)
-        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600, check=False
+        [sys.executable, *args],
+        cwd=ROOT,
+        env=worker_env(private_root=private_root, **extra),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
