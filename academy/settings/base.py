@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "notifications",
     "courses",
     "assessments",
+    "assignments",
     "credits",
     "home",
     # Wagtail
