@@ -4,10 +4,12 @@ it. States change only as ``rules.next_status`` allows, on a locked row, so two 
 import logging
 from collections.abc import Iterable, Mapping, Sequence
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -142,7 +144,12 @@ def submission_submit(
 
 
 def _notice_context(submission: Submission, outcome: str) -> dict:
-    result = _("passed") if outcome == ReviewOutcome.PASSED else _("returned for revision; please revise it")
+    # In the site's language, as the notice's own text is (notifications/defaults.py), whatever the reviewer reads.
+    with translation.override(settings.LANGUAGE_CODE):
+        if outcome == ReviewOutcome.PASSED:
+            result = _("passed")
+        else:
+            result = _("returned for revision; please revise it and hand it in again")
     return {"assignment": f"《{submission.assignment.title}》", "result": result}
 
 
