@@ -56,7 +56,11 @@ def review(request, submission_id: int):
                 passed = form.cleaned_data["outcome"] == ReviewOutcome.PASSED
                 messages.success(
                     request,
-                    (_("%(name)s's assignment passed.") if passed else _("%(name)s's assignment returned for revision."))
+                    (
+                        _("%(name)s's assignment passed.")
+                        if passed
+                        else _("%(name)s's assignment returned for revision.")
+                    )
                     % {"name": submission.user.display_name},
                 )
                 return redirect("assignments_queue")

@@ -83,7 +83,9 @@ class AssignmentOut(Schema):
 def course_assignment(request, course_id: int = ObjectId):
     """The brief (HTML), rubric and limits; ``due_on`` and ``mine`` (state, text, file names, the latest review
     with its scores and feedback) for the signed-in trainee when enrolled. Hand in on the submission page (``url``)."""
-    assignment = get_object_or_404(Assignment.objects.select_related("course").filter(course__live=True), course_id=course_id)
+    assignment = get_object_or_404(
+        Assignment.objects.select_related("course").filter(course__live=True), course_id=course_id
+    )
     user = request.auth
     enrolment = course_selectors.enrolment_for(user=user, course=assignment.course)
     submission = selectors.submission_for(user=user, assignment=assignment) if enrolment else None

@@ -14,9 +14,7 @@ class AssignmentPassed:
         assignment = Assignment.objects.filter(course=course, required_for_completion=True).first()
         if assignment is None:
             return True
-        return Submission.objects.filter(
-            assignment=assignment, user=user, status=SubmissionStatus.PASSED
-        ).exists()
+        return Submission.objects.filter(assignment=assignment, user=user, status=SubmissionStatus.PASSED).exists()
 
 
 class AssignmentSection:

@@ -125,9 +125,7 @@ def check_file(*, data: bytes, name: str, allowed: list[str], max_bytes: int) ->
     """Recognise ``data`` by its content, refuse it unless it is one of ``allowed`` and at most ``max_bytes``, and
     return what to store (a photo re-saved without metadata; other kinds as they came)."""
     if len(data) > max_bytes:
-        raise FileRefused(
-            _("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": max_bytes // (1024 * 1024)}
-        )
+        raise FileRefused(_("“%(name)s” is larger than %(mb)s MB.") % {"name": name, "mb": max_bytes // (1024 * 1024)})
     if not data:
         raise FileRefused(_("“%(name)s” is empty.") % {"name": name})
     kind = sniff(data[:16])

@@ -33,7 +33,9 @@ def personal_data(sender, *, user, **kwargs) -> PersonalDataPart:
             except OSError:
                 logger.exception("Submission file %s is missing", item.file.name)
                 path = ""
-            file_rows.append({"name": item.original_name, "size": item.size, "uploaded_at": item.uploaded_at, "in_zip": path})
+            file_rows.append(
+                {"name": item.original_name, "size": item.size, "uploaded_at": item.uploaded_at, "in_zip": path}
+            )
         rows.append(
             {
                 "course": {"code": submission.assignment.course.code, "title": submission.assignment.course.title},

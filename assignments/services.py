@@ -8,8 +8,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
@@ -129,7 +128,9 @@ def submission_submit(
     written: list[str] = []
     try:
         for item in checked:
-            stored = SubmissionFile(submission=submission, kind=item.kind, original_name=item.name, size=len(item.content))
+            stored = SubmissionFile(
+                submission=submission, kind=item.kind, original_name=item.name, size=len(item.content)
+            )
             stored.file.save(item.name, ContentFile(item.content), save=False)
             written.append(stored.file.name)
             stored.save()

@@ -19,9 +19,7 @@ from .models import Assignment
 
 
 def _live_assignment(assignment_id: int) -> Assignment:
-    return get_object_or_404(
-        Assignment.objects.select_related("course").filter(course__live=True), pk=assignment_id
-    )
+    return get_object_or_404(Assignment.objects.select_related("course").filter(course__live=True), pk=assignment_id)
 
 
 def _trainee_context(*, assignment: Assignment, user, enrolment, form=None) -> dict:

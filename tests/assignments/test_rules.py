@@ -42,7 +42,9 @@ def test_refused_transition_raises_with_a_reason(before, action):
 
 def test_every_pair_of_state_and_action_is_either_allowed_or_refused():
     pairs = {(before, action) for before, action, _after in ALLOWED} | set(REFUSED)
-    assert pairs == {(state, action) for state in [None, *S.values] for action in (rules.SUBMIT, rules.PASS, rules.RETURN)}
+    assert pairs == {
+        (state, action) for state in [None, *S.values] for action in (rules.SUBMIT, rules.PASS, rules.RETURN)
+    }
 
 
 def test_trainee_may_hand_in_until_passed_but_not_after():
@@ -68,7 +70,10 @@ RUBRIC = [
 
 def test_rubric_scores_are_the_chosen_levels_points():
     scores = rules.score_rubric(RUBRIC, {"a": 1, "b": 0})
-    assert [(s.criterion, s.level, s.points, s.max_points) for s in scores] == [("方案", "差", 2, 10), ("法规", "准", 5, 5)]
+    assert [(s.criterion, s.level, s.points, s.max_points) for s in scores] == [
+        ("方案", "差", 2, 10),
+        ("法规", "准", 5, 5),
+    ]
     assert rules.total(scores) == (7, 15)
 
 

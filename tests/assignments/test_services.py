@@ -44,7 +44,9 @@ def review(submission, reviewer, outcome=ReviewOutcome.PASSED, levels=None, feed
 
 
 def test_first_hand_in_is_submitted_with_its_files(assignment, trainee):
-    submission = hand_in(assignment, trainee, uploads=[upload("现场.jpg", jpeg_bytes()), upload("方案.pdf", pdf_bytes())])
+    submission = hand_in(
+        assignment, trainee, uploads=[upload("现场.jpg", jpeg_bytes()), upload("方案.pdf", pdf_bytes())]
+    )
     assert submission.status == SubmissionStatus.SUBMITTED and submission.version == 1
     assert sorted(submission.files.values_list("kind", flat=True)) == ["jpeg", "pdf"]
     stored = submission.files.get(kind="jpeg")

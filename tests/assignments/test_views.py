@@ -152,11 +152,18 @@ def test_review_form_without_every_criterion_is_shown_again(client, assignment, 
 def test_api_gives_the_assignment_and_only_my_own_submission(client, assignment, trainee):
     handed_in(assignment, trainee)
     services.submission_review(
-        reviewer=make_registrar(), submission=Submission.objects.get(), outcome="passed", levels=TOP_LEVELS, feedback="好"
+        reviewer=make_registrar(),
+        submission=Submission.objects.get(),
+        outcome="passed",
+        levels=TOP_LEVELS,
+        feedback="好",
     )
     client.force_login(trainee)
     body = client.get(f"/api/v1/assignments/courses/{assignment.course_id}").json()
-    assert body["title"] == "组织一次业主大会的方案" and [c["name"] for c in body["rubric"]] == ["方案完整性", "依法依规"]
+    assert body["title"] == "组织一次业主大会的方案" and [c["name"] for c in body["rubric"]] == [
+        "方案完整性",
+        "依法依规",
+    ]
     assert body["mine"]["status"] == "passed" and body["mine"]["review"]["points"] == 15
     client.force_login(enrolled_trainee(assignment))
     body = client.get(f"/api/v1/assignments/courses/{assignment.course_id}").json()
