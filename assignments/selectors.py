@@ -1,5 +1,6 @@
 """Reads for written assignments: a course's assignment, a trainee's submission, who may review what, the queue."""
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -10,7 +11,20 @@ from . import rules
 from .models import Assignment, Review, Submission, SubmissionFile
 
 
+def course_ids_with_assignment() -> frozenset[int]:
+    """The courses that have an assignment, cached until course content changes (an Assignment saved or deleted
+    changes it: PAGE_CACHE_CHANGED_BY), so that a course page without one asks the database nothing more."""
+    key = f"assignments:course-ids:{course_selectors.catalogue_generation()}"
+    ids = cache.get(key)
+    if ids is None:
+        ids = frozenset(Assignment.objects.values_list("course_id", flat=True))
+        cache.set(key, ids, 60 * 60)
+    return ids
+
+
 def assignment_for(course: CoursePage) -> Assignment | None:
+    if course.pk not in course_ids_with_assignment():
+        return None
     return Assignment.objects.filter(course=course).first()
 
 

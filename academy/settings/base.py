@@ -242,6 +242,7 @@ PAGE_CACHE_CHANGED_BY = [
     "courses.Competency",
     "courses.Lecturer",
     "courses.Quiz",
+    "assignments.Assignment",  # a course page shows its assignment's brief
     "courses.TrainingSession",
     "courses.SessionRegistration",
     "courses.CourseFeedback",
