@@ -11,6 +11,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .choices import FileKind
@@ -72,7 +73,7 @@ def accept_attribute(kinds) -> str:
 
 
 def kinds_label(kinds) -> str:
-    return "、".join(str(FileKind(kind).label) for kind in kinds) if kinds else ""
+    return pgettext("list separator", ", ").join(str(FileKind(kind).label) for kind in kinds) if kinds else ""
 
 
 def _renamed(name: str, kind: str) -> str:

@@ -46,7 +46,8 @@ class ReviewForm(forms.Form):
                 coerce=int,
                 widget=forms.RadioSelect,
                 choices=[
-                    (index, f"{level['label']}（{level['points']}）") for index, level in enumerate(criterion["levels"])
+                    (index, _("%(label)s (%(points)s)") % {"label": level["label"], "points": level["points"]})
+                    for index, level in enumerate(criterion["levels"])
                 ],
             )
 

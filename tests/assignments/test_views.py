@@ -172,3 +172,10 @@ def test_api_gives_the_assignment_and_only_my_own_submission(client, assignment,
 
 def test_api_needs_a_signed_in_trainee(client, assignment):
     assert client.get(f"/api/v1/assignments/courses/{assignment.course_id}").status_code == 401
+
+
+def test_course_page_seen_before_the_assignment_existed_shows_it_once_added(client):
+    course = make_course(code="ZZ-05", quiz=False)
+    assert "组织一次业主大会的方案" not in client.get(course.url).content.decode()
+    make_assignment(course)
+    assert "组织一次业主大会的方案" in client.get(course.url).content.decode()
