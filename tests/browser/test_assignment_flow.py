@@ -26,7 +26,7 @@ def test_trainee_hands_in_a_photo_the_lecturer_reviews_it_and_the_trainee_reads_
     section = page.get_by_test_id("assignment-section")
     expect(section).to_contain_text("组织一次业主大会的方案")
     expect(section.get_by_test_id("assignment-status")).to_have_text("尚未提交")
-    section.get_by_label("你的作答").fill("会前15天报告街道和居委会，公示议题；书面与电子投票结合。")
+    section.get_by_label("你的答案").fill("会前15天报告街道和居委会，公示议题；书面与电子投票结合。")
     section.locator("#assignment-photo").set_input_files(str(photo))
     screenshot("assignment-01-course-page-form")
     section.get_by_role("button", name="提交作业").click()
