@@ -144,7 +144,7 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="submissions", verbose_name=_("trainee")
     )
     status = models.CharField(_("status"), max_length=12, choices=SubmissionStatus.choices)
-    text = models.TextField(_("text"), blank=True, max_length=20000)
+    text = models.TextField(_("written answer"), blank=True, max_length=20000)
     version = models.PositiveSmallIntegerField(_("times handed in"), default=1)
     first_submitted_at = models.DateTimeField(_("first handed in"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("handed in"), help_text=_("The latest time the trainee handed it in."))

@@ -46,7 +46,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('status', models.CharField(choices=[('submitted', 'Submitted'), ('returned', 'Returned for revision'), ('resubmitted', 'Resubmitted'), ('passed', 'Passed')], max_length=12, verbose_name='status')),
-                ('text', models.TextField(blank=True, max_length=20000, verbose_name='text')),
+                ('text', models.TextField(blank=True, max_length=20000, verbose_name='written answer')),
                 ('version', models.PositiveSmallIntegerField(default=1, verbose_name='times handed in')),
                 ('first_submitted_at', models.DateTimeField(auto_now_add=True, verbose_name='first handed in')),
                 ('submitted_at', models.DateTimeField(help_text='The latest time the trainee handed it in.', verbose_name='handed in')),
