@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.utils import translation
 from PIL import Image
 
 from assignments import files
@@ -10,6 +11,15 @@ from assignments import files
 from .factories import docx_bytes, jpeg_bytes, pdf_bytes, png_bytes
 
 ALL = ["pdf", "jpeg", "png", "docx"]
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The refusals are checked by their English wording, whatever language another test left active."""
+    with translation.override("en"):
+        yield
+
+
 MB = 1024 * 1024
 
 
