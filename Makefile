@@ -49,7 +49,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 # Compiled catalogues are build output (not in git): rebuild them whenever a .po file is newer.
 messages: $(STAMP)
 	@if command -v msgfmt >/dev/null; then \
-	  for po in $$(find academy assessments scenarios notifications home courses credits locale -path '*locale/*/LC_MESSAGES/*.po' 2>/dev/null); do \
+	  for po in $$(find academy assessments scenarios assignments notifications home courses credits locale -path '*locale/*/LC_MESSAGES/*.po' 2>/dev/null); do \
 	    mo=$${po%.po}.mo; [ -f "$$mo" ] && [ "$$mo" -nt "$$po" ] || msgfmt --check -o "$$mo" "$$po" || exit 1; \
 	  done; \
 	else echo "msgfmt not found: install gettext (apt-get install -y gettext) to see the site in Chinese." >&2; fi

@@ -41,6 +41,7 @@ urlpatterns = [
     path("robots.txt", home_views.robots_txt, name="robots_txt"),
     path("credits/", include("credits.urls")),
     path("messages/", include("notifications.urls")),
+    path("assignments/", include("assignments.urls")),
     path("", include(credits_urls.verify_urlpatterns)),
 ]
 

@@ -21,6 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from academy.records import PersonalRecord
+from academy.roles import LECTURERS
 from academy.search import SUMMARY_BOOST
 
 from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
@@ -81,12 +82,29 @@ class Lecturer(index.Indexed, models.Model):
         verbose_name=_("photo"),
     )
     bio = models.TextField(_("biography"), blank=True)
+    # The lecturer's own log-in, so that "the courses this lecturer teaches" (the courses naming them) decides whose
+    # written assignments they review. Only accounts in the 讲师 group are offered: a superuser adds the account to
+    # the group, an editor links it here.
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="lecturer",
+        limit_choices_to={"groups__name": LECTURERS},
+        verbose_name=_("log-in account"),
+        help_text=_(
+            "The account this lecturer logs in with (in the 讲师 group). They review the assignments of the "
+            "courses that name them."
+        ),
+    )
 
     panels = [
         FieldRowPanel([FieldPanel("name"), FieldPanel("title")]),
         FieldPanel("organisation"),
         FieldPanel("photo"),
         FieldPanel("bio"),
+        FieldPanel("user"),
     ]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("organisation")]
 

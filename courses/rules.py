@@ -103,14 +103,18 @@ def course_is_complete(
     has_quiz: bool,
     quiz_passed: bool,
     attended_session: bool = False,
+    conditions_met: bool = True,
 ) -> bool:
-    """A course is complete when every required lesson is done and its quiz, if any, is passed.
+    """A course is complete when every required lesson is done and its quiz, if any, is passed, and every condition
+    the apps above add (``extensions.py``: a written assignment passed by a lecturer) is met.
 
     Offline courses complete by attending one of their sessions, never online. A blended course needs both
     parts: its online part done (every required lesson, the quiz if any; a blended course with nothing online
     has only the offline part) AND attendance at one of its sessions. An online course with nothing to do
     online (no required lesson and no quiz) is not completed by enrolling.
     """
+    if not conditions_met:
+        return False
     if delivery_mode == DeliveryMode.OFFLINE:
         return attended_session
     required = set(required_lesson_ids)

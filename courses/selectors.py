@@ -187,6 +187,13 @@ def course_lecturers(course: CoursePage) -> QuerySet[Lecturer]:
     return Lecturer.objects.filter(courses__pk=course.pk).order_by("name")
 
 
+def course_ids_taught_by(user) -> set[int]:
+    """The courses whose lecturers include the Lecturer linked to ``user``'s account (Lecturer.user)."""
+    if not user.is_authenticated:
+        return set()
+    return set(CoursePage.lecturers.through.objects.filter(lecturer__user=user).values_list("coursepage_id", flat=True))
+
+
 def lesson_is_first(lesson: LessonPage) -> bool:
     """Whether no live lesson comes before this one in its course."""
     return not LessonPage.objects.live().sibling_of(lesson).filter(path__lt=lesson.path).exists()

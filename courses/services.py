@@ -20,7 +20,7 @@ from academy.models import User
 from academy.phone import normalise_phone
 from academy.ratelimit import parse_rate, rate_limit_hit
 
-from . import checkin, notices, papers, rules, selectors
+from . import checkin, extensions, notices, papers, rules, selectors
 from .choices import AttendanceStatus, CheckInMethod, RegistrationStatus, SessionStatus
 from .models import (
     CourseCompletion,
@@ -284,6 +284,7 @@ def course_completion_check(*, user: User, course: CoursePage) -> CourseCompleti
         has_quiz=quiz is not None,
         quiz_passed=passed,
         attended_session=selectors.attended_course_session(user=user, course=course),
+        conditions_met=extensions.conditions_met(user=user, course=course),
     ):
         return None
     try:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from academy.absolute import absolute_url
 
-from . import documents, rules, selectors, services
+from . import documents, extensions, rules, selectors, services
 from .choices import DeliveryMode, RegistrationStatus
 from .forms import CatalogueFilterForm, CourseFeedbackForm
 from .models import CourseIndexPage, CoursePage, LessonPage, QuizAttempt, TrainingSession
@@ -167,9 +167,12 @@ def _trainee_state(user, course: CoursePage, data: dict) -> dict:
 
 def course_context(*, request, course: CoursePage) -> dict:
     data = course_public_data(course)
+    state = _trainee_state(request.user, course, data)
     return {
         "course_data": data,
-        "state": _trainee_state(request.user, course, data),
+        "state": state,
+        # Sections the apps above courses add (a written assignment), drawn by those apps (extensions.py).
+        "extra_sections": extensions.page_sections(request=request, course=course, enrolment=state["enrolment"]),
         "feedback_summary": selectors.course_feedback_summary(course),
         "cache_generation": selectors.catalogue_generation(),
         "sessions": selectors.course_sessions_upcoming(course) if course.delivery_mode != DeliveryMode.ONLINE else [],

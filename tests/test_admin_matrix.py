@@ -208,6 +208,13 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     "notifications_templates:history": REGISTRAR_ONLY,
     # course feedback names the trainee who wrote it: registrars only
     "courses_feedback": REGISTRAR_ONLY,
+    # written assignments: editors and registrars write them; lecturers (their courses) and registrars review
+    **{
+        f"assignments:{view}": staff(OK, OK, NO)
+        for view in ("index", "index_results", "add", "edit", "delete", "history", "history_results", "usage")
+    },
+    "assignments_queue": REGISTRAR_ONLY,
+    "assignments_review": REGISTRAR_ONLY,
     "courses_feedback_export_course": REGISTRAR_ONLY,
     "courses_feedback_export_lecturer": REGISTRAR_ONLY,
     # Wagtail's deliberate server error, for trying the error page: only that outsiders never reach it
@@ -370,11 +377,17 @@ def leaks_street_b(response, world) -> bool:
 @pytest.fixture
 def world(staff_groups):
     from assessments.demo import seed_permissions as seed_bank_permissions
+    from assignments.demo import seed_permissions as seed_assignment_permissions
+    from assignments.services import submission_submit
     from credits.demo import seed_permissions
+    from tests.assignments.factories import make_assignment
 
     seed_permissions()  # registrars manage posts, as after seed_demo
     seed_bank_permissions()  # editors write the question bank
+    seed_assignment_permissions()  # editors and registrars write assignments
     world = make_two_streets_world()
+    world["assignment"] = make_assignment(world["course"])
+    world["submission"] = submission_submit(user=world["trainee_b"], assignment=world["assignment"], text="方案")
     district = District.objects.first()
     world["venue"] = Venue.objects.create(name="丰享家文化驿站", district=district, address="湖墅南路1号")
     world["synonyms"] = SearchSynonymGroup.objects.create(terms="业委会、业主委员会")
@@ -407,6 +420,8 @@ def test_every_admin_url_answers_each_role_as_expected(client, world):
         "notifications_deliveries": world["delivery"].pk,
         "notifications_templates": world["message_template"].pk,
         "course_id": world["course"].pk,
+        "assignments": world["assignment"].pk,
+        "submission_id": world["submission"].pk,
         "lecturer_id": world["lecturer"].pk,
         "wagtailsnippets_courses_competency": world["competency"].pk,
         "wagtailsnippets_courses_lecturer": world["lecturer"].pk,

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "courses",
     "assessments",
     "scenarios",
+    "assignments",
     "credits",
     "home",
     # Wagtail
@@ -247,6 +248,7 @@ PAGE_CACHE_CHANGED_BY = [
     "courses.Competency",
     "courses.Lecturer",
     "courses.Quiz",
+    "assignments.Assignment",  # a course page shows its assignment's brief
     "courses.TrainingSession",
     "courses.SessionRegistration",
     "courses.CourseFeedback",

@@ -7,7 +7,15 @@ from django.core.management.base import BaseCommand
 # People and places first, then the site's home page (every other section is a page under it), then apps in
 # dependency order (STYLE.md point 0). A module may also define finish(), run once everything is seeded: the
 # home page uses it to feature courses that did not exist when it was first seeded.
-DEMO_MODULES = ["academy.demo", "home.demo", "courses.demo", "assessments.demo", "scenarios.demo", "credits.demo"]
+DEMO_MODULES = [
+    "academy.demo",
+    "home.demo",
+    "courses.demo",
+    "assessments.demo",
+    "scenarios.demo",
+    "assignments.demo",
+    "credits.demo",
+]
 
 
 class Command(BaseCommand):
