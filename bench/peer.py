@@ -114,7 +114,23 @@ print(news.url)
 """
 
 
+PORTS: list[int] = []  # --ports FIRST-LAST: the addresses this run may still listen on
+args_ports_given = False
+
+
 def free_port() -> int:
+    """A free loopback port: the next free one of --ports if given (never one handed out before in this run, since a
+    server just started may not have bound it yet), else one the kernel picks."""
+    while PORTS:
+        port = PORTS.pop(0)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    if args_ports_given:
+        raise RuntimeError("no free port left in --ports")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -398,7 +414,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", metavar="REV", help="also measure the tree of this commit (git archive)")
+    parser.add_argument("--ports", metavar="FIRST-LAST", help="listen only on these loopback ports (e.g. 55900-55959)")
     args = parser.parse_args()
+    if args.ports:
+        first, last = (int(part) for part in args.ports.split("-"))
+        PORTS.extend(range(first, last + 1))
+        global args_ports_given
+        args_ports_given = True
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
