@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
 
 from .choices import Party
 from .models import Community, Street, User
@@ -138,6 +137,8 @@ def check_upload(upload) -> bytes:
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
+    from openpyxl import load_workbook  # here, not at the top: few requests need openpyxl
+
     if inflates_too_far(content):
         raise RosterFileError(
             gettext("This workbook unpacks to far more data than a roster holds; save it again as .xlsx.")
@@ -302,6 +303,8 @@ def preview_upload(upload) -> RosterPreview:
 
 def template_workbook() -> bytes:
     """The roster template: headings and one example row."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("Trainees")

@@ -12,7 +12,6 @@ from dataclasses import asdict, dataclass, field
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook, load_workbook
 
 from academy.spreadsheets import inflates_too_far
 from courses.models import Competency
@@ -173,6 +172,8 @@ def check_upload(upload) -> bytes:
 
 def read_rows(content: bytes) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
+    from openpyxl import load_workbook  # here, not at the top: few requests need openpyxl
+
     if inflates_too_far(content):
         raise QuestionFileError(gettext("This workbook unpacks to far more data than a question file holds."))
     try:
@@ -417,6 +418,8 @@ def check_rows(records: list[tuple[int, dict[str, str]]]) -> QuestionPreview:
 
 def template_workbook() -> bytes:
     """The question template: headings and one example row of each type."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("Questions")
