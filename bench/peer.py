@@ -30,6 +30,7 @@ Results are written to docs/performance.md (between the peer:start / peer:end ma
 import argparse
 import contextlib
 import datetime
+import http.client
 import os
 import re
 import shutil
@@ -263,7 +264,9 @@ def wait_until_up(url: str, deadline: float = 120) -> float:
         try:
             if fetch(url, timeout=30) == 200:
                 return time.time()
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # Not listening yet (a preloaded master binds after loading the app). A loopback port in the ephemeral
+            # range can even connect to itself and read back its own request: BadStatusLine.
             pass
         time.sleep(0.02)
     raise RuntimeError(f"{url} did not answer 200 within {deadline} s")
