@@ -24,20 +24,22 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or "5")
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS") or "2000")
 max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER") or "200")
 
-# Each worker loads the app itself (no preload), so `systemctl reload academy-web` (SIGHUP) starts fresh workers on
-# new code while the old ones finish their requests: an upgrade without dropped connections.
-preload_app = False
+# The master imports the app (Django, Wagtail, every model, URL and view, templates, translations, jieba's
+# dictionary: academy/preload.py) before it forks, and the workers share all of it copy-on-write: each worker adds
+# tens of MiB instead of two hundred, and a new worker (a crash, max_requests) serves its first page at once instead
+# of after seconds of imports (docs/performance.md, "Issue 22 — this session"). The price: the master holds the code
+# it started with, so `systemctl reload academy-web` (SIGHUP) starts fresh workers on the *old* code; an upgrade is
+# `systemctl restart academy-web` (deploy/README.md). GUNICORN_PRELOAD=0 goes back to each worker importing the app
+# itself, where a reload picks up new code, at the cost of the memory and start-up time above.
+preload_app = (os.environ.get("GUNICORN_PRELOAD") or "1") not in {"0", "false", "no", "off"}
 
 
 def on_starting(server):
-    """Load jieba's dictionary (1.75 s, 71 MiB) once in the master, before any fork: every worker shares it.
+    """Before any fork: load jieba's dictionary (1.75 s, 71 MiB; it needs no Django) and, with preload_app, warm the
+    app; close the master's database and cache connections; gc.freeze() (academy/preload.py)."""
+    from academy.preload import before_fork
 
-    The app itself is still loaded per worker (above); only the segmenter's dictionary, which never changes with our
-    code, is preloaded, and it needs no Django (academy/search/preload.py).
-    """
-    from academy.search.preload import preload_before_fork
-
-    preload_before_fork()
+    before_fork()
 
 
 # Believe X-Forwarded-Proto only from the proxy in front (nginx on loopback by default). gunicorn leaves REMOTE_ADDR

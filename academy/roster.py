@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from . import spreadsheet_import
 from .choices import Party
@@ -216,6 +215,8 @@ def check_rows(records: list[tuple[int, dict[str, str]]]) -> RosterPreview:
 
 def template_workbook() -> bytes:
     """The roster template: headings and one example row."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("Trainees")

@@ -24,7 +24,6 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext
-from openpyxl import load_workbook
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSet
@@ -92,6 +91,8 @@ def check_upload(upload, sheet: SheetFormat) -> bytes:
 
 def read_rows(content: bytes, sheet: SheetFormat) -> list[tuple[int, dict[str, str]]]:
     """(spreadsheet row number, {column key: text}) for every non-empty row under the header row."""
+    from openpyxl import load_workbook  # here, not at the top: few requests need openpyxl
+
     if inflates_too_far(content):
         raise ImportFileError(str(sheet.inflates))
     try:

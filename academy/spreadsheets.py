@@ -16,8 +16,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.encoding import force_str
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +52,8 @@ def neutralise(value):
 
 def workbook_bytes(*, sheet_title: str, heading: Sequence[str], rows: Iterable[Sequence], title: str = "") -> bytes:
     """An .xlsx file with one sheet: an optional title row, a heading row, then the rows (every cell neutralised)."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=sheet_title[:31])
     if title:
@@ -116,6 +116,9 @@ def csv_rows(headings: Sequence, rows: Iterable[Sequence]) -> Iterator[bytes]:
 def xlsx_chunks(headings: Sequence, rows: Iterable[Sequence], *, title: str = "Sheet1") -> Iterator[bytes]:
     """An .xlsx file in chunks. openpyxl's write-only workbook writes each row to a temporary file as it is
     appended (strings inline, no shared-string table), so memory stays flat whatever the number of rows."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+    from openpyxl.cell import WriteOnlyCell  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.append([force_str(h) for h in headings])

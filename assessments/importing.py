@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.utils.functional import lazy
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
 from academy import spreadsheet_import
 from courses.models import Competency
@@ -344,6 +343,8 @@ def check_rows(records: list[tuple[int, dict[str, str]]]) -> QuestionPreview:
 
 def template_workbook() -> bytes:
     """The question template: headings and one example row of each type."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = gettext("Questions")

@@ -30,6 +30,7 @@ Results are written to docs/performance.md (between the peer:start / peer:end ma
 import argparse
 import contextlib
 import datetime
+import http.client
 import os
 import re
 import shutil
@@ -111,10 +112,40 @@ event = EventPage.objects.live().filter(start__gte=timezone.now()).order_by("sta
 news = NewsPage.objects.live().order_by("-date").first()
 print(event.url)
 print(news.url)
+# A logged-in trainee (the demo's first, part-way through her courses): a session, and a lesson she is reading.
+from django.conf import settings
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+from django.contrib.sessions.backends.db import SessionStore
+from academy.models import User
+from courses.models import LessonProgress
+user = User.objects.get(phone="+8613900000002")
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+print(LessonProgress.objects.filter(user=user).order_by("pk").first().lesson.url)
+print(settings.SESSION_COOKIE_NAME + "=" + session.session_key)
 """
 
 
+PORTS: list[int] = []  # --ports FIRST-LAST: the addresses this run may still listen on
+args_ports_given = False
+
+
 def free_port() -> int:
+    """A free loopback port: the next free one of --ports if given (never one handed out before in this run, since a
+    server just started may not have bound it yet), else one the kernel picks."""
+    while PORTS:
+        port = PORTS.pop(0)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    if args_ports_given:
+        raise RuntimeError("no free port left in --ports")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -179,7 +210,8 @@ def build_ours(name: str, tree: Path, workdir: Path) -> dict:
     }
     for command in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
         run([PYTHON, "manage.py", *command], cwd=tree, env=env)
-    event_url, news_url = run([PYTHON, "manage.py", "shell", "-c", OUR_PAGES], cwd=tree, env=env).stdout.split()[-2:]
+    output = run([PYTHON, "manage.py", "shell", "-c", OUR_PAGES], cwd=tree, env=env).stdout.split()
+    event_url, news_url, lesson_url, cookie = output[-4:]
     return {
         "name": name,
         "cwd": tree,
@@ -194,7 +226,11 @@ def build_ours(name: str, tree: Path, workdir: Path) -> dict:
             "catalogue": "/courses/",
             "event": event_url,
             "news": news_url,
+            "bare, logged in": "/bare/",
+            "lesson, logged in": lesson_url,
+            "dashboard, logged in": "/credits/",
         },
+        "cookie": cookie,
         "search": "/search/?q=%E7%89%A9%E4%B8%9A",
     }
 
@@ -228,7 +264,9 @@ def wait_until_up(url: str, deadline: float = 120) -> float:
         try:
             if fetch(url, timeout=30) == 200:
                 return time.time()
-        except OSError:
+        except (OSError, http.client.HTTPException):
+            # Not listening yet (a preloaded master binds after loading the app). A loopback port in the ephemeral
+            # range can even connect to itself and read back its own request: BadStatusLine.
             pass
         time.sleep(0.02)
     raise RuntimeError(f"{url} did not answer 200 within {deadline} s")
@@ -257,16 +295,29 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / CLOCK_TICKS
 
 
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
+def memory_mib(pid: int) -> dict[str, float]:
+    """RSS (every page the process maps, shared ones included), PSS (shared pages divided among their sharers) and
+    USS (pages only this process has: what one more worker costs), from /proc/<pid>/smaps_rollup."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        parts = line.split()
+        if len(parts) >= 2 and parts[0].endswith(":") and parts[1].isdigit():
+            fields[parts[0][:-1]] = int(parts[1]) / 1024
+    return {
+        "rss": fields.get("Rss", 0.0),
+        "pss": fields.get("Pss", 0.0),
+        "uss": fields.get("Private_Clean", 0.0) + fields.get("Private_Dirty", 0.0),
+    }
 
 
-def wrk(url: str, seconds: float) -> tuple[float, int]:
+def logged_in(page: str) -> bool:
+    return page.endswith("logged in")
+
+
+def wrk(url: str, seconds: float, cookie: str = "") -> tuple[float, int]:
     """Requests per second and requests completed; every response must be 2xx."""
-    output = run(["wrk", "-t1", "-c2", f"-d{max(1, round(seconds))}s", url]).stdout  # wrk takes whole seconds
+    headers = ["-H", f"Cookie: {cookie}"] if cookie else []
+    output = run(["wrk", "-t1", "-c2", f"-d{max(1, round(seconds))}s", *headers, url]).stdout  # whole seconds
     if "Non-2xx" in output:
         raise RuntimeError(f"{url}: non-2xx responses\n{output}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
@@ -286,6 +337,12 @@ def first_page(site: dict, path: str, workdir: Path) -> float:
         stop(server)
 
 
+PAGES = (
+    "plain", "bare", "course", "home", "catalogue", "event", "news",
+    "bare, logged in", "lesson, logged in", "dashboard, logged in",
+)  # fmt: skip
+
+
 def measure(sites: list[dict], args, workdir: Path) -> dict:
     servers = {}
     try:
@@ -294,27 +351,29 @@ def measure(sites: list[dict], args, workdir: Path) -> dict:
         for site in sites:
             server, base = servers[site["name"]]
             wait_until_up(base + site["pages"]["bare"])
-            for path in site["pages"].values():  # warm every worker: a few seconds of each page
-                wrk(base + path, 1)
+            for page, path in site["pages"].items():  # warm every worker: a few seconds of each page
+                wrk(base + path, 1, site["cookie"] if logged_in(page) else "")
         samples = {(site["name"], page): [] for site in sites for page in site["pages"]}
         cpu = {(site["name"], page): [] for site in sites for page in site["pages"]}
         for _round in range(args.rounds):
-            for page in ("plain", "bare", "course", "home", "catalogue", "event", "news"):
+            for page in PAGES:
                 for site in sites:
                     if page not in site["pages"]:
                         continue
                     server, base = servers[site["name"]]
                     pids = workers_of(server.pid)
                     before = cpu_seconds(pids)
-                    rps, requests = wrk(base + site["pages"][page], args.seconds)
+                    cookie = site["cookie"] if logged_in(page) else ""
+                    rps, requests = wrk(base + site["pages"][page], args.seconds, cookie)
                     used = cpu_seconds(pids) - before
                     samples[(site["name"], page)].append(rps)
                     cpu[(site["name"], page)].append(1000 * used / max(requests, 1))
-        rss = {}
+        memory = {}
         for site in sites:
             server, _base = servers[site["name"]]
-            pids = workers_of(server.pid)
-            rss[site["name"]] = statistics.mean(rss_mib(pid) for pid in pids)
+            per_worker = [memory_mib(pid) for pid in workers_of(server.pid)]
+            memory[site["name"]] = {kind: statistics.mean(m[kind] for m in per_worker) for kind in per_worker[0]}
+            memory[site["name"]]["master"] = memory_mib(server.pid)["uss"]
     finally:
         for server, _base in servers.values():
             stop(server)
@@ -326,7 +385,7 @@ def measure(sites: list[dict], args, workdir: Path) -> dict:
     return {
         "rps": {key: statistics.median(values) for key, values in samples.items()},
         "cpu": {key: statistics.median(values) for key, values in cpu.items()},
-        "rss": rss,
+        "memory": memory,
         "first": firsts,
     }
 
@@ -336,8 +395,8 @@ def measure(sites: list[dict], args, workdir: Path) -> dict:
 
 def report(results: dict, sites: list[dict], args, loads: list[tuple], started: str) -> str:
     names = [site["name"] for site in sites]
-    ours = [name for name in names if name != "peer"]
-    rps, cpu, rss, first = results["rps"], results["cpu"], results["rss"], results["first"]
+    ours = [name for name in names if not name.startswith("peer")]
+    rps, cpu, memory, first = results["rps"], results["cpu"], results["memory"], results["first"]
 
     def ratio(value, base):
         return f"{value / base:.2f}" if base else "—"
@@ -356,7 +415,13 @@ def report(results: dict, sites: list[dict], args, loads: list[tuple], started: 
         " CoursePage with four H5PLessonPage lessons. Ours: production settings, SQLite, the 60-course demo data,"
         " local-memory cache" + (f"; `before` is commit {args.before}, `after` this checkout." if args.before else "."),
         f"- gunicorn 2 sync workers each (bench/gunicorn_bench.conf.py: no recycling); wrk 1 thread, 2 connections,"
-        f" {args.seconds} s per address, {args.rounds} interleaved rounds, medians; anonymous requests.",
+        f" {args.seconds} s per address, {args.rounds} interleaved rounds, medians; anonymous requests except where"
+        " marked logged in (one demo trainee's session cookie).",
+        "- Preloading (`preload_app` and `gc.freeze()` before fork, as production's gunicorn.conf.py now does): "
+        + "; ".join(f"{site['name']}: {preload_label(site)}" for site in sites)
+        + ". Memory: per worker after every page was served in every round, mean of the two workers, from"
+        " /proc/<pid>/smaps_rollup: RSS counts pages shared with the master and the other worker in full, PSS divides"
+        " them among their sharers, USS is what the worker alone holds (what one more worker costs).",
         "",
         header,
         "|---|" + "---:|" * (len(names) + len(ours)),
@@ -371,7 +436,10 @@ def report(results: dict, sites: list[dict], args, loads: list[tuple], started: 
     for page, label in (("plain", "plain Django view"), ("bare", "title-only page"), ("course", "course page")):
         row(f"{label}, req/s", {n: rps.get((n, page)) for n in names}, lambda v: f"{v:,.0f}")
         row(f"{label}, CPU ms per request", {n: cpu.get((n, page)) for n in names}, lambda v: f"{v:.2f}")
-    row("worker RSS after warming every page, MiB", rss, lambda v: f"{v:.0f}")
+    for kind, label in (("rss", "RSS"), ("pss", "PSS"), ("uss", "USS")):
+        values = {n: memory[n][kind] for n in names if n in memory}
+        row(f"worker {label} after warming every page, MiB", values, lambda v: f"{v:.0f}")
+    row("master USS, MiB", {n: memory[n]["master"] for n in names if n in memory}, lambda v: f"{v:.0f}")
     row("worker fork → first course page, s", {n: first.get((n, "course")) for n in names}, lambda v: f"{v:.2f}")
     for name in ours:
         if (name, "search") in first:
@@ -390,7 +458,35 @@ def report(results: dict, sites: list[dict], args, loads: list[tuple], started: 
             cells += [f"{value:,.0f}", ratio(value, plain)]
         path = sites[-1]["pages"][page]
         lines.append(f"| {page} (`{path}`) | " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "Logged-in pages (one trainee's session) against the title-only page, anonymous and logged in (same run;"
+        " goal: lesson and dashboard ≥ 0.8× the title-only page):",
+        "",
+        "| Page | " + " | ".join(f"{n} req/s | {n} ÷ title-only | {n} ÷ title-only logged in" for n in ours) + " |",
+        "|---|" + "---:|---:|---:|" * len(ours),
+    ]
+    for page in ("bare, logged in", "lesson, logged in", "dashboard, logged in"):
+        cells = []
+        for name in ours:
+            value = rps.get((name, page))
+            cells += [
+                f"{value:,.0f}",
+                ratio(value, rps.get((name, "bare"))),
+                ratio(value, rps.get((name, "bare, logged in"))),
+            ]
+        path = sites[-1]["pages"][page]
+        lines.append(f"| {page} (`{path}`) | " + " | ".join(cells) + " |")
     return write_section(START, END, lines)
+
+
+def preload_label(site: dict) -> str:
+    env = site["env"]
+    if env.get("BENCH_PRELOAD") == "1":
+        return "app preloaded" + (f" (`{env['BENCH_ON_STARTING']}`)" if env.get("BENCH_ON_STARTING") else "")
+    if env.get("BENCH_ON_STARTING"):
+        return f"only `{env['BENCH_ON_STARTING']}` in the master"
+    return "none"
 
 
 def main() -> int:
@@ -398,22 +494,38 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--before", metavar="REV", help="also measure the tree of this commit (git archive)")
+    parser.add_argument("--ports", metavar="FIRST-LAST", help="listen only on these loopback ports (e.g. 55900-55959)")
     args = parser.parse_args()
+    if args.ports:
+        first, last = (int(part) for part in args.ports.split("-"))
+        PORTS.extend(range(first, last + 1))
+        global args_ports_given
+        args_ports_given = True
     if shutil.which("wrk") is None:
         sys.exit("wrk is missing: apt-get install wrk")
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     loads = [os.getloadavg()]
     workdir = Path(tempfile.mkdtemp(prefix="bench-peer-"))
     try:
-        sites = [build_peer(workdir)]
+        peer = build_peer(workdir)
+        sites = [{**peer, "env": {**peer["env"], "BENCH_PRELOAD": "1"}}]
         if args.before:
+            # The peer as gunicorn starts it by default too: the issue's figures were measured so.
+            sites.append({**peer, "name": "peer, no preload", "env": {**peer["env"], "BENCH_PRELOAD": "0"}})
             tree = workdir / "before-tree"
             tree.mkdir()
             archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True)
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
             (tree / ".venv").symlink_to(ROOT / ".venv")
-            sites.append(build_ours("before", tree, workdir))
-        sites.append(build_ours("after" if args.before else "ours", ROOT, workdir))
+            before = build_ours("before", tree, workdir)
+            # As production started it before this change: each worker imports the app, the master only jieba.
+            preload = {"BENCH_PRELOAD": "0", "BENCH_ON_STARTING": "academy.search.preload:preload_before_fork"}
+            sites.append({**before, "env": {**before["env"], **preload}})
+        ours = build_ours("after" if args.before else "ours", ROOT, workdir)
+        # As production's gunicorn.conf.py starts it: the app preloaded and warmed, the heap frozen.
+        sites.append(
+            {**ours, "env": {**ours["env"], "BENCH_PRELOAD": "1", "BENCH_ON_STARTING": "academy.preload:before_fork"}}
+        )
         if not args.before:
             # The same checkout and database with the full-page cache off: what the cache changes, in the same run.
             ours = sites[-1]

@@ -8,8 +8,6 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from academy.ics import CalendarEvent, calendar
 from academy.phone import display_phone
@@ -47,7 +45,7 @@ def session_calendar(*, session: TrainingSession, url: str) -> str:
     )
 
 
-def _save(workbook: Workbook) -> bytes:
+def _save(workbook) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -56,6 +54,8 @@ def _save(workbook: Workbook) -> bytes:
 def attendance_workbook(*, session: TrainingSession, roster: list[dict]) -> bytes:
     """The attendance sheet: every registration the viewer may see with its attendance, text cells neutralised
     against formula injection."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Attendance"))
     sheet.append(
@@ -86,6 +86,9 @@ def attendance_workbook(*, session: TrainingSession, roster: list[dict]) -> byte
 
 def import_template_workbook() -> bytes:
     """The attendance import template: 手机号 and 状态 columns with one example row and the allowed values."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+    from openpyxl.styles import Font  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Attendance")

@@ -4,7 +4,6 @@ import io
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
 
 from academy.phone import display_phone
 from academy.spreadsheets import FORMULA_PREFIXES, neutralise  # noqa: F401  (re-exported for existing callers)
@@ -14,6 +13,8 @@ from .models import EventPage
 
 def signups_workbook(*, event: EventPage) -> bytes:
     """An .xlsx file listing who signed up for the event, in sign-up order."""
+    from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_("Sign-ups"))
     sheet.append([neutralise(event.title)])

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from wagtail.models import Site
 
 from academy.cache import VersionedCache, get_or_build_once
@@ -143,3 +144,27 @@ def site_chrome_for(request) -> SiteChrome:
 
 
 site_chrome_forget = SITE_CHROME.forget
+
+
+# Breadcrumbs ------------------------------------------------------------------------------------------------------
+
+# Keys carry the content generation (academy.cache): publishing, moving, renaming or deleting any page, or changing a
+# Site, makes every entry stale at once in every worker.
+BREADCRUMBS = VersionedCache("home:breadcrumbs", timeout=300)
+
+
+def breadcrumbs_for(page, request) -> tuple[tuple[str, str], ...]:
+    """The (label, address) of each ancestor of ``page`` below Wagtail's root, the site's home page labelled "Home",
+    cached per page, host and language: reading the ancestors and their addresses was one query and a sixth of the
+    CPU of a title-only page. A preview is built afresh (its page may be unsaved)."""
+
+    def build() -> tuple[tuple[str, str], ...]:
+        return tuple(
+            (_("Home") if ancestor.depth == 2 else ancestor.title, ancestor.get_url(request=request))
+            for ancestor in page.get_ancestors()
+            if ancestor.depth > 1
+        )
+
+    if getattr(request, "is_preview", False) or page.pk is None:
+        return build()
+    return BREADCRUMBS.get_or_build(f"{page.pk}:{request.get_host()}:{get_language()}", build)

@@ -121,7 +121,8 @@ MIDDLEWARE = [
     "academy.middleware.StaffMFARequiredMiddleware",
     "academy.middleware.ObjectIdInPathMiddleware",  # an admin object id that cannot exist: 404 before the view
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    "academy.page_cache.PageCacheMiddleware",  # last, like Django's FetchFromCacheMiddleware: see the module
+    "academy.page_cache.PageCacheMiddleware",  # like Django's FetchFromCacheMiddleware: see the module
+    "academy.sites.SiteLookupMiddleware",  # Wagtail's site for the request, cached; after the page cache (module)
 ]
 
 # Text responses compressed by the app when no proxy does it (academy/compression.py: what it compresses, and why

@@ -85,10 +85,12 @@ def test_home_page_query_count_does_not_grow_with_events(client, home, make_even
     HOME_CARDS.forget()  # measure the cards being built, both times
     with django_assert_max_num_queries(40) as first:
         client.get(home.url)
+    built_with_two = len(first.captured_queries)  # now: the next request clears the connection's query log
     for number in range(5):
         make_event(f"更多活动{number}", days=number + 3)
+    client.get(home.url)  # the new events made the site lookup (academy/sites.py) stale too: rebuilt once here
     HOME_CARDS.forget()
-    with django_assert_max_num_queries(len(first.captured_queries)):
+    with django_assert_max_num_queries(built_with_two):
         client.get(home.url)
 
 
