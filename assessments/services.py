@@ -21,6 +21,8 @@ from .models import (
     BankQuestion,
     Blueprint,
     Case,
+    ItemChoice,
+    ItemResponse,
     LegalArticle,
     LegalReference,
     LegalVersion,
@@ -286,3 +288,32 @@ def paper_open(*, user: User, quiz) -> Paper:
     except IntegrityError:
         # Two first visits at once: the other request drew the paper; everyone sees that one.
         return Paper.objects.get(user=user, quiz=quiz, number=number)
+
+
+@transaction.atomic
+def item_responses_record(*, paper: Paper, attempt: QuizAttempt) -> list[ItemResponse]:
+    """Record how a submitted paper answered each question, for item analysis: one row per question with the
+    attempt's total copied in, and one per authored option chosen. Idempotent (a second call adds nothing)."""
+    if ItemResponse.objects.filter(attempt=attempt).exists():
+        return []
+    answers = rules.paper_item_answers(paper.key, attempt.answers, attempt.wrong_questions)
+    size = len(answers)
+    correct, score = sum(answer.right for answer in answers), attempt.score
+    responses = ItemResponse.objects.bulk_create(
+        ItemResponse(
+            attempt=attempt,
+            quiz_id=paper.quiz_id,
+            question_id=answer.question,
+            correct=answer.right,
+            paper_correct=correct,
+            paper_score=score,
+            paper_size=size,
+        )
+        for answer in answers
+    )
+    ItemChoice.objects.bulk_create(
+        ItemChoice(response=response, option_id=option)
+        for response, answer in zip(responses, answers, strict=True)
+        for option in answer.options
+    )
+    return responses
