@@ -129,6 +129,11 @@ class LegalVersionResult:
     flagged: tuple[int, ...]  # ids of the questions flagged for review
 
 
+def may_analyse_items(user) -> bool:
+    """Who reads the item analysis: editors who may change bank questions (the report shows the keys)."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("assessments.change_bankquestion"))
+
+
 def may_edit_laws(user) -> bool:
     return bool(user.is_authenticated and user.is_active and user.has_perm("assessments.change_legalreference"))
 

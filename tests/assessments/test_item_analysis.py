@@ -2,18 +2,26 @@
 figures from papers answered through the quiz, options are counted by authored option, and the report is for
 editors, with a chart and an Excel download, in a constant number of queries."""
 
+import io
 import math
+import random
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
 
 from assessments import rules, services
+from assessments.demo import seed_permissions
 from assessments.itemanalysis import queries, statistics
 from assessments.itemanalysis.statistics import Flag, PairSums
-from assessments.models import Blueprint, BlueprintPool, ItemChoice, ItemResponse
+from assessments.models import Blueprint, BlueprintPool, ItemChoice, ItemResponse, Paper
 from courses import services as course_services
+from courses.models import QuizAttempt
 from tests.assessments.factories import make_question
 from tests.courses.factories import make_course
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_editor, make_registrar
 
 # The fixture: one paper of three questions A, B, C answered by five attempts (1 right, 0 wrong).
 #   attempt  A B C  total  score %
@@ -179,3 +187,116 @@ def test_paper_item_answers_names_authored_options_not_shown_tokens():
            "qb": {"question": 8, "kind": "blank", "options": {}, "correct": [], "answers": ["x"], "match": "listed"}}  # fmt: skip
     rows = rules.paper_item_answers(key, {"qa": ["t1"], "qb": ["x"]}, ["qa"])
     assert rows == [rules.ItemAnswer(7, False, (70,)), rules.ItemAnswer(8, True, ())]
+
+
+# The report ---------------------------------------------------------------------------------------------------------
+
+URL = "/admin/assessments/item-analysis/"
+
+
+@pytest.fixture
+def editor_client(client, staff_groups):
+    seed_permissions()
+    client.force_login(make_editor())
+    return client
+
+
+def test_the_report_is_for_editors_of_the_bank_only(client, staff_groups, answered):
+    seed_permissions()
+    assert reverse("assessments_item_analysis:index") == URL
+    client.force_login(make_registrar())
+    assert client.get(URL).status_code in (302, 403)
+    admin_only = UserFactory()
+    admin_only.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    client.force_login(admin_only)  # may open the admin, may not edit the bank: Wagtail sends them home
+    refused = client.get(URL)
+    assert (refused.status_code, refused.url) == (302, "/admin/")
+    client.force_login(make_editor())
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert 'data-chart="scores"' in response.text and "<rect" in response.text
+
+
+def test_the_report_filters_by_competency_and_blueprint(editor_client, answered):
+    course, blueprint, questions = answered
+    other = make_course(code="MD-01", max_attempts=5, questions=3)
+    elsewhere = make_question(competency=other.competency, text="别处的题")
+    page = editor_client.get(URL, {"competency": other.competency.pk}).text
+    assert "题A" not in page and elsewhere.text not in page  # never answered: no figures to show
+    page = editor_client.get(URL, {"competency": course.competency.pk, "blueprint": blueprint.pk}).text
+    assert "题A" in page and "业主大会" in page
+    flagged = editor_client.get(URL, {"flagged": "on"}).text
+    assert "题B" not in flagged  # five responses are too few to flag
+
+
+def test_the_excel_download_has_the_headings_and_the_figures_of_the_page(editor_client, answered):
+    _course, _blueprint, questions = answered
+    with translation.override("en"):
+        response = editor_client.get(URL, {"export": "xlsx"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith('attachment; filename="item-analysis-')
+    book = load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Questions", "Options", "Papers"]
+    rows = list(book["Questions"].values)
+    assert rows[0][:8] == ("Question ID", "Question", "Competency", "Type", "Difficulty", "Responses",
+                           "p (share correct)", "Discrimination (corrected point-biserial)")  # fmt: skip
+    by_id = {row[0]: row for row in rows[1:]}
+    assert by_id[questions[0].pk][5:8] == (5, 0.6, 0.645)
+    assert by_id[questions[2].pk][6:8] == (0.4, 0.327)
+    options = [row for row in book["Options"].values if row[0] == questions[0].pk]
+    assert [(row[2], row[4], row[5], row[7]) for row in options] == [("A", "Yes", 3, 3), ("B", "No", 1, 0),
+                                                                     ("C", "No", 1, 0), ("D", "No", 0, 0)]  # fmt: skip
+    papers = list(book["Papers"].values)
+    assert papers[1][1:7] == (5, 3, 53.0, 33.9, 0.462, 66)
+
+
+def _many_attempts(course, questions, count, *, seed=7):
+    """``count`` more submitted attempts on the fixture's blueprint, written in bulk (one trainee, numbered on)."""
+    rng = random.Random(seed)
+    trainee = UserFactory()
+    attempts = QuizAttempt.objects.bulk_create(
+        QuizAttempt(
+            user=trainee,
+            course=course,
+            quiz=course.quiz,
+            number=number,
+            answers={},
+            question_count=3,
+            correct_count=0,
+            score=0,
+            passed=False,
+        )  # fmt: skip
+        for number in range(1, count + 1)
+    )
+    Paper.objects.bulk_create(
+        Paper(user=trainee, quiz=course.quiz, number=attempt.number, questions=[], key={}, attempt=attempt)
+        for attempt in attempts
+    )
+    options = {question.pk: list(question.options.values_list("pk", "correct")) for question in questions}
+    responses, chosen = [], []
+    for attempt in attempts:
+        picks = {question.pk: rng.choice(options[question.pk]) for question in questions}
+        right = sum(correct for _pk, correct in picks.values())
+        for question_id, (option_id, correct) in picks.items():
+            responses.append(ItemResponse(attempt=attempt, quiz=course.quiz, question_id=question_id, correct=correct,
+                                          paper_correct=right, paper_score=right * 100 // 3, paper_size=3))  # fmt: skip
+            chosen.append(option_id)
+    ItemResponse.objects.bulk_create(responses)
+    ItemChoice.objects.bulk_create(
+        ItemChoice(response=response, option_id=option) for response, option in zip(responses, chosen, strict=True)
+    )
+
+
+def test_the_report_asks_as_many_queries_with_hundreds_of_attempts_as_with_five(
+    editor_client, answered, django_assert_max_num_queries
+):
+    course, _blueprint, questions = answered
+    editor_client.get(URL)  # warm the session and the admin menu's caches
+    with django_assert_max_num_queries(30) as few:
+        assert editor_client.get(URL).status_code == 200
+    _many_attempts(course, questions, 400)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = editor_client.get(URL)
+    assert "405" in page.text  # the attempts counted
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert editor_client.get(URL, {"export": "xlsx"}).status_code == 200
