@@ -3,6 +3,7 @@
 import datetime
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -296,29 +297,41 @@ def paper_open(*, user: User, quiz) -> Paper:
 
 
 @transaction.atomic
-def item_responses_record(*, paper: Paper, attempt: QuizAttempt) -> list[ItemResponse]:
-    """Record how a submitted paper answered each question, for item analysis: one row per question with the
-    attempt's total copied in, and one per authored option chosen. Idempotent (a second call adds nothing)."""
-    if ItemResponse.objects.filter(attempt=attempt).exists():
-        return []
-    answers = rules.paper_item_answers(paper.key, attempt.answers, attempt.wrong_questions)
-    size = len(answers)
-    correct, score = sum(answer.right for answer in answers), attempt.score
-    responses = ItemResponse.objects.bulk_create(
-        ItemResponse(
-            attempt=attempt,
-            quiz_id=paper.quiz_id,
-            question_id=answer.question,
-            correct=answer.right,
-            paper_correct=correct,
-            paper_score=score,
-            paper_size=size,
-        )
-        for answer in answers
+def item_responses_record(*, submissions: Sequence[tuple[Paper, QuizAttempt]]) -> list[ItemResponse]:
+    """Record how submitted papers answered each question, for item analysis: one row per question with the
+    attempt's total copied in, and one per authored option chosen. Takes many submissions at once (the demo and the
+    benchmark write thousands); an attempt already recorded is skipped, so a second call adds nothing."""
+    recorded = set(
+        ItemResponse.objects.filter(attempt__in=[attempt.pk for _paper, attempt in submissions])
+        .values_list("attempt_id", flat=True)
+        .distinct()
     )
+    responses, chosen = [], []
+    for paper, attempt in submissions:
+        if attempt.pk in recorded:
+            continue
+        answers = rules.paper_item_answers(paper.key, attempt.answers, attempt.wrong_questions)
+        correct = sum(answer.right for answer in answers)
+        for answer in answers:
+            responses.append(
+                ItemResponse(
+                    attempt=attempt,
+                    quiz_id=paper.quiz_id,
+                    question_id=answer.question,
+                    correct=answer.right,
+                    paper_correct=correct,
+                    paper_score=attempt.score,
+                    paper_size=len(answers),
+                )
+            )
+            chosen.append(answer.options)
+    ItemResponse.objects.bulk_create(responses, batch_size=2000)
     ItemChoice.objects.bulk_create(
-        ItemChoice(response=response, option_id=option)
-        for response, answer in zip(responses, answers, strict=True)
-        for option in answer.options
+        (
+            ItemChoice(response=response, option_id=option)
+            for response, options in zip(responses, chosen, strict=True)
+            for option in options
+        ),
+        batch_size=2000,
     )
     return responses
