@@ -149,19 +149,28 @@ def seed_bank(articles: dict[tuple[str, int], LegalArticle]) -> int:
 
 def seed_blueprints() -> list[Blueprint]:
     """A blueprint for every demo course's quiz: four questions from the course's own tag and two more from its
-    competency (a retake, or the next trainee, draws another paper)."""
-    blueprints = []
+    competency (a retake, or the next trainee, draws another paper). Written in bulk, like the bank."""
     taken = set(Blueprint.objects.values_list("quiz_id", flat=True))
-    for quiz in Quiz.objects.select_related("course__competency").order_by("course__code"):
-        if quiz.pk in taken:
-            continue
-        blueprint = Blueprint.objects.create(quiz=quiz)
-        competency = quiz.course.competency
-        BlueprintPool.objects.create(
-            blueprint=blueprint, competency=competency, tag=quiz.course.code, count=COURSE_POOL, sort_order=0
+    quizzes = [
+        quiz
+        for quiz in Quiz.objects.select_related("course__competency").order_by("course__code")
+        if quiz.pk not in taken
+    ]
+    blueprints = Blueprint.objects.bulk_create(Blueprint(quiz=quiz) for quiz in quizzes)
+    BlueprintPool.objects.bulk_create(
+        pool
+        for blueprint, quiz in zip(blueprints, quizzes, strict=True)
+        for pool in (
+            BlueprintPool(
+                blueprint=blueprint,
+                competency=quiz.course.competency,
+                tag=quiz.course.code,
+                count=COURSE_POOL,
+                sort_order=0,
+            ),
+            BlueprintPool(blueprint=blueprint, competency=quiz.course.competency, count=COMPETENCY_POOL, sort_order=1),
         )
-        BlueprintPool.objects.create(blueprint=blueprint, competency=competency, count=COMPETENCY_POOL, sort_order=1)
-        blueprints.append(blueprint)
+    )
     return blueprints
 
 
@@ -171,13 +180,13 @@ def seed_simulated_attempts() -> int:
     if QuizAttempt.objects.filter(user__username__startswith="sim-trainee-").exists():
         return 0
     rng = random.Random(SIMULATION_SEED)  # noqa: S311 (a simulation, not a secret)
-    trainees = []
-    for number in range(1, SIMULATED_TRAINEES + 1):
-        user, _created = User.objects.get_or_create(
-            username=f"sim-trainee-{number:02d}",
-            defaults={"real_name": f"模拟学员{number:02d}", "is_active": False},
-        )
-        trainees.append((user, rng.gauss(0.0, 1.0), 1))
+    names = [f"sim-trainee-{number:02d}" for number in range(1, SIMULATED_TRAINEES + 1)]
+    existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    User.objects.bulk_create(
+        User(username=name, real_name=f"模拟学员{name[-2:]}", is_active=False) for name in names if name not in existing
+    )
+    users = {user.username: user for user in User.objects.filter(username__in=names)}
+    trainees = [(users[name], rng.gauss(0.0, 1.0), 1) for name in names]
     made = 0
     quizzes = Quiz.objects.filter(course__code__in=SIMULATED_COURSES, blueprint__isnull=False).order_by("course__code")
     for quiz in quizzes:
