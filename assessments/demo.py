@@ -198,5 +198,10 @@ def seed() -> None:
     seed_permissions()
     articles = seed_laws()
     seed_bank(articles)
+
+
+def finish() -> None:
+    """Once every app is seeded: the demo trainees have finished their courses on the fixed quizzes (credits.demo
+    submits the quizzes' written answers), so the quizzes may now draw from the bank."""
     seed_blueprints()
     seed_simulated_attempts()

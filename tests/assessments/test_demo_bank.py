@@ -72,10 +72,12 @@ def test_seeding_twice_adds_nothing_and_the_simulated_attempts_look_like_real_on
         make_course(index, code=code, competency=Competency.objects.get(code=code[:2]), questions=3)
     monkeypatch.setattr(demo, "SIMULATED_TRAINEES", 60)
     demo.seed()
+    demo.finish()
     counts = (BankQuestion.objects.count(), LegalArticle.objects.count(), Blueprint.objects.count(),
               QuizAttempt.objects.count(), ItemResponse.objects.count())  # fmt: skip
     assert counts[0] == len(demo._bank_items()) and counts[2] == 2 and counts[3] == 120
     demo.seed()
+    demo.finish()
     assert (BankQuestion.objects.count(), LegalArticle.objects.count(), Blueprint.objects.count(),
             QuizAttempt.objects.count(), ItemResponse.objects.count()) == counts  # fmt: skip
     assert BankQuestion.objects.get(text__startswith="合同终止后、新物业公司进场前").citations.get().number == 950
