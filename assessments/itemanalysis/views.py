@@ -148,6 +148,7 @@ def _sheets(analysis: queries.ItemAnalysis):
                 *[count for _label, count in paper.histogram],
             ]
             for paper in analysis.blueprints
+            if paper.attempts  # as on the page: a blueprint nobody has answered yet has no figures
         ],
     )
     return [questions, options, papers]
@@ -169,7 +170,8 @@ def item_analysis_report(request):
 
     bands = [(f"{band / 10:.1f}", 0) for band in range(10)]
     for item in analysis.items:
-        if item.p is not None:
+        # A question answered a handful of times has a p that is noise: the chart, like the flags, leaves it out.
+        if item.p is not None and item.responses >= statistics.MIN_RESPONSES:
             index = min(int(item.p * 10), 9)
             bands[index] = (bands[index][0], bands[index][1] + 1)
     rows = [
