@@ -52,15 +52,22 @@ def neutralise(value):
 
 def workbook_bytes(*, sheet_title: str, heading: Sequence[str], rows: Iterable[Sequence], title: str = "") -> bytes:
     """An .xlsx file with one sheet: an optional title row, a heading row, then the rows (every cell neutralised)."""
+    return workbook_sheets_bytes([(sheet_title, heading, rows)], title=title)
+
+
+def workbook_sheets_bytes(sheets: Sequence[tuple[str, Sequence, Iterable[Sequence]]], *, title: str = "") -> bytes:
+    """An .xlsx file with a sheet per (sheet title, heading, rows): an optional title row on each, a heading row, then
+    the rows (every cell neutralised)."""
     from openpyxl import Workbook  # here, not at the top: few requests need openpyxl
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31])
-    if title:
-        sheet.append([neutralise(title)])
-    sheet.append([neutralise(cell) for cell in heading])
-    for row in rows:
-        sheet.append([neutralise(cell) for cell in row])
+    for sheet_title, heading, rows in sheets:
+        sheet = workbook.create_sheet(title=force_str(sheet_title)[:31])
+        if title:
+            sheet.append([neutralise(force_str(title))])
+        sheet.append([neutralise(force_str(cell)) for cell in heading])
+        for row in rows:
+            sheet.append([cell_value(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -378,3 +378,47 @@ class Paper(PersonalRecord, models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.quiz} #{self.number}"
+
+
+class ItemResponse(models.Model):
+    """How one submitted attempt answered one drawn question: the row item analysis counts (see ``itemanalysis``).
+    Written once when the paper is submitted; the attempt's total is copied here so that the statistics are sums
+    over one table, computed by the database."""
+
+    attempt = models.ForeignKey(
+        "courses.QuizAttempt", on_delete=models.CASCADE, related_name="item_responses", verbose_name=_("attempt")
+    )
+    quiz = models.ForeignKey("courses.Quiz", on_delete=models.CASCADE, related_name="+", verbose_name=_("quiz"))
+    question = models.ForeignKey(
+        BankQuestion, on_delete=models.CASCADE, related_name="responses", verbose_name=_("question")
+    )
+    correct = models.BooleanField(_("correct"))
+    paper_correct = models.PositiveSmallIntegerField(_("questions right on the paper"))
+    paper_score = models.PositiveSmallIntegerField(_("score of the paper (%)"))
+    paper_size = models.PositiveSmallIntegerField(_("questions on the paper"))
+
+    class Meta:
+        verbose_name = _("item response")
+        verbose_name_plural = _("item responses")
+        constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="item_response_once_per_attempt")]
+        indexes = [models.Index(fields=["quiz", "question"], name="item_response_quiz")]
+
+    def __str__(self):
+        return f"{self.attempt_id} · {self.question_id}"
+
+
+class ItemChoice(models.Model):
+    """An option a trainee chose on a drawn question, named by the authored option (not by the shown position)."""
+
+    response = models.ForeignKey(
+        ItemResponse, on_delete=models.CASCADE, related_name="choices", verbose_name=_("response")
+    )
+    option = models.ForeignKey(BankOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("option"))
+
+    class Meta:
+        verbose_name = _("chosen option")
+        verbose_name_plural = _("chosen options")
+        constraints = [models.UniqueConstraint(fields=["response", "option"], name="item_choice_once")]
+
+    def __str__(self):
+        return f"{self.response_id} · {self.option_id}"

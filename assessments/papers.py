@@ -98,6 +98,7 @@ class BankPaperSource:
         if paper is not None:
             paper.attempt = attempt
             paper.save(update_fields=["attempt"])
+            services.item_responses_record(submissions=[(paper, attempt)])
 
     def attempt_questions(self, attempt) -> list[dict] | None:
         paper = Paper.objects.filter(attempt=attempt).first()

@@ -270,3 +270,33 @@ def paper_score(key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]]
     correct = total - len(wrong)
     score = (correct * 100) // total if total else 0
     return QuizScore(total, correct, score, score >= pass_mark, tuple(wrong))
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """How a submitted paper answered one of its questions, in the bank's terms: the bank question, whether it was
+    right, and the authored options chosen (by their ids, whatever position they were shown in)."""
+
+    question: int
+    right: bool
+    options: tuple[int, ...]
+
+
+def paper_item_answers(
+    key: Mapping[str, Mapping], answers: Mapping[str, Sequence[str]], wrong: Sequence[str]
+) -> list[ItemAnswer]:
+    """A submitted paper's answers translated from the tokens shown to the bank's questions and options, for item
+    analysis; ``wrong`` is the scored attempt's list of wrong question tokens (the score is not computed twice)."""
+    wrong_ids = set(wrong)
+    rows = []
+    for question_id, entry in key.items():
+        chosen = answers.get(question_id, ())
+        options = entry.get("options") or {}
+        rows.append(
+            ItemAnswer(
+                question=entry["question"],
+                right=question_id not in wrong_ids,
+                options=tuple(options[token] for token in dict.fromkeys(chosen) if token in options),
+            )
+        )
+    return rows

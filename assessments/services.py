@@ -3,6 +3,7 @@
 import datetime
 import random
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -22,6 +23,8 @@ from .models import (
     BankQuestion,
     Blueprint,
     Case,
+    ItemChoice,
+    ItemResponse,
     LegalArticle,
     LegalReference,
     LegalVersion,
@@ -126,6 +129,11 @@ class LegalVersionResult:
     version: LegalVersion
     changed: tuple[LegalArticle, ...]
     flagged: tuple[int, ...]  # ids of the questions flagged for review
+
+
+def may_analyse_items(user) -> bool:
+    """Who reads the item analysis: editors who may change bank questions (the report shows the keys)."""
+    return bool(user.is_authenticated and user.is_active and user.has_perm("assessments.change_bankquestion"))
 
 
 def may_edit_laws(user) -> bool:
@@ -340,3 +348,44 @@ def papers_close_expired() -> int:
     cutoff = timezone.now() - datetime.timedelta(seconds=rules.DEADLINE_GRACE_SECONDS)
     expired = Paper.objects.filter(attempt__isnull=True, deadline__lt=cutoff).select_related("user", "quiz__course")
     return sum(1 for paper in expired.iterator() if paper_close_expired(paper=paper) is not None)
+
+
+@transaction.atomic
+def item_responses_record(*, submissions: Sequence[tuple[Paper, QuizAttempt]]) -> list[ItemResponse]:
+    """Record how submitted papers answered each question, for item analysis: one row per question with the
+    attempt's total copied in, and one per authored option chosen. Takes many submissions at once (the demo and the
+    benchmark write thousands); an attempt already recorded is skipped, so a second call adds nothing."""
+    recorded = set(
+        ItemResponse.objects.filter(attempt__in=[attempt.pk for _paper, attempt in submissions])
+        .values_list("attempt_id", flat=True)
+        .distinct()
+    )
+    responses, chosen = [], []
+    for paper, attempt in submissions:
+        if attempt.pk in recorded:
+            continue
+        answers = rules.paper_item_answers(paper.key, attempt.answers, attempt.wrong_questions)
+        correct = sum(answer.right for answer in answers)
+        for answer in answers:
+            responses.append(
+                ItemResponse(
+                    attempt=attempt,
+                    quiz_id=paper.quiz_id,
+                    question_id=answer.question,
+                    correct=answer.right,
+                    paper_correct=correct,
+                    paper_score=attempt.score,
+                    paper_size=len(answers),
+                )
+            )
+            chosen.append(answer.options)
+    ItemResponse.objects.bulk_create(responses, batch_size=2000)
+    ItemChoice.objects.bulk_create(
+        (
+            ItemChoice(response=response, option_id=option)
+            for response, options in zip(responses, chosen, strict=True)
+            for option in options
+        ),
+        batch_size=2000,
+    )
+    return responses

@@ -12,6 +12,7 @@ from academy.admin_views import ReadableViewSetMixin
 
 from . import services
 from .import_views import QuestionImportViewSet
+from .itemanalysis.views import ItemAnalysisViewSet
 from .legal_views import ReviewViewSet, legal_version_new
 from .models import BankQuestion, Blueprint, Case, LegalReference
 
@@ -106,4 +107,5 @@ class QuestionBankGroup(SnippetViewSetGroup):
         LegalReferenceViewSet,
         ReviewViewSet,
         QuestionImportViewSet,
+        ItemAnalysisViewSet,
     )

@@ -7,9 +7,10 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from academy import charts
+
 from . import selectors
 from .models import ProgrammePage
-from .reports import charts
 
 
 def programme_context(*, request, programme: ProgrammePage) -> dict:

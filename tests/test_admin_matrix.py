@@ -103,6 +103,8 @@ EXPECTATIONS: dict[str, dict[str, str]] = {
     # questions flagged by a new version of a law: editors; confirming is a POST (a GET is refused for everyone)
     "assessments_review:index": staff(OK, NO, NO),
     "assessments_review:confirm": NOBODY,
+    # item analysis (it shows the answer keys): editors of the bank only
+    "assessments_item_analysis:index": staff(OK, NO, NO),
     # reports: registrars and street administrators (their street's figures)
     **{
         f"academy_reports:{name}": staff(NO, OK, OK)

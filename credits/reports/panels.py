@@ -6,8 +6,10 @@ from django.utils.formats import date_format
 from django.utils.translation import pgettext
 from wagtail.admin.ui.components import Component
 
+from academy import charts
+
 from .. import rules
-from . import charts, queries
+from . import queries
 from .views import STANDING_LABELS, may_read_reports
 
 QUALIFICATION_CACHE_SECONDS = 10 * 60

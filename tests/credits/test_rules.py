@@ -7,8 +7,8 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from academy import charts
 from credits import rules
-from credits.reports import charts
 
 FG, MD, DJ = 1, 2, 3
 REQUIREMENTS = rules.Requirements(

@@ -1,5 +1,6 @@
-"""Chart geometry: bars laid out in SVG units on the server (no chart library, no CDN), for the admin home panels
-and the competency chart on 我的学分. Pure functions: no ORM, no I/O."""
+"""Chart geometry: bars laid out in SVG units on the server (no chart library, no CDN), for the admin home panels,
+the competency chart on 我的学分 and the item analysis of the question bank (it lives in academy, the lowest app,
+so that every app draws its charts with the same geometry). Pure functions: no ORM, no I/O."""
 
 from dataclasses import dataclass
 from decimal import Decimal

@@ -1,0 +1,92 @@
+"""The demo bank: its questions are well formed and cite articles that exist, the correct options are spread evenly
+over the positions, seeding twice adds nothing, and the simulated attempts give item analysis realistic figures
+(easy questions answered right more often than hard ones, discrimination mostly positive)."""
+
+from collections import Counter
+from statistics import mean
+
+import pytest
+
+from academy.demo_files import demo_content
+from assessments import demo, rules
+from assessments.choices import Difficulty, QuestionType
+from assessments.itemanalysis import queries
+from assessments.models import BankQuestion, Blueprint, ItemResponse, LegalArticle
+from courses.models import QuizAttempt
+from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
+
+BANK = demo_content(demo.__file__, "bank")
+LAWS = demo_content(demo.__file__, "laws")
+
+
+def test_every_demo_question_is_well_formed_and_cites_an_article_of_the_demo_laws():
+    articles = {(law["short_name"], number) for law in LAWS for number in law["articles"]}
+    for item in demo._bank_items():
+        problems = rules.question_problems(
+            kind={"truefalse": QuestionType.TRUE_FALSE}.get(item["kind"], item["kind"]),
+            options=[tuple(option) for option in item.get("options") or []],
+            answers=item.get("answers", []),
+            match="listed",
+        )
+        assert problems == [], item["text"]
+        assert item["difficulty"] in Difficulty.values
+        assert all(tuple(cite) in articles for cite in item["cites"]), item["text"]
+    assert {law for law, _number in articles} >= {"民法典", "物业管理条例", "人民调解法"}
+    assert set(range(937, 951)) <= {number for law, number in articles if law == "民法典"}
+    cited = {tuple(cite) for item in BANK for cite in item["cites"]}
+    assert {("民法典", number) for number in range(937, 951)} <= cited  # every article of the chapter is asked about
+
+
+def test_correct_options_are_spread_evenly_over_the_positions():
+    positions = Counter()
+    for item in demo._bank_items():
+        if item["kind"] == "single" and len(item["options"]) == 4:
+            options = item["options"][item["shift"] :] + item["options"][: item["shift"]]
+            positions[[correct for _text, correct in options].index(True)] += 1
+    assert len(positions) == 4
+    assert max(positions.values()) - min(positions.values()) <= 2, positions
+    true_false = Counter(dict(item["options"])["正确"] for item in demo._bank_items() if item["kind"] == "truefalse")
+    assert min(true_false.values()) >= 0.3 * sum(true_false.values())
+
+
+def test_the_bank_has_questions_of_every_difficulty_with_explanations():
+    assert Counter(item["difficulty"] for item in BANK).keys() == {"easy", "medium", "hard"}
+    assert all(item["explanation"] for item in BANK)
+    assert min(Counter(item["difficulty"] for item in BANK).values()) >= 8
+
+
+@pytest.mark.django_db
+def test_seeding_twice_adds_nothing_and_the_simulated_attempts_look_like_real_ones(monkeypatch):
+    for code, name in [
+        ("DJ", "党建引领"),
+        ("ZZ", "组织管理"),
+        ("FG", "法规运用"),
+        ("MD", "矛盾调处"),
+        ("FW", "服务提升"),
+    ]:
+        CompetencyFactory(code=code, name=name)
+    index = make_catalogue()
+    from courses.models import Competency
+
+    for code in ("FG-04", "MD-05"):
+        make_course(index, code=code, competency=Competency.objects.get(code=code[:2]), questions=3)
+    monkeypatch.setattr(demo, "SIMULATED_TRAINEES", 60)
+    demo.seed()
+    demo.finish()
+    counts = (BankQuestion.objects.count(), LegalArticle.objects.count(), Blueprint.objects.count(),
+              QuizAttempt.objects.count(), ItemResponse.objects.count())  # fmt: skip
+    assert counts[0] == len(demo._bank_items()) and counts[2] == 2 and counts[3] == 120
+    demo.seed()
+    demo.finish()
+    assert (BankQuestion.objects.count(), LegalArticle.objects.count(), Blueprint.objects.count(),
+            QuizAttempt.objects.count(), ItemResponse.objects.count()) == counts  # fmt: skip
+    assert BankQuestion.objects.get(text__startswith="合同终止后、新物业公司进场前").citations.get().number == 950
+
+    analysis = queries.item_analysis(min_responses=1)
+    by_difficulty = {}
+    for item in analysis.items:
+        by_difficulty.setdefault(item.difficulty, []).append(item.p)
+    assert mean(by_difficulty["easy"]) > mean(by_difficulty["hard"])
+    discriminations = [item.discrimination for item in analysis.items if item.discrimination is not None]
+    assert mean(discriminations) > 0.1
+    assert all(paper.attempts == 60 and paper.length == 6 for paper in analysis.blueprints)
