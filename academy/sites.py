@@ -41,13 +41,24 @@ def site_for_request(request) -> Site | None:
 
 
 class SiteLookupMiddleware:
-    """Sets ``request._wagtail_site`` from ``site_for_request`` (see the module's docstring). Listed after
-    PageCacheMiddleware: a page served from that cache needs no site, and the lookup reads the same content
-    generation as the page it serves (the one read when the request began)."""
+    """Sets ``request._wagtail_site`` from ``site_for_request`` (see the module's docstring) once the view is known.
+    Listed after PageCacheMiddleware: a page served from that cache needs no site, and the lookup reads the same
+    content generation as the page it serves (the one read when the request began). A view marked
+    ``@site_lookup_exempt`` (the health check: it must answer, and name the fault, when the database or the cache is
+    down) is left to Wagtail's own lookup, which it never makes."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        request._wagtail_site = site_for_request(request)
         return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if not getattr(view_func, "site_lookup_exempt", False):
+            request._wagtail_site = site_for_request(request)
+
+
+def site_lookup_exempt(view):
+    """Mark a view that needs no Wagtail site, so that SiteLookupMiddleware does not look one up for it."""
+    view.site_lookup_exempt = True
+    return view

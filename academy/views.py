@@ -28,6 +28,7 @@ from .models import User
 from .privacy import AccountDeletionRefused, account_anonymise, account_deletion_refusal, personal_data_archive
 from .ratelimit import rate_limit_hit
 from .services import user_set_elder_mode, user_update_profile
+from .sites import site_lookup_exempt
 
 
 @login_required
@@ -80,6 +81,7 @@ def api_not_found(request, path=""):
     return JsonResponse({"detail": _("No API operation answers this address."), "code": "not_found"}, status=404)
 
 
+@site_lookup_exempt
 @require_safe
 @never_cache
 def healthz(request):

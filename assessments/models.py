@@ -198,7 +198,7 @@ class BankQuestion(index.Indexed, ClusterableModel):
         help_text=_(
             "The articles this question tests; a new version of the law changing one flags it for review. After an "
             "attempt, the trainee's review links each question to the lesson of the course that cites the same "
-            "article in its text (as 《民法典》第二百七十八条): cite the article in a lesson to link it."
+            "article in its text (as “《民法典》第二百七十八条”): cite the article in a lesson to link it."
         ),
     )
     needs_review = models.BooleanField(

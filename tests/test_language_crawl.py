@@ -169,7 +169,7 @@ class InterfaceText(HTMLParser):
             if attributes.get(name) and not self.hidden:
                 self.pieces.append(attributes[name].strip())
         if (
-            tag in ("input", "button")
+            tag == "input"  # an <input>'s value is its label; a <button>'s is only sent, never shown
             and attributes.get("type") in ("submit", "button", "reset")
             and attributes.get("value")
         ):

@@ -183,6 +183,9 @@ def test_report_costs_the_same_queries_with_more_sessions_and_people(client, wor
         people = [UserFactory(street=world["a"]) for _ in range(3)]
         register(session, *people)
         attend(session, people[0], "late")
+    # New sessions change the content generation: the site cached for the host is looked up again, once, by the
+    # next request, whatever it is (academy/sites.py). Let another page take that, then count the report.
+    client.get(reverse("wagtailadmin_home"))
     with django_assert_max_num_queries(small):
         assert client.get(url).status_code == 200
     assert small <= 40

@@ -83,6 +83,7 @@ POST_ONLY = everyone(NOT_ALLOWED)
 # 409 when the flow does not fit the state (for instance already logged in).
 HEADLESS_FORM = everyone(BAD)
 HEADLESS_SESSION = row(DENIED, OK, OK, OK, OK, OK)
+SCENARIO_POST = row(LOGIN, NOT_ALLOWED, REDIRECT, NOT_ALLOWED, NOT_ALLOWED, NOT_ALLOWED)
 
 EXPECTED: dict[str, dict[str, str]] = {
     # Wagtail documents and page privacy
@@ -166,6 +167,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "wagtailapi:quizzes:detail": signed_in(MISSING, anonymous=DENIED, api_revoked=DENIED),
     "wagtailapi:quiz-attempts:listing": signed_in(OK, anonymous=DENIED, api_revoked=DENIED),
     "wagtailapi:quiz-attempts:detail": signed_in(MISSING, anonymous=DENIED, api_revoked=DENIED),
+    # written assignments: the page and the hand-in are the enrolled trainee's own; a file only its owner's (and
+    # the course's lecturers' and registrars')
+    "api-v1:course_assignment": LEARNER_API,
+    "assignments_submission": row(LOGIN, OK, REDIRECT, REDIRECT, REDIRECT, REDIRECT),  # others: to the course
+    "assignments_submit": signed_in(NOT_ALLOWED),  # POST only
+    "assignments_file": row(LOGIN, OK, MISSING, MISSING, OK, MISSING),
     # learning outside the page tree
     "courses_my_learning": OWN_DATA,
     "courses_catalogue": everyone(REDIRECT),
@@ -277,6 +284,15 @@ PAGE_EXPECTED: dict[str, dict[str, str]] = {
     "page:courses.LessonPage:video_progress": everyone(NOT_ALLOWED),
     "page:credits.ProgrammeIndexPage": PUBLIC,
     "page:credits.ProgrammePage": PUBLIC,
+    # a scenario is a lesson of the course: the enrolled play it (staff may look), others are sent to the course;
+    # the writes are POST only, checked after the guard; an unfinished play's review sends its player back to it
+    "page:scenarios.ScenarioPage:lesson": row(LOGIN, OK, REDIRECT, OK, OK, OK),
+    "page:scenarios.ScenarioPage:start": SCENARIO_POST,
+    "page:scenarios.ScenarioPage:choose": SCENARIO_POST,
+    "page:scenarios.ScenarioPage:play_review": row(LOGIN, REDIRECT, REDIRECT, MISSING, MISSING, MISSING),
+    "page:scenarios.ScenarioPage:mark_done": SCENARIO_POST,
+    "page:scenarios.ScenarioPage:heartbeat": SCENARIO_POST,
+    "page:scenarios.ScenarioPage:video_progress": SCENARIO_POST,
 }
 
 # Names that need a POST to mean anything (the learner API's writes); everything else is requested with GET.
@@ -367,6 +383,19 @@ def world(staff_groups, settings):
         )
     )  # fmt: skip
     event_signup_create(event=event, user=owner, name=owner.real_name, phone=owner.phone)
+    from assignments.services import submission_submit
+    from tests.assignments.factories import jpeg_bytes, make_assignment, upload
+    from tests.scenarios.factories import make_scenario
+
+    scenario = make_scenario(world["course"], slug="matrix-scenario")
+    from scenarios.services import scenario_play_start
+
+    play = scenario_play_start(user=owner, scenario=scenario, role="rc")
+    assignment = make_assignment(world["course"])
+    submission = submission_submit(
+        user=owner, assignment=assignment, text="方案", uploads=[upload("photo.jpg", jpeg_bytes(), "image/jpeg")]
+    )
+    world.update(assignment=assignment, submission_file=submission.files.get(), play=play)
     world["notification"] = notify(
         event=Event.STAFF_NOTICE, recipients=[owner], context={"title": "通知", "text": "明天停课"}
     )[0]
@@ -377,6 +406,7 @@ def world(staff_groups, settings):
             "home.EventPage": event, "courses.CourseIndexPage": world["course"].get_parent().specific,
             "courses.CoursePage": world["course"], "courses.LessonPage": world["course"].get_children().live().first().specific,
             "credits.ProgrammeIndexPage": world["programme"].get_parent().specific, "credits.ProgrammePage": world["programme"],
+            "scenarios.ScenarioPage": scenario,
         },
     )  # fmt: skip
     return world
@@ -397,6 +427,8 @@ def url_for(key: str, route: str, world) -> str:
         "page_id": world["pages"]["home.HomePage"].pk,
         "notification_id": world["notification"].pk,
         "attempt_id": world["attempt"].pk,
+        "assignment_id": world["assignment"].pk,
+        "file_id": world["submission_file"].pk,
         "path": "v1/no-such-operation",
     }
     if key == route and not re.search(r"[<(^$]", route):
@@ -417,7 +449,12 @@ def page_url(key: str, world) -> str:
     if not route:
         return page.url
     name = route[0]
-    args = {"quiz_result": [world["attempt"].pk], "signup_done": ["forged-token"], "signup_cancel": ["forged-token"]}
+    args = {
+        "quiz_result": [world["attempt"].pk],
+        "play_review": [world["play"].pk],
+        "signup_done": ["forged-token"],
+        "signup_cancel": ["forged-token"],
+    }
     return page.url + page.reverse_subpage(name, args=args.get(name, ()))
 
 
