@@ -73,9 +73,14 @@ def _migration_data(request):
 
     ContentType.objects.clear_cache()  # a flush re-creates content types with new ids
     admin_type, _ = ContentType.objects.get_or_create(app_label="wagtailadmin", model="admin")
-    Permission.objects.get_or_create(
+    access_admin, _ = Permission.objects.get_or_create(
         content_type=admin_type, codename="access_admin", defaults={"name": "Can access Wagtail admin"}
     )
+    from django.contrib.auth.models import Group
+
+    from academy.roles import LECTURERS
+
+    Group.objects.get_or_create(name=LECTURERS)[0].permissions.add(access_admin)  # assignments' 0002 migration
     locale, _ = Locale.objects.get_or_create(
         language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
     )
