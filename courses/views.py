@@ -210,28 +210,61 @@ def course_unenrol(request, *, course: CoursePage):
 # Lessons ---------------------------------------------------------------------------------------------------
 
 
+def _lesson_place(request, lesson: LessonPage) -> dict:
+    """The lesson's course, whether the viewer is enrolled in it and (when asked) its lessons, read once per request
+    and kept on the request: the guard, the lesson's context and a scenario's pages all need them."""
+    place = getattr(request, "_courses_lesson_place", None)
+    if place is None or place["lesson_id"] != lesson.pk:
+        course = selectors.lesson_course(lesson)
+        place = {
+            "lesson_id": lesson.pk,
+            "course": course,
+            "enrolled": course is not None and selectors.is_enrolled(user=request.user, course=course),
+            "lessons": None,
+        }
+        request._courses_lesson_place = place
+    return place
+
+
+def lesson_course_and_lessons(request, *, lesson: LessonPage) -> tuple[CoursePage | None, list[LessonPage]]:
+    """The lesson's course and its live lessons in order, read once per request (see ``_lesson_place``)."""
+    place = _lesson_place(request, lesson)
+    if place["lessons"] is None:
+        place["lessons"] = selectors.course_lessons(place["course"]) if place["course"] is not None else []
+    return place["course"], place["lessons"]
+
+
+def lesson_enrolled(request, *, lesson: LessonPage) -> bool:
+    """Whether the viewer is enrolled in the lesson's course, read once per request (see ``_lesson_place``)."""
+    return _lesson_place(request, lesson)["enrolled"]
+
+
 def lesson_guard(request, *, lesson: LessonPage):
-    """None when the viewer may read the lesson; otherwise the response that sends them where they can go."""
+    """None when the viewer may read the lesson; otherwise the response that sends them where they can go.
+
+    Enrolled trainees and free previews are let in before asking whether the viewer is staff: the answer is the
+    same, and a trainee reading a lesson then costs no permission queries (Wagtail's ``has_perm`` reads the user's
+    and the groups' permissions afresh on every request)."""
+    place = _lesson_place(request, lesson)
+    course = place["course"]
+    if course is not None and place["enrolled"]:
+        return None
+    if course is not None and lesson.free_preview and selectors.lesson_is_first(lesson):
+        return None
     if _is_staff_viewer(request.user):
         return None
-    course = selectors.lesson_course(lesson)
     if course is None:
         raise Http404
-    if lesson.free_preview and selectors.lesson_is_first(lesson):
-        return None
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if not selectors.is_enrolled(user=request.user, course=course):
-        messages.warning(request, _("Enrol in this course to read its lessons."))
-        return redirect(course.url)
-    return None
+    messages.warning(request, _("Enrol in this course to read its lessons."))
+    return redirect(course.url)
 
 
 def lesson_context(*, request, lesson: LessonPage) -> dict:
-    course = selectors.lesson_course(lesson)
-    lessons = selectors.course_lessons(course)
+    course, lessons = lesson_course_and_lessons(request, lesson=lesson)
+    enrolled = lesson_enrolled(request, lesson=lesson)
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
-    enrolled = selectors.is_enrolled(user=request.user, course=course)
     done_ids = selectors.lessons_done_ids(user=request.user, course=course) if enrolled else set()
     tracking = {}
     if enrolled and lesson.pk not in done_ids:

@@ -70,16 +70,17 @@ def scenario_course(scenario: ScenarioPage) -> CoursePage | None:
     return course_selectors.lesson_course(scenario)
 
 
-def may_play(*, user, scenario: ScenarioPage) -> bool:
-    """Who may play: staff (to try a scenario out), an enrolled trainee, or anyone logged in on a free preview."""
+def may_play(*, user, scenario: ScenarioPage, course: CoursePage | None = None, enrolled: bool | None = None) -> bool:
+    """Who may play: staff (to try a scenario out), an enrolled trainee, or anyone logged in on a free preview.
+    ``course`` and ``enrolled``, when the caller has already read them this request, spare reading them again."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_staff:
         return True
-    course = scenario_course(scenario)
+    course = course or scenario_course(scenario)
     if course is None:
         return False
-    if course_selectors.is_enrolled(user=user, course=course):
+    if enrolled if enrolled is not None else course_selectors.is_enrolled(user=user, course=course):
         return True
     return scenario.free_preview and course_selectors.lesson_is_first(scenario)
 

@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from courses import selectors as course_selectors
+from courses.views import lesson_course_and_lessons, lesson_enrolled
 
 from . import rules, selectors, services
 from .choices import Speaker
@@ -16,8 +16,7 @@ from .models import ScenarioPage
 
 
 def _base_context(request, scenario: ScenarioPage) -> dict:
-    course = selectors.scenario_course(scenario)
-    lessons = course_selectors.course_lessons(course) if course else []
+    course, lessons = lesson_course_and_lessons(request, lesson=scenario)
     position = next((index for index, item in enumerate(lessons) if item.pk == scenario.pk), 0)
     return {
         "course": course,
@@ -25,7 +24,9 @@ def _base_context(request, scenario: ScenarioPage) -> dict:
         "position": position + 1,
         "previous_lesson": lessons[position - 1] if position > 0 else None,
         "next_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
-        "may_play": selectors.may_play(user=request.user, scenario=scenario),
+        "may_play": selectors.may_play(
+            user=request.user, scenario=scenario, course=course, enrolled=lesson_enrolled(request, lesson=scenario)
+        ),
         "is_done": selectors.scenario_done(user=request.user, scenario=scenario),
         "minimum_ending": scenario.get_minimum_ending_display(),
     }

@@ -295,3 +295,38 @@ def test_course_page_query_count_is_constant(client, django_assert_max_num_queri
     # then cached until course content changes: assignments.selectors.course_ids_with_assignment)
     with django_assert_max_num_queries(26):
         client.get(large_course.url)
+
+
+def test_lesson_page_reads_its_course_once_and_asks_no_permissions_of_an_enrolled_trainee(
+    client, django_assert_max_num_queries
+):
+    course = make_course(code="FW-03", lessons=3)
+    viewer = login(client)
+    services.enrolment_create(user=viewer, course=course)
+    lesson = LessonPage.objects.child_of(course).order_by("path")[1]
+    client.get(lesson.url)  # warm the caches (content types, the site lookup, the user bar's admin-access answer)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(lesson.url).status_code == 200
+    statements = [query["sql"] for query in captured]
+    assert not [sql for sql in statements if "auth_permission" in sql]  # a trainee is let in by her enrolment
+    assert len([sql for sql in statements if '"courses_enrolment"' in sql]) == 1
+    # Wagtail's routing and view restrictions (6), the session and user (2), the enrolment, the course, its lessons,
+    # the trainee's progress and time on task (5), site settings and the header's count of unread notices (2).
+    # 19 before the course, its lessons and the enrolment were read once per request and staff were asked last.
+    with django_assert_max_num_queries(15):
+        client.get(lesson.url)
+
+
+def test_lesson_page_still_lets_staff_read_without_enrolling(client, course):
+    from django.contrib.auth.models import Group, Permission
+
+    editors = Group.objects.create(name="lesson checkers")
+    editors.permissions.add(Permission.objects.get(codename="access_admin", content_type__app_label="wagtailadmin"))
+    editor = UserFactory()
+    editor.groups.add(editors)
+    login(client, editor)
+    lessons = list(LessonPage.objects.child_of(course).order_by("path"))
+    assert client.get(lessons[2].url).status_code == 200
+    client.logout()
+    login(client)  # a trainee who has not enrolled is still sent to the course page
+    assert client.get(lessons[2].url)["Location"] == course.url
