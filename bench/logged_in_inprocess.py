@@ -33,12 +33,10 @@ def main() -> None:
 
     django.setup()
     from django.test import Client
+    from wagtail.models import Site
 
     from academy.models import User
     from courses.models import LessonProgress
-
-    from wagtail.models import Site
-
     from home.models import StandardPage
 
     root = Site.objects.get(is_default_site=True).root_page
@@ -48,7 +46,11 @@ def main() -> None:
     lesson_url = LessonProgress.objects.filter(user=user).order_by("pk").first().lesson.url
     client = Client()
     client.force_login(user)
-    pages = {"title-only (/bare/)": "/bare/", f"lesson ({lesson_url})": lesson_url, "dashboard (/credits/)": "/credits/"}
+    pages = {
+        "title-only (/bare/)": "/bare/",
+        f"lesson ({lesson_url})": lesson_url,
+        "dashboard (/credits/)": "/credits/",
+    }
     for url in pages.values():
         for _ in range(20):
             response = client.get(url)
@@ -76,14 +78,18 @@ def main() -> None:
                 client.get(url)
                 cpu[name].append(time.process_time() - started)
     load_end = os.getloadavg()
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
+    )
     print("load average at the start: {:.1f} / {:.1f} / {:.1f}".format(*load_start))
     print("load average at the end:   {:.1f} / {:.1f} / {:.1f}".format(*load_end))
     bare = statistics.mean(next(iter(cpu.values())))
     print(f"{'page':45} {'requests':>8} {'CPU ms mean':>12} {'median':>8} {'ratio vs title-only (req/s)':>28}")
     for name, times in cpu.items():
         mean = statistics.mean(times)
-        print(f"{name:45} {len(times):8d} {mean * 1000:12.2f} {statistics.median(times) * 1000:8.2f} {bare / mean:28.2f}")
+        print(
+            f"{name:45} {len(times):8d} {mean * 1000:12.2f} {statistics.median(times) * 1000:8.2f} {bare / mean:28.2f}"
+        )
 
 
 if __name__ == "__main__":
