@@ -65,7 +65,7 @@ def main() -> None:
         for _ in range(args.requests):
             client.get(args.profile)
         profiler.disable()
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(os.environ.get("PROFILE_FILTER", ""), 40)
         return
 
     per_round = max(1, args.requests // args.rounds)

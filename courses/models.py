@@ -151,6 +151,10 @@ class CourseIndexPage(Page):
                 if course is not None:
                     cache.set(key, course, 60 * 60)
             if course is not None:
+                if len(path_components) > 1:
+                    # On the way to one of its lessons: the lesson's guard and context use this course instead of
+                    # reading it again (``courses.views._lesson_place``).
+                    request._courses_routed_course = course
                 return course.route(request, path_components[1:])
         return super().route(request, path_components)
 

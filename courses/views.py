@@ -215,7 +215,10 @@ def _lesson_place(request, lesson: LessonPage) -> dict:
     and kept on the request: the guard, the lesson's context and a scenario's pages all need them."""
     place = getattr(request, "_courses_lesson_place", None)
     if place is None or place["lesson_id"] != lesson.pk:
-        course = selectors.lesson_course(lesson)
+        # The catalogue's routing has usually just read the lesson's course (CourseIndexPage.route).
+        course = getattr(request, "_courses_routed_course", None)
+        if course is None or course.path != lesson.path[: -CoursePage.steplen]:
+            course = selectors.lesson_course(lesson)
         place = {
             "lesson_id": lesson.pk,
             "course": course,
