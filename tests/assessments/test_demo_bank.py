@@ -12,10 +12,11 @@ from assessments import demo, rules
 from assessments.choices import Difficulty, QuestionType
 from assessments.itemanalysis import queries
 from assessments.models import BankQuestion, Blueprint, ItemResponse, LegalArticle
+from courses.demo import demo_courses
 from courses.models import QuizAttempt
 from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
 
-BANK = demo_content(demo.__file__, "bank")
+BANK = demo._own_questions()
 LAWS = demo_content(demo.__file__, "laws")
 
 
@@ -35,6 +36,16 @@ def test_every_demo_question_is_well_formed_and_cites_an_article_of_the_demo_law
     assert set(range(937, 951)) <= {number for law, number in articles if law == "民法典"}
     cited = {tuple(cite) for item in BANK for cite in item["cites"]}
     assert {("民法典", number) for number in range(937, 951)} <= cited  # every article of the chapter is asked about
+
+
+def test_the_bank_has_ten_questions_a_course_on_average_and_eight_for_each_quiz_course_pool():
+    courses = demo_courses()
+    items = demo._bank_items()
+    assert len(items) >= 10 * len(courses), (len(items), len(courses))
+    # A quiz's blueprint draws from its course's tag within the course's competency: count only those.
+    drawn = Counter((item["competency"], tag) for item in items for tag in dict.fromkeys(item["tags"]))
+    short = {course["code"]: drawn[(course["competency"], course["code"])] for course in courses if course["quiz"]}
+    assert min(short.values()) >= 8, sorted(short.items(), key=lambda pair: pair[1])[:5]
 
 
 def test_correct_options_are_spread_evenly_over_the_positions():
