@@ -98,6 +98,8 @@ def test_seeding_twice_adds_nothing_and_the_simulated_attempts_look_like_real_on
     for item in analysis.items:
         by_difficulty.setdefault(item.difficulty, []).append(item.p)
     assert mean(by_difficulty["easy"]) > mean(by_difficulty["hard"])
-    discriminations = [item.discrimination for item in analysis.items if item.discrimination is not None]
-    assert mean(discriminations) > 0.1
+    # A point-biserial on two or three responses is noise: judge the questions answered often enough to measure.
+    measured = [item for item in analysis.items if item.discrimination is not None and item.responses >= 10]
+    assert len(measured) >= 10
+    assert mean(item.discrimination for item in measured) > 0.1
     assert all(paper.attempts == 60 and paper.length == 6 for paper in analysis.blueprints)
