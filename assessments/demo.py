@@ -2,12 +2,13 @@
 blueprints for the demo courses' quizzes, and a few hundred simulated attempts so that the item analysis shows
 something.
 
-The content is in ``assessments/demo_content/`` (laws.yaml, bank.yaml). The bank also takes in each demo course's
+The content is in ``assessments/demo_content/`` (laws.yaml, bank.yaml and bank_<competency>.yaml). The bank also takes in each demo course's
 own quiz questions (``courses/demo_content/``), tagged with the course's code, so that every demo quiz with a
 blueprint draws from questions about its own course. Idempotent: laws are found again by name, articles by number,
 questions by competency and text, blueprints by quiz; simulated attempts are made only once."""
 
 import random
+from pathlib import Path
 
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
@@ -69,11 +70,19 @@ def seed_laws() -> dict[tuple[str, int], LegalArticle]:
     return articles
 
 
+def _own_questions() -> list[dict]:
+    """The questions written for the bank: bank.yaml, then each competency's bank_<code>.yaml in name order (a new
+    file's questions come after the old ones, so the options already seeded keep their rotation)."""
+    folder = Path(__file__).resolve().parent / "demo_content"
+    names = ["bank", *sorted(path.stem for path in folder.glob("bank_*.yaml"))]
+    return [question for name in names for question in demo_content(__file__, name)]
+
+
 def _bank_items() -> list[dict]:
-    """Every demo question as one shape: the bank's own (bank.yaml), then each demo course's quiz questions,
+    """Every demo question as one shape: the bank's own (bank*.yaml), then each demo course's quiz questions,
     with its options already rotated (so the correct ones are spread over the positions)."""
     items = []
-    own = demo_content(__file__, "bank")
+    own = _own_questions()
     # A blank has no options to rotate: it stands in as a question the rotation skips, keeping the numbering.
     choice_only = [question if question.get("options") else {"kind": "truefalse"} for question in own]
     rotations = _option_rotations([{"code": "bank", "quiz": {"questions": choice_only}}])

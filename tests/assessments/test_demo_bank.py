@@ -11,11 +11,13 @@ from academy.demo_files import demo_content
 from assessments import demo, rules
 from assessments.choices import Difficulty, QuestionType
 from assessments.itemanalysis import queries
+from assessments.itemanalysis.statistics import MIN_RESPONSES
 from assessments.models import BankQuestion, Blueprint, ItemResponse, LegalArticle
+from courses.demo import demo_courses
 from courses.models import QuizAttempt
 from tests.courses.factories import CompetencyFactory, make_catalogue, make_course
 
-BANK = demo_content(demo.__file__, "bank")
+BANK = demo._own_questions()
 LAWS = demo_content(demo.__file__, "laws")
 
 
@@ -31,10 +33,23 @@ def test_every_demo_question_is_well_formed_and_cites_an_article_of_the_demo_law
         assert problems == [], item["text"]
         assert item["difficulty"] in Difficulty.values
         assert all(tuple(cite) in articles for cite in item["cites"]), item["text"]
+    # Seeding finds a question again by competency and text: two with the same text would be one question.
+    texts = Counter((item["competency"], item["text"]) for item in demo._bank_items())
+    assert [key for key, count in texts.items() if count > 1] == []
     assert {law for law, _number in articles} >= {"民法典", "物业管理条例", "人民调解法"}
     assert set(range(937, 951)) <= {number for law, number in articles if law == "民法典"}
     cited = {tuple(cite) for item in BANK for cite in item["cites"]}
     assert {("民法典", number) for number in range(937, 951)} <= cited  # every article of the chapter is asked about
+
+
+def test_the_bank_has_ten_questions_a_course_on_average_and_eight_for_each_quiz_course_pool():
+    courses = demo_courses()
+    items = demo._bank_items()
+    assert len(items) >= 10 * len(courses), (len(items), len(courses))
+    # A quiz's blueprint draws from its course's tag within the course's competency: count only those.
+    drawn = Counter((item["competency"], tag) for item in items for tag in dict.fromkeys(item["tags"]))
+    short = {course["code"]: drawn[(course["competency"], course["code"])] for course in courses if course["quiz"]}
+    assert min(short.values()) >= 8, sorted(short.items(), key=lambda pair: pair[1])[:5]
 
 
 def test_correct_options_are_spread_evenly_over_the_positions():
@@ -70,12 +85,12 @@ def test_seeding_twice_adds_nothing_and_the_simulated_attempts_look_like_real_on
 
     for code in ("FG-04", "MD-05"):
         make_course(index, code=code, competency=Competency.objects.get(code=code[:2]), questions=3)
-    monkeypatch.setattr(demo, "SIMULATED_TRAINEES", 60)
+    monkeypatch.setattr(demo, "SIMULATED_TRAINEES", 120)
     demo.seed()
     demo.finish()
     counts = (BankQuestion.objects.count(), LegalArticle.objects.count(), Blueprint.objects.count(),
               QuizAttempt.objects.count(), ItemResponse.objects.count())  # fmt: skip
-    assert counts[0] == len(demo._bank_items()) and counts[2] == 2 and counts[3] == 120
+    assert counts[0] == len(demo._bank_items()) and counts[2] == 2 and counts[3] == 240
     demo.seed()
     demo.finish()
     assert (BankQuestion.objects.count(), LegalArticle.objects.count(), Blueprint.objects.count(),
@@ -87,6 +102,9 @@ def test_seeding_twice_adds_nothing_and_the_simulated_attempts_look_like_real_on
     for item in analysis.items:
         by_difficulty.setdefault(item.difficulty, []).append(item.p)
     assert mean(by_difficulty["easy"]) > mean(by_difficulty["hard"])
-    discriminations = [item.discrimination for item in analysis.items if item.discrimination is not None]
-    assert mean(discriminations) > 0.1
-    assert all(paper.attempts == 60 and paper.length == 6 for paper in analysis.blueprints)
+    # A point-biserial on a few responses is noise: judge the questions answered often enough to be flagged (each
+    # course's own pool is drawn four times a paper; the competency's pool, now large, is spread thin).
+    measured = [item for item in analysis.items if item.discrimination is not None and item.responses >= MIN_RESPONSES]
+    assert len(measured) >= 10
+    assert mean(item.discrimination for item in measured) > 0.1
+    assert all(paper.attempts == 120 and paper.length == 6 for paper in analysis.blueprints)
