@@ -401,7 +401,14 @@ class ItemResponse(models.Model):
         verbose_name = _("item response")
         verbose_name_plural = _("item responses")
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="item_response_once_per_attempt")]
-        indexes = [models.Index(fields=["quiz", "question"], name="item_response_quiz")]
+        indexes = [
+            # Covering indexes for item analysis: the per-question sums and the per-attempt sums read only the index.
+            models.Index(
+                fields=["quiz", "question", "correct", "paper_score", "paper_correct", "paper_size"],
+                name="item_response_question_sums",
+            ),
+            models.Index(fields=["quiz", "attempt", "question", "correct"], name="item_response_attempt_sums"),
+        ]
 
     def __str__(self):
         return f"{self.attempt_id} · {self.question_id}"

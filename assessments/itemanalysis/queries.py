@@ -114,12 +114,13 @@ def _deviation_sums(quiz_ids: list[int]) -> dict[int, tuple[float, int]]:
         ), attempts AS (
             SELECT r.quiz_id, SUM(CASE WHEN r.correct THEN 1.0 ELSE 0.0 END) - SUM(items.p) AS d, COUNT(*) AS k
             FROM {table} r JOIN items ON items.quiz_id = r.quiz_id AND items.question_id = r.question_id
+            WHERE r.quiz_id IN ({placeholders})
             GROUP BY r.quiz_id, r.attempt_id
         )
         SELECT quiz_id, SUM(d * d), SUM(k * (k - 1)) FROM attempts GROUP BY quiz_id
     """  # noqa: S608 (the table name is ours; the values are parameters)
     with connection.cursor() as cursor:
-        cursor.execute(sql, quiz_ids)
+        cursor.execute(sql, [*quiz_ids, *quiz_ids])
         return {quiz_id: (float(deviation_sq or 0.0), int(weight or 0)) for quiz_id, deviation_sq, weight in cursor}
 
 
@@ -173,9 +174,13 @@ def item_analysis(
         ),
         Q(pk=None),
     )
+    # One join of the choices to their responses (no IN-subquery); a choice's option names its question, so the
+    # competency needs no filter here: options of other questions are simply not shown.
     choices = {
         option_id: (chosen, upper)
-        for option_id, chosen, upper in ItemChoice.objects.filter(response__in=responses)
+        for option_id, chosen, upper in ItemChoice.objects.filter(
+            response__quiz_id__in=quiz_ids, response__paper_size__gte=2
+        )
         .order_by()
         .values_list("option_id")
         .annotate(chosen=Count("pk"), upper=Count("pk", filter=strong_choice))
