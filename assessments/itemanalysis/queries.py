@@ -165,25 +165,14 @@ def item_analysis(
             upper_right=Count("pk", filter=strong & Q(correct=True)),
         )
     }
-    strong_choice = reduce(
-        or_,
-        (
-            Q(response__quiz_id=quiz_id, response__paper_score__gte=bar)
-            for quiz_id, bar in bars.items()
-            if bar is not None
-        ),
-        Q(pk=None),
-    )
-    # One join of the choices to their responses (no IN-subquery); a choice's option names its question, so the
-    # competency needs no filter here: options of other questions are simply not shown.
+    # The choices carry their response's quiz, score and size, so they are counted from one index, no join; a
+    # choice's option names its question, so the competency needs no filter: options of other questions are unused.
     choices = {
         option_id: (chosen, upper)
-        for option_id, chosen, upper in ItemChoice.objects.filter(
-            response__quiz_id__in=quiz_ids, response__paper_size__gte=2
-        )
+        for option_id, chosen, upper in ItemChoice.objects.filter(quiz_id__in=quiz_ids, paper_size__gte=2)
         .order_by()
         .values_list("option_id")
-        .annotate(chosen=Count("pk"), upper=Count("pk", filter=strong_choice))
+        .annotate(chosen=Count("pk"), upper=Count("pk", filter=strong))  # same field names
     }
     questions = (
         BankQuestion.objects.filter(pk__in=list(sums))

@@ -165,6 +165,10 @@ def test_a_submitted_paper_records_one_response_per_question_with_the_authored_o
     first = questions[0]
     chosen = list(ItemChoice.objects.filter(response__question=first).values_list("option__text", flat=True))
     assert sorted(chosen) == ["选项1", "选项1", "选项1", "选项2", "选项3"]
+    # Each choice carries its response's quiz, score and size (item analysis counts the options without a join).
+    copies = ItemChoice.objects.values_list("quiz_id", "paper_score", "paper_size", "response__quiz_id",
+                                            "response__paper_score", "response__paper_size")  # fmt: skip
+    assert copies.count() == 15 and all(copy[:3] == copy[3:] for copy in copies)
 
 
 def test_the_database_sums_give_the_hand_calculated_figures(answered, django_assert_max_num_queries):
@@ -315,7 +319,14 @@ def _many_attempts(course, questions, count, *, seed=7):
             chosen.append(option_id)
     ItemResponse.objects.bulk_create(responses)
     ItemChoice.objects.bulk_create(
-        ItemChoice(response=response, option_id=option) for response, option in zip(responses, chosen, strict=True)
+        ItemChoice(
+            response=response,
+            option_id=option,
+            quiz_id=response.quiz_id,
+            paper_score=response.paper_score,
+            paper_size=response.paper_size,
+        )
+        for response, option in zip(responses, chosen, strict=True)
     )
 
 
