@@ -401,7 +401,14 @@ class ItemResponse(models.Model):
         verbose_name = _("item response")
         verbose_name_plural = _("item responses")
         constraints = [models.UniqueConstraint(fields=["attempt", "question"], name="item_response_once_per_attempt")]
-        indexes = [models.Index(fields=["quiz", "question"], name="item_response_quiz")]
+        indexes = [
+            # Covering indexes for item analysis: the per-question sums and the per-attempt sums read only the index.
+            models.Index(
+                fields=["quiz", "question", "correct", "paper_score", "paper_correct", "paper_size"],
+                name="item_response_question_sums",
+            ),
+            models.Index(fields=["quiz", "attempt", "question", "correct"], name="item_response_attempt_sums"),
+        ]
 
     def __str__(self):
         return f"{self.attempt_id} · {self.question_id}"
@@ -414,11 +421,18 @@ class ItemChoice(models.Model):
         ItemResponse, on_delete=models.CASCADE, related_name="choices", verbose_name=_("response")
     )
     option = models.ForeignKey(BankOption, on_delete=models.CASCADE, related_name="+", verbose_name=_("option"))
+    # Copied from the response (written once with it) so that counting the options is one index scan, no join.
+    quiz = models.ForeignKey(
+        "courses.Quiz", on_delete=models.CASCADE, related_name="+", db_index=False, verbose_name=_("quiz")
+    )
+    paper_score = models.PositiveSmallIntegerField(_("score of the paper (%)"))
+    paper_size = models.PositiveSmallIntegerField(_("questions on the paper"))
 
     class Meta:
         verbose_name = _("chosen option")
         verbose_name_plural = _("chosen options")
         constraints = [models.UniqueConstraint(fields=["response", "option"], name="item_choice_once")]
+        indexes = [models.Index(fields=["quiz", "option", "paper_size", "paper_score"], name="item_choice_option_sums")]
 
     def __str__(self):
         return f"{self.response_id} · {self.option_id}"

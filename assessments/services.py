@@ -382,7 +382,13 @@ def item_responses_record(*, submissions: Sequence[tuple[Paper, QuizAttempt]]) -
     ItemResponse.objects.bulk_create(responses, batch_size=2000)
     ItemChoice.objects.bulk_create(
         (
-            ItemChoice(response=response, option_id=option)
+            ItemChoice(
+                response=response,
+                option_id=option,
+                quiz_id=response.quiz_id,
+                paper_score=response.paper_score,
+                paper_size=response.paper_size,
+            )
             for response, options in zip(responses, chosen, strict=True)
             for option in options
         ),

@@ -218,12 +218,13 @@ def write(results: dict, *, vendor: str, args) -> str:
 | Peak Python memory of the item analysis (tracemalloc) | {analysis["peak"] / 2**20:.1f} MiB |
 | Excel download built from it ({analysis["items"]} questions, three sheets, {analysis["export_bytes"] / 1024:.0f} KiB) | {analysis["export"]:.2f} s |
 | Process peak resident memory (whole run, including the bulk fill) | {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |
-| KR-20 of the simulated papers (pairwise) / questions flagged | {analysis["kr20"]:.2f} / {analysis["flagged"]} |
+| KR-20 of the simulated papers / questions flagged | {analysis["kr20"]:.2f} / {analysis["flagged"]} |
 
-The analysis is nine aggregate queries whatever the number of attempts. The costly ones are the pairwise self-join
-for KR-20 (every pair of questions on each paper: {args.paper * (args.paper - 1) // 2} pairs an attempt) and the count of
-chosen options (in a trial at 5,000 attempts they took 0.51 s and 0.19 s of 1.2 s). The Python side holds one row per
-question, per option and per pair of questions, never one per attempt, so its memory does not grow with the attempts.
+The analysis is nine aggregate queries whatever the number of attempts, each reading a covering index: the
+per-question sums, the per-attempt sums for KR-20 (one row an attempt: right answers − Σp of its questions, no pairs
+of questions) and the count of chosen options (the choices carry their response's quiz, score and size, so no join).
+The Python side holds one row per question and per option, never one per attempt, so its memory does not grow with
+the attempts.
 
 {END}"""
     text = REPORT.read_text(encoding="utf-8")

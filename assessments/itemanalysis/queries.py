@@ -16,7 +16,7 @@ from courses.models import Competency, QuizAttempt
 from ..choices import QuestionType
 from ..models import BankOption, BankQuestion, Blueprint, ItemChoice, ItemResponse
 from . import statistics
-from .statistics import Flag, ItemSums, PairSums
+from .statistics import Flag, ItemSums, ReliabilitySums
 
 
 @dataclass(frozen=True)
@@ -100,27 +100,28 @@ def _score_counts(quiz_ids: list[int]) -> dict[int, dict[tuple[int, int], int]]:
     return counts
 
 
-def _pair_sums(quiz_ids: list[int]) -> dict[int, list[PairSums]]:
-    """quiz → the sums of every pair of questions over the attempts that saw both (one self-join, grouped)."""
+def _deviation_sums(quiz_ids: list[int]) -> dict[int, tuple[float, int]]:
+    """quiz → (Σ D², Σ k(k − 1)) over its attempts, D = right answers − Σ p of the attempt's questions and k the
+    questions it answered (see ``statistics.kr20_drawn``): one query, grouped per attempt then per quiz, no pairs."""
     if not quiz_ids:
         return {}
     table = connection.ops.quote_name(ItemResponse._meta.db_table)
     placeholders = ", ".join(["%s"] * len(quiz_ids))
     sql = f"""
-        SELECT a.quiz_id, COUNT(*),
-               SUM(CASE WHEN a.correct THEN 1 ELSE 0 END),
-               SUM(CASE WHEN b.correct THEN 1 ELSE 0 END),
-               SUM(CASE WHEN a.correct AND b.correct THEN 1 ELSE 0 END)
-        FROM {table} a JOIN {table} b ON b.attempt_id = a.attempt_id AND b.question_id > a.question_id
-        WHERE a.quiz_id IN ({placeholders})
-        GROUP BY a.quiz_id, a.question_id, b.question_id
+        WITH items AS (
+            SELECT quiz_id, question_id, AVG(CASE WHEN correct THEN 1.0 ELSE 0.0 END) AS p
+            FROM {table} WHERE quiz_id IN ({placeholders}) GROUP BY quiz_id, question_id
+        ), attempts AS (
+            SELECT r.quiz_id, SUM(CASE WHEN r.correct THEN 1.0 ELSE 0.0 END) - SUM(items.p) AS d, COUNT(*) AS k
+            FROM {table} r JOIN items ON items.quiz_id = r.quiz_id AND items.question_id = r.question_id
+            WHERE r.quiz_id IN ({placeholders})
+            GROUP BY r.quiz_id, r.attempt_id
+        )
+        SELECT quiz_id, SUM(d * d), SUM(k * (k - 1)) FROM attempts GROUP BY quiz_id
     """  # noqa: S608 (the table name is ours; the values are parameters)
-    pairs: dict[int, list[PairSums]] = defaultdict(list)
     with connection.cursor() as cursor:
-        cursor.execute(sql, quiz_ids)
-        for quiz_id, n, first, second, both in cursor.fetchall():
-            pairs[quiz_id].append(PairSums(n, int(first), int(second), int(both)))
-    return pairs
+        cursor.execute(sql, [*quiz_ids, *quiz_ids])
+        return {quiz_id: (float(deviation_sq or 0.0), int(weight or 0)) for quiz_id, deviation_sq, weight in cursor}
 
 
 def item_analysis(
@@ -164,21 +165,14 @@ def item_analysis(
             upper_right=Count("pk", filter=strong & Q(correct=True)),
         )
     }
-    strong_choice = reduce(
-        or_,
-        (
-            Q(response__quiz_id=quiz_id, response__paper_score__gte=bar)
-            for quiz_id, bar in bars.items()
-            if bar is not None
-        ),
-        Q(pk=None),
-    )
+    # The choices carry their response's quiz, score and size, so they are counted from one index, no join; a
+    # choice's option names its question, so the competency needs no filter: options of other questions are unused.
     choices = {
         option_id: (chosen, upper)
-        for option_id, chosen, upper in ItemChoice.objects.filter(response__in=responses)
+        for option_id, chosen, upper in ItemChoice.objects.filter(quiz_id__in=quiz_ids, paper_size__gte=2)
         .order_by()
         .values_list("option_id")
-        .annotate(chosen=Count("pk"), upper=Count("pk", filter=strong_choice))
+        .annotate(chosen=Count("pk"), upper=Count("pk", filter=strong))  # same field names
     }
     questions = (
         BankQuestion.objects.filter(pk__in=list(sums))
@@ -236,7 +230,7 @@ def item_analysis(
             )
         )
 
-    # Reliability per blueprint: the items' (responses, right) and the pairs' sums over its attempts.
+    # Reliability per blueprint: the items' (responses, right) and the attempts' squared deviations.
     per_quiz_items: dict[int, list[tuple[int, int]]] = defaultdict(list)
     for quiz_id, n, right in (
         ItemResponse.objects.filter(quiz_id__in=quiz_ids)
@@ -246,7 +240,7 @@ def item_analysis(
         .values_list("quiz_id", "n", "right")
     ):
         per_quiz_items[quiz_id].append((n, right))
-    pairs = _pair_sums(quiz_ids)
+    deviations = _deviation_sums(quiz_ids)
 
     overall: dict[int, int] = defaultdict(int)
     papers = []
@@ -268,8 +262,9 @@ def item_analysis(
                 length=length,
                 mean=mean,
                 deviation=deviation,
-                kr20=statistics.kr20_pairwise(
-                    items=per_quiz_items.get(item.quiz_id, []), pairs=pairs.get(item.quiz_id, []), length=length or 0
+                kr20=statistics.kr20_drawn(
+                    ReliabilitySums(per_quiz_items.get(item.quiz_id, []), *deviations.get(item.quiz_id, (0.0, 0))),
+                    length=length or 0,
                 ),
                 histogram=statistics.score_histogram(by_score),
                 upper_bar=bars.get(item.quiz_id),

@@ -13,12 +13,17 @@ Definitions (the report's help text says the same):
 - **A distractor beats the key**: in the strong group, some wrong option was chosen more often than the question
   was answered right (for a single-choice question: than the key was chosen).
 - **Reliability (KR-20) of randomly drawn papers**: every attempt sees its own k questions, so no two attempts
-  need share an item set. We use the pairwise-available form of KR-20 / Cronbach's alpha for dichotomous items:
+  need share an item set. We use KR-20 / Cronbach's alpha for dichotomous items in its average-covariance form:
   α = k·c̄ / (v̄ + (k − 1)·c̄), where v̄ is the mean item variance p(1 − p) and c̄ the mean covariance between two
-  items, each covariance computed over the attempts that saw both items, both averaged with weights equal to the
-  number of attempts behind them (so they are the variance and covariance expected on one drawn paper). When
-  everyone sees the same paper this equals the classical KR-20 with population variances exactly. Unlike KR-20
-  on total scores, it does not count the differences in difficulty between drawn papers as true-score variance.
+  items seen on the same paper, each item centred on its own p (over every attempt of the blueprint that saw it),
+  both averaged over the responses / pairs behind them (so they are the variance and covariance expected on one
+  drawn paper). No pair of items is enumerated: on one attempt, with D = (right answers) − (sum of the p of its
+  questions), D² = Σ(x_i − p_i)² + Σ_{i≠j}(x_i − p_i)(x_j − p_j), and summed over the attempts the first term is
+  Σ n·p·q; so c̄ = (Σ D² − Σ n·p·q) / Σ k(k − 1), from one sum per attempt. When everyone sees the same paper,
+  D is the total's deviation from its mean and this equals the classical KR-20 with population variances exactly.
+  Unlike KR-20 on total scores it does not count the differences in difficulty between drawn papers as true-score
+  variance (each paper's total is compared with what its own questions' p predict). It differs slightly from the
+  pairwise-available covariance, which centres each item on its p over only the attempts that saw both items.
 """
 
 import math
@@ -129,25 +134,41 @@ def item_flags(
 
 
 @dataclass(frozen=True)
-class PairSums:
-    """Two items over the attempts that saw both: ``n`` attempts, ``first`` / ``second`` right, ``both`` right."""
+class ReliabilitySums:
+    """What the database sums for one blueprint's reliability: ``items`` is each question's (responses, right);
+    ``deviation_sq`` is Σ D² over the attempts, D = right answers − Σ p of the attempt's questions; ``pair_weight``
+    is Σ k(k − 1) over the attempts (ordered pairs of questions on one paper)."""
 
-    n: int
-    first: int
-    second: int
-    both: int
+    items: Sequence[tuple[int, int]]
+    deviation_sq: float
+    pair_weight: int
 
 
-def kr20_pairwise(*, items: Sequence[tuple[int, int]], pairs: Sequence[PairSums], length: int) -> float | None:
-    """KR-20 of randomly drawn papers of ``length`` questions, from each item's (responses, right) and each pair's
-    sums (see the module docstring). None when it cannot be computed: fewer than two questions a paper, no pairs,
-    or no variance."""
-    responses = sum(n for n, _right in items)
-    pair_weight = sum(pair.n for pair in pairs)
-    if length < 2 or not responses or not pair_weight:
+def reliability_sums(papers: Iterable[Mapping[int, int]]) -> ReliabilitySums:
+    """The sums of answered papers (each {question: 1 right / 0 wrong}): what the database computes, written out for
+    tests and checks."""
+    papers = list(papers)
+    counts: dict[int, list[int]] = {}
+    for paper in papers:
+        for question, right in paper.items():
+            count = counts.setdefault(question, [0, 0])
+            count[0] += 1
+            count[1] += right
+    p = {question: right / n for question, (n, right) in counts.items()}
+    deviation_sq = sum((sum(paper.values()) - sum(p[question] for question in paper)) ** 2 for paper in papers)
+    pair_weight = sum(len(paper) * (len(paper) - 1) for paper in papers)
+    return ReliabilitySums([tuple(count) for count in counts.values()], deviation_sq, pair_weight)
+
+
+def kr20_drawn(sums: ReliabilitySums, *, length: int) -> float | None:
+    """KR-20 of randomly drawn papers of ``length`` questions (see the module docstring). None when it cannot be
+    computed: fewer than two questions a paper, no pairs, or no variance."""
+    responses = sum(n for n, _right in sums.items)
+    if length < 2 or not responses or not sums.pair_weight:
         return None
-    mean_variance = sum(right * (n - right) / n for n, right in items if n) / responses  # Σ n·p·q / Σ n
-    mean_covariance = sum(pair.both - pair.first * pair.second / pair.n for pair in pairs if pair.n) / pair_weight
+    item_variance = sum(right * (n - right) / n for n, right in sums.items if n)  # Σ n·p·q
+    mean_variance = item_variance / responses
+    mean_covariance = (sums.deviation_sq - item_variance) / sums.pair_weight
     denominator = mean_variance + (length - 1) * mean_covariance
     if denominator <= 1e-12:
         return None
@@ -156,7 +177,7 @@ def kr20_pairwise(*, items: Sequence[tuple[int, int]], pairs: Sequence[PairSums]
 
 def kr20(matrix: Sequence[Sequence[int]]) -> float | None:
     """Classical KR-20 of a fixed paper (rows are attempts, columns items, 1 right 0 wrong), with population
-    variances: k/(k−1)·(1 − Σpq / σ²). For checking ``kr20_pairwise`` and for a fixed form."""
+    variances: k/(k−1)·(1 − Σpq / σ²). For checking ``kr20_drawn`` and for a fixed form."""
     if not matrix or len(matrix[0]) < 2:
         return None
     n, k = len(matrix), len(matrix[0])

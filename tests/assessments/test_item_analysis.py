@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from assessments import rules, services
 from assessments.demo import seed_permissions
 from assessments.itemanalysis import queries, statistics
-from assessments.itemanalysis.statistics import Flag, PairSums
+from assessments.itemanalysis.statistics import Flag, ReliabilitySums
 from assessments.models import Blueprint, BlueprintPool, ItemChoice, ItemResponse, Paper
 from courses import services as course_services
 from courses.models import QuizAttempt
@@ -55,26 +55,58 @@ def test_facility_and_discrimination_match_the_hand_calculation():
     assert statistics.point_biserial(sums) == pytest.approx(0.3273, abs=1e-4)
 
 
-def test_kr20_matches_the_hand_calculation_and_the_pairwise_form_equals_it_on_a_fixed_paper():
+def test_kr20_matches_the_hand_calculation_and_the_drawn_form_equals_it_on_a_fixed_paper():
     """Totals 3 2 2 1 0, mean 1.6, population variance (1.96+0.16+0.16+0.36+2.56)/5 = 1.04.
     Σpq = 0.24 + 0.24 + 0.24 = 0.72. KR-20 = 3/2 · (1 − 0.72/1.04) = 1.5 · 4/13 = 6/13 = 0.4615.
 
-    Pairwise: n·cov for AB = both − A·B/n = 2 − 3·3/5 = 0.2; AC = 2 − 3·2/5 = 0.8; BC = 1 − 3·2/5 = −0.2.
-    c̄ = (0.2 + 0.8 − 0.2) / (5+5+5) = 0.05333; v̄ = Σ n·p·q / Σ n = (5·0.24·3)/15 = 0.24.
+    Drawn form: every attempt's Σp = 0.6 + 0.6 + 0.4 = 1.6, so D = total − 1.6 = 1.4 0.4 0.4 −0.6 −1.6 and
+    Σ D² = 1.96 + 0.16 + 0.16 + 0.36 + 2.56 = 5.2; Σ n·p·q = 5·0.72 = 3.6; Σ k(k − 1) = 5·6 = 30.
+    c̄ = (5.2 − 3.6)/30 = 0.05333; v̄ = 3.6/15 = 0.24.
     α = 3·0.05333 / (0.24 + 2·0.05333) = 0.16 / 0.34667 = 0.4615: the same 6/13."""
     assert statistics.kr20(MATRIX) == pytest.approx(6 / 13)
-    pairs = [PairSums(5, 3, 3, 2), PairSums(5, 3, 2, 2), PairSums(5, 3, 2, 1)]
-    assert statistics.kr20_pairwise(items=[(5, 3), (5, 3), (5, 2)], pairs=pairs, length=3) == pytest.approx(6 / 13)
+    sums = ReliabilitySums(items=[(5, 3), (5, 3), (5, 2)], deviation_sq=5.2, pair_weight=30)
+    assert statistics.kr20_drawn(sums, length=3) == pytest.approx(6 / 13)
+    papers = [dict(enumerate(row)) for row in MATRIX]
+    assert statistics.reliability_sums(papers) == ReliabilitySums([(5, 3), (5, 3), (5, 2)], pytest.approx(5.2), 30)
 
 
-def test_pairwise_kr20_uses_only_the_attempts_that_saw_both_items():
-    """Random papers of 2 from 3 items: attempts see AB, AC or BC, so each pair is counted over its own attempts.
-    Items: A (4 responses, 2 right), B (4, 2), C (4, 2): v̄ = (4·¼·3)/12 = 0.25.
-    Pairs, 2 attempts each, both right or both wrong: n·cov = 1 − 1·1/2 = 0.5 each; c̄ = 1.5/6 = 0.25.
-    α = 2·0.25 / (0.25 + 0.25) = 1: perfectly consistent answers."""
-    pairs = [PairSums(2, 1, 1, 1)] * 3
-    assert statistics.kr20_pairwise(items=[(4, 2)] * 3, pairs=pairs, length=2) == pytest.approx(1.0)
-    assert statistics.kr20_pairwise(items=[(4, 2)] * 3, pairs=[], length=2) is None
+def test_kr20_of_randomly_drawn_papers_matches_the_hand_calculation():
+    """Random papers of 2 from 3 items A B C, six attempts:
+      attempt  paper  answers  right
+         1      AB     1 1       2
+         2      AB     0 1       1
+         3      AC     0 1       1
+         4      AC     1 1       2
+         5      BC     0 0       0
+         6      BC     1 1       2
+    p: A 2/4 = 0.5, B 3/4 = 0.75, C 3/4 = 0.75; Σ n·p·q = 4·0.25 + 4·0.1875 + 4·0.1875 = 2.5, v̄ = 2.5/12.
+    Σp of the paper: AB 1.25, AC 1.25, BC 1.5; D = 0.75 −0.25 −0.25 0.75 −1.5 0.5,
+    Σ D² = 0.5625 + 0.0625 + 0.0625 + 0.5625 + 2.25 + 0.25 = 3.75; Σ k(k − 1) = 6·2 = 12.
+    c̄ = (3.75 − 2.5)/12 = 1.25/12; α = 2·(1.25/12) / (2.5/12 + 1.25/12) = 2.5/3.75 = 2/3.
+    Check of the identity, pair by pair around the items' p: AB (attempts 1, 2): 0.5·0.25 + (−0.5)·0.25 = 0;
+    AC (3, 4): (−0.5)·0.25 + 0.5·0.25 = 0; BC (5, 6): (−0.75)(−0.75) + 0.25·0.25 = 0.625; Σ over ordered pairs
+    2·0.625 = 1.25 = Σ D² − Σ n·p·q. (For comparison: centring each pair on its own two attempts gives c̄ = 0.5/6
+    and α = 4/7; KR-20 on the totals 2 1 1 2 0 2, variance 5/9, gives 2·(1 − (2·2.5/12)/(5/9)) = 0.5, counting the
+    papers' differences in difficulty as reliability.)"""
+    papers = [
+        {"A": 1, "B": 1},
+        {"A": 0, "B": 1},
+        {"A": 0, "C": 1},
+        {"A": 1, "C": 1},
+        {"B": 0, "C": 0},
+        {"B": 1, "C": 1},
+    ]
+    sums = statistics.reliability_sums(papers)
+    assert sorted(sums.items) == [(4, 2), (4, 3), (4, 3)]
+    assert (sums.deviation_sq, sums.pair_weight) == (pytest.approx(3.75), 12)
+    p = {"A": 0.5, "B": 0.75, "C": 0.75}
+    pair_products = sum(
+        (paper[i] - p[i]) * (paper[j] - p[j]) for paper in papers for i in paper for j in paper if i != j
+    )
+    assert pair_products == pytest.approx(sums.deviation_sq - 2.5)
+    assert statistics.kr20_drawn(sums, length=2) == pytest.approx(2 / 3)
+    assert statistics.kr20_drawn(ReliabilitySums([(4, 2)] * 3, 0.0, 0), length=2) is None
+    assert statistics.kr20_drawn(sums, length=1) is None
 
 
 def test_strong_group_flags_and_histogram_match_the_hand_calculation():
@@ -133,6 +165,10 @@ def test_a_submitted_paper_records_one_response_per_question_with_the_authored_o
     first = questions[0]
     chosen = list(ItemChoice.objects.filter(response__question=first).values_list("option__text", flat=True))
     assert sorted(chosen) == ["选项1", "选项1", "选项1", "选项2", "选项3"]
+    # Each choice carries its response's quiz, score and size (item analysis counts the options without a join).
+    copies = ItemChoice.objects.values_list("quiz_id", "paper_score", "paper_size", "response__quiz_id",
+                                            "response__paper_score", "response__paper_size")  # fmt: skip
+    assert copies.count() == 15 and all(copy[:3] == copy[3:] for copy in copies)
 
 
 def test_the_database_sums_give_the_hand_calculated_figures(answered, django_assert_max_num_queries):
@@ -283,7 +319,14 @@ def _many_attempts(course, questions, count, *, seed=7):
             chosen.append(option_id)
     ItemResponse.objects.bulk_create(responses)
     ItemChoice.objects.bulk_create(
-        ItemChoice(response=response, option_id=option) for response, option in zip(responses, chosen, strict=True)
+        ItemChoice(
+            response=response,
+            option_id=option,
+            quiz_id=response.quiz_id,
+            paper_score=response.paper_score,
+            paper_size=response.paper_size,
+        )
+        for response, option in zip(responses, chosen, strict=True)
     )
 
 
