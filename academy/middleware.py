@@ -41,7 +41,7 @@ def staff_second_factor_missing(*, user, session) -> str | None:
 
 
 class StaffMFARequiredMiddleware:
-    """Registrars, street administrators and superusers (User.is_academy_staff) must, when the setting requires it
+    """Registrars, street administrators, lecturers and superusers (User.is_academy_staff) must, when the setting requires it
     (always in production), have TOTP set up and have entered a TOTP or recovery code in this session.
 
     The second check closes Wagtail's own login form at /admin/login/, which asks only for the password: a member

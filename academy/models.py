@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .choices import Party
 from .phone import display_phone, mask_phone, normalise_phone
-from .roles import EDITORS, REGISTRARS, STAFF_GROUPS, STREET_ADMINISTRATORS
+from .roles import EDITORS, LECTURERS, REGISTRARS, STAFF_GROUPS, STREET_ADMINISTRATORS
 
 
 class District(models.Model):
@@ -189,8 +189,9 @@ class User(AbstractUser):
 
     @property
     def is_academy_staff(self) -> bool:
-        """Staff whose accounts reach personal data: these must use MFA in production."""
-        return self.is_superuser or self.is_registrar or STREET_ADMINISTRATORS in self.group_names
+        """Staff whose accounts reach personal data: these must use MFA in production. Lecturers are among them: they
+        read trainees' names and the files and photos they hand in."""
+        return self.is_superuser or self.is_registrar or bool({STREET_ADMINISTRATORS, LECTURERS} & self.group_names)
 
 
 class Trainee(User):

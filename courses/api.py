@@ -33,7 +33,7 @@ class DocumentedXSessionTokenAuth(XSessionTokenAuth):
     """allauth's app-session token, declared in the OpenAPI schema as the header it is (allauth's class declares
     an apiKey without ``in`` and ``name``, which is not valid OpenAPI; schemathesis refused the schema).
 
-    Staff MFA holds here as in the browser: a registrar, street administrator or superuser whose app session was
+    Staff MFA holds here as in the browser: a registrar, street administrator, lecturer or superuser whose app session was
     not authenticated with TOTP (none set up, or a log-in that skipped it) is not let in (401), whatever the
     password. allauth's own app endpoints (/_allauth/app/v1/) stay open to them, so an app can set TOTP up."""
 

@@ -1,4 +1,4 @@
-"""Staff MFA under production settings: registrars, street administrators and superusers must set up TOTP and must
+"""Staff MFA under production settings: registrars, street administrators, lecturers and superusers must set up TOTP and must
 have used it in the session, whichever login form they came through; editors and trainees are not asked."""
 
 import time
@@ -7,6 +7,7 @@ import pytest
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 from django.urls import reverse
 
+from tests.assignments.factories import make_lecturer_user
 from tests.factories import PASSWORD, StreetFactory, UserFactory, make_editor, make_registrar, make_street_administrator
 
 from .conftest import load_production_settings
@@ -31,11 +32,12 @@ def test_production_requires_staff_mfa_whatever_the_environment_says(monkeypatch
     assert "academy.middleware.StaffMFARequiredMiddleware" in module.MIDDLEWARE
 
 
-@pytest.mark.parametrize("role", ["registrar", "street_administrator", "superuser"])
+@pytest.mark.parametrize("role", ["registrar", "street_administrator", "lecturer", "superuser"])
 def test_staff_without_totp_can_only_set_it_up(client, production, staff_groups, role):
     user = {
         "registrar": make_registrar,
         "street_administrator": lambda: make_street_administrator(StreetFactory()),
+        "lecturer": make_lecturer_user,
         "superuser": lambda: UserFactory(is_superuser=True),
     }[role]()
     client.force_login(user)
