@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminPageForm
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import StreamField
@@ -15,6 +16,16 @@ from courses.models import LessonPage, TrainingSession
 
 from .blocks import RolesBlock, ScenesBlock
 from .choices import Ending, Role
+
+
+class ScenarioPageForm(WagtailAdminPageForm):
+    """An unfinished scenario may be saved as a draft: an editor writes a dozen scenes over several sittings. The
+    graph is checked when the scenario is published or submitted for moderation (Wagtail defers validation only for
+    "Save draft" and previews)."""
+
+    def clean(self):
+        self.instance.graph_check_deferred = self.is_deferred_validation
+        return super().clean()
 
 
 class ScenarioPage(LessonPage):
@@ -36,6 +47,10 @@ class ScenarioPage(LessonPage):
     scenes = StreamField(ScenesBlock(), verbose_name=_("scenes"))
 
     marked_done_by_hand = False
+    # Set by ScenarioPageForm while a draft is saved or previewed; every other save (publishing a revision from the
+    # admin, a bulk or scheduled publish, code) runs the graph check.
+    graph_check_deferred = False
+    base_form_class = ScenarioPageForm
 
     content_panels = [
         *Page.content_panels,
@@ -59,6 +74,8 @@ class ScenarioPage(LessonPage):
         # Time on task does not apply: a scenario is done by playing it (so the course page counts no minimum).
         self.min_reading_seconds = 0
         self.video_required_percent = 0
+        if self.graph_check_deferred:
+            return
         from .selectors import scenario_graph
 
         problems = scenario_graph(self).problems()

@@ -15,7 +15,7 @@ from courses.views import course_public_data
 from scenarios.models import ScenarioPage
 from tests.factories import UserFactory, make_editor
 
-from .factories import make_scenario, scenario_page, scene, sound_scenes
+from .factories import competencies, make_scenario, scenario_page, scene, sound_scenes
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +162,99 @@ def test_the_funnel_exports_to_excel(client, staff_groups):
     figures = {(row[0], row[1]): row[-1] for row in values}
     assert figures[("演练次数", "开始的演练")] == 1
     assert figures[("结局", "好")] == 1 and figures[("结局", "差")] == 0
+
+
+def _edit_form_data(page: ScenarioPage, scenes: list[dict], **actions) -> dict:
+    """The edit form as the admin posts it, with ``scenes`` (as scenarios.yaml writes them) for the scenes."""
+    from wagtail.test.utils.form_data import nested_form_data, rich_text, streamfield
+
+    def listed(items):
+        return {
+            "count": len(items),
+            **{f"{i}-{key}": value for i, item in enumerate(items) for key, value in item.items()},
+        }
+
+    def scene_value(item):
+        codes = competencies()
+        return {
+            "key": item["key"],
+            "roles": item["roles"],
+            "speaker": item["speaker"],
+            "speaker_label": item["speaker_label"],
+            "image": "",
+            "narration": rich_text(f"<p>{item['narration']}</p>"),
+            "choices": listed(
+                [
+                    {
+                        "value": {
+                            "text": choice["text"],
+                            "target": choice["target"],
+                            "feedback": choice["feedback"],
+                            "scores": listed(
+                                [
+                                    {"value": {"competency": codes[code], "points": points}, "deleted": "", "order": n}
+                                    for n, (code, points) in enumerate(choice["scores"].items())
+                                ]
+                            ),
+                        },
+                        "deleted": "",
+                        "order": n,
+                    }
+                    for n, choice in enumerate(item["choices"])
+                ]
+            ),
+            "ending": item["ending"],
+            "closing": item["closing"],
+        }
+
+    data = nested_form_data(
+        {
+            "title": page.title,
+            "slug": page.slug,
+            "estimated_minutes": page.estimated_minutes,
+            "required": "on",
+            "minimum_ending": page.minimum_ending,
+            "body": streamfield([("paragraph", rich_text("<p>情景介绍。</p>"))]),
+            "roles": streamfield(
+                [
+                    ("role", {"role": role.value["role"], "start": role.value["start"], "briefing": ""})
+                    for role in page.roles
+                ]
+            ),
+            "scenes": streamfield([("scene", scene_value(item)) for item in scenes]),
+            "comments": {"TOTAL_FORMS": 0, "INITIAL_FORMS": 0, "MIN_NUM_FORMS": 0, "MAX_NUM_FORMS": 1000},
+        }
+    )
+    return {**data, **actions}
+
+
+def test_an_unfinished_scenario_saves_as_a_draft_but_cannot_be_published(client, staff_groups):
+    page = make_scenario()
+    client.force_login(make_editor())
+    unfinished = [*sound_scenes()[:5], scene("good", ending="good")]  # "acceptable" and "poor" not written yet
+    url = reverse("wagtailadmin_pages:edit", args=[page.pk])
+
+    response = client.post(url, _edit_form_data(page, unfinished))
+    assert response.status_code == 302, response.context["form"].errors if response.context else response
+    page.refresh_from_db()
+    draft = page.get_latest_revision_as_object()
+    assert page.has_unpublished_changes
+    assert [block.value["key"] for block in draft.scenes] == ["start", "oc-start", "listen", "meeting", "shout", "good"]
+    assert len(ScenarioPage.objects.get(pk=page.pk).scenes) == 8  # the live scenario is untouched
+
+    # The editor can preview the unfinished draft.
+    preview = reverse("wagtailadmin_pages:preview_on_edit", args=[page.pk])
+    assert client.post(preview, _edit_form_data(page, unfinished)).json()["is_valid"] is True
+    assert client.get(preview).status_code == 200
+
+    with translation.override("en"):
+        response = client.post(url, _edit_form_data(page, unfinished, **{"action-publish": "publish"}))
+    assert response.status_code == 200
+    errors = " ".join(str(error) for error in response.context["form"].non_field_errors())
+    assert "acceptable" in errors
+    assert len(ScenarioPage.objects.get(pk=page.pk).scenes) == 8
+
+    # A bulk or scheduled publish of the unfinished draft runs the check too.
+    with pytest.raises(ValidationError):
+        page.get_latest_revision().publish()
+    assert len(ScenarioPage.objects.get(pk=page.pk).scenes) == 8
