@@ -9,7 +9,7 @@ from django.test import override_settings
 from wagtail.images.models import Image
 from wagtail.images.tests.utils import get_test_image_file
 
-from tests.home.conftest import home, publish  # noqa: F401
+from tests.home.conftest import event_index, home, make_event, make_news, news_index, publish, venue  # noqa: F401
 
 from .factories import make_course
 
@@ -25,6 +25,32 @@ def test_the_course_cover_is_a_picture_of_avif_and_webp_sized_for_a_phone(client
     assert 'type="image/avif"' in picture and 'type="image/webp"' in picture
     assert " 390w" in picture and " 780w" in picture
     assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture  # the largest paint: not deferred
+
+
+def _first_image(html: str) -> str:
+    """The first <picture> (or <img>) inside <main>: on a phone, the image the largest paint waits for."""
+    main = html.split('<main id="main"')[1].split("</main>")[0]
+    picture = main.split("<picture>")[1].split("</picture>")[0] if "<picture>" in main else ""
+    return picture or "<img" + main.split("<img")[1].split(">")[0]
+
+
+@pytest.mark.parametrize("kind", ["news", "event"])
+def test_the_first_image_of_a_news_or_event_page_is_fetched_first_and_not_deferred(
+    client,
+    kind,
+    make_news,  # noqa: F811
+    make_event,  # noqa: F811
+):
+    # Their image is the page's largest paint on a phone (bench/lcp.py): as the course cover and the home page's hero,
+    # it must not wait behind the style sheets and scripts for its turn.
+    image = Image.objects.create(title="配图", file=get_test_image_file(size=(1600, 900)))
+    if kind == "news":
+        page = make_news(cover_image=image, cover_image_alt="讲座现场")
+    else:
+        page = make_event(image=image, image_alt="书画课现场")
+    picture = _first_image(client.get(publish(page).url).content.decode())
+    assert 'type="image/avif"' in picture and " 800w" in picture
+    assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture
 
 
 GZIP = ["academy.compression.TextGZipMiddleware", *settings.MIDDLEWARE]
