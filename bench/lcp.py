@@ -11,7 +11,8 @@ What it does:
   does), ``GZIP_RESPONSES=1`` (gunicorn facing the phone, no proxy), the full-page cache on. Media files, which
   nginx serves in production (``expires 7d``), come from a view in the benchmark's own URLconf with the same
   ``Cache-Control``; nothing is added to the project's URLs.
-* The search index is built (``update_index``) as a deployment's task worker would, so ``?q=物业`` finds results.
+* The search index is built (``update_index``, in ``peer.build_ours``) as a deployment's task worker would, so
+  ``?q=物业`` finds results.
 * **Phone**: Debian's Chromium (the flags of tests/browser/conftest.py) through Playwright, a 390×844 viewport at
   ``--dpr`` device pixels per CSS pixel, touch, Chinese. Through the DevTools protocol (a CDP session per page):
   ``Network.emulateNetworkConditions`` with Lighthouse's slow-4G figures (150 ms round trip, 1.6 Mbit/s down,
@@ -266,9 +267,6 @@ def main() -> int:
     server = None
     try:
         site = peer.build_ours("ours", ROOT, workdir)
-        # The search index as a deployment keeps it: seed_demo leaves re-indexing to a task no worker runs here,
-        # and without it the search page would be an empty "nothing found".
-        peer.run([peer.PYTHON, "manage.py", "update_index"], cwd=ROOT, env=site["env"])
         (workdir / "ours" / "bench_site_urls.py").write_text(URLS)
         preload = {"BENCH_PRELOAD": "1", "BENCH_ON_STARTING": "academy.preload:before_fork", "GZIP_RESPONSES": "1"}
         site["env"] = {**site["env"], **preload}

@@ -208,7 +208,10 @@ def build_ours(name: str, tree: Path, workdir: Path) -> dict:
         "PAGE_CACHE_GENERATION_FILE": str(data / "content-generation"),
         "LOG_LEVEL": "WARNING",
     }
-    for command in (["migrate", "--noinput", "-v0"], ["seed_demo"], ["collectstatic", "--noinput", "-v0"]):
+    # update_index: the search index as a deployment's task worker keeps it (seed_demo leaves re-indexing to a task
+    # no worker runs here; without it the search page measured an empty "nothing found").
+    commands = (["migrate", "--noinput", "-v0"], ["seed_demo"], ["update_index"], ["collectstatic", "--noinput", "-v0"])
+    for command in commands:
         run([PYTHON, "manage.py", *command], cwd=tree, env=env)
     output = run([PYTHON, "manage.py", "shell", "-c", OUR_PAGES], cwd=tree, env=env).stdout.split()
     event_url, news_url, lesson_url, cookie = output[-4:]
