@@ -27,7 +27,9 @@ MMAP_THRESHOLD_BYTES = 128 * 1024
 def warm_django() -> None:
     """Load what the first requests of a worker would load: the URLconf and every view module it names (with the
     reverse lookups of each language), Wagtail's hooks (its admin menus and page-serving hooks), the translation
-    catalogues of every language, and the compiled templates of the base page and of every page type."""
+    catalogues of every language, the compiled templates of the base page, of every page type and of every template
+    of our own apps (includes and block templates too), the modules Django imports on a first request, and the
+    models' field maps and StreamField block trees."""
     from django.conf import settings
     from django.template import TemplateDoesNotExist, TemplateSyntaxError
     from django.template.loader import get_template
@@ -66,7 +68,9 @@ def project_template_names() -> set[str]:
     root = Path(settings.BASE_DIR).resolve()
     directories = [Path(directory) for engine in settings.TEMPLATES for directory in engine.get("DIRS", [])]
     for config in apps.get_app_configs():
-        if Path(config.path).resolve().is_relative_to(root):
+        path = Path(config.path).resolve()
+        # A virtual environment may live inside the checkout: its packages are not ours.
+        if path.is_relative_to(root) and not {"site-packages", "dist-packages"} & set(path.parts):
             directories.append(Path(config.path) / "templates")
     names = set()
     for directory in directories:
