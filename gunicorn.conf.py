@@ -35,8 +35,9 @@ preload_app = (os.environ.get("GUNICORN_PRELOAD") or "1") not in {"0", "false", 
 
 
 def on_starting(server):
-    """Before any fork: load jieba's dictionary (1.75 s, 71 MiB; it needs no Django) and, with preload_app, warm the
-    app; close the master's database and cache connections; gc.freeze() (academy/preload.py)."""
+    """Before any fork: fix glibc's mmap threshold (freed image buffers go back to the system), load jieba's
+    dictionary (1.75 s, 71 MiB; it needs no Django) and, with preload_app, warm the app; close the master's database
+    and cache connections; gc.freeze() (academy/preload.py)."""
     from academy.preload import before_fork
 
     before_fork()

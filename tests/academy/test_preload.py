@@ -2,6 +2,7 @@
 need import their heavy libraries themselves (issue 22)."""
 
 import os
+import platform
 import runpy
 import subprocess
 import sys
@@ -48,6 +49,14 @@ def test_the_warm_up_loads_urls_templates_and_catalogues_without_a_query_and_clo
         print("views", "courses.views" in sys.modules and "credits.views" in sys.modules)
         print("base.html", "base.html" in loader.get_template_cache)
         print("catalogues", sorted(trans_real._translations))
+        # What a worker's first request used to compile, import or build itself (issue 22, worker memory).
+        print("include", "components/breadcrumbs.html" in loader.get_template_cache)
+        print("block", "courses/blocks/image.html" in loader.get_template_cache)
+        print("processors", "template_context_processors" in engines["django"].engine.__dict__)
+        lazy = ("django.db.models.sql.compiler", "django.contrib.messages.storage.fallback", "PIL.PngImagePlugin")
+        print("imported", all(name in sys.modules for name in lazy))
+        from courses.models import CoursePage
+        print("stream_block", "stream_block" in CoursePage._meta.get_field("body").__dict__)
         connection.ensure_connection()
         close_shared_resources()
         print("connection", connection.connection)
@@ -57,7 +66,22 @@ def test_the_warm_up_loads_urls_templates_and_catalogues_without_a_query_and_clo
     assert "views True\n" in output
     assert "base.html True\n" in output
     assert "'en'" in output and "'zh-hans'" in output
+    assert "include True\n" in output
+    assert "block True\n" in output
+    assert "processors True\n" in output
+    assert "imported True\n" in output
+    assert "stream_block True\n" in output
     assert "connection None\n" in output
+
+
+def test_the_master_gives_large_freed_allocations_back_to_the_system():
+    """A worker that made renditions kept ~60 MiB of freed image buffers in glibc's heap for good; before_fork fixes
+    glibc's mmap threshold so that they are unmapped when freed (docs/performance.md, "10. Worker memory")."""
+    from academy import preload
+
+    assert "limit_malloc_retention" in preload.before_fork.__code__.co_names
+    if platform.libc_ver()[0] == "glibc":
+        assert preload.limit_malloc_retention() is True
 
 
 def test_heavy_libraries_wait_for_the_views_that_use_them():
