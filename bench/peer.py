@@ -251,9 +251,10 @@ def start(site: dict, *, workers: int = 2, fork_log: Path | None = None) -> tupl
     return server, f"http://127.0.0.1:{port}"
 
 
-def fetch(url: str, timeout: float = 30) -> int:
+def fetch(url: str, timeout: float = 30, cookie: str = "") -> int:
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})  # noqa: S310  (loopback only)
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310  (loopback only)
+        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  (loopback only)
             response.read()
             return response.status
     except urllib.error.HTTPError as error:
@@ -354,6 +355,11 @@ def measure(sites: list[dict], args, workdir: Path) -> dict:
         for site in sites:
             server, base = servers[site["name"]]
             wait_until_up(base + site["pages"]["bare"])
+            for page, path in site["pages"].items():
+                # One request at a time first, waited for: on a fresh database it makes the page's image
+                # renditions (seconds each). Under wrk those requests time out and queue up in the workers, which
+                # then serve them during the measured rounds.
+                fetch(base + path, timeout=300, cookie=site["cookie"] if logged_in(page) else "")
             for page, path in site["pages"].items():  # warm every worker: a few seconds of each page
                 wrk(base + path, 1, site["cookie"] if logged_in(page) else "")
         samples = {(site["name"], page): [] for site in sites for page in site["pages"]}
