@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +20,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
+from wagtail.url_routing import RouteResult
 
 from academy.records import PersonalRecord
 from academy.roles import LECTURERS
@@ -119,6 +121,31 @@ class Lecturer(index.Indexed, models.Model):
         return _("%(name)s (%(title)s)") % {"name": self.name, "title": self.title}
 
 
+ROUTE_CACHE_SECONDS = 60 * 60
+
+
+def _routed_child(parent: Page, slug: str, read):
+    """The child page ``read()`` returns (its specific instance, or None), cached under the content generation: any
+    page saved, published, unpublished, moved or deleted, or a view restriction changed, makes every entry stale in
+    every worker at once (``academy.page_cache``). A slug not found is not cached. Each request unpickles its own
+    copy, so what one request sets on the instance never reaches another."""
+    import hashlib
+
+    from django.core.cache import cache
+
+    from .selectors import catalogue_generation
+
+    # The slug comes from the address: hashed, so that any characters and any length make a valid cache key.
+    digest = hashlib.md5(slug.encode(), usedforsecurity=False).hexdigest()
+    key = f"courses:route:{catalogue_generation()}:{parent.pk}:{digest}"
+    child = cache.get(key)
+    if child is None:
+        child = read()
+        if child is not None:
+            cache.set(key, child, ROUTE_CACHE_SECONDS)
+    return child
+
+
 class CourseIndexPage(Page):
     """The catalogue (课程中心): every published course, with filters, counts per competency and a search box."""
 
@@ -138,18 +165,13 @@ class CourseIndexPage(Page):
         # Fetch the course as a CoursePage in one query instead of a Page and then its specific row.
         # The instance is cached until editors next change course content (the key carries the generation).
         if path_components:
-            from django.core.cache import cache
-
-            from .selectors import catalogue_generation
-
-            key = f"courses:route:{catalogue_generation()}:{self.pk}:{path_components[0]}"
-            course = cache.get(key)
-            if course is None:
-                course = CoursePage.objects.filter(
+            course = _routed_child(
+                self,
+                path_components[0],
+                lambda: CoursePage.objects.filter(
                     path__startswith=self.path, depth=self.depth + 1, slug=path_components[0]
-                ).first()
-                if course is not None:
-                    cache.set(key, course, 60 * 60)
+                ).first(),
+            )
             if course is not None:
                 if len(path_components) > 1:
                     # On the way to one of its lessons: the lesson's guard and context use this course instead of
@@ -296,6 +318,28 @@ class CoursePage(RoutablePageMixin, Page):
     def get_lessons(self):
         """The live lessons of this course, in the order editors arranged them."""
         return LessonPage.objects.child_of(self).live().order_by("path")
+
+    def route(self, request, path_components):
+        """The course's own sub-pages first (enrol/, quiz/ …, as ``RoutablePageMixin`` orders them), then a lesson by
+        its slug: the lesson's specific instance comes from the cache (``_routed_child``) instead of Wagtail's two
+        queries (the child by slug, then its specific row). Whatever kind of lesson it is (a scenario too)."""
+        if not path_components or not self.live:
+            return super().route(request, path_components)
+        try:
+            resolver_match = self.resolve_subpage("/" + "/".join(path_components) + "/")
+        except Http404:
+            lesson = _routed_child(self, path_components[0], lambda: self._child_by_slug(path_components[0]))
+            if lesson is None:
+                raise
+            lesson._cached_parent_obj = self  # as Wagtail's Page.route does: get_parent() asks no query
+            return lesson.route(request, path_components[1:])
+        request.routable_resolver_match = resolver_match
+        view, args, kwargs = resolver_match
+        return RouteResult(self, args=(view, args, kwargs))
+
+    def _child_by_slug(self, slug: str) -> Page | None:
+        child = self.get_children().filter(slug=slug).first()
+        return child.specific if child is not None else None
 
     def get_context(self, request, *args, **kwargs):
         from .views import course_context

@@ -219,10 +219,12 @@ def _lesson_place(request, lesson: LessonPage) -> dict:
         course = getattr(request, "_courses_routed_course", None)
         if course is None or course.path != lesson.path[: -CoursePage.steplen]:
             course = selectors.lesson_course(lesson)
+        standing = selectors.lesson_standing(user=request.user, course=course, lesson=lesson) if course else None
         place = {
             "lesson_id": lesson.pk,
             "course": course,
-            "enrolled": course is not None and selectors.is_enrolled(user=request.user, course=course),
+            "enrolled": standing is not None,
+            "standing": standing,
             "lessons": None,
         }
         request._courses_lesson_place = place
@@ -233,7 +235,7 @@ def lesson_course_and_lessons(request, *, lesson: LessonPage) -> tuple[CoursePag
     """The lesson's course and its live lessons in order, read once per request (see ``_lesson_place``)."""
     place = _lesson_place(request, lesson)
     if place["lessons"] is None:
-        place["lessons"] = selectors.course_lessons(place["course"]) if place["course"] is not None else []
+        place["lessons"] = selectors.course_lessons_published(place["course"]) if place["course"] is not None else []
     return place["course"], place["lessons"]
 
 
@@ -266,13 +268,14 @@ def lesson_guard(request, *, lesson: LessonPage):
 
 def lesson_context(*, request, lesson: LessonPage) -> dict:
     course, lessons = lesson_course_and_lessons(request, lesson=lesson)
-    enrolled = lesson_enrolled(request, lesson=lesson)
+    standing = _lesson_place(request, lesson)["standing"]
+    enrolled = standing is not None
     position = next((index for index, item in enumerate(lessons) if item.pk == lesson.pk), 0)
-    done_ids = selectors.lessons_done_ids(user=request.user, course=course) if enrolled else set()
+    is_done = enrolled and standing.done
     tracking = {}
-    if enrolled and lesson.pk not in done_ids:
+    if enrolled and not is_done:
         required = lesson.required_seconds
-        spent = selectors.lesson_seconds_spent(user=request.user, lesson=lesson)
+        spent = standing.seconds_spent
         video = lesson.tracked_video
         progress = selectors.video_progress_for(user=request.user, lesson=lesson) if video else None
         tracking = {
@@ -298,7 +301,7 @@ def lesson_context(*, request, lesson: LessonPage) -> dict:
         "previous_lesson": lessons[position - 1] if position > 0 else None,
         "next_lesson": lessons[position + 1] if position + 1 < len(lessons) else None,
         "enrolled": enrolled,
-        "is_done": lesson.pk in done_ids,
+        "is_done": is_done,
     }
 
 
