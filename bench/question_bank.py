@@ -203,9 +203,10 @@ def backfill() -> dict:
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_choice_written")
+        # Kept for a later --backfill-only run (which may find the app already migrated back, the columns gone).
         cursor.execute(
-            "CREATE TABLE bench_choice_written AS SELECT id, quiz_id, paper_score, paper_size FROM assessments_itemchoice"
+            "CREATE TABLE IF NOT EXISTS bench_choice_written AS "
+            "SELECT id, quiz_id, paper_score, paper_size FROM assessments_itemchoice"
         )
         cursor.execute("SELECT count(*) FROM bench_choice_written")
         (rows,) = cursor.fetchone()
@@ -246,7 +247,6 @@ def backfill() -> dict:
             "OR c.paper_score <> w.paper_score OR c.paper_size <> w.paper_size"
         )
         (differing,) = cursor.fetchone()
-        cursor.execute("DROP TABLE bench_choice_written")
     return {"choices": rows, "responses": responses, "differing": differing, "steps": steps}
 
 
