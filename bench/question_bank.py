@@ -42,6 +42,7 @@ REPORT = ROOT / "docs" / "performance.md"
 START, END = "<!-- question-bank:start -->", "<!-- question-bank:end -->"
 PG_START, PG_END = "<!-- question-bank-pg:start -->", "<!-- question-bank-pg:end -->"
 SEED = 20261207
+STARTED = time.monotonic()
 
 
 def setup_django(tmp: Path) -> str:
@@ -295,12 +296,13 @@ def write(results: dict, *, vendor: str, args) -> str:
     draws, scores = results["real"]["draws"], results["real"]["scores"]
     analysis = results["analysis"]
     load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     quantile = lambda values: statistics.quantiles(values, n=20)[-1]  # noqa: E731
     postgres = vendor == "postgresql"
     start, end = (PG_START, PG_END) if postgres else (START, END)
     heading = "### On PostgreSQL" if postgres else "## Question bank: draw, score and item analysis at 100,000 attempts"
     section = f"""{start}
-{heading} (`bench/question_bank.py{" --pg" if postgres else ""}`)
+{heading} (`bench/question_bank.py`)
 
 - Date: {results["date"]}
 - Machine: {machine()}
@@ -318,6 +320,7 @@ def write(results: dict, *, vendor: str, args) -> str:
 | Peak Python memory of the item analysis (tracemalloc) | {analysis["peak"] / 2**20:.1f} MiB |
 | Excel download built from it ({analysis["items"]} questions, three sheets, {analysis["export_bytes"] / 1024:.0f} KiB) | {analysis["export"]:.2f} s |
 | Process peak resident memory (whole run, including the bulk fill) | {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |
+| CPU time of the benchmark process, whole run (against its wall time, it shows how much the machine's load took) | {usage.ru_utime + usage.ru_stime:.0f} s of {time.monotonic() - STARTED:.0f} s |
 | KR-20 of the simulated papers / questions flagged | {analysis["kr20"]:.2f} / {analysis["flagged"]} |
 
 The analysis is nine aggregate queries whatever the number of attempts, each reading a covering index: the
