@@ -27,9 +27,10 @@ list, so each new task gets this decision). The ones there are, and why each is 
   provider is called and marked SENT after; a requeued batch skips the sent ones, sends the untouched ones and marks
   the one a kill left SENDING as "uncertain" instead of sending it again (at most once, never a duplicate).
 - ``notifications.tasks.dispatch_due_notifications``: only enqueues due deliveries; one enqueued twice is sent once.
-- ``assessments.tasks.close_expired_papers``: submits each expired open paper through courses' one submission
-  service, which locks the paper and numbers the attempt once; a paper already submitted is skipped, so a second
-  run (or two at once) records no second attempt.
+- ``assessments.tasks.close_expired_papers``: submits each expired open paper through courses' submission of an
+  expired paper (``quiz_attempt_submit_expired``, sharing the trainee's scoring and recording), which numbers the
+  attempt once; a paper already submitted is skipped, so a second run (or two at once) records no second attempt.
+  A trainee who left the course meanwhile has the attempt recorded too; the course completes only when enrolled.
 - ``courses.tasks.video_length_task``: reads the file again and overwrites the one length row of its document.
 - Wagtail's ``update_reference_index_task``, ``delete_file_from_storage_task`` (deleting a deleted file is a
   no-op), ``set_image_focal_point_task``, ``purge_urls_from_cache_task`` and modelsearch's

@@ -327,18 +327,19 @@ def paper_answers_save(*, paper: Paper, answers: dict[str, list[str]]) -> Paper:
 
 
 def paper_close_expired(*, paper: Paper) -> QuizAttempt | None:
-    """Submit a paper whose time is up with the answers saved by then, through the courses' one submission service
-    (which numbers the attempt once, so two closings at once record one attempt). None when the paper is not
-    expired, is already submitted, or cannot be submitted any more (the trainee left the course)."""
-    from courses.services import CourseActionError, quiz_attempt_submit
+    """Submit a paper whose time is up with the answers saved by then, through the courses' submission of an expired
+    paper (which numbers the attempt once, so two closings at once record one attempt; whether the trainee is still
+    enrolled matters only to the completion, see ``courses.services.quiz_attempt_submit_expired``). None when the
+    paper is not expired, is already submitted, or is not the trainee's current attempt any more."""
+    from courses.services import CourseActionError, quiz_attempt_submit_expired
 
     if paper.attempt_id is not None or rules.paper_time_state(paper.deadline, timezone.now()) == rules.TimeState.OPEN:
         return None
     if paper.number != paper_number(user=paper.user, quiz=paper.quiz):
         return None  # not the trainee's current attempt (left behind by an attempt recorded some other way)
     try:
-        return quiz_attempt_submit(user=paper.user, course=paper.quiz.course, answers=dict(paper.saved_answers))
-    except CourseActionError:
+        return quiz_attempt_submit_expired(user=paper.user, course=paper.quiz.course, answers=dict(paper.saved_answers))
+    except CourseActionError:  # closed at the same moment by another run, or no attempt left
         return None
 
 

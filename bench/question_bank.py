@@ -2,10 +2,13 @@
 over 100,000 submitted attempts. Run by hand (never by ``make test``):
 
     .venv/bin/python bench/question_bank.py [--attempts 100000] [--questions 400] [--paper 10] [--sample 300]
-    DATABASE_URL=postgres://…/throwaway .venv/bin/python bench/question_bank.py   # PostgreSQL (a throwaway database)
+    .venv/bin/python bench/question_bank.py --pg academy_question_bank        # PostgreSQL: the bench cluster (bench/pg.py)
+    scripts/with-postgres-redis.sh .venv/bin/python bench/question_bank.py   # PostgreSQL: its DATABASE_URL
+    … --backfill        # afterwards, time the migration that backfills the chosen options (see ``backfill``)
+    … --backfill-only   # only that, on a database a previous run filled (DATABASE_URL or --pg, not recreated)
 
-Builds a throwaway SQLite database in a temporary directory unless DATABASE_URL is given (that database is migrated
-and filled: never point it at real data). Steps:
+Builds a throwaway SQLite database in a temporary directory unless DATABASE_URL or ``--pg`` is given (that database
+is migrated and filled: never point it at real data; ``--pg`` drops and recreates it). Steps:
 
 1. A bank of ``--questions`` live questions (easy / medium / hard, single, multiple, true-or-false and blanks) and a
    blueprint drawing ``--paper`` of them at random for one course quiz.
@@ -17,7 +20,8 @@ and filled: never point it at real data). Steps:
 4. ``itemanalysis.queries.item_analysis()`` over all attempts, timed (best of three), then once more under
    tracemalloc for its peak Python memory; the Excel download built from it is timed too.
 
-Results are written to docs/performance.md (the section between the question-bank markers is replaced).
+Results are written to docs/performance.md: a SQLite run replaces the section between the question-bank markers, a
+PostgreSQL run the sub-section between the question-bank-pg markers that follows it.
 """
 
 import argparse
@@ -36,7 +40,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 REPORT = ROOT / "docs" / "performance.md"
 START, END = "<!-- question-bank:start -->", "<!-- question-bank:end -->"
+PG_START, PG_END = "<!-- question-bank-pg:start -->", "<!-- question-bank-pg:end -->"
 SEED = 20261207
+STARTED = time.monotonic()
 
 
 def setup_django(tmp: Path) -> str:
@@ -177,6 +183,89 @@ def analyse() -> dict:
     }
 
 
+def _backend_peak_kib(cursor) -> int | None:
+    """Peak resident memory (VmHWM) of this connection's PostgreSQL backend, shared buffers it touched included."""
+    cursor.execute("SELECT pg_backend_pid()")
+    try:
+        status = Path(f"/proc/{cursor.fetchone()[0]}/status").read_text()
+    except OSError:  # the server runs on another machine
+        return None
+    return next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmHWM:"))
+
+
+def backfill() -> dict:
+    """Time the migrations that give chosen options their response's quiz, score and size, over the filled database.
+
+    The values the services wrote when the attempts were submitted are kept aside; the app is migrated back to
+    ``0008_item_analysis_covering_indexes`` (which drops the copied columns, keeping every response and choice), then
+    forward through ``0009_item_choice_paper_copy`` (the backfill) and ``0010`` (NOT NULL and the index), each timed
+    on a fresh connection; then one query counts the choices whose backfilled values differ from the written ones."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        # Kept for a later --backfill-only run (which may find the app already migrated back, the columns gone).
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS bench_choice_written AS "
+            "SELECT id, quiz_id, paper_score, paper_size FROM assessments_itemchoice"
+        )
+        cursor.execute("SELECT count(*) FROM bench_choice_written")
+        (rows,) = cursor.fetchone()
+        cursor.execute("SELECT count(*) FROM assessments_itemresponse")
+        (responses,) = cursor.fetchone()
+    call_command("migrate", "assessments", "0008", verbosity=0)
+    steps = {}
+    for target in ("0009", "0010"):
+        connection.close()
+        in_database = [0.0]
+
+        def timed(execute, sql, params, many, context, in_database=in_database):
+            began = time.perf_counter()
+            try:
+                return execute(sql, params, many, context)
+            finally:
+                in_database[0] += time.perf_counter() - began
+
+        tracemalloc.start()
+        started = time.perf_counter()
+        with connection.execute_wrapper(timed):
+            call_command("migrate", "assessments", target, verbosity=0)
+        seconds = time.perf_counter() - started
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        with connection.cursor() as cursor:
+            backend = _backend_peak_kib(cursor) if connection.vendor == "postgresql" else None
+        steps[target] = {
+            "seconds": seconds,
+            "in_database": in_database[0],
+            "python_peak": peak,
+            "backend_peak_kib": backend,
+        }
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM bench_choice_written w LEFT JOIN assessments_itemchoice c ON c.id = w.id "
+            "WHERE c.id IS NULL OR c.quiz_id IS NULL OR c.quiz_id <> w.quiz_id "
+            "OR c.paper_score <> w.paper_score OR c.paper_size <> w.paper_size"
+        )
+        (differing,) = cursor.fetchone()
+    return {"choices": rows, "responses": responses, "differing": differing, "steps": steps}
+
+
+def describe_backfill(result: dict) -> str:
+    lines = [
+        f"{result['choices']:,} chosen options of {result['responses']:,} item responses; "
+        f"{result['differing']} differ from the values written at submission"
+    ]
+    for target, step in result["steps"].items():
+        backend = step["backend_peak_kib"]
+        lines.append(
+            f"  migrate assessments {target}: {step['seconds']:.1f} s ({step['in_database']:.2f} s in SQL), Python peak {step['python_peak'] / 2**20:.1f} MiB"
+            + (f", PostgreSQL backend peak RSS {backend / 1024:.0f} MiB" if backend else "")
+        )
+    lines.append("  load average " + " / ".join(f"{value:.1f}" for value in os.getloadavg()))
+    return "\n".join(lines)
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -190,6 +279,15 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} CPUs, {memory:.1f} GiB RAM, Linux {platform.release()}, Python {platform.python_version()}"
 
 
+def database_label(vendor: str) -> str:
+    from django.db import connection
+
+    if vendor == "postgresql":
+        version = connection.cursor().connection.info.server_version
+        return f"PostgreSQL {version // 10000}.{version % 10000} on loopback"
+    return f"{vendor} (a file in a temp directory)" if vendor == "sqlite" else vendor
+
+
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
 
@@ -198,14 +296,18 @@ def write(results: dict, *, vendor: str, args) -> str:
     draws, scores = results["real"]["draws"], results["real"]["scores"]
     analysis = results["analysis"]
     load = " / ".join(f"{value:.1f}" for value in os.getloadavg())
+    usage = resource.getrusage(resource.RUSAGE_SELF)
     quantile = lambda values: statistics.quantiles(values, n=20)[-1]  # noqa: E731
-    section = f"""{START}
-## Question bank: draw, score and item analysis at 100,000 attempts (`bench/question_bank.py`)
+    postgres = vendor == "postgresql"
+    start, end = (PG_START, PG_END) if postgres else (START, END)
+    heading = "### On PostgreSQL" if postgres else "## Question bank: draw, score and item analysis at 100,000 attempts"
+    section = f"""{start}
+{heading} (`bench/question_bank.py`)
 
 - Date: {results["date"]}
 - Machine: {machine()}
 - Load average when the run ended: {load} (1/5/15 min; other work on the machine inflates these times)
-- Database: {vendor}{" (a file in a temp directory)" if vendor == "sqlite" else ""}; a bank of {args.questions} live questions,
+- Database: {database_label(vendor)}; a bank of {args.questions} live questions,
   one blueprint drawing {args.paper} at random; {analysis["attempts"]:,} submitted attempts in all
   ({args.sample} through the services, the rest simulated in bulk with the same rules).
 
@@ -218,6 +320,7 @@ def write(results: dict, *, vendor: str, args) -> str:
 | Peak Python memory of the item analysis (tracemalloc) | {analysis["peak"] / 2**20:.1f} MiB |
 | Excel download built from it ({analysis["items"]} questions, three sheets, {analysis["export_bytes"] / 1024:.0f} KiB) | {analysis["export"]:.2f} s |
 | Process peak resident memory (whole run, including the bulk fill) | {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB |
+| CPU time of the benchmark process, whole run (against its wall time, it shows how much the machine's load took) | {usage.ru_utime + usage.ru_stime:.0f} s of {time.monotonic() - STARTED:.0f} s |
 | KR-20 of the simulated papers / questions flagged | {analysis["kr20"]:.2f} / {analysis["flagged"]} |
 
 The analysis is nine aggregate queries whatever the number of attempts, each reading a covering index: the
@@ -226,10 +329,13 @@ of questions) and the count of chosen options (the choices carry their response'
 The Python side holds one row per question and per option, never one per attempt, so its memory does not grow with
 the attempts.
 
-{END}"""
+{end}"""
     text = REPORT.read_text(encoding="utf-8")
-    if START in text and END in text:
-        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    elif postgres and END in text:  # the PostgreSQL figures go right after the SQLite ones, in the same section
+        cut = text.index(END) + len(END)
+        text = text[:cut] + "\n\n" + section + text[cut:]
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     REPORT.write_text(text, encoding="utf-8")
@@ -243,11 +349,25 @@ def main() -> None:
     parser.add_argument("--paper", type=int, default=10)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--no-write", action="store_true", help="print the results without touching the docs")
+    parser.add_argument("--pg", metavar="DATABASE", help="a database of the bench PostgreSQL cluster (bench/pg.py)")
+    parser.add_argument("--backfill", action="store_true", help="then time the choice backfill migration")
+    parser.add_argument("--backfill-only", action="store_true", help="only that, on an already filled database")
     args = parser.parse_args()
+    if args.pg:
+        sys.path.insert(0, str(ROOT / "bench"))
+        import pg
+
+        pg.start()
+        exists = pg.database_exists(args.pg)
+        url = pg.database_url(args.pg) if args.backfill_only and exists else pg.create_database(args.pg)
+        os.environ["DATABASE_URL"] = url
     with tempfile.TemporaryDirectory() as tmp:
         vendor = setup_django(Path(tmp))
         from django.core.management import call_command
 
+        if args.backfill_only:
+            print(describe_backfill(backfill()))
+            return
         call_command("migrate", verbosity=0)
         print("bank…", flush=True)
         course = build_bank(args.questions, args.paper)
@@ -265,6 +385,8 @@ def main() -> None:
         }
         section = write(results, vendor=vendor, args=args) if not args.no_write else ""
         print(section or results)
+        if args.backfill:
+            print(describe_backfill(backfill()))
 
 
 if __name__ == "__main__":

@@ -30,6 +30,7 @@ from .models import (
     LessonPage,
     LessonProgress,
     LessonTime,
+    Quiz,
     QuizAttempt,
     SessionAttendance,
     SessionRegistration,
@@ -74,7 +75,8 @@ def _require_enrolment(user: User, course: CoursePage) -> Enrolment:
 
 @transaction.atomic
 def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
-    """Enrol a trainee in a live course once its prerequisites are complete; enrolling twice changes nothing."""
+    """Enrol a trainee in a live course once its prerequisites are complete; enrolling twice changes nothing. A
+    trainee coming back completes the course at once if the work kept from before meets its rule."""
     _require_trainee(user)
     if not course.live:
         raise CourseActionError(_("This course is not open for enrolment."), code="not_live")
@@ -93,7 +95,9 @@ def enrolment_create(*, user: User, course: CoursePage) -> Enrolment:
             enrolment.full_clean()
             enrolment.save()
     except IntegrityError:  # enrolled at the same moment in another request
-        enrolment = Enrolment.objects.get(user=user, course=course)
+        return Enrolment.objects.get(user=user, course=course)
+    # Coming back: the lessons done and the quiz passed before leaving count (nothing to do online completes nothing).
+    course_completion_check(user=user, course=course)
     return enrolment
 
 
@@ -158,9 +162,28 @@ def quiz_attempt_submit(*, user: User, course: CoursePage, answers: dict[str, li
     quiz = selectors.quiz_for(course)
     if quiz is None or not course.live:
         raise CourseActionError(_("This course has no quiz."), code="no_quiz")
-    enrolment = _require_enrolment(user, course)
-    # Serialise attempts by the same trainee on PostgreSQL; the unique attempt number guards SQLite.
-    Enrolment.objects.select_for_update().filter(pk=enrolment.pk).first()
+    _require_enrolment(user, course)
+    return _quiz_attempt_record(user=user, course=course, quiz=quiz, answers=answers)
+
+
+@transaction.atomic
+def quiz_attempt_submit_expired(*, user: User, course: CoursePage, answers: dict[str, list[str]]) -> QuizAttempt:
+    """Score and store, on the server's own initiative, the attempt of a drawn paper whose time ran out (the paper
+    source scores only the answers saved in time). The trainee sat that paper: what a trainee must be to submit
+    (logged in, enrolled, in a live course) is not asked again, so a trainee who left the course or whose course was
+    withdrawn meanwhile still has the attempt recorded. The attempt rules (one pass, the number of attempts) hold,
+    and a pass completes the course only by ``course_completion_check``'s rule, which needs the enrolment."""
+    quiz = selectors.quiz_for(course)
+    if quiz is None:
+        raise CourseActionError(_("This course has no quiz."), code="no_quiz")
+    return _quiz_attempt_record(user=user, course=course, quiz=quiz, answers=answers)
+
+
+def _quiz_attempt_record(*, user: User, course: CoursePage, quiz: Quiz, answers) -> QuizAttempt:
+    """The scoring and storing shared by a trainee's submission and the server's closing of an expired paper."""
+    # Serialise attempts by the same trainee on PostgreSQL (on the enrolment, when the trainee still has one); the
+    # unique attempt number guards SQLite and a trainee who left the course.
+    Enrolment.objects.select_for_update().filter(user=user, course=course).first()
     previous = selectors.quiz_attempts(user=user, course=course)
     if any(attempt.passed for attempt in previous):
         raise CourseActionError(_("You have already passed this quiz."), code="already_passed")
@@ -273,6 +296,10 @@ def course_completion_check(*, user: User, course: CoursePage) -> CourseCompleti
     existing = CourseCompletion.objects.filter(user=user, course=course).first()
     if existing is not None:
         return existing
+    if not Enrolment.objects.filter(user=user, course=course).exists():
+        # A completed course stays enrolled (``enrolment_delete``): work recorded while the trainee is away (an
+        # expired paper closed by the server, an assignment reviewed late) counts when they enrol again.
+        return None
     lessons = selectors.course_lessons(course)
     done = selectors.lessons_done_ids(user=user, course=course)
     quiz = selectors.quiz_for(course)

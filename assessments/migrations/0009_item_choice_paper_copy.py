@@ -3,14 +3,36 @@ item analysis counts the options from one index without joining a million respon
 the next migration makes the quiz required (a separate transaction: PostgreSQL will not alter a table with pending
 deferred foreign-key checks from the update)."""
 
+import sqlite3
+
 import django.db.models.deletion
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
 
 def copy_from_responses(apps, schema_editor):
+    """One set-based ``UPDATE … FROM`` (PostgreSQL, SQLite from 3.33): the choices joined to their responses once,
+    rather than three correlated look-ups per choice (see docs/performance.md, question bank)."""
     ItemChoice = apps.get_model("assessments", "ItemChoice")
     ItemResponse = apps.get_model("assessments", "ItemResponse")
+    connection = schema_editor.connection
+    if connection.vendor == "postgresql" or (connection.vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 33)):
+        quote = connection.ops.quote_name
+        choice, response = ItemChoice._meta, ItemResponse._meta
+
+        def column(meta, name):
+            return quote(meta.get_field(name).column)
+
+        choices = quote(choice.db_table)
+        copied = ", ".join(
+            f"{column(choice, name)} = response.{column(response, name)}" for name in ("quiz", "paper_score", "paper_size")
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {choices} SET {copied} FROM {quote(response.db_table)} AS response "  # noqa: S608 (names only)
+                f"WHERE response.{column(response, 'id')} = {choices}.{column(choice, 'response')}"
+            )
+        return
     response = ItemResponse.objects.filter(pk=OuterRef("response_id"))
     ItemChoice.objects.update(
         quiz_id=Subquery(response.values("quiz_id")[:1]),

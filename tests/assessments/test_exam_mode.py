@@ -277,3 +277,29 @@ def test_the_time_limit_is_off_by_default_and_its_help_says_why(client, staff_gr
     form = client.get(reverse("wagtailsnippets_assessments_blueprint:add")).content.decode()
     assert 'name="time_limit"' in form and "年长学员" in form  # the help text, in Chinese
     assert Blueprint().time_limit is None
+
+
+def test_the_closing_job_scores_the_paper_of_a_trainee_who_left_the_course_and_completes_it_only_on_return(course):
+    from courses import selectors as course_selectors
+    from courses.models import CourseCompletion
+
+    trainee = _trainee(course)
+    for lesson in course_selectors.course_lessons(course):
+        course_services.lesson_mark_done(user=trainee, lesson=lesson)
+    paper = services.paper_open(user=trainee, quiz=course.quiz)
+    services.paper_answers_save(paper=paper, answers=_right(paper))
+    course_services.enrolment_delete(user=trainee, course=course)
+    _expire(paper, rules.DEADLINE_GRACE_SECONDS + 60)
+
+    # The trainee sat the paper and time ran out: leaving the course does not leave it open for ever.
+    assert services.papers_close_expired() == 1
+    assert services.papers_close_expired() == 0
+    attempt = QuizAttempt.objects.get(user=trainee)
+    paper.refresh_from_db()
+    assert paper.attempt == attempt and attempt.passed and attempt.score == 100
+    assert attempt.item_responses.count() == 4
+    # A completion (and the credit it brings) needs the enrolment: none while the trainee is away...
+    assert not CourseCompletion.objects.filter(user=trainee, course=course).exists()
+    # ...and the work kept counts when they come back.
+    course_services.enrolment_create(user=trainee, course=course)
+    assert CourseCompletion.objects.filter(user=trainee, course=course).exists()

@@ -343,3 +343,23 @@ def test_the_report_asks_as_many_queries_with_hundreds_of_attempts_as_with_five(
     assert "405" in page.text  # the attempts counted
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert editor_client.get(URL, {"export": "xlsx"}).status_code == 200
+
+
+def test_the_choice_backfill_migration_copies_what_a_submission_writes(answered):
+    """``0009_item_choice_paper_copy`` fills the copies of choices recorded before they existed: run over choices
+    whose copies are wrong, it writes exactly what ``item_responses_record`` writes at submission."""
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    course, _blueprint, _questions = answered
+    other = make_course(code="FG-02", title="另一门课")
+    written = sorted(ItemChoice.objects.values_list("pk", "quiz_id", "paper_score", "paper_size"))
+    assert len({row[2] for row in written}) > 1  # the fixture's papers have different scores
+    ItemChoice.objects.update(quiz=other.quiz, paper_score=0, paper_size=0)
+    migration = importlib.import_module("assessments.migrations.0009_item_choice_paper_copy")
+    migration.copy_from_responses(apps, SimpleNamespace(connection=connection))
+    assert sorted(ItemChoice.objects.values_list("pk", "quiz_id", "paper_score", "paper_size")) == written
+    assert {row[1] for row in written} == {course.quiz.pk}
