@@ -213,7 +213,15 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "academy"}}
+    # Routed courses and lessons, their lesson lists, the site lookup and breadcrumbs are cached per page: Django's
+    # default of 300 entries would evict them on the demo's 60 courses alone.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "academy",
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 3000)},
+        }
+    }
 
 # Full-page cache for anonymous visitors (academy/page_cache.py, docs/performance.md "Full-page cache"): pages live in
 # their own cache so they never evict the fragments and counters of "default". With Redis they share it (and the
