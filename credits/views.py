@@ -41,23 +41,11 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
 @login_required
 def my_credits(request):
     """我的学分: the logged-in trainee's own credits, programme progress and ledger."""
-    my_credits = selectors.my_credits_for(request.user)
-    unmet = [item for item in my_credits.programmes if not item.eligibility.met and item.certificate is None]
-    candidates = selectors.course_candidates(request.user, completed=my_credits.completed_course_ids) if unmet else []
-    # Sessions are read (one query) only when some programme is short of offline hours.
-    needs_sessions = selectors.needs_offline_hours(item.eligibility for item in unmet)
-    sessions = selectors.session_candidates(request.user) if needs_sessions else []
-    recommendations = {
-        item.programme.pk: selectors.recommendations_for(
-            requirements=item.programme.requirements,
-            eligibility=item.eligibility,
-            candidates=candidates,
-            sessions=sessions,
-        )
-        for item in unmet
-    }
-    rows = [(item, recommendations.get(item.programme.pk, ())) for item in my_credits.programmes]
+    dashboard = selectors.dashboard_for(request.user)
+    my_credits = dashboard.my_credits
     chart = charts.bar_chart([(c.name, value, c.colour) for c, value in my_credits.competencies])
     return render(
-        request, "credits/my_credits.html", {"my_credits": my_credits, "chart": chart, "programme_rows": rows}
+        request,
+        "credits/my_credits.html",
+        {"my_credits": my_credits, "chart": chart, "programme_rows": dashboard.programme_rows},
     )
