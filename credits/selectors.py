@@ -514,17 +514,36 @@ def _dashboard_build(trainee: User, *, now: datetime, as_of: date) -> Dashboard:
     )
 
 
-def dashboard_for(trainee: User) -> Dashboard:
-    """我的学分 for a trainee: one query for their record version when it is cached (see ``DASHBOARDS``), the reads of
-    ``my_credits_for``, ``course_candidates`` and ``session_candidates`` when it is not."""
+@dataclass(frozen=True)
+class DashboardKey:
+    """Where a trainee's dashboard is cached now, and the moment and day it is read for."""
+
+    key: str
+    now: datetime
+    as_of: date
+
+    def fresh(self, valid_until: datetime | None) -> bool:
+        """Whether an entry that holds until ``valid_until`` may still be served."""
+        return valid_until is None or self.now < valid_until
+
+
+def dashboard_key(trainee: User) -> DashboardKey:
+    """The cache key of a trainee's dashboard (one query, for their record version): their record version, party,
+    today's date, and with ``DASHBOARDS`` the catalogue's version and the content generation."""
     # The version is read before the rows it stands for: a change committed in between is then cached under the old
     # version, which the change has already moved on, and never under the new one with the old rows.
     version = trainee_record_version(trainee)
     now = timezone.now()
     as_of = timezone.localdate(now)
-    key = DASHBOARDS.key(f"{trainee.pk}:{version}:{trainee.party}:{as_of.isoformat()}")
-    dashboard = cache.get(key)
-    if dashboard is None or (dashboard.valid_until is not None and now >= dashboard.valid_until):
-        dashboard = _dashboard_build(trainee, now=now, as_of=as_of)
-        cache.set(key, dashboard, DASHBOARDS.timeout)
+    return DashboardKey(DASHBOARDS.key(f"{trainee.pk}:{version}:{trainee.party}:{as_of.isoformat()}"), now, as_of)
+
+
+def dashboard_for(trainee: User, *, key: DashboardKey | None = None) -> Dashboard:
+    """我的学分 for a trainee: from the cache when their record, the catalogue and the pages are as they were (see
+    ``DASHBOARDS``), else the reads of ``my_credits_for``, ``course_candidates`` and ``session_candidates``."""
+    key = key or dashboard_key(trainee)
+    dashboard = cache.get(key.key)
+    if dashboard is None or not key.fresh(dashboard.valid_until):
+        dashboard = _dashboard_build(trainee, now=key.now, as_of=key.as_of)
+        cache.set(key.key, dashboard, DASHBOARDS.timeout)
     return dashboard
