@@ -112,7 +112,17 @@ def test_a_certificate_issued_revoked_requested_or_declined_in_bulk_shows_at_onc
     assert NUMBER not in html and 'data-testid="certificate-pending"' not in html
     approval.certificate_request_create(holder=trainee, programme=programme)
     assert 'data-testid="certificate-pending"' in dashboard(client)
-    # Declined with an update in bulk (the holder deleting their account), which sends no signal per row.
+
+
+def test_requests_declined_in_bulk_show_at_once(client, world):
+    """The holder deleting their account declines their pending requests with an update in bulk, which sends no
+    signal per row (and a holder without certificates saves none)."""
+    trainee = world["trainee"]
+    complete(trainee, world["md_course"])
+    services.credit_adjust(actor=make_registrar(), trainee=trainee, competency=world["fg"], amount="1.0", reason="补录")
+    approval.certificate_request_create(holder=trainee, programme=world["programme"])
+    client.force_login(trainee)
+    assert 'data-testid="certificate-pending"' in dashboard(client)
     revocation.certificates_revoke_for_deleted_account(holder=trainee)
     assert 'data-testid="certificate-pending"' not in dashboard(client)
 
