@@ -66,12 +66,15 @@ class VersionedCache:
     def get_or_build(self, suffix: str, build: Callable[[], Any]) -> Any:
         """The cached value for ``suffix``, built (once, see get_or_build_once) when missing; ``build`` must not
         return None."""
+        return get_or_build_once(self.key(suffix), build, self.timeout)
+
+    def key(self, suffix: str) -> str:
+        """The cache key of the entry for ``suffix`` now (for a caller that must replace an entry itself)."""
         from .page_cache import content_generation
 
         # The content generation too: any change a page shows reaches every worker's fragments at once, even with
         # the per-process cache (academy/page_cache.py).
-        key = f"{self.name}:{self._version()}:{content_generation()}:{suffix}"
-        return get_or_build_once(key, build, self.timeout)
+        return f"{self.name}:{self._version()}:{content_generation()}:{suffix}"
 
     def forget(self, **_signal_kwargs) -> None:
         """Drop every entry (usable as a signal receiver)."""

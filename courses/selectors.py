@@ -712,6 +712,17 @@ def sessions_for_offline_hours(user, *, now=None, audience: str = "") -> list[Tr
     )
 
 
+def sessions_for_offline_hours_change_at(*, now):
+    """The next moment after ``now`` at which ``sessions_for_offline_hours`` could answer differently with no row
+    changed, time alone passing a scheduled session's registration opening or closing, start or end; None when
+    nothing is ahead (one query). A cached answer read at ``now`` holds until then, and until a session or a
+    registration changes (which the content generation follows)."""
+    bounds = TrainingSession.objects.filter(
+        status=SessionStatus.SCHEDULED, end__gte=now, course__live=True
+    ).values_list("registration_opens", "registration_closes", "start", "end")
+    return min((moment for row in bounds for moment in row if moment is not None and moment > now), default=None)
+
+
 def session_roster(session: TrainingSession, *, viewer) -> list[dict]:
     """A session's registrations that ``viewer`` may see (registrars all, street administrators their street's),
     each with the trainee's attendance (two queries)."""

@@ -52,6 +52,9 @@ class CreditsConfig(AppConfig):
         personal_data_requested.connect(privacy.personal_data, dispatch_uid="credits-personal-data")
         account_anonymising.connect(privacy.anonymise, dispatch_uid="credits-anonymise")
         self._forget_the_catalogue_on_change()
+        from .receivers import connect_dashboard_records
+
+        connect_dashboard_records()
         register_permission_policy(CreditEntry, LedgerPermissionPolicy(CreditEntry), exact_class=True)
         register_permission_policy(Appointment, AppointmentPermissionPolicy(Appointment), exact_class=True)
         register_permission_policy(ApiClient, ApiClientPermissionPolicy(ApiClient), exact_class=True)
@@ -76,7 +79,7 @@ class CreditsConfig(AppConfig):
         from courses.models import Competency, CoursePage
 
         from .models import ProgrammeCompetencyMinimum, ProgrammePage, ProgrammeRequiredCourse
-        from .selectors import CATALOGUE
+        from .selectors import CATALOGUE, DASHBOARDS
 
         senders = [(signal, None) for signal in (page_published, page_unpublished, post_page_move)]
         senders += [(post_delete, Page)]
@@ -84,3 +87,4 @@ class CreditsConfig(AppConfig):
             senders += [(post_save, model), (post_delete, model)]
         for signal, sender in senders:
             signal.connect(CATALOGUE.forget, sender=sender, dispatch_uid=f"credits-catalogue-{id(signal)}-{sender}")
+            signal.connect(DASHBOARDS.forget, sender=sender, dispatch_uid=f"credits-dashboards-{id(signal)}-{sender}")

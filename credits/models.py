@@ -871,3 +871,30 @@ class Cohort(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class TraineeRecordVersion(PersonalRecord, models.Model):
+    """A number that changes whenever anything 我的学分 shows of one trainee changes (a ledger or offline-hours row,
+    a completion, an enrolment, a session registration or attendance, a certificate or a certificate request).
+
+    The trainee's dashboard is cached under it (``selectors.dashboard_for``). It is a row of its own, read in the
+    request, rather than a number in the cache: with the per-process cache of several gunicorn workers, a number
+    kept in one worker's cache would leave the others serving the old dashboard; and rather than a field on the
+    user, so that saving a user object read before the change cannot write the old number back.
+    """
+
+    trainee = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+        verbose_name=_("trainee"),
+    )
+    version = models.PositiveBigIntegerField(_("version"), default=0)
+
+    class Meta:
+        verbose_name = _("trainee record version")
+        verbose_name_plural = _("trainee record versions")
+
+    def __str__(self):
+        return f"{self.trainee_id}: {self.version}"

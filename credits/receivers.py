@@ -28,3 +28,35 @@ def record_offline_hours_for_attendance(sender, *, user, session, attendance, **
         user=user, session=session, attended_on=timezone.localdate(attendance.checked_in_at)
     )
     _check_certificates_after_commit(user)
+
+
+# Every model whose rows 我的学分 shows of one trainee, with the field naming that trainee: a row saved or deleted
+# makes their cached dashboard stale (selectors.dashboard_for). Connected in CreditsConfig.ready(), one sender each.
+DASHBOARD_RECORDS = (
+    ("credits.CreditEntry", "trainee_id"),
+    ("credits.OfflineHoursEntry", "trainee_id"),
+    ("credits.Certificate", "holder_id"),
+    ("credits.CertificateRequest", "holder_id"),
+    ("courses.CourseCompletion", "user_id"),
+    ("courses.Enrolment", "user_id"),
+    ("courses.SessionRegistration", "user_id"),
+    ("courses.SessionAttendance", "user_id"),
+)
+
+
+def connect_dashboard_records() -> None:
+    """Connect ``trainee_record_changed`` to each of ``DASHBOARD_RECORDS`` (a sender each, so that bulk deletes of
+    other models keep Django's fast path)."""
+    from django.apps import apps
+    from django.db.models.signals import post_delete, post_save
+
+    for label, field in DASHBOARD_RECORDS:
+        model = apps.get_model(label)
+
+        def changed(sender, instance, field=field, **kwargs):
+            trainee_id = getattr(instance, field)
+            if trainee_id is not None:
+                services.trainee_record_changed(trainee_id=trainee_id)
+
+        for signal in (post_save, post_delete):
+            signal.connect(changed, sender=model, weak=False, dispatch_uid=f"credits-dashboard-{label}-{id(signal)}")

@@ -2,9 +2,10 @@
 
 import hashlib
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.db.models import DateField, DecimalField, Prefetch, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
@@ -24,6 +25,7 @@ from .models import (
     ProgrammeCompetencyMinimum,
     ProgrammePage,
     ProgrammeRequiredCourse,
+    TraineeRecordVersion,
 )
 
 OFFLINE_MODES = (DeliveryMode.OFFLINE, DeliveryMode.BLENDED)
@@ -459,3 +461,89 @@ def recommendations_for(
     ]
     flagged_sessions = [replace(session, required=session.course_id in required) for session in sessions]
     return recommendations.recommend(eligibility, flagged, flagged_sessions)
+
+
+# 我的学分, cached per trainee ------------------------------------------------------------------------------------
+
+# Entries are keyed on the trainee's record version (moved on by every change to the rows the dashboard reads, see
+# receivers.DASHBOARD_RECORDS), their party, the day, the catalogue's version and the content generation (pages,
+# sessions and every registration: the places left). Forgotten with the catalogue.
+DASHBOARDS = VersionedCache("credits:dashboard", timeout=600)
+
+
+@dataclass
+class Dashboard:
+    """What 我的学分 shows: the trainee's credits, and each programme's progress with what would close its
+    shortfalls."""
+
+    my_credits: MyCredits
+    programme_rows: list[tuple[ProgrammeProgress, tuple[recommendations.Recommendation, ...]]]
+    # The sessions on offer change with time alone (a registration opening or closing, a session starting): the
+    # moment this answer stops holding, or None when no session was read or none is ahead.
+    valid_until: datetime | None = None
+
+
+def trainee_record_version(trainee: User) -> int:
+    """The trainee's record version (one query; 0 before their first change)."""
+    version = TraineeRecordVersion.objects.filter(trainee_id=trainee.pk).values_list("version", flat=True).first()
+    return version or 0
+
+
+def _dashboard_build(trainee: User, *, now: datetime, as_of: date) -> Dashboard:
+    from courses.selectors import sessions_for_offline_hours_change_at
+
+    my_credits = my_credits_for(trainee, as_of=as_of)
+    unmet = [item for item in my_credits.programmes if not item.eligibility.met and item.certificate is None]
+    candidates = course_candidates(trainee, completed=my_credits.completed_course_ids) if unmet else []
+    # Sessions are read (one query, and one for when they change) only when some programme is short of offline hours.
+    needs_sessions = needs_offline_hours(item.eligibility for item in unmet)
+    sessions = session_candidates(trainee, now=now) if needs_sessions else []
+    by_programme = {
+        item.programme.pk: recommendations_for(
+            requirements=item.programme.requirements,
+            eligibility=item.eligibility,
+            candidates=candidates,
+            sessions=sessions,
+        )
+        for item in unmet
+    }
+    return Dashboard(
+        my_credits=my_credits,
+        programme_rows=[(item, by_programme.get(item.programme.pk, ())) for item in my_credits.programmes],
+        valid_until=sessions_for_offline_hours_change_at(now=now) if needs_sessions else None,
+    )
+
+
+@dataclass(frozen=True)
+class DashboardKey:
+    """Where a trainee's dashboard is cached now, and the moment and day it is read for."""
+
+    key: str
+    now: datetime
+    as_of: date
+
+    def fresh(self, valid_until: datetime | None) -> bool:
+        """Whether an entry that holds until ``valid_until`` may still be served."""
+        return valid_until is None or self.now < valid_until
+
+
+def dashboard_key(trainee: User) -> DashboardKey:
+    """The cache key of a trainee's dashboard (one query, for their record version): their record version, party,
+    today's date, and with ``DASHBOARDS`` the catalogue's version and the content generation."""
+    # The version is read before the rows it stands for: a change committed in between is then cached under the old
+    # version, which the change has already moved on, and never under the new one with the old rows.
+    version = trainee_record_version(trainee)
+    now = timezone.now()
+    as_of = timezone.localdate(now)
+    return DashboardKey(DASHBOARDS.key(f"{trainee.pk}:{version}:{trainee.party}:{as_of.isoformat()}"), now, as_of)
+
+
+def dashboard_for(trainee: User, *, key: DashboardKey | None = None) -> Dashboard:
+    """我的学分 for a trainee: from the cache when their record, the catalogue and the pages are as they were (see
+    ``DASHBOARDS``), else the reads of ``my_credits_for``, ``course_candidates`` and ``session_candidates``."""
+    key = key or dashboard_key(trainee)
+    dashboard = cache.get(key.key)
+    if dashboard is None or not key.fresh(dashboard.valid_until):
+        dashboard = _dashboard_build(trainee, now=key.now, as_of=key.as_of)
+        cache.set(key.key, dashboard, DASHBOARDS.timeout)
+    return dashboard

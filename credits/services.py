@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,7 @@ from courses.models import Competency, CoursePage, SessionRegistration, Training
 
 from . import rules, selectors
 from .choices import CreditKind
-from .models import ApiClient, Cohort, CreditEntry, OfflineHoursEntry
+from .models import ApiClient, Cohort, CreditEntry, OfflineHoursEntry, TraineeRecordVersion
 
 
 class CreditActionError(Exception):
@@ -294,3 +295,21 @@ def cohort_register_for_sessions(*, actor: User, cohort: Cohort) -> CohortRegist
             else:
                 waitlisted += 1
     return CohortRegistrationResult(registered, waitlisted, already, tuple(skipped))
+
+
+# What 我的学分 shows changed --------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def trainee_record_changed(*, trainee_id: int) -> None:
+    """Move a trainee's record version on (in the transaction of the change), so that their cached dashboard is not
+    served again (``selectors.dashboard_for``). Called by the receivers of every model the dashboard reads
+    (``receivers.DASHBOARD_RECORDS``) and by the services that change those rows in bulk."""
+    versions = TraineeRecordVersion.objects.filter(trainee_id=trainee_id)
+    if versions.update(version=F("version") + 1):
+        return
+    try:
+        with transaction.atomic():
+            TraineeRecordVersion.objects.create(trainee_id=trainee_id, version=1)
+    except IntegrityError:  # created by a concurrent change in the meantime
+        versions.update(version=F("version") + 1)

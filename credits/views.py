@@ -4,10 +4,13 @@ Every view decides here who may see what: a trainee only ever sees their own rec
 """
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from academy import charts
+from academy import charts, page_cache
 
 from . import selectors
 from .models import ProgrammePage
@@ -40,24 +43,24 @@ def programme_context(*, request, programme: ProgrammePage) -> dict:
 @require_GET
 @login_required
 def my_credits(request):
-    """我的学分: the logged-in trainee's own credits, programme progress and ledger."""
-    my_credits = selectors.my_credits_for(request.user)
-    unmet = [item for item in my_credits.programmes if not item.eligibility.met and item.certificate is None]
-    candidates = selectors.course_candidates(request.user, completed=my_credits.completed_course_ids) if unmet else []
-    # Sessions are read (one query) only when some programme is short of offline hours.
-    needs_sessions = selectors.needs_offline_hours(item.eligibility for item in unmet)
-    sessions = selectors.session_candidates(request.user) if needs_sessions else []
-    recommendations = {
-        item.programme.pk: selectors.recommendations_for(
-            requirements=item.programme.requirements,
-            eligibility=item.eligibility,
-            candidates=candidates,
-            sessions=sessions,
-        )
-        for item in unmet
-    }
-    rows = [(item, recommendations.get(item.programme.pk, ())) for item in my_credits.programmes]
-    chart = charts.bar_chart([(c.name, value, c.colour) for c, value in my_credits.competencies])
-    return render(
-        request, "credits/my_credits.html", {"my_credits": my_credits, "chart": chart, "programme_rows": rows}
-    )
+    """我的学分: the logged-in trainee's own credits, programme progress and ledger.
+
+    Its body is rendered once per trainee's record (``selectors.dashboard_key``) and language, and cached: on the
+    demo data rendering it cost more than reading what it shows. A session's registration form in it carries the
+    CSRF placeholder, which ``academy.page_cache`` replaces with the visitor's own token in every response."""
+    key = selectors.dashboard_key(request.user)
+    body_key = f"{key.key}:body:{get_language()}"
+    cached = cache.get(body_key)
+    if cached is None or not key.fresh(cached[0]):
+        dashboard = selectors.dashboard_for(request.user, key=key)
+        my_credits = dashboard.my_credits
+        chart = charts.bar_chart([(c.name, value, c.colour) for c, value in my_credits.competencies])
+        context = {
+            "my_credits": my_credits,
+            "chart": chart,
+            "programme_rows": dashboard.programme_rows,
+            "csrf_token": page_cache.CSRF_PLACEHOLDER,
+        }
+        cached = (dashboard.valid_until, render_to_string("credits/includes/my_credits_body.html", context, request))
+        cache.set(body_key, cached, selectors.DASHBOARDS.timeout)
+    return render(request, "credits/my_credits.html", {"body": cached[1]})

@@ -11,7 +11,7 @@ from academy.models import User
 
 from ...choices import CertificateRequestStatus, CertificateStatus
 from ...models import Certificate, CertificateRequest
-from ...services import CreditActionError, require_registrar
+from ...services import CreditActionError, require_registrar, trainee_record_changed
 from .. import rules as certificate_rules
 
 
@@ -116,6 +116,7 @@ def certificates_revoke_for_deleted_account(*, holder: User) -> dict:
     declined = CertificateRequest.objects.filter(holder=holder, status=CertificateRequestStatus.PENDING).update(
         status=CertificateRequestStatus.DECLINED, decline_reason=reason, decided_at=timezone.now()
     )
+    trainee_record_changed(trainee_id=holder.pk)  # an update in bulk sends no signal for the requests declined
     return {
         "certificates_revoked": revoked,
         "certificate_names_masked": masked,
