@@ -60,6 +60,18 @@ def instrument() -> None:
     import academy.sites
 
     academy.sites.site_for_request = timed("site lookup", academy.sites.site_for_request)
+    try:  # the caches of academy/serving.py and the chrome fragments, where this tree has them
+        import academy.serving
+        from academy.templatetags import academy_chrome
+    except ImportError:
+        pass
+    else:
+        academy.serving.child_for_route = timed("routing: child from the cache", academy.serving.child_for_route)
+        academy.serving.view_restrictions_for = timed(
+            "view restrictions from the cache", academy.serving.view_restrictions_for
+        )
+        fragments = academy_chrome.FRAGMENTS
+        fragments.get_or_build = timed("chrome fragments from the cache (3)", fragments.get_or_build)
     # Routing includes the site lookup where the lookup is lazy (made when routing first asks for the site).
     Page.route_for_request = staticmethod(timed("routing", Page.route_for_request))
     wagtail.views.serve_chain = timed("page.serve (context and template)", wagtail.views.serve_chain)
