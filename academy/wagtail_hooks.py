@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
-from . import page_cache
+from . import page_cache, serving
 from .viewsets import PlacesViewSetGroup, SearchSynonymViewSet, VenueViewSet
 
 # The trainee screens and the roster import join the "三方学院" menu group, which credits assembles (it is the
@@ -30,3 +30,7 @@ def register_academy_log_actions(actions):
 # Which page a request serves, for the full-page cache; ordered after Wagtail's own view-restriction check, which
 # answers first for a restricted page (and a restricted page is never stored either way).
 hooks.register("before_serve_page", page_cache.mark_page, order=1000)
+
+# The view restrictions of the page being served, from the cache (academy/serving.py), before Wagtail's own
+# check_view_restrictions (an on_serve_page hook, which runs after every before_serve_page hook) reads them.
+hooks.register("before_serve_page", serving.attach_view_restrictions)

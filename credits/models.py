@@ -22,6 +22,7 @@ from wagtail.search import index
 from academy.choices import Party
 from academy.records import PersonalRecord
 from academy.search import SUMMARY_BOOST
+from academy.serving import CachedServingMixin
 from courses.models import Competency, CoursePage
 
 from .certificates.rules import mask_name, verification_code_display, verification_code_new
@@ -132,7 +133,7 @@ class CreditEntry(PersonalRecord, models.Model):
         raise LedgerIsAppendOnly("Credit entries cannot be deleted; record a reversal instead.")
 
 
-class ProgrammeIndexPage(Page):
+class ProgrammeIndexPage(CachedServingMixin, Page):
     """培训项目: lists the programmes a trainee can graduate from."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -155,7 +156,7 @@ class ProgrammeIndexPage(Page):
         return context
 
 
-class ProgrammePage(Page):
+class ProgrammePage(CachedServingMixin, Page):
     """A training programme (培训项目) and its requirements for graduation (结业标准)."""
 
     party = models.CharField(

@@ -22,6 +22,7 @@ from wagtail.search import index
 from academy.phone import mask_phone
 from academy.records import PersonalRecord
 from academy.search import SUMMARY_BOOST
+from academy.serving import CachedServingMixin
 
 from .blocks import BodyBlock, NavigationLinkBlock
 from .choices import EventCategory
@@ -52,7 +53,7 @@ def _paginate(request, items, per_page: int = PAGE_SIZE):
     return Paginator(items, per_page).get_page(request.GET.get("page"))
 
 
-class HomePage(Page):
+class HomePage(CachedServingMixin, Page):
     """The site's front page: a hero, featured courses, upcoming events, latest news and live figures."""
 
     hero_heading = models.CharField(_("hero heading"), max_length=100, blank=True)
@@ -136,7 +137,7 @@ class HomePage(Page):
         return context
 
 
-class StandardPage(Page):
+class StandardPage(CachedServingMixin, Page):
     """A page of text and pictures, such as 关于三方学院."""
 
     introduction = models.CharField(_("introduction"), max_length=250, blank=True)
@@ -157,7 +158,7 @@ class StandardPage(Page):
         verbose_name_plural = _("standard pages")
 
 
-class NewsIndexPage(RoutablePageMixin, Page):
+class NewsIndexPage(RoutablePageMixin, CachedServingMixin, Page):
     """The list of news, newest first, with a tag filter and an RSS feed."""
 
     introduction = models.CharField(_("introduction"), max_length=250, blank=True)
@@ -208,7 +209,7 @@ class NewsPageTag(TaggedItemBase):
         verbose_name_plural = _("news tags")
 
 
-class NewsPage(Page):
+class NewsPage(CachedServingMixin, Page):
     """One news item: a date, a cover image, tags and a body."""
 
     date = models.DateField(_("date"), default=timezone.localdate)
@@ -261,7 +262,7 @@ class NewsPage(Page):
         return self.cover_image
 
 
-class EventIndexPage(RoutablePageMixin, Page):
+class EventIndexPage(RoutablePageMixin, CachedServingMixin, Page):
     """The list of events: upcoming or past, filtered by category and month."""
 
     introduction = models.CharField(_("introduction"), max_length=250, blank=True)
@@ -298,7 +299,7 @@ class EventIndexPage(RoutablePageMixin, Page):
         )
 
 
-class EventPage(RoutablePageMixin, Page):
+class EventPage(RoutablePageMixin, CachedServingMixin, Page):
     """An event of the overseas-Chinese home, the cultural station or the academy, with sign-up."""
 
     category = models.CharField(_("category"), max_length=32, choices=EventCategory.choices)

@@ -5,7 +5,8 @@ import pytest
 from django.core.cache import cache
 from wagtail.models import Site
 
-from academy.sites import site_for_request
+from academy import sites
+from academy.sites import SiteLookupMiddleware, site_for_request, site_lookup_exempt
 from home.models import SiteSettings, StandardPage
 
 from .conftest import publish
@@ -18,14 +19,14 @@ def empty_cache():
     cache.clear()
 
 
-def test_a_title_only_page_asks_only_for_its_route_and_view_restrictions(home, client, django_assert_max_num_queries):
-    """Before: 7 queries (the site, the root page's specific row, the child, its specific row, Wagtail's two view
-    restriction queries, and the breadcrumbs' ancestors). The site, its root page and the breadcrumbs now come from
-    the cache: 4."""
+def test_a_title_only_page_asks_the_database_nothing(home, client, django_assert_max_num_queries):
+    """At first 7 queries (the site, the root page's specific row, the child, its specific row, Wagtail's two view
+    restriction queries, and the breadcrumbs' ancestors). The site, its root page and the breadcrumbs then came from
+    the cache (4), and now the route and the view restrictions too (academy/serving.py): none."""
     SiteSettings.for_site(Site.objects.get(is_default_site=True))  # made on the first read, which is a change
     page = home.add_child(instance=StandardPage(title="空白页", slug="bare"))
     assert client.get(page.url).status_code == 200  # fills the caches
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(0):
         response = client.get(page.url)
     assert response.status_code == 200
     assert '<a href="/">首页</a>' in response.content.decode()
@@ -68,3 +69,25 @@ def test_breadcrumbs_speak_the_language_of_the_page(home, client):
     page = home.add_child(instance=StandardPage(title="空白页", slug="bare"))
     assert '<a href="/">首页</a>' in client.get(page.url).content.decode()
     assert '<a href="/">Home</a>' in client.get(page.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+
+def test_the_site_is_looked_up_only_when_something_asks_for_it(home, rf, monkeypatch):
+    """A view that never asks for the site (a plain Django view, a JSON endpoint) pays no lookup; Wagtail's
+    ``Site.find_for_request`` gets the cached one, looked up once per request."""
+    calls = []
+    monkeypatch.setattr(sites, "site_for_request", lambda request: calls.append(request) or site_for_request(request))
+    request = rf.get("/")
+    SiteLookupMiddleware(lambda request: None).process_view(request, lambda request: None, (), {})
+    assert calls == []
+    assert Site.find_for_request(request).root_page_id == home.pk
+    assert Site.find_for_request(request).root_page_id == home.pk
+    assert calls == [request]
+    request._wagtail_site = None  # what Wagtail or a test sets is kept, None included
+    assert Site.find_for_request(request) is None
+
+
+def test_an_exempt_view_is_left_to_wagtails_own_lookup(home, rf, monkeypatch):
+    monkeypatch.setattr(sites, "site_for_request", lambda request: pytest.fail("looked up for an exempt view"))
+    request = rf.get("/")
+    SiteLookupMiddleware(lambda request: None).process_view(request, site_lookup_exempt(lambda request: None), (), {})
+    assert Site.find_for_request(request).root_page_id == home.pk  # Wagtail's own query
