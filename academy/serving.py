@@ -13,7 +13,7 @@ What stays live is the decision for the visitor: Wagtail's hook still asks each 
 ``accept_request(request)`` (logged in, the visitor's groups, the password in the session), and a group restriction
 still reads its groups. Each request unpickles its own copies, so nothing one request does to them is seen by
 another. Only our own page types opt in (``CachedServingMixin``); the course pages route themselves
-(courses/models.py).
+(courses/models.py) and take only the cached view restrictions (``CachedViewRestrictionsMixin``).
 """
 
 import hashlib
@@ -56,20 +56,10 @@ def view_restrictions_for(page: Page) -> list[PageViewRestriction]:
     return VIEW_RESTRICTIONS.get_or_build(str(page.pk), lambda: (list(Page.get_view_restrictions(page)),))[0]
 
 
-class CachedServingMixin:
-    """For a page type whose routing is Wagtail's own ``Page.route``: the child by slug comes from
-    ``child_for_route``, and while the page is being served (``attach_view_restrictions``, a ``before_serve_page``
-    hook) its view restrictions come from ``view_restrictions_for``. Listed after ``RoutablePageMixin``, so that a
-    routable page's own sub-routes are tried first, as they are without the mixin."""
-
-    def route(self, request, path_components):
-        if not path_components:
-            return super().route(request, path_components)  # this very page: Wagtail's live check
-        child = child_for_route(self, path_components[0])
-        if child is None:
-            raise Http404
-        child._cached_parent_obj = self  # as Page.route does: treebeard's get_parent() then needs no query
-        return child.route(request, path_components[1:])
+class CachedViewRestrictionsMixin:
+    """While the page is being served (``attach_view_restrictions``, a ``before_serve_page`` hook) its view
+    restrictions come from ``view_restrictions_for``. For page types that route themselves (the course pages, whose
+    routing courses/models.py caches); the others take ``CachedServingMixin``."""
 
     def get_view_restrictions(self):
         """Wagtail's queryset; while this instance is being served, with its result filled from the cache (iterating,
@@ -82,8 +72,24 @@ class CachedServingMixin:
         return queryset
 
 
+class CachedServingMixin(CachedViewRestrictionsMixin):
+    """For a page type whose routing is Wagtail's own ``Page.route``: the child by slug comes from
+    ``child_for_route``, and its view restrictions are cached while it is served (``CachedViewRestrictionsMixin``).
+    Listed after ``RoutablePageMixin``, so that a routable page's own sub-routes are tried first, as they are without
+    the mixin."""
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)  # this very page: Wagtail's live check
+        child = child_for_route(self, path_components[0])
+        if child is None:
+            raise Http404
+        child._cached_parent_obj = self  # as Page.route does: treebeard's get_parent() then needs no query
+        return child.route(request, path_components[1:])
+
+
 def attach_view_restrictions(page, request, serve_args, serve_kwargs) -> None:
     """Wagtail's ``before_serve_page`` hook (runs before its ``check_view_restrictions``): give the page being served
     its cached view restrictions."""
-    if isinstance(page, CachedServingMixin):
+    if isinstance(page, CachedViewRestrictionsMixin):
         page._serving_view_restrictions = view_restrictions_for(page)

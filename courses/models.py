@@ -25,6 +25,7 @@ from wagtail.url_routing import RouteResult
 from academy.records import PersonalRecord
 from academy.roles import LECTURERS
 from academy.search import SUMMARY_BOOST
+from academy.serving import CachedViewRestrictionsMixin
 
 from .blocks import CourseBodyBlock, LessonBodyBlock, QuestionsBlock
 from .choices import AttendanceStatus, CheckInMethod, DeliveryMode, RegistrationStatus, SessionPhase, SessionStatus
@@ -146,7 +147,7 @@ def _routed_child(parent: Page, slug: str, read):
     return child
 
 
-class CourseIndexPage(Page):
+class CourseIndexPage(CachedViewRestrictionsMixin, Page):
     """The catalogue (课程中心): every published course, with filters, counts per competency and a search box."""
 
     intro = RichTextField(_("introduction"), blank=True, features=["bold", "italic", "link"])
@@ -198,7 +199,7 @@ class _LecturersSerializer(serializers.Field):
         return [{"id": lecturer.pk, "name": lecturer.name, "title": lecturer.title} for lecturer in value.all()]
 
 
-class CoursePage(RoutablePageMixin, Page):
+class CoursePage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     """A course (课程). Its child pages are its lessons; it may have one final quiz."""
 
     code = models.CharField(
@@ -383,7 +384,7 @@ class CoursePage(RoutablePageMixin, Page):
         return quiz_result(request, course=self, attempt_id=attempt_id)
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutablePageMixin, CachedViewRestrictionsMixin, Page):
     """A lesson (课时) of a course: what to read or watch, then "mark as done"."""
 
     estimated_minutes = models.PositiveSmallIntegerField(
