@@ -100,6 +100,20 @@ class LegalArticle(models.Model):
     def label(self) -> str:
         return rules.article_label(self.number)
 
+    def snapshot(self) -> dict:
+        """The article as a drawn paper keeps it (in its key): the law's name and version in force and the article's
+        text today, so that the trainee's review shows what was in force when the paper was drawn."""
+        return {
+            "article": self.pk,
+            "law": self.law.name,
+            "short_name": self.law.short_name,
+            "version": self.law.version,
+            "number": self.number,
+            "label": self.label,
+            "text": self.text,
+            "link": self.law.link,
+        }
+
 
 class LegalVersion(models.Model):
     """A version of a law as an editor recorded it: which articles it changed, and so which questions it flagged."""

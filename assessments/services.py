@@ -241,9 +241,16 @@ def _shown_question(question: BankQuestion, rng: random.Random) -> tuple[dict, d
         "match": question.blank_match,
         "explanation": question.explanation,
         "citations": [str(article) for article in question.citations.all()],
+        # The articles as in force when the paper was drawn: a later version of the law changes the bank, not the
+        # review of this attempt.
+        "articles": [article.snapshot() for article in _cited_in_order(question)],
         "lesson": None,
     }
     return shown, key
+
+
+def _cited_in_order(question: BankQuestion) -> list[LegalArticle]:
+    return sorted(question.citations.all(), key=lambda article: (article.law.name, article.number))
 
 
 @transaction.atomic
