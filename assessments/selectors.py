@@ -18,6 +18,31 @@ def drawable_questions() -> QuerySet[BankQuestion]:
     return BankQuestion.objects.filter(status=QuestionStatus.LIVE, needs_review=False)
 
 
+@dataclass(frozen=True)
+class DrawablePools:
+    """What a blueprint's paper is drawn from: for each pool, its count and the drawable questions it holds, and the
+    case each of those questions is on (questions on one case are drawn together)."""
+
+    pools: list[tuple[int, list[int]]]
+    cases: dict[int, int]
+
+
+def blueprint_pools(blueprint) -> DrawablePools:
+    """The drawable questions of each of the blueprint's pools (by competency, and tag and difficulty if given)."""
+    drawable = drawable_questions()
+    pools, cases = [], {}
+    for pool in blueprint.pools.all():
+        candidates = drawable.filter(competency_id=pool.competency_id)
+        if pool.tag:
+            candidates = candidates.filter(tags__name=pool.tag)
+        if pool.difficulty:
+            candidates = candidates.filter(difficulty=pool.difficulty)
+        rows = sorted(set(candidates.values_list("pk", "case_id")))
+        pools.append((pool.count, [pk for pk, _case in rows]))
+        cases.update((pk, case) for pk, case in rows if case is not None)
+    return DrawablePools(pools=pools, cases=cases)
+
+
 def questions_awaiting_review() -> QuerySet[BankQuestion]:
     """Questions flagged by a new version of a law they cite, oldest flag first, with what flagged them."""
     return (
