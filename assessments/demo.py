@@ -44,7 +44,7 @@ KIND_DIFFICULTY = {"truefalse": Difficulty.EASY, "single": Difficulty.MEDIUM, "m
 COURSE_POOL = 4  # questions drawn from the course's own tag
 COMPETENCY_POOL = 2  # and from its competency at large
 SIMULATION_SEED = 20261207
-SIMULATED_TRAINEES = 40
+SIMULATED_TRAINEES = 150  # enough for most questions of each course pool to reach the 20 responses the flags need
 SIMULATED_COURSES = ["FG-03", "FG-04", "FG-06", "MD-01", "MD-05", "ZZ-02", "ZZ-07", "ZZ-12"]
 
 

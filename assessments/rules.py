@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from courses.rules import AnswerError, QuizScore
@@ -121,6 +122,14 @@ def chinese_number(number: int) -> str:
 def article_label(number: int) -> str:
     """How Chinese laws name an article: 第二百七十八条."""
     return f"第{chinese_number(number)}条"
+
+
+def article_display_label(number: int) -> str:
+    """An article as the interface names it in the language in use: 第二百七十八条 in Chinese, “Art. 278” in
+    English (where the law's own numbering, in Chinese numerals, reads as untranslated text)."""
+    if (translation.get_language() or "").startswith("zh"):
+        return article_label(number)
+    return gettext("Art. %(number)d") % {"number": number}
 
 
 def cites_article(text: str, *, short_name: str, number: int) -> bool:

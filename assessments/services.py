@@ -240,7 +240,7 @@ def _shown_question(question: BankQuestion, rng: random.Random) -> tuple[dict, d
         "answers": question.answers_list,
         "match": question.blank_match,
         "explanation": question.explanation,
-        "citations": [str(article) for article in question.citations.all()],
+        "citations": [f"《{article.law.short_name}》{article.label}" for article in question.citations.all()],
         # The articles as in force when the paper was drawn: a later version of the law changes the bank, not the
         # review of this attempt.
         "articles": [article.snapshot() for article in _cited_in_order(question)],
