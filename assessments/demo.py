@@ -2,7 +2,8 @@
 blueprints for the demo courses' quizzes, and a few hundred simulated attempts so that the item analysis shows
 something.
 
-The content is in ``assessments/demo_content/`` (laws.yaml, bank.yaml and bank_<competency>.yaml). The bank also takes in each demo course's
+The content is in ``assessments/demo_content/`` (laws.yaml, bank.yaml and bank_<competency>.yaml, and cases.yaml: case
+questions, a short case with several questions on it). The bank also takes in each demo course's
 own quiz questions (``courses/demo_content/``), tagged with the course's code, so that every demo quiz with a
 blueprint draws from questions about its own course. Idempotent: laws are found again by name, articles by number,
 questions by competency and text, blueprints by quiz; simulated attempts are made only once."""
@@ -21,7 +22,16 @@ from courses.demo import _option_rotations, demo_courses
 from courses.models import Competency, Quiz, QuizAttempt
 
 from .choices import BlankMatch, Difficulty, QuestionStatus, QuestionType
-from .models import BankOption, BankQuestion, Blueprint, BlueprintPool, LegalArticle, LegalReference, QuestionTag
+from .models import (
+    BankOption,
+    BankQuestion,
+    Blueprint,
+    BlueprintPool,
+    Case,
+    LegalArticle,
+    LegalReference,
+    QuestionTag,
+)
 from .simulation import PaperSimulator
 
 EDITOR_PERMISSIONS = [
@@ -34,7 +44,7 @@ KIND_DIFFICULTY = {"truefalse": Difficulty.EASY, "single": Difficulty.MEDIUM, "m
 COURSE_POOL = 4  # questions drawn from the course's own tag
 COMPETENCY_POOL = 2  # and from its competency at large
 SIMULATION_SEED = 20261207
-SIMULATED_TRAINEES = 40
+SIMULATED_TRAINEES = 150  # enough for most questions of each course pool to reach the 20 responses the flags need
 SIMULATED_COURSES = ["FG-03", "FG-04", "FG-06", "MD-01", "MD-05", "ZZ-02", "ZZ-07", "ZZ-12"]
 
 
@@ -115,11 +125,57 @@ def seed_bank(articles: dict[tuple[str, int], LegalArticle]) -> int:
         for item in _bank_items()
         if item["competency"] in competencies and (item["competency"], item["text"]) not in existing
     ]
+    return _questions_create(items, competencies=competencies, articles=articles)
+
+
+def _case_groups() -> list[dict]:
+    """The cases of cases.yaml, each question in the bank's item shape (competency and tags from its case), with its
+    options' rotation: the case questions are rotated among themselves, in the order of the file."""
+    groups = demo_content(__file__, "cases")
+    questions = [question for group in groups for question in group["questions"]]
+    choice_only = [question if question.get("options") else {"kind": "truefalse"} for question in questions]
+    rotations = _option_rotations([{"code": "cases", "quiz": {"questions": choice_only}}])
+    number, shaped = 0, []
+    for group in groups:
+        items = []
+        for question in group["questions"]:
+            number += 1
+            items.append(
+                {**question, "competency": group["competency"], "tags": group["tags"],
+                 "shift": rotations.get(("cases", number), 0)}
+            )  # fmt: skip
+        shaped.append({**group, "items": items})
+    return shaped
+
+
+@transaction.atomic
+def seed_cases(articles: dict[tuple[str, int], LegalArticle]) -> int:
+    """The demo cases (cases.yaml) and their questions, live; a case is found again by competency and title, a
+    question by competency and text. Returns how many questions were added (none on a second run)."""
+    competencies = {competency.code: competency for competency in Competency.objects.all()}
+    existing = set(BankQuestion.objects.values_list("competency__code", "text"))
+    items = []
+    for group in _case_groups():
+        if group["competency"] not in competencies:
+            continue
+        case, _created = Case.objects.get_or_create(
+            competency=competencies[group["competency"]], title=group["title"], defaults={"text": group["text"]}
+        )
+        items.extend(
+            {**item, "case": case} for item in group["items"] if (item["competency"], item["text"]) not in existing
+        )
+    return _questions_create(items, competencies=competencies, articles=articles)
+
+
+def _questions_create(items: list[dict], *, competencies, articles: dict[tuple[str, int], LegalArticle]) -> int:
+    """Bank questions for demo items, in bulk, with their options (rotated by each item's ``shift``), tags and
+    citations; an item may name its ``case``."""
     kinds = {"single": QuestionType.SINGLE, "multiple": QuestionType.MULTIPLE, "truefalse": QuestionType.TRUE_FALSE,
              "blank": QuestionType.FILL_BLANK}  # fmt: skip
     questions = BankQuestion.objects.bulk_create(
         BankQuestion(
             competency=competencies[item["competency"]],
+            case=item.get("case"),
             kind=kinds[item["kind"]],
             text=item["text"],
             difficulty=item["difficulty"],
@@ -207,6 +263,7 @@ def seed() -> None:
     seed_permissions()
     articles = seed_laws()
     seed_bank(articles)
+    seed_cases(articles)
 
 
 def finish() -> None:

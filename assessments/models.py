@@ -15,6 +15,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from academy.panels import ShownFieldPanel
 from academy.records import PersonalRecord
 from courses.models import Competency
 
@@ -51,7 +52,9 @@ class LegalReference(index.Indexed, ClusterableModel):
         return [
             FieldRowPanel([FieldPanel("name"), FieldPanel("short_name")]),
             FieldPanel("issuer"),
-            FieldRowPanel([FieldPanel("version", read_only=not new), FieldPanel("in_force_on", read_only=not new)]),
+            FieldRowPanel(
+                [ShownFieldPanel("version", read_only=not new), ShownFieldPanel("in_force_on", read_only=not new)]
+            ),
             FieldPanel("link"),
             InlinePanel(
                 "articles",
@@ -94,11 +97,25 @@ class LegalArticle(models.Model):
         constraints = [models.UniqueConstraint(fields=["law", "number"], name="legal_article_number_once")]
 
     def __str__(self):
-        return f"《{self.law.short_name}》{self.label}"
+        return f"《{self.law.short_name}》{rules.article_display_label(self.number)}"
 
     @property
     def label(self) -> str:
         return rules.article_label(self.number)
+
+    def snapshot(self) -> dict:
+        """The article as a drawn paper keeps it (in its key): the law's name and version in force and the article's
+        text today, so that the trainee's review shows what was in force when the paper was drawn."""
+        return {
+            "article": self.pk,
+            "law": self.law.name,
+            "short_name": self.law.short_name,
+            "version": self.law.version,
+            "number": self.number,
+            "label": self.label,
+            "text": self.text,
+            "link": self.law.link,
+        }
 
 
 class LegalVersion(models.Model):

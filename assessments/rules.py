@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from django.utils import translation
 from django.utils.translation import gettext, gettext_noop
 
 from courses.rules import AnswerError, QuizScore
@@ -123,6 +124,14 @@ def article_label(number: int) -> str:
     return f"第{chinese_number(number)}条"
 
 
+def article_display_label(number: int) -> str:
+    """An article as the interface names it in the language in use: 第二百七十八条 in Chinese, “Art. 278” in
+    English (where the law's own numbering, in Chinese numerals, reads as untranslated text)."""
+    if (translation.get_language() or "").startswith("zh"):
+        return article_label(number)
+    return gettext("Art. %(number)d") % {"number": number}
+
+
 def cites_article(text: str, *, short_name: str, number: int) -> bool:
     """Whether prose cites an article the way lessons do: 《民法典》第二百七十八条, also inside a list such as
     《民法典》第二百七十一条、第二百七十八条 (the article within 40 characters of the law's name, with no other
@@ -144,19 +153,40 @@ def changed_article_numbers(before: dict[int, str], after: dict[int, str]) -> se
 # Papers ---------------------------------------------------------------------------------------------------------
 
 
-def draw_questions(pools: Sequence[tuple[int, Sequence[int]]], *, seen: set[int], rng: random.Random) -> list[int]:
+def draw_questions(
+    pools: Sequence[tuple[int, Sequence[int]]],
+    *,
+    seen: set[int],
+    rng: random.Random,
+    cases: Mapping[int, int] | None = None,
+) -> list[int]:
     """The questions of one paper: from each pool in turn, ``count`` questions at random, those this trainee has not
     been shown before first (a retake repeats a question only when the pool has too few new ones); a question
-    already taken by an earlier pool is not taken twice. A pool with too few questions gives what it has."""
+    already taken by an earlier pool is not taken twice. A pool with too few questions gives what it has.
+
+    Questions on one case (``cases``: question → case) travel together: a pool draws the case's questions that it
+    holds as one unit, which counts as that many questions and is taken only whole, when it fits in what the pool
+    still needs (so the paper keeps the blueprint's size whenever single questions can fill it). A unit is new when
+    none of its questions has been shown to this trainee before."""
+    cases = cases or {}
     chosen: list[int] = []
     taken: set[int] = set()
     for count, candidates in pools:
-        available = [candidate for candidate in dict.fromkeys(candidates) if candidate not in taken]
-        fresh = [candidate for candidate in available if candidate not in seen]
-        repeated = [candidate for candidate in available if candidate in seen]
+        units: dict[object, list[int]] = {}
+        for candidate in dict.fromkeys(candidates):
+            if candidate not in taken:
+                case = cases.get(candidate)
+                units.setdefault(("case", case) if case is not None else candidate, []).append(candidate)
+        fresh = [unit for unit in units.values() if not seen.intersection(unit)]
+        repeated = [unit for unit in units.values() if seen.intersection(unit)]
         rng.shuffle(fresh)
         rng.shuffle(repeated)
-        picked = (fresh + repeated)[:count]
+        picked: list[int] = []
+        for unit in fresh + repeated:
+            if len(picked) + len(unit) <= count:
+                picked.extend(unit)
+            if len(picked) == count:
+                break
         chosen.extend(picked)
         taken.update(picked)
     return chosen

@@ -18,6 +18,31 @@ def drawable_questions() -> QuerySet[BankQuestion]:
     return BankQuestion.objects.filter(status=QuestionStatus.LIVE, needs_review=False)
 
 
+@dataclass(frozen=True)
+class DrawablePools:
+    """What a blueprint's paper is drawn from: for each pool, its count and the drawable questions it holds, and the
+    case each of those questions is on (questions on one case are drawn together)."""
+
+    pools: list[tuple[int, list[int]]]
+    cases: dict[int, int]
+
+
+def blueprint_pools(blueprint) -> DrawablePools:
+    """The drawable questions of each of the blueprint's pools (by competency, and tag and difficulty if given)."""
+    drawable = drawable_questions()
+    pools, cases = [], {}
+    for pool in blueprint.pools.all():
+        candidates = drawable.filter(competency_id=pool.competency_id)
+        if pool.tag:
+            candidates = candidates.filter(tags__name=pool.tag)
+        if pool.difficulty:
+            candidates = candidates.filter(difficulty=pool.difficulty)
+        rows = sorted(set(candidates.values_list("pk", "case_id")))
+        pools.append((pool.count, [pk for pk, _case in rows]))
+        cases.update((pk, case) for pk, case in rows if case is not None)
+    return DrawablePools(pools=pools, cases=cases)
+
+
 def questions_awaiting_review() -> QuerySet[BankQuestion]:
     """Questions flagged by a new version of a law they cite, oldest flag first, with what flagged them."""
     return (
@@ -89,25 +114,21 @@ def course_lessons_citing(course: CoursePage, articles: list[LegalArticle]) -> d
 
 def paper_review(*, paper, attempt) -> list[dict]:
     """The learner's review of a submitted paper, question by question as shown: the trainee's answer, whether it was
-    right, the correct options (or accepted answers), the explanation, the articles cited (law, version, number, text,
-    link) and the lesson of the course that covers it. Only for after submission, and only for the attempt's own
-    trainee (the view checks): it names the correct answers."""
+    right, the correct options (or accepted answers), the explanation, the articles cited as they stood when the paper
+    was drawn (law, version, number, text, link: kept in the paper's key, so a later version of the law does not
+    rewrite an old attempt) and the lesson of the course that covers it. Only for after submission, and only for the
+    attempt's own trainee (the view checks): it names the correct answers."""
     entries = paper.key
-    question_ids = {entry["question"] for entry in entries.values()}
-    citations: dict[int, list[LegalArticle]] = {}
-    for question in BankQuestion.objects.filter(pk__in=question_ids).prefetch_related("citations__law"):
-        citations[question.pk] = sorted(
-            question.citations.all(), key=lambda article: (article.law.name, article.number)
-        )
-    articles = {article.pk: article for cited in citations.values() for article in cited}
-    lessons = course_lessons_citing(paper.quiz.course, list(articles.values())) if articles else {}
+    cited_ids = {snapshot["article"] for entry in entries.values() for snapshot in entry.get("articles", ())}
+    articles = LegalArticle.objects.filter(pk__in=cited_ids).select_related("law") if cited_ids else []
+    lessons = course_lessons_citing(paper.quiz.course, list(articles)) if cited_ids else {}
     wrong = set(attempt.wrong_questions)
     rows = []
     for question in paper.questions:
         entry = entries[question["id"]]
         given = [value for value in attempt.answers.get(question["id"], []) if isinstance(value, str)]
-        cited = citations.get(entry["question"], [])
-        lesson = next((lessons[article.pk] for article in cited if article.pk in lessons), None)
+        cited = entry.get("articles", [])
+        lesson = next((lessons[article["article"]] for article in cited if article["article"] in lessons), None)
         if question["kind"] == QuestionType.FILL_BLANK:
             your_answer = [value for value in given if value.strip()]
             correct_answer = list(entry["answers"])
@@ -129,13 +150,8 @@ def paper_review(*, paper, attempt) -> list[dict]:
                 "citations": entry["citations"],
                 "articles": [
                     {
-                        "law": article.law.name,
-                        "short_name": article.law.short_name,
-                        "version": article.law.version,
-                        "number": article.number,
-                        "label": article.label,
-                        "text": article.text,
-                        "link": article.law.link,
+                        name: article[name]
+                        for name in ("law", "short_name", "version", "number", "label", "text", "link")
                     }
                     for article in cited
                 ],

@@ -240,10 +240,17 @@ def _shown_question(question: BankQuestion, rng: random.Random) -> tuple[dict, d
         "answers": question.answers_list,
         "match": question.blank_match,
         "explanation": question.explanation,
-        "citations": [str(article) for article in question.citations.all()],
+        "citations": [f"《{article.law.short_name}》{article.label}" for article in question.citations.all()],
+        # The articles as in force when the paper was drawn: a later version of the law changes the bank, not the
+        # review of this attempt.
+        "articles": [article.snapshot() for article in _cited_in_order(question)],
         "lesson": None,
     }
     return shown, key
+
+
+def _cited_in_order(question: BankQuestion) -> list[LegalArticle]:
+    return sorted(question.citations.all(), key=lambda article: (article.law.name, article.number))
 
 
 @transaction.atomic
@@ -257,22 +264,14 @@ def paper_open(*, user: User, quiz) -> Paper:
         return existing
     blueprint = Blueprint.objects.prefetch_related("pools").get(quiz=quiz)
     deadline = timezone.now() + datetime.timedelta(minutes=blueprint.time_limit) if blueprint.time_limit else None
-    drawable = selectors.drawable_questions()
-    pools = []
-    for pool in blueprint.pools.all():
-        candidates = drawable.filter(competency_id=pool.competency_id)
-        if pool.tag:
-            candidates = candidates.filter(tags__name=pool.tag)
-        if pool.difficulty:
-            candidates = candidates.filter(difficulty=pool.difficulty)
-        pools.append((pool.count, list(candidates.values_list("pk", flat=True).distinct())))
+    drawn_from = selectors.blueprint_pools(blueprint)
     seen = {
         entry["question"]
         for key in Paper.objects.filter(user=user, quiz=quiz).values_list("key", flat=True)
         for entry in key.values()
     }
     rng = random.SystemRandom()
-    chosen = rules.draw_questions(pools, seen=seen, rng=rng)
+    chosen = rules.draw_questions(drawn_from.pools, seen=seen, rng=rng, cases=drawn_from.cases)
     questions = BankQuestion.objects.in_bulk(chosen)
     ordered = [questions[pk] for pk in chosen]
     rng.shuffle(ordered)

@@ -50,15 +50,8 @@ class PaperSimulator:
     def __init__(self, *, quiz: Quiz, rng: random.Random):
         self.quiz, self.rng = quiz, rng
         blueprint = Blueprint.objects.prefetch_related("pools").get(quiz=quiz)
-        drawable = selectors.drawable_questions()
-        self.pools = []
-        for pool in blueprint.pools.all():
-            candidates = drawable.filter(competency_id=pool.competency_id)
-            if pool.tag:
-                candidates = candidates.filter(tags__name=pool.tag)
-            if pool.difficulty:
-                candidates = candidates.filter(difficulty=pool.difficulty)
-            self.pools.append((pool.count, sorted(set(candidates.values_list("pk", flat=True)))))
+        drawn_from = selectors.blueprint_pools(blueprint)
+        self.pools, self.cases = drawn_from.pools, drawn_from.cases
         ids = {pk for _count, candidates in self.pools for pk in candidates}
         self.questions = {
             question.pk: question
@@ -79,7 +72,7 @@ class PaperSimulator:
 
     def draw(self) -> tuple[list[dict], dict]:
         """One paper as shown and its key."""
-        chosen = rules.draw_questions(self.pools, seen=set(), rng=self.rng)
+        chosen = rules.draw_questions(self.pools, seen=set(), rng=self.rng, cases=self.cases)
         shown, key = [], {}
         for number, pk in enumerate(chosen, start=1):
             entry, answer = services._shown_question(self.questions[pk], self.rng)

@@ -96,6 +96,8 @@ LITERALS = re.compile(
     r"|\b(?:Ctrl|Alt|Shift|⌘)(?: \+ (?:Ctrl|Alt|Shift|\S))+"
     # a delivery's idempotency key (a UUID) and a message template's placeholders ({name})
     r"|\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b|\{[a-z_]+\}"
+    # the letter of an option as Chinese papers letter them (A ✓ 选项 · 54% in the item analysis)
+    r"|^[A-H](?=(?: ✓)? )"
 )
 # Text quoted in English (a search query, the headings of a spreadsheet template) is a literal too.
 QUOTED = re.compile(r"“[^”]*”")
@@ -357,7 +359,62 @@ def world(staff_groups):
     [world["notice"]] = notify(
         event=Event.STAFF_NOTICE, recipients=[world["trainee_b"]], context={"title": "停课通知", "text": "明天停课。"}
     )
+    add_timed_exam(world)
     return world
+
+
+def add_timed_exam(world) -> None:
+    """A course whose quiz is a timed exam drawn from the bank (a case with its questions, a blank, a question citing
+    an article): the trainee has submitted one attempt (its review) and has started the next (an open paper, the clock
+    running); simulated trainees have answered enough papers for the item analysis to show figures and flags."""
+    import random
+
+    from assessments import services as bank_services
+    from assessments.choices import QuestionType
+    from assessments.demo import seed_permissions as seed_bank_permissions
+    from assessments.models import Blueprint, BlueprintPool, Case, LegalArticle, LegalReference
+    from assessments.simulation import PaperSimulator
+    from courses import services as course_services
+    from tests.assessments.factories import make_question
+    from tests.courses.factories import make_course
+
+    seed_bank_permissions()
+    competency = world["course"].competency
+    course = make_course(
+        world["course"].get_parent().specific, code="FG-02", title="读懂民法典物权编", competency=competency
+    )
+    law = LegalReference.objects.create(
+        name="中华人民共和国民法典", short_name="民法典", issuer="全国人民代表大会", version="2021年1月1日起施行"
+    )
+    article = LegalArticle.objects.create(law=law, number=944, text="业主应当按照约定向物业服务人支付物业费。")
+    case = Case.objects.create(competency=competency, title="以停水催交物业费", text="业主老王两年没有交物业费。")
+    for number in range(3):
+        make_question(competency=competency, case=case, text=f"案例中的第{number + 1}问", explanation="案例解析")
+    cited = make_question(competency=competency, text="物业可以停水催费吗", explanation="不可以。")
+    cited.citations.set([article])
+    make_question(competency=competency, kind=QuestionType.MULTIPLE, text="下列做法正确的有", correct=(0, 1))
+    make_question(
+        competency=competency, kind=QuestionType.FILL_BLANK, text="民法典自____年起施行", accepted_answers="2021"
+    )
+    blueprint = Blueprint.objects.create(quiz=course.quiz, time_limit=30)
+    BlueprintPool.objects.create(blueprint=blueprint, competency=competency, count=5)
+    trainee = world["trainee_b"]
+    course_services.enrolment_create(user=trainee, course=course)
+    paper = bank_services.paper_open(user=trainee, quiz=course.quiz)
+    answers = {
+        question_id: ["不知道"] if entry["kind"] == QuestionType.FILL_BLANK else list(entry["options"])[:1]
+        for question_id, entry in paper.key.items()
+    }
+    attempt = course_services.quiz_attempt_submit(user=trainee, course=course, answers=answers)
+    bank_services.paper_open(user=trainee, quiz=course.quiz)  # the next attempt, started: the clock runs
+    rng = random.Random(17)
+    simulated = [UserFactory(real_name=f"模拟学员{number}", is_active=False) for number in range(30)]
+    PaperSimulator(quiz=course.quiz, rng=rng).submit([(user, rng.gauss(0, 1), 1) for user in simulated])
+    world["blueprint"] = blueprint.pk
+    world["exam_urls"] = [
+        course.url + course.reverse_subpage("take_quiz"),
+        course.url + course.reverse_subpage("quiz_result", kwargs={"attempt_id": attempt.pk}),
+    ]
 
 
 def public_urls(world) -> list[str]:
@@ -407,6 +464,7 @@ def trainee_urls(world) -> list[str]:
         reverse("notifications_preferences"),
         reverse("notifications_detail", args=[world["notice"].pk]),
         course.url + "quiz/",
+        *world["exam_urls"],
         course.url + "feedback/",
         "/accounts/password/change/",
         "/accounts/email/",
@@ -514,6 +572,9 @@ def crawl(client, world, language: str) -> tuple[dict[tuple[str, str, str], list
         visit("trainee", trainee, url)
     for role in ("editor", "registrar", "street_admin_a"):
         visit(role, world[role], reverse("wagtailadmin_home"))
+    item_analysis = reverse("assessments_item_analysis:index")
+    for url in (item_analysis, item_analysis + "?flagged=on", item_analysis + f"?blueprint={world['blueprint']}"):
+        visit("editor", world["editor"], url)
     staff = [(role, world[role]) for role in ("registrar", "editor", "street_admin_a", "superuser")]
     for url in admin_urls(world):
         visit(staff[0][0], staff[0][1], url, fallbacks=staff[1:], must_open=False)

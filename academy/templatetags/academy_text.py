@@ -23,3 +23,10 @@ def label_colon() -> str:
     """``{% trans "Reason" %}{% label_colon %}{{ value }}`` between a label and its value: "：" in Chinese and ": "
     in English. A full-width colon typed into a template between two translated strings shows in English too."""
     return pgettext("after a label", ":") + sentence_gap()
+
+
+@register.simple_tag
+def list_separator() -> str:
+    """``{% list_separator %}`` between the items of a list written out in a sentence: "；" in Chinese, "; " in
+    English (a full-width mark typed into a template shows in English too)."""
+    return pgettext("between the items of a list", "; ")

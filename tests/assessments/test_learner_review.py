@@ -199,3 +199,70 @@ def test_nobody_reviews_someone_elses_attempt(client, course):
     assert client.get(f"/api/v1/courses/{course.pk}/quiz/attempts/{attempt.pk}").status_code == 401
     client.force_login(owner)
     assert client.get(result_url).status_code == 200
+
+
+NEW_TEXT = "下列事项由业主共同决定：（一）制定和修改业主大会议事规则；（二）新版本增加的事项。"
+
+
+def _record_new_version_of_278():
+    law = LegalReference.objects.get(short_name="民法典")
+    services.legal_version_record(
+        actor=UserFactory(is_superuser=True), law=law, version="2030年修订", in_force_on=None, texts={278: NEW_TEXT}
+    )
+
+
+def _cited_article(rows):
+    return next(row for row in rows if row["text"] == "业主共同决定的事项")["articles"][0]
+
+
+def test_the_review_shows_the_article_as_in_force_when_the_paper_was_drawn(client, course):
+    from courses.selectors import quiz_attempt_review
+
+    trainee = _trainee(course)
+    paper = services.paper_open(user=trainee, quiz=course.quiz)
+    assert "业主共同决定的事项" in [question["text"] for question in paper.questions]
+    first = course_services.quiz_attempt_submit(user=trainee, course=course, answers=_wrong_answers(paper))
+    _record_new_version_of_278()
+
+    old = _cited_article(quiz_attempt_review(first)["questions"])
+    assert (old["text"], old["version"]) == (ARTICLE_TEXT, "2021年1月1日起施行")
+    client.force_login(trainee)
+    html = client.get(course.url + course.reverse_subpage("quiz_result", kwargs={"attempt_id": first.pk})).content
+    assert ARTICLE_TEXT in html.decode() and NEW_TEXT not in html.decode() and "2030年修订" not in html.decode()
+    api = client.get(f"/api/v1/courses/{course.pk}/quiz/attempts/{first.pk}").json()
+    assert _cited_article(api["questions"])["text"] == ARTICLE_TEXT
+    assert _cited_article(api["questions"])["version"] == "2021年1月1日起施行"
+
+    # The flagged question is checked by an editor and drawn again: the next paper cites the new version.
+    question = LegalArticle.objects.get(number=278).questions.get()
+    services.question_review_clear(actor=UserFactory(is_superuser=True), question=question)
+    second_paper = services.paper_open(user=trainee, quiz=course.quiz)
+    assert "业主共同决定的事项" in [q["text"] for q in second_paper.questions]  # a pool of 4 draws all 4
+    second = course_services.quiz_attempt_submit(user=trainee, course=course, answers=_wrong_answers(second_paper))
+    new = _cited_article(quiz_attempt_review(second)["questions"])
+    assert (new["text"], new["version"]) == (NEW_TEXT, "2030年修订")
+    assert _cited_article(quiz_attempt_review(first)["questions"])["text"] == ARTICLE_TEXT
+
+
+def test_papers_drawn_before_the_snapshot_get_the_version_in_force_when_migrating(course):
+    import importlib
+
+    from django.apps import apps
+
+    from courses.selectors import quiz_attempt_review
+
+    trainee = _trainee(course)
+    paper = services.paper_open(user=trainee, quiz=course.quiz)
+    attempt = course_services.quiz_attempt_submit(user=trainee, course=course, answers=_wrong_answers(paper))
+    paper.refresh_from_db()
+    expected = _cited_article(quiz_attempt_review(attempt)["questions"])
+    for entry in paper.key.values():  # as a paper drawn before papers kept their articles
+        del entry["articles"]
+    paper.save(update_fields=["key"])
+    rows = quiz_attempt_review(attempt)["questions"]
+    assert next(row for row in rows if row["text"] == "业主共同决定的事项")["articles"] == []
+    migration = importlib.import_module("assessments.migrations.0011_paper_cited_article_versions")
+    migration.backfill(apps, None)
+    paper.refresh_from_db()
+    assert all("articles" in entry for entry in paper.key.values())
+    assert _cited_article(quiz_attempt_review(attempt)["questions"]) == expected

@@ -210,6 +210,50 @@ def test_draw_rule_prefers_unseen_questions_and_never_repeats_across_pools():
     assert sorted(refill) == [1, 2, 3]  # all seen before: repeated rather than a short paper
 
 
+def test_draw_rule_takes_a_cases_questions_together_and_only_when_they_fit():
+    import random
+
+    cases = {10: 1, 11: 1, 12: 1, 20: 2, 21: 2}  # case 1 has three questions here, case 2 two
+    for seed in range(40):
+        drawn = rules.draw_questions(
+            [(4, [1, 2, 10, 11, 12, 20, 21])], seen=set(), rng=random.Random(seed), cases=cases
+        )
+        assert len(drawn) == 4  # singles fill what a case leaves, so the paper keeps its size
+        for members in ({10, 11, 12}, {20, 21}):
+            assert len(members & set(drawn)) in (0, len(members)), (seed, drawn)
+    # A case already shown to the trainee comes after new questions, as a single question does.
+    for seed in range(20):
+        drawn = rules.draw_questions([(2, [1, 2, 20, 21])], seen={20}, rng=random.Random(seed), cases=cases)
+        assert sorted(drawn) == [1, 2]
+    # A pool too small for any case gives its singles: never half a case.
+    assert sorted(rules.draw_questions([(2, [1, 10, 11, 12])], seen=set(), rng=random.Random(1), cases=cases)) == [1]
+
+
+def test_a_case_is_drawn_whole_and_shown_once_above_its_questions_when_taking_and_reviewing(client, course):
+    from assessments.models import Case
+
+    blueprint = Blueprint.objects.create(quiz=course.quiz)
+    BlueprintPool.objects.create(blueprint=blueprint, competency=course.competency, count=4)
+    case = Case.objects.create(competency=course.competency, title="电梯停运", text="3号楼电梯突发故障停运。")
+    on_case = [make_question(competency=course.competency, text=f"案例题{n}", case=case) for n in range(3)]
+    single = make_question(competency=course.competency, text="单独的题")
+    trainee = _trainee(course)
+    client.force_login(trainee)
+    url = course.url + course.reverse_subpage("take_quiz")
+    html = client.get(url).content.decode()
+    paper = Paper.objects.get(user=trainee)
+    assert _bank_ids(paper) == {question.pk for question in [*on_case, single]}
+    texts = [question["text"] for question in paper.questions]
+    first = min(texts.index(question.text) for question in on_case)
+    assert sorted(texts[first : first + 3]) == ["案例题0", "案例题1", "案例题2"]  # together, in one run
+    assert html.count("3号楼电梯突发故障停运。") == 1
+    assert html.index("3号楼电梯突发故障停运。") < html.index(texts[first])
+    response = client.post(url, {f"q-{question_id}": values for question_id, values in _right(paper).items()})
+    review = client.get(response["Location"]).content.decode()
+    assert review.count("3号楼电梯突发故障停运。") == 1
+    assert review.index("3号楼电梯突发故障停运。") < review.index(texts[first])
+
+
 def test_editor_turns_a_course_quiz_into_a_blueprint_in_the_admin(client, course, staff_groups):
     from assessments.demo import seed_permissions
     from tests.factories import make_editor
