@@ -44,6 +44,15 @@ DASHBOARD_RECORDS = (
 )
 
 
+def _deleting_accounts(origin) -> bool:
+    """Whether a delete cascades from deleting accounts (a user, or a queryset of users): their record version goes
+    with them, and bumping it would write a row for an account about to vanish (refused at commit)."""
+    from django.contrib.auth import get_user_model
+
+    model = getattr(origin, "model", None) or type(origin)
+    return origin is not None and issubclass(model, get_user_model())
+
+
 def connect_dashboard_records() -> None:
     """Connect ``trainee_record_changed`` to each of ``DASHBOARD_RECORDS`` (a sender each, so that bulk deletes of
     other models keep Django's fast path)."""
@@ -53,10 +62,11 @@ def connect_dashboard_records() -> None:
     for label, field in DASHBOARD_RECORDS:
         model = apps.get_model(label)
 
-        def changed(sender, instance, field=field, **kwargs):
+        def changed(sender, instance, field=field, origin=None, **kwargs):
             trainee_id = getattr(instance, field)
-            if trainee_id is not None:
-                services.trainee_record_changed(trainee_id=trainee_id)
+            if trainee_id is None or _deleting_accounts(origin):
+                return
+            services.trainee_record_changed(trainee_id=trainee_id)
 
         for signal in (post_save, post_delete):
             signal.connect(changed, sender=model, weak=False, dispatch_uid=f"credits-dashboard-{label}-{id(signal)}")
