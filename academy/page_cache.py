@@ -15,7 +15,8 @@ feedback, venues), so their invalidation is "clear on publish". Here:
   cache and never fills it, and neither does a page whose view queued a message, set a cookie, used a real CSRF
   token, said ``Cache-Control: private/no-cache/no-store``, or has view restrictions (a password or log-in page).
   Only Wagtail pages of the types in ``PAGE_CACHE_PAGE_TYPES`` are stored, and only their own address (not a
-  routable page's sub-route such as an event's sign-up receipt).
+  routable page's sub-route such as an event's sign-up receipt), and views marked ``@cache_anonymous_view`` (the
+  site search: what it shows is public pages and their search documents, the same for every anonymous visitor).
 * **Exact invalidation** by one content generation: every entry records the generation it was rendered under
   (read when its request began) and is served only while that is still current. Any change a page can show bumps
   it (``content_changed``): publishing, unpublishing, moving, deleting or saving a page, an image, a document, a
@@ -35,6 +36,7 @@ feedback, venues), so their invalidation is "clear on publish". Here:
 """
 
 import contextvars
+import functools
 import hashlib
 import logging
 import os
@@ -212,6 +214,18 @@ def mark_page(page, request, serve_args, serve_kwargs):
     return None
 
 
+def cache_anonymous_view(view):
+    """Mark a view whose anonymous responses may be stored like a page's: what it shows is content only (public
+    pages, their search documents), the same for every anonymous visitor, and stale at the next content change."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        request._page_cache_view = True
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 def _cacheable_page(page) -> bool:
     labels = getattr(settings, "PAGE_CACHE_PAGE_TYPES", ())
     return page._meta.label in labels and not page.get_view_restrictions().exists()
@@ -308,7 +322,10 @@ class PageCacheMiddleware:
     @staticmethod
     def _storable(request, response) -> bool:
         page = getattr(request, "_page_cache_page", None)
-        if page is None or response.status_code != 200 or response.streaming or response.cookies:
+        view_marked = getattr(request, "_page_cache_view", False)
+        if page is None and not view_marked:
+            return False
+        if response.status_code != 200 or response.streaming or response.cookies:
             return False
         if not response.get("Content-Type", "").startswith("text/html"):
             return False
@@ -322,4 +339,4 @@ class PageCacheMiddleware:
         storage = getattr(request, "_messages", None)
         if storage is not None and getattr(storage, "_queued_messages", None):
             return False
-        return _cacheable_page(page)
+        return page is None or _cacheable_page(page)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from wagtail.models import Page
 
 from academy.absolute import absolute_url, page_absolute_url
+from academy.page_cache import cache_anonymous_view
 from academy.search.segment import MAX_QUERY_CHARS, segment_query
 from academy.search.selectors import pages_search
 
@@ -41,6 +42,7 @@ def _page_type(content_type_id: int) -> str:
 
 
 @require_GET
+@cache_anonymous_view
 def search(request):
     """Search all pages, best first (academy.search ranks them); within a page of results, grouped by page type."""
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]

@@ -11,6 +11,8 @@ from django.utils.encoding import force_str
 from modelsearch.index import RelatedFields, SearchField
 from wagtail.models import Page
 
+from academy.page_cache import content_changed
+
 from .segment import segment
 
 
@@ -72,6 +74,7 @@ def documents_store(objs) -> None:
         SearchDocument.objects.bulk_create(
             documents, update_conflicts=True, unique_fields=["page"], update_fields=["title", "summary", "body"]
         )
+        content_changed()  # the site search's cached results (academy.page_cache) read these rows
 
 
 def document_delete(obj) -> None:
@@ -80,6 +83,7 @@ def document_delete(obj) -> None:
 
     if isinstance(obj, Page) and obj.pk:
         SearchDocument.objects.filter(page_id=obj.pk).delete()
+        content_changed()
 
 
 def documents_reset() -> None:
@@ -87,3 +91,4 @@ def documents_reset() -> None:
     from academy.models import SearchDocument
 
     SearchDocument.objects.all().delete()
+    content_changed()

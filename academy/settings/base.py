@@ -264,6 +264,7 @@ PAGE_CACHE_CHANGED_BY = [
     "home.EventSignup",
     "taggit.Tag",
     "home.NewsPageTag",
+    "academy.SearchSynonymGroup",  # the site search's cached results (its documents bump the generation themselves)
 ]
 
 # Internationalisation: Chinese first, English selectable.

@@ -265,3 +265,59 @@ def test_site_settings_forget_the_page_but_their_first_creation_does_not(client,
     site_settings.save()
     response, how = state(client, course.url)
     assert how == "miss" and "页脚已改" in response.content.decode()
+
+
+# The site search (a view marked @cache_anonymous_view) ----------------------------------------------------------
+
+
+def test_the_site_search_is_cached_for_anonymous_visitors_only(client, make_standard):
+    make_standard("物业法规运用入门")
+    url = "/search/?q=法规"
+    response, how = state(client, url)
+    assert how == "miss" and "物业法规运用入门" in response.content.decode()
+    response, how = state(client, url)
+    assert how == "hit" and "物业法规运用入门" in response.content.decode()
+    assert state(client, "/search/?q=法规&page=1")[1] == "miss"  # every query string is its own entry
+
+    client.force_login(UserFactory())
+    assert served_twice(client, url) == ""
+
+
+def test_a_page_published_or_unpublished_shows_in_the_cached_search_at_once(client, make_standard):
+    make_standard("物业法规运用入门")
+    url = "/search/?q=法规"
+    served_twice(client, url)
+    added = make_standard("法规问答汇编")
+    response, how = state(client, url)
+    assert how == "miss" and "法规问答汇编" in response.content.decode()
+    added.unpublish()
+    response, how = state(client, url)
+    assert how == "miss" and "法规问答汇编" not in response.content.decode()
+
+
+def test_a_search_document_written_later_shows_in_the_cached_search_at_once(client, make_standard):
+    """Re-indexing runs as a task after the publish (the content generation was bumped before the new words were
+    indexed): writing the search documents bumps it again."""
+    from academy.models import SearchDocument
+    from academy.search.documents import documents_store
+
+    page = make_standard("物业法规运用入门")
+    SearchDocument.objects.filter(page_id=page.pk).delete()  # as if the re-index task had not yet run
+    page_cache.content_changed()
+    url = "/search/?q=法规"
+    assert "物业法规运用入门" not in client.get(url).content.decode()
+    assert state(client, url)[1] == "hit"
+    documents_store([page])
+    response, how = state(client, url)
+    assert how == "miss" and "物业法规运用入门" in response.content.decode()
+
+
+def test_a_new_synonym_shows_in_the_cached_search_at_once(client, make_standard):
+    from academy.models import SearchSynonymGroup
+
+    make_standard("业主委员会换届指引")
+    url = "/search/?q=业委会"
+    served_twice(client, url)
+    SearchSynonymGroup.objects.create(terms="业委会、业主委员会")
+    response, how = state(client, url)
+    assert how == "miss" and "业主委员会换届指引" in response.content.decode()
