@@ -474,7 +474,8 @@ def report(results: dict, sites: list[dict], args, loads: list[tuple], started: 
     if searched:
         lines += [
             "",
-            "Search (never from the page cache: a query string) against the title-only page, same run (goal: ≥ 1.0): "
+            "Search, anonymous (from the page cache once the same query has been asked since the last content change;"
+            " never with the cache off) against the title-only page, same run (goal: ≥ 1.0): "
             + "; ".join(f"{name} {ratio(rps[(name, 'search')], rps[(name, 'bare')])}" for name in searched)
             + ".",
         ]
