@@ -53,6 +53,12 @@ class NavigationLinkBlock(blocks.StructBlock):
     """A link in the site's main navigation: a page of this site, or an address."""
 
     title = blocks.CharBlock(label=_("Title"), max_length=30)
+    title_en = blocks.CharBlock(
+        label=_("English title"),
+        required=False,
+        max_length=30,
+        help_text=_("Shown instead of the title to visitors who read the site in English; empty: the title."),
+    )
     page = blocks.PageChooserBlock(label=_("Page"), required=False)
     url = blocks.CharBlock(
         label=_("Address"),

@@ -29,6 +29,8 @@ FONT_PATHS = [
     "/usr/share/fonts/opentype/noto/NotoSerifCJK-Bold.ttc",
 ]
 MODERATION_WORKFLOW = "内容审核"
+# The demo menu's links as a reader of the English site sees them (the settings' optional English titles).
+DEMO_MENU_ENGLISH = {"关于学院": "About", "学院动态": "News", "活动": "Events", "搜索": "Search"}
 MODERATORS = "Moderators"  # created by Wagtail's own migrations
 
 
@@ -249,14 +251,27 @@ def seed() -> None:
     settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
     if not settings.nav_links:
         settings.nav_links = [
-            ("link", {"title": "关于学院", "page": about, "url": ""}),
-            ("link", {"title": "学院动态", "page": news_index, "url": ""}),
-            ("link", {"title": "活动", "page": event_index, "url": ""}),
-            ("link", {"title": "搜索", "page": None, "url": "/search/"}),
+            ("link", {"title": title, "title_en": DEMO_MENU_ENGLISH[title], "page": page, "url": url})
+            for title, page, url in [
+                ("关于学院", about, ""),
+                ("学院动态", news_index, ""),
+                ("活动", event_index, ""),
+                ("搜索", None, "/search/"),
+            ]
         ]
         settings.footer_text = (
             "地址：杭州市拱墅区小河街道和畔里社区服务中心二楼\n电话：0571-8888 0000（工作日 9:00–17:00）"
         )
+        settings.save()
+    elif any(link.value["title"] in DEMO_MENU_ENGLISH and not link.value["title_en"] for link in settings.nav_links):
+        # A database seeded before the menu had English titles: give the demo's own links theirs.
+        settings.nav_links = [
+            (
+                "link",
+                {**link.value, "title_en": link.value["title_en"] or DEMO_MENU_ENGLISH.get(link.value["title"], "")},
+            )
+            for link in settings.nav_links
+        ]
         settings.save()
     seed_workflow(home)
 

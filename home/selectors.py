@@ -123,6 +123,14 @@ class SiteChrome:
     icp_number: str
 
 
+def nav_link_title(link, language: str | None) -> str:
+    """A menu link's title in the visitor's language: its English title, when it has one, to a reader of any
+    language but Chinese; otherwise the title."""
+    if not (language or "").startswith("zh") and link.get("title_en"):
+        return link["title_en"]
+    return link["title"]
+
+
 def site_chrome_for(request) -> SiteChrome:
     """The menu links and footer of the request's site, read once and cached per host and language: rendering the
     settings' page links costs several queries (settings, pages, their sites) that every page would repeat."""
@@ -137,7 +145,7 @@ def site_chrome_for(request) -> SiteChrome:
             page = block.value["page"]
             url = (page.get_url(request) if page is not None else block.value["url"]) or ""
             if url:
-                links.append((block.value["title"], url))
+                links.append((nav_link_title(block.value, get_language()), url))
         return SiteChrome(nav_links=tuple(links), footer_text=settings.footer_text, icp_number=settings.icp_number)
 
     return SITE_CHROME.get_or_build(f"{request.get_host()}:{get_language()}", build)

@@ -52,6 +52,41 @@ def test_navigation_and_footer_come_from_site_settings(client, home, make_standa
     assert "电话：0571-8888 0000" in body
 
 
+def test_menu_links_have_an_english_title_for_english_readers(client, home, make_standard):
+    about = make_standard("关于三方学院", slug="about")
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.nav_links = [
+        ("link", {"title": "关于学院", "title_en": "About", "page": about, "url": ""}),
+        ("link", {"title": "搜索", "title_en": "", "page": None, "url": "/search/"}),
+    ]
+    settings.save()
+    chinese = client.get(home.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(home.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert '<a href="/about/">关于学院</a>' in chinese and "About</a>" not in chinese
+    assert '<a href="/about/">About</a>' in english and "关于学院" not in english
+    # Without an English title, English readers see the title rather than nothing.
+    assert '<a href="/search/">搜索</a>' in english
+
+
+def test_demo_menu_gains_english_titles_on_a_database_seeded_before_them(home, make_standard):
+    from home.demo import DEMO_MENU_ENGLISH, seed
+
+    about = make_standard("关于三方学院", slug="about")
+    settings = SiteSettings.for_site(Site.objects.get(is_default_site=True))
+    settings.nav_links = [
+        ("link", {"title": "关于学院", "page": about, "url": ""}),
+        ("link", {"title": "校友会", "page": None, "url": "/alumni/"}),
+    ]
+    settings.save()
+    seed()
+    links = [link.value for link in SiteSettings.for_site(Site.objects.get(is_default_site=True)).nav_links]
+    assert [(link["title"], link["title_en"], link["url"]) for link in links] == [
+        ("关于学院", DEMO_MENU_ENGLISH["关于学院"], ""),
+        ("校友会", "", "/alumni/"),
+    ]
+    assert links[0]["page"].pk == about.pk
+
+
 def test_figures_count_live_courses_and_people_who_completed_one(db):
     from courses.models import CourseCompletion
     from tests.courses.factories import make_course
