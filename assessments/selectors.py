@@ -150,8 +150,9 @@ def paper_review(*, paper, attempt) -> list[dict]:
                 "citations": entry["citations"],
                 "articles": [
                     {
-                        name: article[name]
-                        for name in ("law", "short_name", "version", "number", "label", "text", "link")
+                        **{name: article[name] for name in ("law", "short_name", "version", "number", "text", "link")},
+                        # In the reader's language (第二百七十八条 / Art. 278), not as the paper stored it in Chinese.
+                        "label": rules.article_display_label(article["number"]),
                     }
                     for article in cited
                 ],

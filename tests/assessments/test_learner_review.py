@@ -162,6 +162,9 @@ def test_after_submission_the_trainee_reviews_each_question_with_article_and_les
     ):
         assert expected in html, expected
     assert html.count("result-list__item--wrong") == 4
+    # In English the article is numbered as the interface numbers it, not as the paper stored it in Chinese.
+    english = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "《中华人民共和国民法典》Art. 278" in english and "第二百七十八条" not in english
     # The same review through both APIs.
     review = client.get(f"/api/v1/courses/{course.pk}/quiz/attempts/{attempt.pk}").json()
     cited = next(q for q in review["questions"] if q["text"] == "业主共同决定的事项")
