@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import json
 import re
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -555,7 +556,13 @@ def crawl(client, world, language: str) -> tuple[dict[tuple[str, str, str], list
         visited += 1
         if not response.get("Content-Type", "").startswith("text/html"):
             return
-        for raw in interface_pieces(response.content.decode()):
+        html = response.content.decode()
+        title = re.search(r"<title>(.*?)</title>", html, re.S)
+        if title is not None and re.match(r"\s*[-·|]", unescape(title.group(1))):
+            # The browser tab reads "- Wagtail": the view's template never filled in the title.
+            pages = problems.setdefault(("page without a title", title.group(1).strip(), ""), [])
+            pages.append(f"{url} [{who}]")
+        for raw in interface_pieces(html):
             piece = without_content(raw, content)
             for rule, offending in problems_in(raw, piece, language):
                 pages = problems.setdefault((rule, offending, raw[:160]), [])
