@@ -24,6 +24,7 @@ import mmap
 import os
 import struct
 import tempfile
+import time
 from array import array
 from pathlib import Path
 
@@ -38,6 +39,8 @@ MAGIC = b"JIEBAFRQ"
 # frequencies as unsigned 32-bit integers indexed by the trie's key ids (each part starts on an 8-byte boundary).
 HEADER = struct.Struct("<8sQQQQ32s")
 FREQUENCY_TYPE = "I"
+# A temporary file older than this is left from a build that was killed (a build takes seconds).
+ABANDONED_BUILD_SECONDS = 600
 
 
 class CompiledFrequencies:
@@ -182,10 +185,16 @@ def load_or_build(folder: Path, *, source: Path | None = None, version: str = ""
 
 def remove_others(folder: Path, *, keep: Path) -> None:
     """Delete files compiled for another jieba version, dictionary or format (a process still mapping one keeps
-    its pages until it exits)."""
+    its pages until it exits), and temporary files a build killed half-way left behind."""
     for other in folder.glob("jieba-*.dict"):
         if other != keep:
             other.unlink(missing_ok=True)
+    for temporary in folder.glob(".building-*.tmp"):
+        try:
+            if time.time() - temporary.stat().st_mtime > ABANDONED_BUILD_SECONDS:
+                temporary.unlink()
+        except FileNotFoundError:
+            continue  # another process finished or removed it
 
 
 def install(tokenizer, folder: Path | None = None) -> bool:

@@ -7,6 +7,7 @@ import logging
 import math
 import os
 import sys
+import time
 from pathlib import Path
 
 import jieba
@@ -184,6 +185,18 @@ def test_a_new_jieba_or_a_changed_dictionary_builds_a_new_file_and_removes_the_o
     frequencies, _total = dictionary.load_or_build(folder, source=small_source, version="10.0")
     assert frequencies["驿站"] == 50 and not new.exists()
     assert len(list(folder.glob("jieba-*.dict"))) == 1
+
+
+def test_a_build_killed_half_way_leaves_no_file_for_good(tmp_path, small_source):
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    abandoned, running = folder / ".building-old.tmp", folder / ".building-new.tmp"
+    abandoned.write_bytes(b"JIEBAFRQ")
+    running.write_bytes(b"JIEBAFRQ")
+    an_hour_ago = time.time() - 3600
+    os.utime(abandoned, (an_hour_ago, an_hour_ago))
+    dictionary.load_or_build(folder, source=small_source, version="9.9")
+    assert not abandoned.exists() and running.exists()  # another process may still be writing the recent one
 
 
 def test_a_file_from_another_dictionary_under_the_expected_name_is_not_used(tmp_path, small_source):
