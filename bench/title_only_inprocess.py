@@ -133,11 +133,17 @@ def instrument_search() -> None:
     selectors.rank = timed("search: ranking (rules.rank, Python)", rules.rank)
     ranked = timed("search: pages_search (query, rows, ranking)", selectors.pages_search)
     selectors.pages_search = home.views.pages_search = ranked
-    for name in ("ranked_results", "result_cards"):  # this branch's caches, where present
-        if hasattr(selectors, name):
-            setattr(selectors, name, timed(f"search: {name}", getattr(selectors, name)))
-            if hasattr(home.views, name):
-                setattr(home.views, name, getattr(selectors, name))
+    try:  # this branch's caches (home.selectors), where this tree has them
+        import home.selectors
+    except ImportError:
+        pass
+    else:
+        if hasattr(home.selectors, "search_ranked"):
+            home.selectors.pages_search = ranked
+            home.selectors.search_ranked = timed(
+                "search: ranked results (cache or ranking)", home.selectors.search_ranked
+            )
+            home.selectors.search_cards = timed("search: result cards (cache or rows)", home.selectors.search_cards)
     home.views._page_type = timed("search: type labels", home.views._page_type)
     QuerySet.in_bulk = timed("search: shown pages' specific rows (in_bulk)", QuerySet.in_bulk)
     Page.get_url = timed("page URLs (Page.get_url)", Page.get_url)
