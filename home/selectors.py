@@ -16,7 +16,7 @@ from wagtail.models import Page, Site
 
 from academy.cache import VersionedCache, get_or_build_once
 from academy.search.segment import query_words
-from academy.search.selectors import pages_search
+from academy.search.selectors import documents_ranked
 from courses.models import CourseCompletion, CoursePage
 from credits.models import Certificate
 
@@ -182,6 +182,7 @@ def breadcrumbs_for(page, request) -> tuple[tuple[str, str], ...]:
 # only (``searchable_pages``), the same for everyone, and a card holds nothing of the visitor's.
 SEARCH_RANKED = VersionedCache("home:search-ranked", timeout=300)
 SEARCH_CARDS = VersionedCache("home:search-cards", timeout=300)
+SEARCHABLE = VersionedCache("home:searchable", timeout=300)
 
 
 def searchable_pages() -> QuerySet[Page]:
@@ -190,10 +191,16 @@ def searchable_pages() -> QuerySet[Page]:
     return Page.objects.live().public().filter(depth__gt=2)
 
 
+def searchable_page_ids() -> frozenset[int]:
+    """The ids of ``searchable_pages()``, cached under the content generation: a new query ranks among them without
+    asking which pages are live and public (a count and a subquery over the view restrictions)."""
+    return SEARCHABLE.get_or_build("ids", lambda: frozenset(searchable_pages().values_list("pk", flat=True)))
+
+
 def search_ranked(*, query: str) -> tuple[tuple[int, int], ...]:
     """The searchable pages holding the query's words (or their synonyms), best first, as (page id, content type id)
-    pairs; cached per query under the content generation: ranking reads the matching pages' words (one query, one
-    count, the synonyms) and scores them in Python, about 4 ms for a query asked before."""
+    pairs; cached per query under the content generation: ranking reads the matching pages' words and scores them in
+    Python, about 4 ms for a query asked before (docs/performance.md, section 12)."""
     words = query_words(query)
     typed = "".join(query.split()).lower()
     # The words as this process's segmenter splits them are in the key too: a dictionary that has just changed in
@@ -201,7 +208,7 @@ def search_ranked(*, query: str) -> tuple[tuple[int, int], ...]:
     digest = hashlib.sha1(f"{typed}\0{' '.join(words)}".encode(), usedforsecurity=False).hexdigest()
 
     def build() -> tuple[tuple[int, int], ...]:
-        found = pages_search(pages=searchable_pages(), query=query)
+        found = documents_ranked(query=query, searchable=searchable_page_ids())
         return tuple((document.page_id, document.content_type_id) for document in found)
 
     return SEARCH_RANKED.get_or_build(digest, build)

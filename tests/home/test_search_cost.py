@@ -128,3 +128,21 @@ def test_a_logged_in_visitor_gets_their_own_header_after_an_anonymous_search(cli
     titles, html = shown(client, "法规")
     assert titles == ["物业法规运用入门"]
     assert 'data-testid="inbox-link"' in html and 'data-testid="inbox-link"' not in anonymous
+
+
+# The ranking written as SQL ---------------------------------------------------------------------------------------
+
+
+def test_the_ranking_from_cached_ids_equals_the_orm_ranking(law, make_standard, make_news, make_event):
+    from academy.search.selectors import documents_ranked, pages_search
+    from home.selectors import searchable_page_ids, searchable_pages
+
+    make_standard("法规问答汇编", introduction="物业 法规 汇编")
+    make_news("物业法规宣讲进社区", introduction="法规宣讲")
+    make_event("法规沙龙", introduction="物业与业主")
+    hidden = make_standard("内部法规")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    for query in ("法规", "物业 法规", "宣讲", "业主", "内部法规", "没有的词"):
+        expected = pages_search(pages=searchable_pages(), query=query)
+        assert documents_ranked(query=query, searchable=searchable_page_ids()) == expected, query
+    assert "内部法规" not in [document.page_title for document in expected]
