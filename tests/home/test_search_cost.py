@@ -38,8 +38,8 @@ def test_a_repeated_search_reads_nothing_of_the_search_and_a_new_one_little(
     client, law, make_standard, make_news, logged_in, django_assert_max_num_queries
 ):
     """A query asked before: no query for the ranking or the cards (an anonymous visitor's page asks nothing at all,
-    a logged-in one only what every logged-in page asks: session, user, unread count). A new query: the ranking's
-    three (synonyms, documents, count) and the cards of pages not shown before (one per page type)."""
+    a logged-in one only what every logged-in page asks: session, user, unread count). A new query: its candidates'
+    words (one query) and the cards of pages not shown before (one per page type)."""
     if logged_in:
         client.force_login(UserFactory())
     make_standard("法规问答汇编")
@@ -50,7 +50,7 @@ def test_a_repeated_search_reads_nothing_of_the_search_and_a_new_one_little(
     with django_assert_max_num_queries(chrome):
         titles, _html = shown(client, "法规")
     assert len(titles) == 3
-    with django_assert_max_num_queries(chrome + 4):  # ranking (3) + view restrictions of public() (1); cards cached
+    with django_assert_max_num_queries(chrome + 1):  # the candidates (searchable ids, synonyms, cards all cached)
         assert len(shown(client, "物业 法规")[0]) == 3
 
 
