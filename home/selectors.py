@@ -2,17 +2,21 @@
 
 import calendar
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from wagtail.models import Site
+from wagtail.models import Page, Site
 
 from academy.cache import VersionedCache, get_or_build_once
+from academy.search.segment import query_words
+from academy.search.selectors import documents_ranked
 from courses.models import CourseCompletion, CoursePage
 from credits.models import Certificate
 
@@ -176,3 +180,78 @@ def breadcrumbs_for(page, request) -> tuple[tuple[str, str], ...]:
     if getattr(request, "is_preview", False) or page.pk is None:
         return build()
     return BREADCRUMBS.get_or_build(f"{page.pk}:{request.get_host()}:{get_language()}", build)
+
+
+# The site search ------------------------------------------------------------------------------------------------
+
+# Both caches carry the content generation (academy.cache): publishing, unpublishing, editing, moving or deleting a
+# page, writing its search document, a view restriction or a search synonym changed, each makes every entry stale
+# at once in every worker. They are shared by anonymous and logged-in visitors: the search shows live, public pages
+# only (``searchable_pages``), the same for everyone, and a card holds nothing of the visitor's.
+SEARCH_RANKED = VersionedCache("home:search-ranked", timeout=300)
+SEARCH_CARDS = VersionedCache("home:search-cards", timeout=300)
+SEARCHABLE = VersionedCache("home:searchable", timeout=300)
+
+
+def searchable_pages() -> QuerySet[Page]:
+    """Every live, public page of every type (courses and lessons too), except the home page: what the site search
+    finds. A page with a view restriction (log-in, group or password), or below one, is never found, by anyone."""
+    return Page.objects.live().public().filter(depth__gt=2)
+
+
+def searchable_page_ids() -> frozenset[int]:
+    """The ids of ``searchable_pages()``, cached under the content generation: a new query ranks among them without
+    asking which pages are live and public (a count and a subquery over the view restrictions)."""
+    return SEARCHABLE.get_or_build("ids", lambda: frozenset(searchable_pages().values_list("pk", flat=True)))
+
+
+def search_ranked(*, query: str) -> tuple[tuple[int, int], ...]:
+    """The searchable pages holding the query's words (or their synonyms), best first, as (page id, content type id)
+    pairs; cached per query under the content generation: ranking reads the matching pages' words and scores them in
+    Python, about 4 ms for a query asked before (docs/performance.md, section 12)."""
+    words = query_words(query)
+    typed = "".join(query.split()).lower()
+    # The words as this process's segmenter splits them are in the key too: a dictionary that has just changed in
+    # another worker (academy.search.segment) never hands this one a ranking made from other words.
+    digest = hashlib.sha1(f"{typed}\0{' '.join(words)}".encode(), usedforsecurity=False).hexdigest()
+
+    def build() -> tuple[tuple[int, int], ...]:
+        found = documents_ranked(query=query, searchable=searchable_page_ids())
+        return tuple((document.page_id, document.content_type_id) for document in found)
+
+    return SEARCH_RANKED.get_or_build(digest, build)
+
+
+@dataclass(frozen=True)
+class SearchCard:
+    """One result as the search page shows it: the page's title, address and one line about it."""
+
+    page_id: int
+    title: str
+    url: str
+    description: str
+
+
+def search_cards(*, page_ids, request) -> list[SearchCard]:
+    """The cards of ``page_ids`` in that order (a page gone since it was ranked is left out): one cache read for all
+    of them, the missing ones built from their specific rows (one query per page type) and cached per page and host
+    under the content generation."""
+    page_ids = list(page_ids)
+    prefix = SEARCH_CARDS.key(f"{request.get_host()}:")
+    keys = {page_id: f"{prefix}{page_id}" for page_id in page_ids}
+    cached = cache.get_many(keys.values())
+    cards = {page_id: cached[key] for page_id, key in keys.items() if key in cached}
+    missing = [page_id for page_id in page_ids if page_id not in cards]
+    if missing:
+        built = {
+            page.pk: SearchCard(
+                page_id=page.pk,
+                title=page.title,
+                url=page.get_url(request=request) or "",
+                description=page.search_description or getattr(page, "introduction", "") or "",
+            )
+            for page in Page.objects.filter(pk__in=missing).specific().in_bulk().values()
+        }
+        cache.set_many({keys[page_id]: card for page_id, card in built.items()}, SEARCH_CARDS.timeout)
+        cards.update(built)
+    return [cards[page_id] for page_id in page_ids if page_id in cards]

@@ -14,12 +14,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
-from wagtail.models import Page
 
 from academy.absolute import absolute_url, page_absolute_url
 from academy.page_cache import cache_anonymous_view
 from academy.search.segment import MAX_QUERY_CHARS, segment_query
-from academy.search.selectors import pages_search
 
 from . import selectors, services
 from .export import signups_workbook
@@ -29,11 +27,6 @@ from .models import EventPage, _paginate, query_without_page
 from .tokens import signup_from_token, signup_token
 
 AUTOCOMPLETE_LIMIT = 8
-
-
-def _searchable_pages():
-    """Every live, public page of every type (courses and lessons too, once installed), except the home page."""
-    return Page.objects.live().public().filter(depth__gt=2)
 
 
 def _page_type(content_type_id: int) -> str:
@@ -51,21 +44,22 @@ def search(request):
     results = None
     groups = OrderedDict()
     if segment_query(query):
-        found = pages_search(pages=_searchable_pages(), query=query)
+        # The ranking and the cards are cached under the content generation, for anonymous and logged-in visitors
+        # alike (home.selectors): a query asked before costs no query, a new one the ranking and the cards not yet
+        # cached.
+        found = selectors.search_ranked(query=query)
         # Counts per page type over all matches, before the type filter.
-        counts = Counter(document.content_type_id for document in found)
+        counts = Counter(content_type_id for _page_id, content_type_id in found)
         type_counts = sorted(
             ({"id": str(ct), "label": _page_type(ct), "count": n} for ct, n in counts.items()),
             key=lambda item: -item["count"],
         )
         if chosen_type.isdigit():
-            found = [document for document in found if document.content_type_id == int(chosen_type)]
-        results = _paginate(request, [document.page_id for document in found])
-        shown = Page.objects.filter(pk__in=results.object_list).specific().in_bulk()
-        for page_id in results.object_list:
-            specific = shown.get(page_id)
-            if specific is not None:
-                groups.setdefault(str(specific._meta.verbose_name_plural), []).append(specific)
+            found = [(page_id, ct) for page_id, ct in found if ct == int(chosen_type)]
+        results = _paginate(request, [page_id for page_id, _ct in found])
+        types = dict(found)
+        for card in selectors.search_cards(page_ids=results.object_list, request=request):
+            groups.setdefault(_page_type(types[card.page_id]), []).append(card)
     return render(
         request,
         "home/search.html",
@@ -88,7 +82,7 @@ def search_autocomplete(request):
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     suggestions = []
     if segment_query(query):
-        for page in _searchable_pages().autocomplete(query, operator="or")[:AUTOCOMPLETE_LIMIT]:
+        for page in selectors.searchable_pages().autocomplete(query, operator="or")[:AUTOCOMPLETE_LIMIT]:
             specific = page.specific_deferred
             suggestions.append({"title": page.title, "url": page.url, "type": str(specific._meta.verbose_name)})
     return JsonResponse({"query": query, "results": suggestions})

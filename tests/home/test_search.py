@@ -90,8 +90,8 @@ def test_autocomplete_returns_matching_titles_as_json(pages, client):
     assert data["results"][0]["url"] == pages["mediation"].url
 
 
-# Fixed work (view restrictions, facet counts, the result count, the site and its settings) plus one query per page
-# type among the results (Wagtail's .specific()), never one per result.
+# Fixed work (the candidates' words; the searchable pages and synonyms when not cached) plus one query per page type
+# among the results whose cards are not cached yet (Wagtail's .specific()), never one per result.
 QUERIES_PER_SEARCH = 10
 
 

@@ -1,0 +1,148 @@
+"""The site search rendered afresh (issue 22): its ranking and result cards cached under the content generation,
+for anonymous and logged-in visitors alike, and every change they show at once."""
+
+import pytest
+from django.contrib.auth.models import Group
+from wagtail.models import PageViewRestriction
+
+from academy.models import SearchSynonymGroup
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def shown(client, query, **params):
+    """The titles on the first page of results, best first, and the page's HTML."""
+    response = client.get("/search/", {"q": query, **params})
+    assert response.status_code == 200
+    titles = [card.title for group in response.context["groups"].values() for card in group]
+    return titles, response.content.decode()
+
+
+@pytest.fixture
+def trainee(client):
+    client.force_login(UserFactory())
+    return client
+
+
+@pytest.fixture
+def law(make_standard):
+    return make_standard("物业法规运用入门", introduction="讲解物业服务合同")
+
+
+# What a search costs ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("logged_in", [False, True])
+def test_a_repeated_search_reads_nothing_of_the_search_and_a_new_one_little(
+    client, law, make_standard, make_news, logged_in, django_assert_max_num_queries
+):
+    """A query asked before: no query for the ranking or the cards (an anonymous visitor's page asks nothing at all,
+    a logged-in one only what every logged-in page asks: session, user, unread count). A new query: its candidates'
+    words (one query) and the cards of pages not shown before (one per page type)."""
+    if logged_in:
+        client.force_login(UserFactory())
+    make_standard("法规问答汇编")
+    make_news("物业法规宣讲进社区", introduction="法规宣讲")
+    client.get("/search/", {"q": "法规"})  # the first page ever served also creates the site's settings row
+    client.get("/search/", {"q": "法规"})
+    chrome = 3 if logged_in else 0
+    with django_assert_max_num_queries(chrome):
+        titles, _html = shown(client, "法规")
+    assert len(titles) == 3
+    with django_assert_max_num_queries(chrome + 1):  # the candidates (searchable ids, synonyms, cards all cached)
+        assert len(shown(client, "物业 法规")[0]) == 3
+
+
+def test_a_new_query_shows_cards_built_before_and_the_ones_not_yet_built(client, law, make_news):
+    make_news("物业法规宣讲进社区", introduction="法规宣讲")
+    assert shown(client, "物业")[0] == ["物业法规运用入门", "物业法规宣讲进社区"]
+    titles, html = shown(client, "法规")
+    assert set(titles) == {"物业法规运用入门", "物业法规宣讲进社区"}
+    assert "讲解物业服务合同" in html and f'href="{law.url}"' in html
+
+
+# Every change shows at once, for a logged-in visitor too (the page cache never serves them) -------------------------
+
+
+def test_a_page_published_edited_unpublished_or_deleted_shows_at_once(trainee, law, make_standard):
+    assert shown(trainee, "法规")[0] == ["物业法规运用入门"]
+    added = make_standard("法规问答汇编")
+    assert set(shown(trainee, "法规")[0]) == {"物业法规运用入门", "法规问答汇编"}
+    law.title = "物业法规运用进阶"
+    law.introduction = "合同与纠纷"
+    law.save_revision().publish()
+    titles, html = shown(trainee, "法规")
+    assert "物业法规运用进阶" in titles and "物业法规运用入门" not in titles and "合同与纠纷" in html
+    added.unpublish()
+    assert shown(trainee, "法规")[0] == ["物业法规运用进阶"]
+    law.delete()
+    assert shown(trainee, "法规")[0] == []
+
+
+def test_a_moved_page_shows_its_new_address_at_once(trainee, law, make_standard):
+    parent = make_standard("政策汇编")
+    assert f'href="{law.url}"' in shown(trainee, "法规")[1]
+    law.move(parent, pos="last-child")
+    law.refresh_from_db()
+    assert law.url.startswith(parent.url)
+    assert f'href="{law.url}"' in shown(trainee, "法规")[1]
+
+
+def test_a_synonym_added_or_removed_shows_at_once(trainee, make_standard):
+    make_standard("业主委员会换届指引")
+    assert shown(trainee, "业委会")[0] == []
+    group = SearchSynonymGroup.objects.create(terms="业委会、业主委员会")
+    assert shown(trainee, "业委会")[0] == ["业主委员会换届指引"]
+    group.delete()
+    assert shown(trainee, "业委会")[0] == []
+
+
+def test_the_type_labels_follow_the_visitors_language(trainee, law):
+    """The ranking is shared by both languages; the labels of its result types are each visitor's own."""
+    chinese = trainee.get("/search/", {"q": "法规"}, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = trainee.get("/search/", {"q": "法规"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "<h2>普通页面</h2>" in chinese and "standard pages" not in chinese
+    assert "<h2>standard pages</h2>" in english and "物业法规运用入门" in english
+
+
+def test_a_restricted_page_is_never_found_even_by_those_who_may_see_it(client, law):
+    group = Group.objects.create(name="编辑")
+    member = UserFactory()
+    member.groups.add(group)
+    client.force_login(member)
+    assert shown(client, "法规")[0] == ["物业法规运用入门"]
+    restriction = PageViewRestriction.objects.create(page=law, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.add(group)
+    assert shown(client, "法规")[0] == []
+    client.logout()
+    assert shown(client, "法规")[0] == []
+    restriction.delete()
+    assert shown(client, "法规")[0] == ["物业法规运用入门"]
+
+
+def test_a_logged_in_visitor_gets_their_own_header_after_an_anonymous_search(client, law, settings):
+    settings.PAGE_CACHE_ENABLED = True
+    anonymous = shown(client, "法规")[1]
+    client.force_login(UserFactory())
+    titles, html = shown(client, "法规")
+    assert titles == ["物业法规运用入门"]
+    assert 'data-testid="inbox-link"' in html and 'data-testid="inbox-link"' not in anonymous
+
+
+# The ranking written as SQL ---------------------------------------------------------------------------------------
+
+
+def test_the_ranking_from_cached_ids_equals_the_orm_ranking(law, make_standard, make_news, make_event):
+    from academy.search.selectors import documents_ranked, pages_search
+    from home.selectors import searchable_page_ids, searchable_pages
+
+    make_standard("法规问答汇编", introduction="物业 法规 汇编")
+    make_news("物业法规宣讲进社区", introduction="法规宣讲")
+    make_event("法规沙龙", introduction="物业与业主")
+    hidden = make_standard("内部法规")
+    PageViewRestriction.objects.create(page=hidden, restriction_type=PageViewRestriction.LOGIN)
+    for query in ("法规", "物业 法规", "宣讲", "业主", "内部法规", "没有的词"):
+        expected = pages_search(pages=searchable_pages(), query=query)
+        assert documents_ranked(query=query, searchable=searchable_page_ids()) == expected, query
+    assert "内部法规" not in [document.page_title for document in expected]
