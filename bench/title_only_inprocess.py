@@ -131,15 +131,20 @@ def instrument_search() -> None:
     selectors.synonym_groups = timed("search: synonym groups", selectors.synonym_groups)
     selectors.page_type_weights = timed("search: page-type weights", selectors.page_type_weights)
     selectors.rank = timed("search: ranking (rules.rank, Python)", rules.rank)
-    ranked = timed("search: pages_search (query, rows, ranking)", selectors.pages_search)
-    selectors.pages_search = home.views.pages_search = ranked
-    try:  # this branch's caches (home.selectors), where this tree has them
+    for name in ("pages_search", "documents_ranked"):  # the ranking as an older tree (pages_search) or this one has it
+        if hasattr(selectors, name):
+            setattr(selectors, name, timed(f"search: {name} (query, rows, ranking)", getattr(selectors, name)))
+            for module in (home.views, getattr(home, "selectors", None)):
+                if hasattr(module, name):
+                    setattr(module, name, getattr(selectors, name))
+    try:  # the caches of home.selectors, where this tree has them (bench --before an older commit)
         import home.selectors
     except ImportError:
         pass
     else:
         if hasattr(home.selectors, "search_ranked"):
-            home.selectors.pages_search = ranked
+            if hasattr(selectors, "documents_ranked"):
+                home.selectors.documents_ranked = selectors.documents_ranked
             home.selectors.search_ranked = timed(
                 "search: ranked results (cache or ranking)", home.selectors.search_ranked
             )

@@ -1,14 +1,11 @@
 """The site search's reads: which pages hold the query's words, best first (ranking rules in rules.py)."""
 
 from collections.abc import Collection
-from functools import reduce
-from operator import or_
 
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
-from django.db.models import Q, QuerySet
 
 from academy.cache import VersionedCache
 
@@ -45,37 +42,12 @@ def query_concepts(query: str) -> list[tuple[str, ...]]:
     return expand(words, synonym_groups()) if words else []
 
 
-def pages_search(*, pages: QuerySet, query: str) -> list[Document]:
-    """The pages of ``pages`` holding any of the query's words (or their synonyms), best first.
-
-    One query finds the candidates (a word is matched whole: the stored words are space-separated), one counts the
-    searchable pages; the ranking itself is Python (rules.rank), identical on SQLite and PostgreSQL.
-    """
-    from academy.models import SearchDocument
-
-    concepts = query_concepts(query)
-    if not concepts:
-        return []
-    terms = {term for concept in concepts for term in concept}
-    matches = reduce(
-        or_, (Q(title__contains=f" {t} ") | Q(summary__contains=f" {t} ") | Q(body__contains=f" {t} ") for t in terms)
-    )
-    rows = (
-        SearchDocument.objects.filter(matches, page__in=pages.values("pk"))
-        .values_list("page_id", "page__content_type_id", "page__title", "title", "summary", "body")
-        .order_by()
-    )
-    documents = [Document(*row) for row in rows]
-    if not documents:
-        return []
-    typed = "".join(query.split()).lower()
-    return rank(documents, concepts, total=pages.count(), typed=typed, type_weights=page_type_weights())
-
-
 def documents_ranked(*, query: str, searchable: Collection[int]) -> list[Document]:
-    """``pages_search`` for the pages whose ids are in ``searchable`` (a set the caller may keep cached, so that no
-    query decides which pages are live and public): one query finds the candidates, written as SQL because the ORM
-    took longer to compile its OR of three LIKEs per word than SQLite took to run it; the ranking is the same.
+    """The pages whose ids are in ``searchable`` (a set the caller may keep cached, so that no query decides which
+    pages are live and public) holding any of the query's words (or their synonyms), best first. One query finds the
+    candidates (a word is matched whole: the stored words are space-separated), written as SQL because the ORM took
+    longer to compile its OR of three LIKEs per word than SQLite took to run it; the ranking itself is Python
+    (rules.rank), identical on SQLite and PostgreSQL.
 
     A word is looked for as a plain substring (SQLite's ``instr``, PostgreSQL's ``strpos``): no pattern to escape,
     and 0.6 ms less than LIKE for a two-word query over the demo's documents (docs/performance.md, section 12). Both
@@ -91,7 +63,7 @@ def documents_ranked(*, query: str, searchable: Collection[int]) -> list[Documen
     terms = sorted({term for concept in concepts for term in concept})
     quote = connection.ops.quote_name
     find = "strpos" if connection.vendor == "postgresql" else "instr"
-    # Each word is matched whole, as pages_search does: the stored words are space-padded (" 联席 会议 ").
+    # Each word is matched whole: the stored words are space-padded (" 联席 会议 ").
     fields = [f"d.{quote(field)}" for field in ("title", "summary", "body")]
     matches = " OR ".join(f"{find}({field}, %s) > 0" for _term in terms for field in fields)
     patterns = [f" {term} " for term in terms for _field in fields]
