@@ -43,7 +43,13 @@ def bundle_text(parts: list[str] | tuple[str, ...]) -> str:
 def bundle_root() -> Path:
     """This process's private folder for the bundles, removed when it exits."""
     root = Path(tempfile.mkdtemp(prefix="academy-static-bundles-"))
-    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    creator = os.getpid()
+
+    def remove() -> None:
+        if os.getpid() == creator:  # not a forked child (a gunicorn worker) on its way out
+            shutil.rmtree(root, ignore_errors=True)
+
+    atexit.register(remove)
     return root
 
 
