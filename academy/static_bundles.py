@@ -5,9 +5,9 @@ render-blocking request before its first paint instead of three or four (docs/pe
 the stylesheets, in cascade order: ``css/elder.css`` last, as base.html linked it). ``BundleFinder``, listed in
 ``STATICFILES_FINDERS``, makes each bundle from its parts as other finders find them, so nothing is built by hand:
 
-* ``collectstatic`` (``make run``'s and production's static files, the manifest's hashed names) lists the bundles
-  like any other file, built from the parts as they are then;
-* ``runserver`` and the test server find a bundle per request, rebuilt whenever a part changed.
+* ``collectstatic`` (production's static files, the manifest's hashed names) lists the bundles like any other
+  file, built from the parts as they are then;
+* ``runserver`` (``make run``) and the test server find a bundle per request, rebuilt whenever a part changed.
 
 Each process writes its bundles to a private temporary folder of its own (writable wherever the process runs, and
 no other user's to tamper with), again only when their text changed. A new process's bundle is newer than any
