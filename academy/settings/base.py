@@ -281,6 +281,24 @@ WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT") or BASE_DIR / "static")
 STATICFILES_DIRS = [BASE_DIR / "academy" / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "academy.static_bundles.BundleFinder",
+]
+# One render-blocking stylesheet per page (academy/static_bundles.py): each bundle joins its parts in cascade order,
+# the elder-friendly mode last as base.html linked it. A page names its bundle in base.html's `stylesheet` block.
+_SITE_CSS = ("css/site.css", "home/css/content.css")
+_ELDER_CSS = ("css/elder.css",)
+STYLESHEET_BUNDLES = {
+    "bundles/site.css": (*_SITE_CSS, *_ELDER_CSS),
+    "bundles/courses.css": (*_SITE_CSS, "courses/courses.css", *_ELDER_CSS),
+    "bundles/scenarios.css": (*_SITE_CSS, "courses/courses.css", "scenarios/scenarios.css", *_ELDER_CSS),
+    "bundles/assignments.css": (*_SITE_CSS, "courses/courses.css", "assignments/assignments.css", *_ELDER_CSS),
+    "bundles/credits.css": (*_SITE_CSS, "credits/credits.css", *_ELDER_CSS),
+    "bundles/courses-credits.css": (*_SITE_CSS, "courses/courses.css", "credits/credits.css", *_ELDER_CSS),
+    "bundles/notifications.css": (*_SITE_CSS, "notifications/notifications.css", *_ELDER_CSS),
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
 # Certificates and other private files live outside MEDIA_ROOT so no URL can reach them directly.
