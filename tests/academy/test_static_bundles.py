@@ -61,6 +61,17 @@ def test_a_key_page_links_exactly_one_blocking_stylesheet_its_bundle(client, kin
     assert _blocking_stylesheets(response.content.decode()) == [f"/static/bundles/{bundle}.css"]
 
 
+@pytest.mark.django_db
+def test_a_course_with_an_assignment_still_links_one_stylesheet(client):
+    from tests.assignments.factories import enrolled_trainee, make_assignment
+
+    assignment = make_assignment()
+    client.force_login(enrolled_trainee(assignment))
+    html = client.get(assignment.course.url).content.decode()
+    assert 'data-testid="assignment-section"' in html
+    assert _blocking_stylesheets(html) == ["/static/bundles/courses.css"]
+
+
 def test_every_bundle_holds_its_parts_in_cascade_order_with_the_elder_mode_last():
     for name, parts in settings.STYLESHEET_BUNDLES.items():
         text = Path(finders.find(name)).read_text(encoding="utf-8")
