@@ -18,6 +18,7 @@ text does).
 import atexit
 import functools
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -26,6 +27,10 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.checks import Error
 from django.core.files.storage import FileSystemStorage
+
+# A reference relative to the part's own folder (url(fonts/x.woff2), @import "y.css") would point elsewhere from
+# bundles/: absolute paths, data: and full addresses are fine.
+RELATIVE_REFERENCE = re.compile(r"""url\(\s*['"]?(?!data:|/|[a-z][a-z0-9+.-]*://)|@import""", re.IGNORECASE)
 
 
 def bundle_text(parts: list[str] | tuple[str, ...]) -> str:
@@ -75,11 +80,24 @@ class BundleFinder(finders.BaseFinder):
     def check(self, **kwargs):
         errors = []
         for name, parts in self.bundles.items():
-            errors.extend(
-                Error(f"Stylesheet bundle {name} names {part}, which no static files finder has.", id="academy.E010")
-                for part in parts
-                if find_part(part) is None
-            )
+            for part in parts:
+                found = find_part(part)
+                if found is None:
+                    errors.append(
+                        Error(
+                            f"Stylesheet bundle {name} names {part}, which no static files finder has.",
+                            id="academy.E010",
+                        )
+                    )
+                elif RELATIVE_REFERENCE.search(Path(found).read_text(encoding="utf-8")):
+                    errors.append(
+                        Error(
+                            f"Stylesheet bundle {name}: {part} has a relative url() or an @import, which would not "
+                            "resolve from bundles/.",
+                            hint="Use an absolute /static/ path, or leave the stylesheet out of the bundle.",
+                            id="academy.E011",
+                        )
+                    )
         return errors
 
     def build(self, name: str) -> str:

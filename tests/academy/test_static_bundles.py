@@ -140,3 +140,22 @@ def test_a_bundle_naming_a_missing_part_fails_the_system_check(tmp_path, fresh_f
         errors = BundleFinder().check()
     assert [error.id for error in errors] == ["academy.E010"]
     assert "missing.css" in errors[0].msg
+
+
+def test_a_part_with_a_relative_reference_fails_the_system_check(tmp_path, fresh_finders):
+    """From bundles/, url(fonts/x.woff2) or @import "y.css" would point at the wrong folder."""
+    (tmp_path / "relative.css").write_text("@font-face { src: url('fonts/x.woff2'); }")
+    (tmp_path / "imports.css").write_text('@import "y.css";')
+    (tmp_path / "fine.css").write_text("a { background: url(/static/i.png), url(data:image/png;base64,AA==); }")
+    with override_settings(
+        STATICFILES_DIRS=[tmp_path],
+        STATICFILES_FINDERS=[
+            "django.contrib.staticfiles.finders.FileSystemFinder",
+            "academy.static_bundles.BundleFinder",
+        ],
+        STYLESHEET_BUNDLES={"bundles/x.css": ("relative.css", "imports.css", "fine.css")},
+    ):
+        finders.get_finder.cache_clear()
+        errors = BundleFinder().check()
+    assert [error.id for error in errors] == ["academy.E011", "academy.E011"]
+    assert "relative.css" in errors[0].msg and "imports.css" in errors[1].msg
