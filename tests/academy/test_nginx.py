@@ -201,7 +201,9 @@ def test_nginx_in_front_of_gunicorn_serves_pages_static_files_and_private_certif
         status, headers, body = https_get(https_port, "/accounts/login/")
         assert status == 200, body[:500]
         assert "Strict-Transport-Security" in headers  # Django saw HTTPS through X-Forwarded-Proto
-        hashed = json.loads((static_root / "staticfiles.json").read_text())["paths"]["css/site.css"]
+        hashed = json.loads((static_root / "staticfiles.json").read_text())["paths"][
+            "bundles/site.css"
+        ]  # base.html links the bundle
         assert f"/static/{hashed}".encode() in body
 
         status, headers, body = https_get(https_port, f"/static/{hashed}")

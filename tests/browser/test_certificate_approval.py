@@ -26,7 +26,12 @@ def log_in(context, live_server, user):
 
 
 @pytest.mark.parametrize("width", [1280, 390])
-def test_registrar_approves_from_the_visible_row_button_and_the_graduate_is_told(browser, page, live_server, width):
+def test_registrar_approves_from_the_visible_row_button_and_the_graduate_is_told(
+    browser, page, live_server, width, settings
+):
+    # The text goes through the notification centre: at night (21:00-08:00 in Shanghai) it would wait for the morning
+    # and the test would fail by the clock; when texts go out is tested in tests/notifications.
+    settings.NOTIFICATIONS_QUIET_HOURS = ""
     fg = CompetencyFactory(code="FG")
     programme = make_programme(total="2.0", minimums={fg: "1.5"})
     programme.issue_mode = IssueMode.APPROVAL
