@@ -539,8 +539,12 @@ def main() -> int:
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
             (tree / ".venv").symlink_to(ROOT / ".venv")
             before = build_ours("before", tree, workdir)
-            # As production started it before this change: each worker imports the app, the master only jieba.
-            preload = {"BENCH_PRELOAD": "0", "BENCH_ON_STARTING": "academy.search.preload:preload_before_fork"}
+            if (tree / "academy" / "preload.py").exists():
+                # A tree that preloads the app as production's gunicorn.conf.py does (since 2026-12-07): started so.
+                preload = {"BENCH_PRELOAD": "1", "BENCH_ON_STARTING": "academy.preload:before_fork"}
+            else:
+                # As production started an older tree: each worker imports the app, the master only jieba.
+                preload = {"BENCH_PRELOAD": "0", "BENCH_ON_STARTING": "academy.search.preload:preload_before_fork"}
             sites.append({**before, "env": {**before["env"], **preload}})
         ours = build_ours("after" if args.before else "ours", ROOT, workdir)
         # As production's gunicorn.conf.py starts it: the app preloaded and warmed, the heap frozen.
