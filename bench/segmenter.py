@@ -19,7 +19,6 @@ by round; the table gives medians. Nothing reads the database: Django is set up 
 """
 
 import argparse
-import ast
 import gc
 import json
 import math
@@ -50,32 +49,6 @@ def smaps() -> dict[str, float]:
     }
 
 
-def demo_texts() -> list[str]:
-    import yaml
-
-    def strings(value):
-        if isinstance(value, str):
-            yield value
-        elif isinstance(value, dict):
-            for item in value.values():
-                yield from strings(item)
-        elif isinstance(value, list):
-            for item in value:
-                yield from strings(item)
-
-    texts = []
-    for path in sorted(ROOT.glob("*/demo_content/*.yaml")):
-        texts.extend(strings(yaml.safe_load(path.read_text(encoding="utf-8"))))
-    return [text for text in texts if text.strip()]
-
-
-def queries() -> list[str]:
-    tree = ast.parse((ROOT / "tests" / "home" / "test_search.py").read_text(encoding="utf-8"))
-    found = [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)]
-    quality = json.loads((ROOT / "tests" / "search" / "queries.json").read_text(encoding="utf-8"))
-    return found + [item["q"] for item in quality["queries"]]
-
-
 def demo_words(segment) -> set[str]:
     from academy import demo
 
@@ -98,9 +71,10 @@ def child(kind: str) -> dict:
     import jieba
 
     from academy.search import dictionary, segment
+    from tests.search.test_dictionary import demo_texts, sample_queries  # the corpus the equality test segments
 
     jieba.setLogLevel(logging.WARNING)
-    texts, asked = demo_texts(), queries()
+    texts, asked = demo_texts(), sample_queries()
     words = demo_words(segment)
     gc.collect()
     before = smaps()
