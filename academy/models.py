@@ -303,3 +303,25 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.page_id)
+
+
+class SearchWord(models.Model):
+    """One word of a search document and how often the ranking counts it in each field: the site search looks a
+    query's words up here, by an index on the word, instead of reading every document (written with the document)."""
+
+    document = models.ForeignKey(
+        SearchDocument, on_delete=models.CASCADE, related_name="words", verbose_name=_("search document")
+    )
+    word = models.CharField(_("word"), max_length=100)
+    title = models.PositiveIntegerField(_("hits in the title"))
+    summary = models.PositiveIntegerField(_("hits in the summary"))
+    body = models.PositiveIntegerField(_("hits in the body"))
+
+    class Meta:
+        verbose_name = _("search word")
+        verbose_name_plural = _("search words")
+        # Its index serves the search's lookup by word (the page id is in it too: no table read to find the pages).
+        constraints = [models.UniqueConstraint(fields=["word", "document"], name="searchword_unique_word_in_document")]
+
+    def __str__(self):
+        return self.word

@@ -4,8 +4,11 @@ The search backend (backend.py) writes a page's document whenever it indexes the
 ``update_index`` command) and deletes it with the page's index entry, so the documents follow the index exactly.
 Which field goes where comes from the page model's ``search_fields``: ``title`` is the title, a ``SearchField``
 with a boost above 1 is summary, everything else (including related fields such as tags or a venue) is body.
+Each document's words are also kept one per row with their hits per field (SearchWord, written and deleted with the
+document): a new query reads the rows of its own words only.
 """
 
+from django.db import transaction
 from django.db.models import Manager
 from django.utils.encoding import force_str
 from modelsearch.index import RelatedFields, SearchField
@@ -13,6 +16,7 @@ from wagtail.models import Page
 
 from academy.page_cache import content_changed
 
+from .rules import word_counts
 from .segment import segment
 
 
@@ -59,9 +63,21 @@ def document_fields(page: Page) -> dict[str, str]:
     return {bucket: f" {segment(' '.join(parts))} " for bucket, parts in texts.items()}
 
 
+def document_words(document) -> list:
+    """The word-index rows (SearchWord) of a search document: each of its words with its hits per field."""
+    from academy.models import SearchWord
+
+    fields = {"title": document.title, "summary": document.summary, "body": document.body}
+    return [
+        SearchWord(document_id=document.page_id, word=word, title=title, summary=summary, body=body)
+        for word, (title, summary, body) in word_counts(fields).items()
+    ]
+
+
+@transaction.atomic
 def documents_store(objs) -> None:
-    """Write the search documents of the pages among ``objs`` (other indexed models have none)."""
-    from academy.models import SearchDocument
+    """Write the search documents of the pages among ``objs`` (other indexed models have none), and their words."""
+    from academy.models import SearchDocument, SearchWord
 
     documents = [
         SearchDocument(page_id=obj.pk, **document_fields(obj))
@@ -74,11 +90,13 @@ def documents_store(objs) -> None:
         SearchDocument.objects.bulk_create(
             documents, update_conflicts=True, unique_fields=["page"], update_fields=["title", "summary", "body"]
         )
+        SearchWord.objects.filter(document_id__in=[document.page_id for document in documents]).delete()
+        SearchWord.objects.bulk_create([word for document in documents for word in document_words(document)])
         content_changed()  # the site search's cached results (academy.page_cache) read these rows
 
 
 def document_delete(obj) -> None:
-    """Delete the search document of a page leaving the index."""
+    """Delete the search document of a page leaving the index (its words go with it)."""
     from academy.models import SearchDocument
 
     if isinstance(obj, Page) and obj.pk:
@@ -87,8 +105,9 @@ def document_delete(obj) -> None:
 
 
 def documents_reset() -> None:
-    """Delete every search document (the index is being rebuilt from nothing)."""
-    from academy.models import SearchDocument
+    """Delete every search document and word (the index is being rebuilt from nothing)."""
+    from academy.models import SearchDocument, SearchWord
 
+    SearchWord.objects.all().delete()
     SearchDocument.objects.all().delete()
     content_changed()

@@ -69,13 +69,24 @@ def inverse_document_frequency(matching: int, total: int) -> float:
     return max(math.log(1 + (total - matching + 0.5) / (matching + 0.5)), 0.05)
 
 
+# Words longer than this are not kept in the word index (SearchWord): no query can hold one, since a query is cut at
+# segment.MAX_QUERY_CHARS (100) characters before it is split and a synonym at MAX_SYNONYM_TERM_CHARS.
+MAX_INDEXED_WORD_CHARS = 100
+
+
 @dataclass(frozen=True)
-class Document:
-    """One page's words, each field a space-padded string of segmented words (" 联席 会议 ")."""
+class Candidate:
+    """A page holding some of the query's words: what ranking needs besides its hits."""
 
     page_id: int
     content_type_id: int
     page_title: str
+
+
+@dataclass(frozen=True)
+class Document(Candidate):
+    """One page's words, each field a space-padded string of segmented words (" 联席 会议 ")."""
+
     title: str
     summary: str
     body: str
@@ -86,8 +97,37 @@ def hits(document: Document, concept: tuple[str, ...]) -> dict[str, int]:
     return {field: sum(getattr(document, field).count(f" {term} ") for term in concept) for field in FIELDS}
 
 
+def concept_hits(word_hits: dict[str, tuple[int, ...]], concepts: list[tuple[str, ...]]) -> list[dict[str, int]]:
+    """A document's hits per field for each concept, from its words' hits per field (``word_counts``): the same
+    figures ``hits`` counts in its texts."""
+    none = (0,) * len(FIELDS)
+    return [
+        {field: sum(word_hits.get(term, none)[i] for term in concept) for i, field in enumerate(FIELDS)}
+        for concept in concepts
+    ]
+
+
+def word_counts(fields: dict[str, str]) -> dict[str, tuple[int, ...]]:
+    """Each word of a document's fields (space-padded words, as stored) with the number of times ``hits`` counts it
+    in each field (title, summary, body): what the word index keeps, so that a query reads counts, not texts.
+
+    ``hits`` counts ``" word "`` without overlap, so a run of n equal words side by side counts ceil(n / 2) (the
+    space between two of them serves one match only); counted here the same way, in one pass over the words."""
+    counts: dict[str, list[int]] = {}
+    for position, field in enumerate(FIELDS):
+        previous, run = None, 0
+        for word in (*fields[field].split(" "), None):
+            if word == previous:
+                run += 1
+                continue
+            if previous and len(previous) <= MAX_INDEXED_WORD_CHARS:
+                counts.setdefault(previous, [0] * len(FIELDS))[position] += (run + 1) // 2
+            previous, run = word, 1
+    return {word: tuple(per_field) for word, per_field in counts.items()}
+
+
 def score(
-    document: Document,
+    document: Candidate,
     counts: list[dict[str, int]],
     idfs: list[float],
     *,
@@ -117,21 +157,36 @@ def rank(
     typed: str,
     type_weights: dict[int, float],
 ) -> list[Document]:
-    """The documents holding any of the query's words, best first (ties: newest page first).
+    """The documents holding any of the query's words, best first (ties: newest page first), their hits counted in
+    their texts (see ``rank_counted``)."""
+    counts = {document.page_id: [hits(document, concept) for concept in concepts] for document in documents}
+    return rank_counted(documents, counts, total=total, typed=typed, type_weights=type_weights)
 
+
+def rank_counted(
+    candidates: list[Candidate],
+    counts: dict[int, list[dict[str, int]]],
+    *,
+    total: int,
+    typed: str,
+    type_weights: dict[int, float],
+) -> list[Candidate]:
+    """The candidates holding any of the query's words, best first (ties: newest page first).
+
+    ``counts`` maps each candidate's page id to its hits per field for each of the query's concepts (in order);
     ``total`` is the number of searchable pages (for idf); ``typed`` the query as typed, without spaces, lower-cased;
     ``type_weights`` maps content type ids to their weight (missing: 1).
     """
-    counts = {document.page_id: [hits(document, concept) for concept in concepts] for document in documents}
+    concept_count = len(next(iter(counts.values()), []))
     idfs = [
         inverse_document_frequency(sum(1 for per_doc in counts.values() if any(per_doc[i].values())), total)
-        for i in range(len(concepts))
+        for i in range(concept_count)
     ]
     scored = []
-    for document in documents:
-        weight = type_weights.get(document.content_type_id, 1.0)
-        value = score(document, counts[document.page_id], idfs, typed=typed, type_weight=weight)
+    for candidate in candidates:
+        weight = type_weights.get(candidate.content_type_id, 1.0)
+        value = score(candidate, counts[candidate.page_id], idfs, typed=typed, type_weight=weight)
         if value > 0:
-            scored.append((value, document))
+            scored.append((value, candidate))
     scored.sort(key=lambda item: (-item[0], -item[1].page_id))
-    return [document for _value, document in scored]
+    return [candidate for _value, candidate in scored]

@@ -9,7 +9,7 @@ from django.db import connection
 
 from academy.cache import VersionedCache
 
-from .rules import Document, expand, rank
+from .rules import Candidate, concept_hits, expand, rank_counted
 from .segment import query_words
 
 # Synonym groups are snippets: saving or deleting one bumps the content generation, which is in every key here.
@@ -42,40 +42,43 @@ def query_concepts(query: str) -> list[tuple[str, ...]]:
     return expand(words, synonym_groups()) if words else []
 
 
-def documents_ranked(*, query: str, searchable: Collection[int]) -> list[Document]:
+def documents_ranked(*, query: str, searchable: Collection[int]) -> list[Candidate]:
     """The pages whose ids are in ``searchable`` (a set the caller may keep cached, so that no query decides which
-    pages are live and public) holding any of the query's words (or their synonyms), best first. One query finds the
-    candidates (a word is matched whole: the stored words are space-separated), written as SQL because the ORM took
-    longer to compile its OR of three LIKEs per word than SQLite took to run it; the ranking itself is Python
-    (rules.rank), identical on SQLite and PostgreSQL.
+    pages are live and public) holding any of the query's words (or their synonyms), best first. One query reads the
+    word index (SearchWord: each document's words with their hits per field) for the query's words only, by the
+    index on the word, with each page's type and title; the ranking itself is Python (rules.rank_counted), identical
+    on SQLite and PostgreSQL. A word is matched whole, as the stored words are (segment.py lower-cases both sides).
 
-    A word is looked for as a plain substring (SQLite's ``instr``, PostgreSQL's ``strpos``): no pattern to escape,
-    and 0.6 ms less than LIKE for a two-word query over the demo's documents (docs/performance.md, section 12). Both
-    are case-sensitive where SQLite's LIKE is not for ASCII, which changes nothing: the stored words and the query's
-    words are lower-cased alike (segment.py)."""
+    Written as SQL because the ORM took longer to compile it than the database took to run it (docs/performance.md,
+    sections 12 and 14); it replaced a scan of every document's texts (instr/strpos per word per field)."""
     from wagtail.models import Page
 
-    from academy.models import SearchDocument
+    from academy.models import SearchWord
 
     concepts = query_concepts(query)
     if not concepts:
         return []
     terms = sorted({term for concept in concepts for term in concept})
     quote = connection.ops.quote_name
-    find = "strpos" if connection.vendor == "postgresql" else "instr"
-    # Each word is matched whole: the stored words are space-padded (" 联席 会议 ").
-    fields = [f"d.{quote(field)}" for field in ("title", "summary", "body")]
-    matches = " OR ".join(f"{find}({field}, %s) > 0" for _term in terms for field in fields)
-    patterns = [f" {term} " for term in terms for _field in fields]
     sql = (
-        f"SELECT d.{quote('page_id')}, p.{quote('content_type_id')}, p.{quote('title')}, d.{quote('title')}, "  # noqa: S608  (names quoted, values as parameters)
-        f"d.{quote('summary')}, d.{quote('body')} FROM {quote(SearchDocument._meta.db_table)} d "
-        f"JOIN {quote(Page._meta.db_table)} p ON p.{quote('id')} = d.{quote('page_id')} WHERE {matches}"
+        f"SELECT w.{quote('document_id')}, p.{quote('content_type_id')}, p.{quote('title')}, w.{quote('word')}, "  # noqa: S608  (names quoted, values as parameters)
+        f"w.{quote('title')}, w.{quote('summary')}, w.{quote('body')} FROM {quote(SearchWord._meta.db_table)} w "
+        f"JOIN {quote(Page._meta.db_table)} p ON p.{quote('id')} = w.{quote('document_id')} "
+        f"WHERE w.{quote('word')} IN ({', '.join(['%s'] * len(terms))})"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, patterns)
-        documents = [Document(*row) for row in cursor.fetchall() if row[0] in searchable]
-    if not documents:
+        cursor.execute(sql, terms)
+        rows = cursor.fetchall()
+    candidates: dict[int, Candidate] = {}
+    found: dict[int, dict[str, tuple[int, int, int]]] = {}
+    for page_id, content_type_id, page_title, word, *per_field in rows:
+        if page_id in searchable:
+            candidates.setdefault(page_id, Candidate(page_id, content_type_id, page_title))
+            found.setdefault(page_id, {})[word] = per_field
+    if not candidates:
         return []
+    counts = {page_id: concept_hits(words, concepts) for page_id, words in found.items()}
     typed = "".join(query.split()).lower()
-    return rank(documents, concepts, total=len(searchable), typed=typed, type_weights=page_type_weights())
+    return rank_counted(
+        list(candidates.values()), counts, total=len(searchable), typed=typed, type_weights=page_type_weights()
+    )

@@ -80,3 +80,36 @@ def test_a_synonym_group_needs_two_sensible_words(text):
 
 def test_a_synonym_group_of_two_words_is_accepted():
     assert synonym_terms_problem("物业公司、物业服务企业") == ""
+
+
+# The word index (SearchWord) keeps each word's hits per field: they must be the hits the texts give ----------------
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "联席 会议 联席",
+        "联席 联席 联席 会议 联席 联席",  # side by side: " 联席 " matches without overlap, ceil(n / 2) times a run
+        "a a a a a b a",
+        "",
+        "联席",
+    ],
+)
+def test_the_word_counts_are_the_hits_counted_in_the_texts(words):
+    from academy.search.rules import FIELDS, concept_hits, hits, word_counts
+
+    document = doc(1, title=words, summary=" ".join(reversed(words.split())), body=f"{words} {words}")
+    fields = {field: getattr(document, field) for field in FIELDS}
+    counts = word_counts(fields)
+    concepts = [("联席",), ("会议", "联席"), ("a",), ("b", "a", "c"), ("没有",)]
+    assert concept_hits(counts, concepts) == [hits(document, concept) for concept in concepts]
+
+
+def test_the_word_counts_leave_out_words_no_query_can_hold():
+    from academy.models import SearchWord
+    from academy.search.rules import MAX_INDEXED_WORD_CHARS, word_counts
+    from academy.search.segment import MAX_QUERY_CHARS
+
+    long_word = "x" * (MAX_INDEXED_WORD_CHARS + 1)
+    assert word_counts({"title": f" {long_word} 会议 ", "summary": " ", "body": "  "}) == {"会议": (1, 0, 0)}
+    assert MAX_QUERY_CHARS <= MAX_INDEXED_WORD_CHARS == SearchWord._meta.get_field("word").max_length
