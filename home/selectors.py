@@ -205,18 +205,19 @@ def searchable_page_ids() -> frozenset[int]:
     return SEARCHABLE.get_or_build("ids", lambda: frozenset(searchable_pages().values_list("pk", flat=True)))
 
 
-def search_ranked(*, query: str) -> tuple[tuple[int, int], ...]:
+def search_ranked(*, query: str, words: list[str] | None = None) -> tuple[tuple[int, int], ...]:
     """The searchable pages holding the query's words (or their synonyms), best first, as (page id, content type id)
     pairs; cached per query under the content generation: ranking reads the matching pages' words and scores them in
-    Python, about 4 ms for a query asked before (docs/performance.md, section 12)."""
-    words = query_words(query)
+    Python, about 4 ms for a query asked before (docs/performance.md, section 12). ``words``: the query's words
+    (``query_words``) when the caller has them already."""
+    words = query_words(query) if words is None else words
     typed = "".join(query.split()).lower()
     # The words as this process's segmenter splits them are in the key too: a dictionary that has just changed in
     # another worker (academy.search.segment) never hands this one a ranking made from other words.
     digest = hashlib.sha1(f"{typed}\0{' '.join(words)}".encode(), usedforsecurity=False).hexdigest()
 
     def build() -> tuple[tuple[int, int], ...]:
-        found = documents_ranked(query=query, searchable=searchable_page_ids())
+        found = documents_ranked(query=query, searchable=searchable_page_ids(), words=words)
         return tuple((document.page_id, document.content_type_id) for document in found)
 
     return SEARCH_RANKED.get_or_build(digest, build)

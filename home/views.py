@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET
 
 from academy.absolute import absolute_url, page_absolute_url
 from academy.page_cache import cache_anonymous_view
-from academy.search.segment import MAX_QUERY_CHARS, segment_query
+from academy.search.segment import MAX_QUERY_CHARS, query_words, segment_query
 
 from . import selectors, services
 from .export import signups_workbook
@@ -43,11 +43,12 @@ def search(request):
     type_counts = []
     results = None
     groups = OrderedDict()
-    if segment_query(query):
+    words = query_words(query)
+    if words:
         # The ranking and the cards are cached under the content generation, for anonymous and logged-in visitors
         # alike (home.selectors): a query asked before costs no query, a new one the ranking and the cards not yet
-        # cached.
-        found = selectors.search_ranked(query=query)
+        # cached. The query is segmented once, here.
+        found = selectors.search_ranked(query=query, words=words)
         # Counts per page type over all matches, before the type filter.
         counts = Counter(content_type_id for _page_id, content_type_id in found)
         type_counts = sorted(

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 FIELDS = ("title", "summary", "body")
 FIELD_WEIGHTS = {"title": 8.0, "summary": 3.0, "body": 1.0}
+_WEIGHTS = tuple(FIELD_WEIGHTS[field] for field in FIELDS)
 # BM25's saturation: the first hit in a field counts 1, and any number of hits less than 1 + K1 = 2.2, below the
 # next field's weight.
 K1 = 1.2
@@ -97,14 +98,11 @@ def hits(document: Document, concept: tuple[str, ...]) -> dict[str, int]:
     return {field: sum(getattr(document, field).count(f" {term} ") for term in concept) for field in FIELDS}
 
 
-def concept_hits(word_hits: dict[str, tuple[int, ...]], concepts: list[tuple[str, ...]]) -> list[dict[str, int]]:
-    """A document's hits per field for each concept, from its words' hits per field (``word_counts``): the same
-    figures ``hits`` counts in its texts."""
+def concept_hits(word_hits: dict[str, tuple[int, ...]], concepts: list[tuple[str, ...]]) -> list[tuple[int, ...]]:
+    """A document's hits per field (title, summary, body) for each concept, from its words' hits per field
+    (``word_counts``): the figures ``hits`` counts in its texts."""
     none = (0,) * len(FIELDS)
-    return [
-        {field: sum(word_hits.get(term, none)[i] for term in concept) for i, field in enumerate(FIELDS)}
-        for concept in concepts
-    ]
+    return [tuple(map(sum, zip(*(word_hits.get(term, none) for term in concept), strict=True))) for concept in concepts]
 
 
 def word_counts(fields: dict[str, str]) -> dict[str, tuple[int, ...]]:
@@ -128,17 +126,21 @@ def word_counts(fields: dict[str, str]) -> dict[str, tuple[int, ...]]:
 
 def score(
     document: Candidate,
-    counts: list[dict[str, int]],
+    counts: list[tuple[int, ...]],
     idfs: list[float],
     *,
     typed: str,
     type_weight: float = 1.0,
 ) -> float:
-    """The document's relevance (0 when it holds none of the query's words), from its hits per query word."""
+    """The document's relevance (0 when it holds none of the query's words), from its hits per field (title,
+    summary, body) per query word."""
     total = 0.0
     matched = 0
-    for concept_hits, idf in zip(counts, idfs, strict=True):
-        concept_score = sum(FIELD_WEIGHTS[field] * saturate(count) for field, count in concept_hits.items())
+    for per_field, idf in zip(counts, idfs, strict=True):
+        # A field without hits adds nothing (adding 0.0 changes no sum): skipped.
+        concept_score = sum(
+            weight * saturate(count) for weight, count in zip(_WEIGHTS, per_field, strict=True) if count
+        )
         if concept_score:
             matched += 1
             total += idf * concept_score
@@ -159,13 +161,15 @@ def rank(
 ) -> list[Document]:
     """The documents holding any of the query's words, best first (ties: newest page first), their hits counted in
     their texts (see ``rank_counted``)."""
-    counts = {document.page_id: [hits(document, concept) for concept in concepts] for document in documents}
+    counts = {
+        document.page_id: [tuple(hits(document, concept).values()) for concept in concepts] for document in documents
+    }
     return rank_counted(documents, counts, total=total, typed=typed, type_weights=type_weights)
 
 
 def rank_counted(
     candidates: list[Candidate],
-    counts: dict[int, list[dict[str, int]]],
+    counts: dict[int, list[tuple[int, ...]]],
     *,
     total: int,
     typed: str,
@@ -173,13 +177,13 @@ def rank_counted(
 ) -> list[Candidate]:
     """The candidates holding any of the query's words, best first (ties: newest page first).
 
-    ``counts`` maps each candidate's page id to its hits per field for each of the query's concepts (in order);
+    ``counts`` maps each candidate's page id to its hits per field (title, summary, body) for each of the query's concepts (in order);
     ``total`` is the number of searchable pages (for idf); ``typed`` the query as typed, without spaces, lower-cased;
     ``type_weights`` maps content type ids to their weight (missing: 1).
     """
     concept_count = len(next(iter(counts.values()), []))
     idfs = [
-        inverse_document_frequency(sum(1 for per_doc in counts.values() if any(per_doc[i].values())), total)
+        inverse_document_frequency(sum(1 for per_doc in counts.values() if any(per_doc[i])), total)
         for i in range(concept_count)
     ]
     scored = []

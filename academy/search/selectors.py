@@ -42,7 +42,7 @@ def query_concepts(query: str) -> list[tuple[str, ...]]:
     return expand(words, synonym_groups()) if words else []
 
 
-def documents_ranked(*, query: str, searchable: Collection[int]) -> list[Candidate]:
+def documents_ranked(*, query: str, searchable: Collection[int], words: list[str] | None = None) -> list[Candidate]:
     """The pages whose ids are in ``searchable`` (a set the caller may keep cached, so that no query decides which
     pages are live and public) holding any of the query's words (or their synonyms), best first. One query reads the
     word index (SearchWord: each document's words with their hits per field) for the query's words only, by the
@@ -50,12 +50,14 @@ def documents_ranked(*, query: str, searchable: Collection[int]) -> list[Candida
     on SQLite and PostgreSQL. A word is matched whole, as the stored words are (segment.py lower-cases both sides).
 
     Written as SQL because the ORM took longer to compile it than the database took to run it (docs/performance.md,
-    sections 12 and 14); it replaced a scan of every document's texts (instr/strpos per word per field)."""
+    sections 12 and 14); it replaced a scan of every document's texts (instr/strpos per word per field). ``words``:
+    the query's words (``segment.query_words``) when the caller has them already."""
     from wagtail.models import Page
 
     from academy.models import SearchWord
 
-    concepts = query_concepts(query)
+    words = query_words(query) if words is None else words
+    concepts = expand(words, synonym_groups()) if words else []
     if not concepts:
         return []
     terms = sorted({term for concept in concepts for term in concept})

@@ -7,6 +7,7 @@ from wagtail.models import PageViewRestriction
 
 from academy.models import SearchSynonymGroup
 from tests.factories import UserFactory
+from tests.search.reference import reference_ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -156,3 +157,82 @@ def test_the_ranking_finds_whole_words_best_first_among_public_pages(law, make_s
     for query, titles in expected.items():
         found = documents_ranked(query=query, searchable=searchable_page_ids())
         assert [document.page_title for document in found] == titles, query
+
+
+# The word index (SearchWord): a new query reads its own words' rows, never the documents' texts ----------------------
+
+
+def index_as_stored():
+    from academy.models import SearchWord
+
+    return {
+        (row.document_id, row.word): (row.title, row.summary, row.body)
+        for row in SearchWord.objects.order_by("document_id", "word")
+    }
+
+
+def index_from_documents():
+    from academy.models import SearchDocument
+    from academy.search.rules import word_counts
+
+    return {
+        (document.page_id, word): counts
+        for document in SearchDocument.objects.all()
+        for word, counts in word_counts(
+            {"title": document.title, "summary": document.summary, "body": document.body}
+        ).items()
+    }
+
+
+def test_a_new_query_reads_its_words_rows_and_no_documents_text(client, law, make_news):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_news("物业法规宣讲进社区", introduction="法规宣讲")
+    client.get("/search/", {"q": "物业"})  # the searchable ids, the synonyms and the cards are cached from here on
+    with CaptureQueriesContext(connection) as queries:
+        assert shown(client, "法规 宣讲")[0] == ["物业法规宣讲进社区", "物业法规运用入门"]
+    assert len(queries) == 1
+    assert "academy_searchword" in queries[0]["sql"] and "academy_searchdocument" not in queries[0]["sql"]
+
+
+def test_the_word_index_follows_every_change_to_the_pages(trainee, law, make_standard, make_news):
+    """Publishing, editing, unpublishing, moving and deleting pages leaves the word index equal to the words of the
+    stored documents, and the ranking equal to the ranking from the documents' texts."""
+    parent = make_standard("政策汇编", introduction="法规 汇编")
+    news = make_news("物业法规宣讲进社区", introduction="法规宣讲，法规问答")
+    added = make_standard("法规问答汇编")
+    law.introduction = "合同与纠纷，物业服务合同"
+    law.save_revision().publish()
+    law.move(parent, pos="last-child")
+    added.unpublish()
+    news.delete()
+    assert index_as_stored() == index_from_documents() != {}
+    assert not any(page_id == news.pk for page_id, _word in index_as_stored())
+    for query in ("法规", "物业 法规", "合同", "汇编", "宣讲"):
+        assert [page_id for page_id, _ct in search_ranked_now(query)] == reference_ranking(query), query
+
+
+def search_ranked_now(query):
+    from home.selectors import search_ranked
+
+    return search_ranked(query=query)
+
+
+def test_the_migration_indexes_the_documents_stored_before_it(law, make_news):
+    import importlib
+    from pathlib import Path
+
+    from django.apps import apps
+    from django.conf import settings
+
+    from academy.models import SearchWord
+
+    # Found by its name, whatever its number.
+    name = next(Path(settings.BASE_DIR, "academy", "migrations").glob("*_search_words_index.py")).stem
+    migration = importlib.import_module(f"academy.migrations.{name}")
+    make_news("物业法规宣讲进社区", introduction="法规宣讲")
+    expected = index_as_stored()
+    SearchWord.objects.all().delete()
+    migration.index_stored_documents(apps, None)
+    assert index_as_stored() == expected == index_from_documents()

@@ -9,7 +9,11 @@ import io
 import pytest
 from django.core.management import call_command
 
+from academy.models import SearchDocument
 from academy.search.quality import load_queries, measure, unknown_titles
+from academy.search.selectors import documents_ranked
+from home.selectors import searchable_page_ids
+from tests.search.reference import reference_ranking
 
 pytestmark = pytest.mark.django_db
 
@@ -28,3 +32,12 @@ def test_search_meets_the_recall_and_top3_floor_with_no_false_matches(client):
     assert quality.recall >= RECALL_FLOOR, misses
     assert quality.top3 >= TOP3_FLOOR, misses
     assert quality.clean == 1.0, [o.query for o in quality.outcomes if not o.clean]
+    # The word index ranks the demo's queries, and pairs of words from its titles, exactly as the documents' texts
+    # did: the same pages in the same order (tests/search/reference.py).
+    title_words = sorted(
+        {word for title in SearchDocument.objects.values_list("title", flat=True) for word in title.split()}
+    )
+    pairs = [f"{a} {b}" for a, b in zip(title_words[::7], title_words[3::7], strict=False)]
+    for query in [item["q"] for item in queries] + pairs:
+        found = [candidate.page_id for candidate in documents_ranked(query=query, searchable=searchable_page_ids())]
+        assert found == reference_ranking(query), query
