@@ -130,7 +130,10 @@ def instrument_search() -> None:
     segment.query_words = timed("search: segmenting the query (jieba)", segment.query_words)
     selectors.synonym_groups = timed("search: synonym groups", selectors.synonym_groups)
     selectors.page_type_weights = timed("search: page-type weights", selectors.page_type_weights)
-    selectors.rank = timed("search: ranking (rules.rank, Python)", rules.rank)
+    # The ranking in Python: from the documents' texts (rules.rank), or from the word index's counts (rank_counted).
+    for name in ("rank", "rank_counted"):
+        if hasattr(selectors, name):
+            setattr(selectors, name, timed(f"search: ranking (rules.{name}, Python)", getattr(rules, name)))
     for name in ("pages_search", "documents_ranked"):  # the ranking as an older tree (pages_search) or this one has it
         if hasattr(selectors, name):
             setattr(selectors, name, timed(f"search: {name} (query, rows, ranking)", getattr(selectors, name)))

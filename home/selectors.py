@@ -207,8 +207,8 @@ def searchable_page_ids() -> frozenset[int]:
 
 def search_ranked(*, query: str, words: list[str] | None = None) -> tuple[tuple[int, int], ...]:
     """The searchable pages holding the query's words (or their synonyms), best first, as (page id, content type id)
-    pairs; cached per query under the content generation: ranking reads the matching pages' words and scores them in
-    Python, about 4 ms for a query asked before (docs/performance.md, section 12). ``words``: the query's words
+    pairs; cached per query under the content generation: a new query reads its words' rows of the word index and
+    scores them in Python, about 0.7 ms (docs/performance.md, sections 12 and 14). ``words``: the query's words
     (``query_words``) when the caller has them already."""
     words = query_words(query) if words is None else words
     typed = "".join(query.split()).lower()
