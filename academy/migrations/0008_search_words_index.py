@@ -11,8 +11,10 @@ def index_stored_documents(apps, schema_editor):
     SearchDocument = apps.get_model("academy", "SearchDocument")
     SearchWord = apps.get_model("academy", "SearchWord")
     rows = []
-    for page_id, title, summary, body in SearchDocument.objects.values_list("page_id", "title", "summary", "body").iterator():
-        for word, (in_title, in_summary, in_body) in word_counts({"title": title, "summary": summary, "body": body}).items():
+    documents = SearchDocument.objects.values_list("page_id", "title", "summary", "body").iterator()
+    for page_id, title, summary, body in documents:
+        counts = word_counts({"title": title, "summary": summary, "body": body})
+        for word, (in_title, in_summary, in_body) in counts.items():
             rows.append(SearchWord(document_id=page_id, word=word, title=in_title, summary=in_summary, body=in_body))
         if len(rows) >= 5000:
             SearchWord.objects.bulk_create(rows)
