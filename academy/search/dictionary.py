@@ -47,11 +47,12 @@ ABANDONED_BUILD_SECONDS = 600
 def import_jieba():
     """jieba, imported without ``pkg_resources``.
 
-    jieba's ``_compat`` imports setuptools' ``pkg_resources`` (56 modules, about 7 MiB, a deprecation warning) only
+    jieba's ``_compat`` imports setuptools' ``pkg_resources`` (38 modules and 5.3 MiB on top of the app) only
     to open its own data files, and opens them by their path when the import fails. Nothing else here needs
     ``pkg_resources``, so the first import of jieba sees it as missing: the same files are read, and gunicorn's master
     (which loads jieba before it forks) no longer hands it to every worker (docs/performance.md, section 16). A
-    ``pkg_resources`` already imported by someone else is left alone and used."""
+    ``pkg_resources`` already imported by someone else is left alone and used; it is hidden only while jieba is first
+    imported, once per process."""
     if "jieba" in sys.modules:
         return sys.modules["jieba"]
     hidden = "pkg_resources" not in sys.modules
