@@ -21,14 +21,21 @@ import threading
 import time
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
 RETRY_AFTER_SECONDS = 5.0
 LOST_KEYS_LIMIT = 10_000
-OUTAGE_ERRORS = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+def outage_errors() -> tuple[type[BaseException], ...]:
+    """What an unreachable Redis raises. redis-py (61 modules and 5.7 MiB on top of the app) is imported
+    here, when a client is made, not with this module: academy.ratelimit imports ``CacheUnavailable`` on every host,
+    and one without REDIS_URL (local memory cache) never needs redis-py (docs/performance.md, section 16)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    return (RedisConnectionError, RedisTimeoutError, OSError)
 
 
 class CacheUnavailable(ValueError):
@@ -81,6 +88,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
     def __init__(self, servers, **options):
         super().__init__(servers, **options)
         self._outage = _outage_for(servers)
+        self._outage_errors = outage_errors()
 
     def _call(self, operation, *args, fallback, lost_keys=()):
         outage = self._outage
@@ -91,7 +99,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
             if outage.lost_keys or outage.overflowed:
                 self._forget_lost_writes()
             return operation(*args)
-        except OUTAGE_ERRORS as error:
+        except self._outage_errors as error:
             outage.record(error, lost_keys)
             return fallback()
 
@@ -106,7 +114,7 @@ class ResilientRedisCacheClient(RedisCacheClient):
                 super().clear()
             elif keys:
                 super().delete_many(keys)
-        except OUTAGE_ERRORS:
+        except self._outage_errors:
             with outage.lock:
                 outage.lost_keys.update(keys)
                 outage.overflowed = outage.overflowed or overflowed

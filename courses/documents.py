@@ -4,7 +4,6 @@ the printable sign-in sheet (PDF) and the projector's QR code (SVG)."""
 import io
 from urllib.parse import urlsplit
 
-import segno
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -119,6 +118,8 @@ def sign_in_sheet_pdf(*, session: TrainingSession, roster: list[dict], base_url:
 
 def qr_svg(url: str) -> str:
     """A QR code for ``url`` as inline SVG, scaled by CSS (medium error correction survives a projector)."""
+    import segno  # here, not at the top: few requests need it (docs/performance.md, section 16)
+
     qr = segno.make(url, error="m", micro=False)
     buffer = io.BytesIO()
     qr.save(buffer, kind="svg", scale=10, border=2, xmldecl=False, svgns=True, nl=False, svgclass="qr", lineclass=None)

@@ -23,6 +23,7 @@ import logging
 import mmap
 import os
 import struct
+import sys
 import tempfile
 import time
 from array import array
@@ -41,6 +42,28 @@ HEADER = struct.Struct("<8sQQQQ32s")
 FREQUENCY_TYPE = "I"
 # A temporary file older than this is left from a build that was killed (a build takes seconds).
 ABANDONED_BUILD_SECONDS = 600
+
+
+def import_jieba():
+    """jieba, imported without ``pkg_resources``.
+
+    jieba's ``_compat`` imports setuptools' ``pkg_resources`` (38 modules and 5.3 MiB on top of the app) only
+    to open its own data files, and opens them by their path when the import fails. Nothing else here needs
+    ``pkg_resources``, so the first import of jieba sees it as missing: the same files are read, and gunicorn's master
+    (which loads jieba before it forks) no longer hands it to every worker (docs/performance.md, section 16). A
+    ``pkg_resources`` already imported by someone else is left alone and used; it is hidden only while jieba is first
+    imported, once per process."""
+    if "jieba" in sys.modules:
+        return sys.modules["jieba"]
+    hidden = "pkg_resources" not in sys.modules
+    if hidden:
+        sys.modules["pkg_resources"] = None  # makes ``import pkg_resources`` raise ImportError
+    try:
+        import jieba
+    finally:
+        if hidden and "pkg_resources" in sys.modules and sys.modules["pkg_resources"] is None:
+            del sys.modules["pkg_resources"]
+    return jieba
 
 
 class CompiledFrequencies:
@@ -105,7 +128,7 @@ def _aligned(offset: int) -> int:
 
 def build(source: Path, target: Path, digest: bytes) -> None:
     """Compile jieba's ``dict.txt`` into ``target``: a temporary file in the same directory, renamed into place."""
-    import jieba
+    jieba = import_jieba()
     import marisa_trie
 
     with source.open("rb") as lines:
@@ -167,7 +190,7 @@ def load(path: Path, digest: bytes) -> tuple[CompiledFrequencies, int]:
 def load_or_build(folder: Path, *, source: Path | None = None, version: str = "") -> tuple[CompiledFrequencies, int]:
     """The compiled dictionary of ``source`` (default: the installed jieba's ``dict.txt``, named with its version),
     built first when it is missing or stale."""
-    import jieba
+    jieba = import_jieba()
 
     source = source or Path(jieba.__file__).with_name(jieba.DEFAULT_DICT_NAME)  # what jieba's initialize() reads
     digest = source_digest(source)

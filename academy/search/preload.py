@@ -25,10 +25,10 @@ def base_tokenizer():
     if _tokenizer is None:
         with _lock:
             if _tokenizer is None:
-                import jieba
+                from .dictionary import import_jieba, install
 
+                jieba = import_jieba()
                 jieba.setLogLevel(logging.WARNING)
-                from .dictionary import install
 
                 tokenizer = jieba.Tokenizer()
                 if not install(tokenizer):

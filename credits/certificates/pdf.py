@@ -8,8 +8,8 @@ which also renders batches in parallel processes for bulk issues).
 
 import base64
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import segno
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -20,6 +20,9 @@ from academy.absolute import absolute_url
 from ..quantities import quantity
 from . import render as pdf_render
 from . import rules as certificate_rules
+
+if TYPE_CHECKING:
+    import segno
 
 # Bump when the certificate template changes in a way a reader would notice; stored with every PDF.
 TEMPLATE_VERSION = "2026.1"
@@ -33,8 +36,10 @@ def verification_url(code: str, request=None) -> str:
     return absolute_url(path, request)
 
 
-def qr_code(url: str) -> segno.QRCode:
+def qr_code(url: str) -> "segno.QRCode":
     """The QR code printed on a certificate (medium error correction survives a worn or creased print)."""
+    import segno  # here, not at the top: only a certificate's PDF needs it (docs/performance.md, section 16)
+
     return segno.make(url, error="m", micro=False)
 
 

@@ -9,13 +9,20 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run_python(code: str) -> str:
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "academy.settings.test", "PYTHONPATH": str(ROOT)}
+def run_python(code: str, *args: str, env: dict | None = None) -> str:
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "academy.settings.test", "PYTHONPATH": str(ROOT), **(env or {})}
     result = subprocess.run(  # noqa: S603  (this interpreter, our own code)
-        [sys.executable, "-c", textwrap.dedent(code)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", textwrap.dedent(code), *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
@@ -100,3 +107,63 @@ def test_heavy_libraries_wait_for_the_views_that_use_them():
         """
     )
     assert output.strip() == "[]"
+
+
+# What a web worker never needs to serve pages: the PDF renderer and what it loads, spreadsheets, S3, the Redis
+# client on a host without REDIS_URL, the certificate's QR code, and setuptools' pkg_resources (jieba's).
+LOADED_ONLY_WHERE_USED = (
+    "weasyprint",
+    "pydyf",
+    "fontTools",
+    "openpyxl",
+    "boto3",
+    "botocore",
+    "redis",
+    "segno",
+    "pkg_resources",
+)
+
+
+@pytest.mark.django_db(transaction=True)  # committed: the subprocess reads and writes the same database
+def test_a_worker_serves_pages_without_the_libraries_only_some_views_need():
+    """gunicorn's master loads what it imports before the fork into every worker's memory (RSS, and PSS shared
+    among them): redis-py, segno and pkg_resources used to be among the 2,576 modules it held, though no page needs
+    them (docs/performance.md, section 16). The master's start-up as gunicorn.conf.py runs it, then pages served
+    through the WSGI handler as a worker serves them: none of those libraries is imported."""
+    from django.db import connection
+
+    output = run_python(
+        """
+        import io
+        import os
+        import sys
+        from wsgiref.util import setup_testing_defaults
+
+        from django.conf import settings
+
+        settings.DATABASES["default"]["NAME"] = os.environ["ACADEMY_TEST_DATABASE"]  # the test's own database
+        from django.core.wsgi import get_wsgi_application
+
+        from academy.preload import before_fork
+
+        application = get_wsgi_application()  # what preload_app imports
+        before_fork()  # gunicorn.conf.py's on_starting
+        paths = ("/", "/search/?q=%E7%89%A9%E4%B8%9A", "/accounts/login/", "/verify/", "/robots.txt", "/no-page/")
+        for path in paths:
+            environ = {"PATH_INFO": path.partition("?")[0], "QUERY_STRING": path.partition("?")[2]}
+            setup_testing_defaults(environ)
+            environ["wsgi.errors"] = io.StringIO()
+            statuses = []
+            body = b"".join(application(environ, lambda status, headers, *_: statuses.append(status)))
+            print(path, statuses[0], len(body))
+        print("loaded", sorted(name for name in sys.argv[1:] if name in sys.modules))
+        """,
+        *LOADED_ONLY_WHERE_USED,
+        env={"ACADEMY_TEST_DATABASE": connection.settings_dict["NAME"], "REDIS_URL": ""},
+    )
+    assert "/ 200 OK" in output
+    assert "/search/?q=%E7%89%A9%E4%B8%9A 200 OK" in output
+    assert "/accounts/login/ 200 OK" in output
+    assert "/verify/ 200 OK" in output
+    assert "/no-page/ 404 Not Found" in output
+    assert "loaded []\n" in output
