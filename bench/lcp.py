@@ -1,7 +1,7 @@
 """Largest contentful paint of our key pages on a phone over slow 4G (issue 22), each against a title-only page of
 the same site, measured by Chromium itself.
 
-    .venv/bin/python bench/lcp.py [--rounds 5] [--ports 55650-55659] [--out FILE]
+    .venv/bin/python bench/lcp.py [--rounds 5] [--ports 55650-55659] [--pages course,catalogue] [--out FILE]
 
 What it does:
 
@@ -136,6 +136,15 @@ def pages_of(site: dict) -> dict[str, tuple[str, bool]]:
     }
 
 
+def only(pages: dict, labels: list[str]) -> dict:
+    """The pages named, with the title-only page (anonymous or logged in) each is compared with, in report order."""
+    unknown = set(labels) - set(pages)
+    if unknown:
+        sys.exit(f"unknown pages {', '.join(sorted(unknown))}; known: {', '.join(pages)}")
+    wanted = set(labels) | {"title-only, logged in" if pages[label][1] else "title-only" for label in labels}
+    return {label: value for label, value in pages.items() if label in wanted}
+
+
 def load(browser, base: str, path: str, cookie: str, dpr: float) -> tuple[dict, dict]:
     """One cold load in a fresh context, then a warm one of the same address in that context."""
     context = browser.new_context(
@@ -220,7 +229,10 @@ def report(samples: dict, pages: dict, args, loads: list[tuple], started: str, n
         f"- Load average (1/5/15 min) at the start: {' / '.join(f'{x:.1f}' for x in loads[0])}; at the end:"
         f" {' / '.join(f'{x:.1f}' for x in loads[1])} (the machine is shared: absolute figures are noisy, the ratios"
         " of interleaved rounds much less so).",
-        f"- Command: `.venv/bin/python bench/lcp.py --rounds {args.rounds} --dpr {args.dpr:g}`" + note,
+        f"- Command: `.venv/bin/python bench/lcp.py --rounds {args.rounds} --dpr {args.dpr:g}"
+        + (f" --pages {args.pages}" if args.pages else "")
+        + "`"
+        + note,
         f"- Chromium {args.chromium_version}, headless, {PHONE['width']}×{PHONE['height']} at {args.dpr:g}× device"
         " pixels, touch; DevTools protocol: `Network.emulateNetworkConditions` 150 ms latency, 1.6 Mbit/s down,"
         f" 750 kbit/s up; `Emulation.setCPUThrottlingRate` {CPU_SLOWDOWN}. gunicorn 2 sync workers"
@@ -252,6 +264,12 @@ def main() -> int:
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--dpr", type=float, default=2.0, help="device pixels per CSS pixel (default 2)")
     parser.add_argument("--ports", metavar="FIRST-LAST", default="55650-55659", help="loopback ports to listen on")
+    parser.add_argument(
+        "--pages",
+        metavar="LABEL,...",
+        help="measure only these pages (labels as in the report, e.g. course,catalogue); the title-only page each"
+        " is compared with is always measured",
+    )
     parser.add_argument("--note", default="", help="text appended to the command line in the report")
     parser.add_argument("--out", type=Path, help="also write the markdown report to this file")
     args = parser.parse_args()
@@ -273,6 +291,8 @@ def main() -> int:
         server, base = peer.start(site)
         peer.wait_until_up(base + site["pages"]["bare"])
         pages = pages_of(site)
+        if args.pages:
+            pages = only(pages, args.pages.split(","))
         started_at = time.monotonic()
         samples = measure(base, pages, site["cookie"], args)
         loads.append(os.getloadavg())
