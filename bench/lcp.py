@@ -333,6 +333,9 @@ def main() -> int:
             archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True)
             subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
             (tree / ".venv").symlink_to(ROOT / ".venv")
+            # The compiled catalogues are not in git: without them the before tree would serve English chrome.
+            for po in tree.glob("**/locale/*/LC_MESSAGES/*.po"):
+                subprocess.run(["msgfmt", "--check", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
             sites.append(peer.build_ours("before", tree, workdir))
         sites.append(peer.build_ours("after" if args.before else "ours", ROOT, workdir))
         preload = {"BENCH_PRELOAD": "1", "BENCH_ON_STARTING": "academy.preload:before_fork", "GZIP_RESPONSES": "1"}
