@@ -1,7 +1,8 @@
 """Largest contentful paint of our key pages on a phone over slow 4G (issue 22), each against a title-only page of
 the same site, measured by Chromium itself.
 
-    .venv/bin/python bench/lcp.py [--rounds 5] [--ports 55650-55659] [--out FILE]
+    .venv/bin/python bench/lcp.py [--rounds 5] [--ports 55650-55659] [--pages course,catalogue] [--before REV]
+        [--out FILE]
 
 What it does:
 
@@ -10,7 +11,10 @@ What it does:
   bench/gunicorn_bench.conf.py (2 sync workers, no recycling, the app preloaded as production's gunicorn.conf.py
   does), ``GZIP_RESPONSES=1`` (gunicorn facing the phone, no proxy), the full-page cache on. Media files, which
   nginx serves in production (``expires 7d``), come from a view in the benchmark's own URLconf with the same
-  ``Cache-Control``; nothing is added to the project's URLs.
+  ``Cache-Control``; nothing is added to the project's URLs. With ``--before REV`` the tree of that commit
+  (``git archive``) is built and served too, on its own database, and every page of every round is loaded from both
+  servers, in an order that alternates, so a change is measured against the same machine load (the machine is
+  shared: two runs a few minutes apart differed by ±0.1–0.3 in a page's ratio).
 * The search index is built (``update_index``, in ``peer.build_ours``) as a deployment's task worker would, so
   ``?q=物业`` finds results.
 * **Phone**: Debian's Chromium (the flags of tests/browser/conftest.py) through Playwright, a 390×844 viewport at
@@ -26,7 +30,7 @@ What it does:
   (Resource Timing ``transferSize`` of the document and every resource, same origin).
 * **Report**: medians per page, each page ÷ the title-only page (anonymous pages against the anonymous title-only
   page, logged-in pages against the logged-in one), machine, load average and date, as markdown on stdout (and in
-  ``--out``). Goal: every key page's largest paint within 1.2× the title-only page's.
+  ``--out``); with ``--before``, a table per tree and the median of the per-round ratios, before → after. Goal: every key page's largest paint within 1.2× the title-only page's.
 """
 
 import argparse
@@ -35,6 +39,7 @@ import datetime
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import textwrap
@@ -136,6 +141,15 @@ def pages_of(site: dict) -> dict[str, tuple[str, bool]]:
     }
 
 
+def only(pages: dict, labels: list[str]) -> dict:
+    """The pages named, with the title-only page (anonymous or logged in) each is compared with, in report order."""
+    unknown = set(labels) - set(pages)
+    if unknown:
+        sys.exit(f"unknown pages {', '.join(sorted(unknown))}; known: {', '.join(pages)}")
+    wanted = set(labels) | {"title-only, logged in" if pages[label][1] else "title-only" for label in labels}
+    return {label: value for label, value in pages.items() if label in wanted}
+
+
 def load(browser, base: str, path: str, cookie: str, dpr: float) -> tuple[dict, dict]:
     """One cold load in a fresh context, then a warm one of the same address in that context."""
     context = browser.new_context(
@@ -163,34 +177,41 @@ def load(browser, base: str, path: str, cookie: str, dpr: float) -> tuple[dict, 
         context.close()
 
 
-def measure(base: str, pages: dict, cookie: str, args) -> dict:
+def measure(sites: list[dict], args) -> dict:
+    """Samples per (site name, page label, visit). With two sites (``--before``) each page of a round is loaded from
+    both, in an order that alternates from round to round and page to page, so both see the same machine."""
     from playwright.sync_api import sync_playwright
 
-    samples = {(label, visit): [] for label in pages for visit in ("cold", "warm")}
+    samples = {
+        (site["name"], label, visit): [] for site in sites for label in site["measured"] for visit in ("cold", "warm")
+    }
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_FLAGS)
         try:
-            labels = list(pages)
-            for label in labels:  # warm the server (page cache, templates), unthrottled
-                path, logged_in = pages[label]
-                context = browser.new_context(base_url=base)
-                if logged_in:
-                    name, value = cookie.split("=", 1)
-                    context.add_cookies([{"name": name, "value": value, "url": base}])
-                context.new_page().goto(path)
-                context.close()
+            for site in sites:  # warm each server (page cache, templates), unthrottled
+                for path, logged_in in site["measured"].values():
+                    context = browser.new_context(base_url=site["base"])
+                    if logged_in:
+                        name, value = site["cookie"].split("=", 1)
+                        context.add_cookies([{"name": name, "value": value, "url": site["base"]}])
+                    context.new_page().goto(path)
+                    context.close()
+            labels = list(sites[0]["measured"])
             for round_ in range(args.rounds):
                 order = labels[round_ % len(labels) :] + labels[: round_ % len(labels)]
-                for label in order:
-                    path, logged_in = pages[label]
-                    cold, warm = load(browser, base, path, cookie if logged_in else "", args.dpr)
-                    samples[(label, "cold")].append(cold)
-                    samples[(label, "warm")].append(warm)
-                    print(
-                        f"round {round_ + 1} {label}: LCP {cold['lcp']:.0f} / {warm['lcp']:.0f} ms"
-                        f" ({cold['element']} {cold['url'] or cold['text']})",
-                        file=sys.stderr,
-                    )
+                for number, label in enumerate(order):
+                    turn = sites if (round_ + number) % 2 == 0 else sites[::-1]
+                    for site in turn:
+                        path, logged_in = site["measured"][label]
+                        cookie = site["cookie"] if logged_in else ""
+                        cold, warm = load(browser, site["base"], path, cookie, args.dpr)
+                        samples[(site["name"], label, "cold")].append(cold)
+                        samples[(site["name"], label, "warm")].append(warm)
+                        print(
+                            f"round {round_ + 1} {site['name']} {label}: LCP {cold['lcp']:.0f} / {warm['lcp']:.0f} ms"
+                            f" ({cold['element']} {cold['url'] or cold['text']})",
+                            file=sys.stderr,
+                        )
         finally:
             browser.close()
     return samples
@@ -220,7 +241,11 @@ def report(samples: dict, pages: dict, args, loads: list[tuple], started: str, n
         f"- Load average (1/5/15 min) at the start: {' / '.join(f'{x:.1f}' for x in loads[0])}; at the end:"
         f" {' / '.join(f'{x:.1f}' for x in loads[1])} (the machine is shared: absolute figures are noisy, the ratios"
         " of interleaved rounds much less so).",
-        f"- Command: `.venv/bin/python bench/lcp.py --rounds {args.rounds} --dpr {args.dpr:g}`" + note,
+        f"- Command: `.venv/bin/python bench/lcp.py --rounds {args.rounds} --dpr {args.dpr:g}"
+        + (f" --pages {args.pages}" if args.pages else "")
+        + (f" --before {args.before}" if args.before else "")
+        + "`"
+        + note,
         f"- Chromium {args.chromium_version}, headless, {PHONE['width']}×{PHONE['height']} at {args.dpr:g}× device"
         " pixels, touch; DevTools protocol: `Network.emulateNetworkConditions` 150 ms latency, 1.6 Mbit/s down,"
         f" 750 kbit/s up; `Emulation.setCPUThrottlingRate` {CPU_SLOWDOWN}. gunicorn 2 sync workers"
@@ -247,11 +272,46 @@ def report(samples: dict, pages: dict, args, loads: list[tuple], started: str, n
     return "\n".join(lines)
 
 
+def ratios(samples: dict, sites: list[dict]) -> str:
+    """Median of the per-round ratios (each page ÷ its title-only page loaded in the same round), before → after."""
+    lines = [
+        "Median of the per-round ratios (a page ÷ the title-only page of the same round and tree), before → after:",
+        "",
+    ]
+    pages = sites[0]["measured"]
+    for label, (_path, logged_in) in pages.items():
+        base = "title-only, logged in" if logged_in else "title-only"
+        if label == base:
+            continue
+        cells = []
+        for visit in ("cold", "warm"):
+            medians = []
+            for site in sites:
+                mine, theirs = samples[(site["name"], label, visit)], samples[(site["name"], base, visit)]
+                medians.append(
+                    median(a["lcp"] / b["lcp"] for a, b in zip(mine, theirs, strict=True) if a["lcp"] and b["lcp"])
+                )
+            cells.append(f"{visit} {medians[0]:.2f} → {medians[1]:.2f}")
+        lines.append(f"- {label}: " + ", ".join(cells))
+    return "\n".join(lines)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     parser.add_argument("--dpr", type=float, default=2.0, help="device pixels per CSS pixel (default 2)")
     parser.add_argument("--ports", metavar="FIRST-LAST", default="55650-55659", help="loopback ports to listen on")
+    parser.add_argument(
+        "--pages",
+        metavar="LABEL,...",
+        help="measure only these pages (labels as in the report, e.g. course,catalogue); the title-only page each"
+        " is compared with is always measured",
+    )
+    parser.add_argument(
+        "--before",
+        metavar="REV",
+        help="also serve the tree of this commit (git archive) and load each page from both in every round",
+    )
     parser.add_argument("--note", default="", help="text appended to the command line in the report")
     parser.add_argument("--out", type=Path, help="also write the markdown report to this file")
     args = parser.parse_args()
@@ -264,26 +324,56 @@ def main() -> int:
     started = datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC")
     loads = [os.getloadavg()]
     workdir = Path(tempfile.mkdtemp(prefix="bench-lcp-"))
-    server = None
+    servers = []
     try:
-        site = peer.build_ours("ours", ROOT, workdir)
-        (workdir / "ours" / "bench_site_urls.py").write_text(URLS)
+        sites = []
+        if args.before:
+            tree = workdir / "before-tree"
+            tree.mkdir()
+            archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True)
+            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+            (tree / ".venv").symlink_to(ROOT / ".venv")
+            # The compiled catalogues are not in git: without them the before tree would serve English chrome.
+            for po in tree.glob("**/locale/*/LC_MESSAGES/*.po"):
+                subprocess.run(["msgfmt", "--check", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+            sites.append(peer.build_ours("before", tree, workdir))
+        sites.append(peer.build_ours("after" if args.before else "ours", ROOT, workdir))
         preload = {"BENCH_PRELOAD": "1", "BENCH_ON_STARTING": "academy.preload:before_fork", "GZIP_RESPONSES": "1"}
-        site["env"] = {**site["env"], **preload}
-        server, base = peer.start(site)
-        peer.wait_until_up(base + site["pages"]["bare"])
-        pages = pages_of(site)
+        for site in sites:
+            (workdir / site["name"] / "bench_site_urls.py").write_text(URLS)
+            site["env"] = {**site["env"], **preload}
+            site["measured"] = pages_of(site)
+            if args.pages:
+                site["measured"] = only(site["measured"], args.pages.split(","))
+            server, site["base"] = peer.start(site)
+            servers.append(server)
+            peer.wait_until_up(site["base"] + site["pages"]["bare"])
         started_at = time.monotonic()
-        samples = measure(base, pages, site["cookie"], args)
+        samples = measure(sites, args)
         loads.append(os.getloadavg())
         print(f"measured in {time.monotonic() - started_at:.0f} s", file=sys.stderr)
-        text = report(samples, pages, args, loads, started, args.note)
+        parts = []
+        for site in sites:
+            mine = {(label, visit): value for (name, label, visit), value in samples.items() if name == site["name"]}
+            note = args.note
+            if args.before:
+                parts.append(
+                    f"#### {site['name'].capitalize()}"
+                    + (f": commit {args.before}" if site["name"] == "before" else ": this checkout")
+                )
+                parts.append("")
+                note += f" ({site['name']}; both trees served at once, each page of each round loaded from both in alternating order)"
+            parts.append(report(mine, site["measured"], args, loads, started, note))
+            parts.append("")
+        if args.before:
+            parts.append(ratios(samples, sites))
+        text = "\n".join(parts).rstrip()
         print(textwrap.dedent(text))
         if args.out:
             args.out.write_text(text + "\n")
         return 0
     finally:
-        if server is not None:
+        for server in servers:
             peer.stop(server)
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -24,6 +24,9 @@ def test_the_course_cover_is_a_picture_of_avif_and_webp_sized_for_a_phone(client
     picture = html.split("<picture>")[1].split("</picture>")[0]
     assert 'type="image/avif"' in picture and 'type="image/webp"' in picture
     assert " 390w" in picture and " 780w" in picture
+    # On a 390 px phone the cover is 358 CSS px wide (16 px margins), 716 device px at 2×: sizes says so, and a
+    # 720 px rendition is there to match, so the phone is not sent the 780 px one (bench/lcp.py, issue 22).
+    assert 'sizes="(min-width: 52rem) 780px, calc(100vw - 32px)"' in picture and " 720w" in picture
     assert 'fetchpriority="high"' in picture and 'loading="lazy"' not in picture  # the largest paint: not deferred
 
 
