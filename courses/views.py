@@ -126,10 +126,10 @@ def course_public_data(course: CoursePage) -> dict:
             else None,
         }
         data["required_seconds"] = sum(lesson["required_seconds"] for lesson in data["lessons"] if lesson["required"])
-        data["required_time"] = rules.duration_words(data["required_seconds"])
         data["estimated_minutes"] = sum(lesson["minutes"] for lesson in data["lessons"])
         cache.set(key, data, CACHE_SECONDS)
-    return data
+    # In words in this request's language: the data above is cached once for every language.
+    return {**data, "required_time": rules.duration_words(data["required_seconds"])}
 
 
 def _trainee_state(user, course: CoursePage, data: dict) -> dict:

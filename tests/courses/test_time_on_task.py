@@ -162,3 +162,14 @@ def test_course_page_says_how_much_time_the_course_needs(client, lesson):
     course = lesson.get_parent().specific
     html = client.get(course.url).content.decode()
     assert 'data-testid="course-time"' in html
+
+
+def test_course_time_is_written_in_each_visitors_language_whoever_came_first(client):
+    """The course's public data is cached once for every language; its minimum time in words is not (a Chinese
+    visitor's "1 分 30 秒" was served to the English readers who came after)."""
+    course = make_course(code="FG-02", lessons=1, quiz=False, min_reading_seconds=90)
+    chinese = client.get(course.url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    english = client.get(course.url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "1 分 30 秒" in chinese
+    assert "1 min 30 s in all" in english
+    assert "秒" not in english.split('data-testid="course-time"')[1].split("</p>")[0]
