@@ -249,7 +249,11 @@ def search_cards(*, page_ids, request) -> list[SearchCard]:
                 page_id=page.pk,
                 title=page.title,
                 url=page.get_url(request=request) or "",
-                description=page.search_description or getattr(page, "introduction", "") or "",
+                # A course has no introduction: its catalogue summary says what it is about.
+                description=page.search_description
+                or getattr(page, "introduction", "")
+                or getattr(page, "summary", "")
+                or "",
             )
             for page in Page.objects.filter(pk__in=missing).specific().in_bulk().values()
         }

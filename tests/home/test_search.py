@@ -102,3 +102,18 @@ def test_search_issues_a_constant_number_of_queries(pages, client, django_assert
         client.get("/search/", {"q": "调处"})
     with django_assert_max_num_queries(QUERIES_PER_SEARCH):
         client.get("/search/", {"q": "侨胞 调处"})
+
+
+def test_a_course_found_by_search_shows_its_catalogue_summary(client):
+    """A course has no introduction: its card says what the catalogue says about it (unless editors wrote a search
+    description, which wins)."""
+    from tests.courses.factories import make_course
+
+    course = make_course(code="FG-07", title="业主大会的筹备与召开", summary="讲解业主大会筹备组的组成与表决规则。")
+    html = client.get("/search/", {"q": "业主大会"}).content.decode()
+    assert "讲解业主大会筹备组的组成与表决规则。" in html
+    course.search_description = "筹备、召开、表决一课讲清。"
+    course.save_revision().publish()
+    html = client.get("/search/", {"q": "业主大会"}).content.decode()
+    assert "筹备、召开、表决一课讲清。" in html
+    assert "讲解业主大会筹备组的组成与表决规则。" not in html
