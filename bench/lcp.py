@@ -39,7 +39,6 @@ import datetime
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -328,14 +327,7 @@ def main() -> int:
     try:
         sites = []
         if args.before:
-            tree = workdir / "before-tree"
-            tree.mkdir()
-            archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True)
-            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-            (tree / ".venv").symlink_to(ROOT / ".venv")
-            # The compiled catalogues are not in git: without them the before tree would serve English chrome.
-            for po in tree.glob("**/locale/*/LC_MESSAGES/*.po"):
-                subprocess.run(["msgfmt", "--check", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+            tree = peer.export_tree(args.before, workdir / "before-tree")
             sites.append(peer.build_ours("before", tree, workdir))
         sites.append(peer.build_ours("after" if args.before else "ours", ROOT, workdir))
         preload = {"BENCH_PRELOAD": "1", "BENCH_ON_STARTING": "academy.preload:before_fork", "GZIP_RESPONSES": "1"}

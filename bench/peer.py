@@ -189,6 +189,18 @@ def build_peer(workdir: Path) -> dict:
     }
 
 
+def export_tree(rev: str, tree: Path) -> Path:
+    """The tree of commit ``rev`` (``git archive``) in ``tree``, with this checkout's virtual environment and its
+    translations compiled: the ``.mo`` files are not in git, and without them it would serve English chrome."""
+    tree.mkdir()
+    archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+    (tree / ".venv").symlink_to(ROOT / ".venv")
+    for po in tree.glob("**/locale/*/LC_MESSAGES/*.po"):
+        subprocess.run(["msgfmt", "--check", "-o", str(po.with_suffix(".mo")), str(po)], check=True)
+    return tree
+
+
 def build_ours(name: str, tree: Path, workdir: Path) -> dict:
     """One of our trees (this checkout, or an exported commit) on SQLite with the demo data."""
     data = workdir / name
@@ -533,11 +545,7 @@ def main() -> int:
         if args.before:
             # The peer as gunicorn starts it by default too: the issue's figures were measured so.
             sites.append({**peer, "name": "peer, no preload", "env": {**peer["env"], "BENCH_PRELOAD": "0"}})
-            tree = workdir / "before-tree"
-            tree.mkdir()
-            archive = subprocess.run(["git", "archive", args.before], cwd=ROOT, check=True, capture_output=True)
-            subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-            (tree / ".venv").symlink_to(ROOT / ".venv")
+            tree = export_tree(args.before, workdir / "before-tree")
             before = build_ours("before", tree, workdir)
             if (tree / "academy" / "preload.py").exists():
                 # A tree that preloads the app as production's gunicorn.conf.py does (since 2026-12-07): started so.
